@@ -1,0 +1,104 @@
+/**
+ * The `mamori` command: serve, migrate, accounts import/create. Exit codes: 0 done, 1 failed,
+ * 2 usage or configuration error. Messages go to stderr, results to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { DomainError } from '../domain/errors';
+import { startServer } from '../main';
+import { createRuntime } from '../runtime';
+import { openStore } from '../store/open';
+
+const USAGE = `usage: mamori <command>
+  serve                          run the HTTP server (configuration: docs/configuration.md)
+  migrate                        bring the database schema up to date
+  accounts import FILE|-         import customers from a JSON array (see docs/operations.md)
+  accounts create FILE|-         create one customer from a JSON object
+  help                           this text`;
+
+function readInput(arg: string | undefined): string {
+  if (!arg) throw new UsageError('a FILE argument (or - for standard input) is required');
+  return arg === '-' ? readFileSync(0, 'utf8') : readFileSync(arg, 'utf8');
+}
+
+class UsageError extends Error {}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`the input is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>): Promise<T> {
+  const rt = await createRuntime(config, { logger: undefined });
+  try {
+    return await fn(rt);
+  } finally {
+    // Mail queued by the command is sent by the server's worker; the outbox keeps it meanwhile.
+    await rt.close();
+  }
+}
+
+export async function run(argv: string[], env = process.env): Promise<number> {
+  const [command, sub, arg] = argv;
+  try {
+    if (!command || command === 'help' || command === '--help') {
+      process.stdout.write(USAGE + '\n');
+      return command ? 0 : 2;
+    }
+    const config = loadConfig(env);
+    if (command === 'serve') {
+      const server = await startServer(config);
+      process.stderr.write(`mamori listening on ${server.url} (database: ${config.databaseUrl.split('@').pop()})\n`);
+      const shutdown = () => {
+        server.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+      return -1;
+    }
+    if (command === 'migrate') {
+      const store = openStore(config.databaseUrl);
+      await store.migrate();
+      await store.close();
+      process.stdout.write('migrations are current\n');
+      return 0;
+    }
+    if (command === 'accounts' && sub === 'import') {
+      const data = parseJson(readInput(arg));
+      if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts');
+      const results = await withRuntime(config, (rt) => rt.services.accounts.import(data, `cli:${env.USER ?? 'unknown'}`));
+      for (const r of results) {
+        const what = r.status === 'invalid' ? `invalid: ${r.problems.map((p) => `${p.field} ${p.reason}`).join('; ')}` : r.status;
+        process.stdout.write(`#${r.index} ${r.loginId ?? '(no loginId)'}: ${what}\n`);
+      }
+      const count = (s: string) => results.filter((r) => r.status === s).length;
+      process.stdout.write(`created ${count('created')}, already present ${count('exists')}, invalid ${count('invalid')}\n`);
+      return count('invalid') > 0 ? 1 : 0;
+    }
+    if (command === 'accounts' && sub === 'create') {
+      const data = parseJson(readInput(arg));
+      const account = await withRuntime(config, (rt) => rt.services.accounts.create(data, `cli:${env.USER ?? 'unknown'}`));
+      process.stdout.write(`created ${account.loginId}\n`);
+      return 0;
+    }
+    throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`mamori: ${e.message}\n${e instanceof UsageError ? USAGE + '\n' : ''}`);
+      return 2;
+    }
+    if (e instanceof DomainError) {
+      process.stderr.write(`mamori: ${e.code}${Object.keys(e.details).length ? ` (${Object.entries(e.details).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}\n`);
+      return 1;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`mamori: file not found: ${(e as NodeJS.ErrnoException).path}\n`);
+      return 2;
+    }
+    process.stderr.write(`mamori: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

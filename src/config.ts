@@ -1,0 +1,202 @@
+/**
+ * One typed, validated configuration object, read from the environment once at start.
+ * Safe defaults for the embedded mode; production refuses to start with a missing key,
+ * a default secret or plain-HTTP cookies (CONVENTIONS habit 12). Every variable is in
+ * docs/configuration.md.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).default('sqlite:./data/mamori.db'),
+  DATABASE_MAX_CONNECTIONS: int(10, 1, 200),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('ぐんぎん証券 <no-reply@mamori.localhost>'),
+  MAMORI_SECRET_KEY: z.string().optional(),
+  MAMORI_OLD_SECRET_KEYS: z.string().optional(),
+  MAMORI_DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BROKER_NAME: z.string().min(1).max(60).default('ぐんぎん証券'),
+  SERVICE_NAME: z.string().min(1).max(60).default('ぐんぎん証券オンラインサービス'),
+  SUPPORT_PHONE: z.string().min(1).max(40).default('0120-954-171'),
+  TRADING_SERVICE_URL: z.url().default('http://localhost:3000/'),
+  ADDITIONAL_AUTH_FROM: z.iso.date().default('2025-05-26'),
+  LOGIN_CODE_TTL_SECONDS: int(600, 60, 3600),
+  LOGIN_CODE_MAX_ATTEMPTS: int(5, 1, 20),
+  LOGIN_CODE_RESEND_COOLDOWN_SECONDS: int(60, 0, 3600),
+  LOGIN_CODE_MAX_SENDS: int(5, 1, 20),
+  LOGIN_FLOW_TTL_SECONDS: int(900, 60, 7200),
+  DEVICE_TTL_DAYS: int(90, 1, 400),
+  SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
+  SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
+  THROTTLE_WINDOW_MINUTES: int(15, 1, 24 * 60),
+  THROTTLE_ACCOUNT_SLOWDOWN_AFTER: int(3, 1, 100),
+  THROTTLE_ACCOUNT_LOCK_AFTER: int(10, 2, 1000),
+  THROTTLE_ACCOUNT_LOCK_MINUTES: int(30, 1, 24 * 60),
+  THROTTLE_DEVICE_LOCK_AFTER: int(20, 2, 1000),
+  THROTTLE_IP_LOCK_AFTER: int(100, 2, 100000),
+  THROTTLE_IP_LOCK_MINUTES: int(15, 1, 24 * 60),
+  ARGON2_MEMORY_KIB: int(19456, 1024, 4 * 1024 * 1024),
+  ARGON2_ITERATIONS: int(2, 1, 20),
+  ARGON2_PARALLELISM: int(1, 1, 16),
+  HASH_MAX_CONCURRENT: int(0, 0, 64),
+  HASH_MAX_QUEUED: int(64, 0, 100000),
+  DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** Cookies get Secure and the __Host- prefix; only off for plain-HTTP hosts that are not localhost. */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  databaseUrl: string;
+  databaseMaxConnections: number;
+  smtpUrl: string | null;
+  mailFrom: string;
+  dataDir: string;
+  logLevel: string;
+  secretKey: { id: string; key: Buffer };
+  oldSecretKeys: { id: string; key: Buffer }[];
+  devMailbox: boolean;
+  brand: { brokerName: string; serviceName: string; supportPhone: string; tradingServiceUrl: string };
+  login: {
+    additionalAuthFrom: Date;
+    codeTtlSeconds: number;
+    codeMaxAttempts: number;
+    codeResendCooldownSeconds: number;
+    codeMaxSends: number;
+    flowTtlSeconds: number;
+  };
+  device: { ttlDays: number };
+  session: { idleMinutes: number; absoluteHours: number };
+  throttle: {
+    windowMinutes: number;
+    accountSlowdownAfter: number;
+    accountLockAfter: number;
+    accountLockMinutes: number;
+    deviceLockAfter: number;
+    ipLockAfter: number;
+    ipLockMinutes: number;
+  };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  hashQueue: { maxConcurrent: number; maxQueued: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Keys are 32 random bytes given as 64 hex characters or base64; the id lets sealed secrets name their key. */
+export function parseKey(text: string, name: string): { id: string; key: Buffer } {
+  const t = text.trim();
+  let key: Buffer | null = null;
+  if (/^[0-9a-fA-F]{64}$/.test(t)) key = Buffer.from(t, 'hex');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (!key || key.length !== 32) throw new ConfigError(`${name} must be 32 random bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)`);
+  return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+}
+
+/** Keys shown in the documentation: a production deployment that copied one is refused. */
+const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
+
+function loadOrCreateEmbeddedKey(dataDir: string): string {
+  const file = resolve(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  mkdirSync(dirname(file), { recursive: true });
+  const hex = randomBytes(32).toString('hex');
+  writeFileSync(file, hex + '\n', { mode: 0o600 });
+  return hex;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const url = new URL(publicUrl);
+  const localHost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+
+  const problems: string[] = [];
+  if (production) {
+    if (!e.MAMORI_SECRET_KEY) problems.push('MAMORI_SECRET_KEY is required in production');
+    else if (DOCUMENTED_KEYS.has(e.MAMORI_SECRET_KEY.trim())) problems.push('MAMORI_SECRET_KEY is the example from the documentation; generate your own');
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production');
+    else if (url.protocol !== 'https:') problems.push('PUBLIC_URL must be https:// in production (cookies are Secure)');
+    if (!e.SMTP_URL) problems.push('SMTP_URL is required in production');
+    if (e.DEV_MAILBOX === 'on') problems.push('DEV_MAILBOX=on is not allowed in production');
+  }
+  if (!production && url.protocol === 'http:' && !localHost) {
+    problems.push('PUBLIC_URL uses plain http on a host that is not localhost; browsers would drop the Secure cookies');
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+
+  const secretText = e.MAMORI_SECRET_KEY ?? loadOrCreateEmbeddedKey(e.MAMORI_DATA_DIR);
+  const secretKey = parseKey(secretText, 'MAMORI_SECRET_KEY');
+  const oldSecretKeys = (e.MAMORI_OLD_SECRET_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s, i) => parseKey(s, `MAMORI_OLD_SECRET_KEYS[${i}]`));
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: true,
+    trustProxy: e.TRUST_PROXY === 'true',
+    databaseUrl: e.DATABASE_URL,
+    databaseMaxConnections: e.DATABASE_MAX_CONNECTIONS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    dataDir: e.MAMORI_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    secretKey,
+    oldSecretKeys,
+    devMailbox: e.DEV_MAILBOX === 'on' || (e.DEV_MAILBOX === 'auto' && !production && !e.SMTP_URL),
+    brand: { brokerName: e.BROKER_NAME, serviceName: e.SERVICE_NAME, supportPhone: e.SUPPORT_PHONE, tradingServiceUrl: e.TRADING_SERVICE_URL },
+    login: {
+      // The notice's date is a JST calendar day: additional authentication starts at 00:00 JST.
+      additionalAuthFrom: new Date(`${e.ADDITIONAL_AUTH_FROM}T00:00:00+09:00`),
+      codeTtlSeconds: e.LOGIN_CODE_TTL_SECONDS,
+      codeMaxAttempts: e.LOGIN_CODE_MAX_ATTEMPTS,
+      codeResendCooldownSeconds: e.LOGIN_CODE_RESEND_COOLDOWN_SECONDS,
+      codeMaxSends: e.LOGIN_CODE_MAX_SENDS,
+      flowTtlSeconds: e.LOGIN_FLOW_TTL_SECONDS,
+    },
+    device: { ttlDays: e.DEVICE_TTL_DAYS },
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    throttle: {
+      windowMinutes: e.THROTTLE_WINDOW_MINUTES,
+      accountSlowdownAfter: e.THROTTLE_ACCOUNT_SLOWDOWN_AFTER,
+      accountLockAfter: e.THROTTLE_ACCOUNT_LOCK_AFTER,
+      accountLockMinutes: e.THROTTLE_ACCOUNT_LOCK_MINUTES,
+      deviceLockAfter: e.THROTTLE_DEVICE_LOCK_AFTER,
+      ipLockAfter: e.THROTTLE_IP_LOCK_AFTER,
+      ipLockMinutes: e.THROTTLE_IP_LOCK_MINUTES,
+    },
+    argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
+    hashQueue: { maxConcurrent: e.HASH_MAX_CONCURRENT, maxQueued: e.HASH_MAX_QUEUED },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Validation of account records as the brokerage supplies them (admin CLI, bulk import).
+ * Every problem is reported with the field and a stable reason, never a stack trace.
+ */
+import { hasControlChars, normalizeInput } from '../../crypto/normalize';
+import { checkLoginPassword, checkTradingPassword } from '../../crypto/password-policy';
+
+export interface AccountRecord {
+  loginId: string;
+  name: string;
+  emails: string[];
+  loginPassword?: string;
+  loginPasswordHash?: string;
+  tradingPassword?: string;
+  tradingPasswordHash?: string;
+  totpSecret?: string;
+}
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/** RFC 5321 limits; deliberately simple syntax (one @, no spaces): the real check is the verification mail. */
+export function isValidEmail(address: string): boolean {
+  return address.length <= 254 && /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(address) && !address.includes('..');
+}
+
+export const LOGIN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseAccountRecord(raw: unknown, isSupportedHash: (h: string) => boolean): { record?: AccountRecord; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ field: '(record)', reason: 'not_an_object' }] };
+  const r = raw as Record<string, unknown>;
+
+  const loginId = normalizeInput(str(r.loginId) ?? '');
+  if (!LOGIN_ID_PATTERN.test(loginId)) problems.push({ field: 'loginId', reason: 'format (3-64 of A-Z a-z 0-9 . _ @ -)' });
+
+  const name = normalizeInput(str(r.name) ?? '');
+  if (!name) problems.push({ field: 'name', reason: 'required' });
+  else if (name.length > 100) problems.push({ field: 'name', reason: 'too_long' });
+  else if (hasControlChars(name)) problems.push({ field: 'name', reason: 'control_characters' });
+
+  const emailsRaw = r.emails;
+  const emails: string[] = [];
+  if (!Array.isArray(emailsRaw) || emailsRaw.length < 1 || emailsRaw.length > 3) {
+    problems.push({ field: 'emails', reason: 'one to three addresses' });
+  } else {
+    emailsRaw.forEach((e, i) => {
+      const address = normalizeInput(str(e) ?? '');
+      if (!isValidEmail(address)) problems.push({ field: `emails[${i}]`, reason: 'invalid_address' });
+      else if (emails.some((x) => x.toLowerCase() === address.toLowerCase())) problems.push({ field: `emails[${i}]`, reason: 'duplicate_address' });
+      else emails.push(address);
+    });
+  }
+
+  const loginPassword = str(r.loginPassword);
+  const loginPasswordHash = str(r.loginPasswordHash);
+  if ((loginPassword === undefined) === (loginPasswordHash === undefined)) {
+    problems.push({ field: 'loginPassword', reason: 'give exactly one of loginPassword or loginPasswordHash' });
+  } else if (loginPassword !== undefined) {
+    const p = checkLoginPassword(loginPassword, loginId);
+    if (p) problems.push({ field: 'loginPassword', reason: p });
+  } else if (!isSupportedHash(loginPasswordHash as string)) {
+    problems.push({ field: 'loginPasswordHash', reason: 'unsupported_hash_format (argon2, bcrypt, PBKDF2 in PHC/modular format)' });
+  }
+
+  const tradingPassword = str(r.tradingPassword);
+  const tradingPasswordHash = str(r.tradingPasswordHash);
+  if ((tradingPassword === undefined) === (tradingPasswordHash === undefined)) {
+    problems.push({ field: 'tradingPassword', reason: 'give exactly one of tradingPassword or tradingPasswordHash' });
+  } else if (tradingPassword !== undefined) {
+    const p = checkTradingPassword(tradingPassword, loginPassword ?? '');
+    if (p) problems.push({ field: 'tradingPassword', reason: p });
+  } else if (!isSupportedHash(tradingPasswordHash as string)) {
+    problems.push({ field: 'tradingPasswordHash', reason: 'unsupported_hash_format' });
+  }
+
+  let totpSecret: string | undefined;
+  if (r.totpSecret !== undefined && r.totpSecret !== null) {
+    totpSecret = (str(r.totpSecret) ?? '').replace(/[\s-]/g, '').toUpperCase().replace(/=+$/, '');
+    // At least 80 bits (16 Base32 characters), RFC 4226 §4 asks for 128 and recommends 160.
+    if (!/^[A-Z2-7]{16,128}$/.test(totpSecret)) problems.push({ field: 'totpSecret', reason: 'base32, at least 16 characters' });
+  }
+
+  const known = new Set(['loginId', 'name', 'emails', 'loginPassword', 'loginPasswordHash', 'tradingPassword', 'tradingPasswordHash', 'totpSecret']);
+  for (const k of Object.keys(r)) if (!known.has(k)) problems.push({ field: k, reason: 'unknown_field' });
+
+  if (problems.length) return { problems };
+  return { record: { loginId, name, emails, loginPassword, loginPasswordHash, tradingPassword, tradingPasswordHash, totpSecret }, problems };
+}

@@ -1,0 +1,74 @@
+/**
+ * Accounts are created by the brokerage, never by self-registration (SPEC 1.5): one at a time
+ * (admin CLI / API) or in bulk when migrating existing customers, keeping their existing hashes.
+ */
+import { recordAudit } from '../audit';
+import { DomainError } from '../errors';
+import type { Ports } from '../ports';
+import type { Account } from '../store-types';
+import { parseAccountRecord, type AccountRecord, type FieldProblem } from './account-input';
+
+export interface ImportResult {
+  index: number;
+  loginId: string | null;
+  status: 'created' | 'exists' | 'invalid';
+  problems: FieldProblem[];
+}
+
+export class AccountService {
+  constructor(private readonly ports: Ports) {}
+
+  async create(raw: unknown, operator: string): Promise<Account> {
+    const { record, problems } = parseAccountRecord(raw, (h) => this.ports.passwords.isSupportedHash(h));
+    if (!record) throw new DomainError('invalid_input', { field: problems[0]?.field ?? '', reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; ') });
+    if (await this.ports.store.accounts.findByLoginId(record.loginId)) throw new DomainError('conflict', { field: 'loginId' });
+    return this.insert(record, operator);
+  }
+
+  /** Re-running an import does not duplicate: existing login IDs are reported and left alone. */
+  async import(records: unknown[], operator: string): Promise<ImportResult[]> {
+    const results: ImportResult[] = [];
+    const seen = new Set<string>();
+    for (const [index, raw] of records.entries()) {
+      const { record, problems } = parseAccountRecord(raw, (h) => this.ports.passwords.isSupportedHash(h));
+      if (!record) {
+        const loginId = typeof (raw as { loginId?: unknown })?.loginId === 'string' ? String((raw as { loginId: string }).loginId).slice(0, 64) : null;
+        results.push({ index, loginId, status: 'invalid', problems });
+        continue;
+      }
+      if (seen.has(record.loginId) || (await this.ports.store.accounts.findByLoginId(record.loginId))) {
+        results.push({ index, loginId: record.loginId, status: 'exists', problems: [] });
+        continue;
+      }
+      seen.add(record.loginId);
+      await this.insert(record, operator);
+      results.push({ index, loginId: record.loginId, status: 'created', problems: [] });
+    }
+    return results;
+  }
+
+  private async insert(record: AccountRecord, operator: string): Promise<Account> {
+    const { store, clock, passwords, secrets } = this.ports;
+    const loginPasswordHash = record.loginPasswordHash ?? (await passwords.hash(record.loginPassword as string));
+    const tradingPasswordHash = record.tradingPasswordHash ?? (await passwords.hash(record.tradingPassword as string));
+    const now = clock.now();
+    return store.transaction(async (tx) => {
+      const account = await tx.accounts.insert({
+        loginId: record.loginId,
+        name: record.name,
+        loginPasswordHash,
+        tradingPasswordHash,
+        totpSecretSealed: record.totpSecret ? secrets.seal(record.totpSecret) : null,
+        totpEnabledAt: record.totpSecret ? now : null,
+        passwordChangedAt: now,
+        createdAt: now,
+      });
+      // Addresses the brokerage already holds are taken as verified; new ones are proven by mail.
+      for (const [i, address] of record.emails.entries()) {
+        await tx.emails.insert({ accountId: account.id, slot: i + 1, address, loginNotification: false, verifiedAt: now, createdAt: now });
+      }
+      await recordAudit(tx, now, 'account.created', { accountId: account.id, loginId: account.loginId, operator, detail: { totp: Boolean(record.totpSecret) } });
+      return account;
+    });
+  }
+}

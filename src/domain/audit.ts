@@ -1,0 +1,55 @@
+/**
+ * Security events, appended to the audit log in the same transaction as the change they describe
+ * (SPEC 2). The type names are stable: operators search and alert on them.
+ */
+import type { RequestContext } from './context';
+import type { StoreTx } from './store-types';
+
+export type AuditType =
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'login.locked'
+  | 'login.code_sent'
+  | 'login.code_failed'
+  | 'login.totp_failed'
+  | 'logout'
+  | 'device.recognized'
+  | 'device.revoked'
+  | 'account.created'
+  | 'account.password_rehashed'
+  | 'totp.enabled'
+  | 'totp.reregistered'
+  | 'totp.stopped'
+  | 'totp.reset'
+  | 'address.changed'
+  | 'address.added'
+  | 'address.removed'
+  | 'notification.changed'
+  | 'password.changed'
+  | 'trading_password.changed'
+  | 'trading_password.failed'
+  | 'trading_password.locked'
+  | 'trading_password.unlocked'
+  | 'support.action';
+
+export interface AuditFacts {
+  accountId?: number | null;
+  loginId?: string | null;
+  ctx?: RequestContext | null;
+  operator?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export async function recordAudit(tx: Pick<StoreTx, 'audit'>, at: Date, type: AuditType, facts: AuditFacts): Promise<void> {
+  await tx.audit.append({
+    at,
+    type,
+    accountId: facts.accountId ?? null,
+    // A login ID typed by a stranger is attacker-controlled: keep it short in the log.
+    loginId: facts.loginId ? facts.loginId.slice(0, 64) : null,
+    ip: facts.ctx?.ip ?? null,
+    userAgent: facts.ctx ? facts.ctx.userAgent.slice(0, 300) : null,
+    operator: facts.operator ?? null,
+    detail: facts.detail ?? {},
+  });
+}

@@ -1,0 +1,394 @@
+/**
+ * The login journey of SPEC 1.1: ID + password, then, from a browser that is not recognised,
+ * the e-mailed code (追加認証); customers with TOTP always give their one-time password instead
+ * ("ログイン方法に変更はありません"). Each second-step way is a strategy completing the same flow.
+ */
+import { newNumericCode, newToken } from '../../crypto/tokens';
+import { hasControlChars, normalizeCode, normalizeInput } from '../../crypto/normalize';
+import { verifyTotp } from '../../crypto/totp';
+import { maskAddress } from '../addresses/masking';
+import { recordAudit } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { describeUserAgent } from '../devices/user-agent';
+import type { DeviceService, IssuedDevice } from '../devices/device-service';
+import { DomainError, InvalidInput } from '../errors';
+import { accountLockedMail, loginCodeMail, loginNotificationMail } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { IssuedSession, SessionService } from '../sessions/session-service';
+import type { Account, EmailAddress, LoginFlow, RecognizedDevice, StoreTx } from '../store-types';
+import { flowIdOf, loadFlow } from './login-flow';
+import { deviceKey, loginIdKey, type LoginThrottle } from './throttle';
+
+export interface LoginRules {
+  additionalAuthFrom: Date;
+  codeTtlSeconds: number;
+  codeMaxAttempts: number;
+  codeResendCooldownSeconds: number;
+  codeMaxSends: number;
+  flowTtlSeconds: number;
+}
+
+export interface LoginContext extends RequestContext {
+  /** The recognised-device token the browser presented, if any. */
+  deviceToken: string | null;
+}
+
+export type LoginMethod = 'email_code' | 'totp' | 'recognized_device' | 'password';
+
+export interface CompletedLogin {
+  state: 'done';
+  method: LoginMethod;
+  session: IssuedSession;
+  /** A new recognised-device token to store in the browser, when one was issued. */
+  device: IssuedDevice | null;
+  loginId: string;
+  name: string;
+}
+
+export interface CodeStep {
+  state: 'awaiting_code';
+  flowHandle: string;
+  maskedAddress: string;
+  codeExpiresAt: Date;
+  resendAvailableAt: Date;
+}
+
+export interface TotpStep {
+  state: 'awaiting_totp';
+  flowHandle: string;
+}
+
+export type LoginStep = CompletedLogin | CodeStep | TotpStep;
+
+const MAX_LOGIN_ID = 64;
+const MAX_PASSWORD = 1024;
+
+export class LoginService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand },
+    private readonly rules: LoginRules,
+  ) {}
+
+  /** Step 1: ログインID + ログインパスワード. */
+  async start(input: { loginId: unknown; password: unknown }, ctx: LoginContext): Promise<LoginStep> {
+    const loginId = this.parseLoginId(input.loginId);
+    const password = this.parsePassword(input.password);
+    const { store, clock, passwords } = this.ports;
+    const { throttle } = this.deps;
+
+    await throttle.assertSourceAllowed(ctx.ip);
+    const account = await store.accounts.findByLoginId(loginId);
+    const device = account ? await this.liveDeviceOf(account, ctx.deviceToken) : undefined;
+    const key = device ? deviceKey(device.id) : loginIdKey(loginId);
+    await throttle.assertLoginAllowed(key);
+
+    // Unknown IDs cost one argon2id verification too: same answer, same time (ASVS 2.2, SPEC 2).
+    const verification = account
+      ? await passwords.verify(account.loginPasswordHash, password)
+      : (await passwords.verifyDummy(password), { ok: false, needsRehash: false });
+
+    if (!account || !verification.ok) {
+      await this.recordPasswordFailure(loginId, account, key, Boolean(device), ctx);
+      throw new DomainError('invalid_credentials');
+    }
+    if (verification.needsRehash) {
+      // Imported bcrypt / PBKDF2 hashes become argon2id at the first successful login (SPEC 1.5).
+      const upgraded = await passwords.hash(password);
+      await store.transaction(async (tx) => {
+        await tx.accounts.updateLoginPasswordHash(account.id, upgraded, account.passwordChangedAt);
+        await recordAudit(tx, clock.now(), 'account.password_rehashed', { accountId: account.id, loginId, ctx });
+      });
+    }
+
+    if (account.totpSecretSealed && account.totpEnabledAt) {
+      const flowHandle = await this.createFlow(account, 'awaiting_totp', device ?? null, ctx);
+      return { state: 'awaiting_totp', flowHandle };
+    }
+    const additionalAuthApplies = clock.now() >= this.rules.additionalAuthFrom;
+    if (additionalAuthApplies && !device) return this.startCodeStep(account, ctx);
+    await throttle.reset(key);
+    return this.completeWithoutFlow(account, device ? 'recognized_device' : 'password', device ?? null, ctx);
+  }
+
+  /** Step 2 by the e-mailed 認証コード. */
+  async submitCode(flowHandle: string | null | undefined, rawCode: unknown, ctx: LoginContext): Promise<CompletedLogin> {
+    const { store, clock, keyed } = this.ports;
+    const now = clock.now();
+    const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_code');
+    const code = this.parseCode(rawCode, 'code');
+    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
+    if (!flow.codeExpiresAt || flow.codeExpiresAt <= now || !flow.codeHash) throw new DomainError('code_expired');
+
+    // The hash input includes the flow id: a code is bound to the one attempt that asked for it.
+    if (!keyed.equals('login-code', `${flow.id}:${code}`, flow.codeHash)) {
+      await this.recordCodeFailure(flow, ctx, 'login.code_failed');
+      return this.never();
+    }
+    return this.complete(flow, 'awaiting_code', 'email_code', ctx);
+  }
+
+  /** Step 2 by the TOTP app's ワンタイムパスワード (RFC 6238). */
+  async submitTotp(flowHandle: string | null | undefined, rawCode: unknown, ctx: LoginContext): Promise<CompletedLogin> {
+    const { store, clock, keyed, secrets } = this.ports;
+    const now = clock.now();
+    const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_totp');
+    const code = this.parseCode(rawCode, 'totp');
+    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account?.totpSecretSealed) throw new DomainError('flow_state');
+    const step = verifyTotp(secrets.open(account.totpSecretSealed), code, now, 1);
+    if (step === null) {
+      await this.deps.throttle.recordFailure(ctx.ip, loginIdKey(account.loginId), false);
+      await this.recordCodeFailure(flow, ctx, 'login.totp_failed');
+      return this.never();
+    }
+    return this.complete(flow, 'awaiting_totp', 'totp', ctx, async (tx) => {
+      // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
+      if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+    });
+  }
+
+  /** 認証コードを再送: a new code, the failure count kept (NIST SP 800-63B-4 §3.1.3.2). */
+  async resendCode(flowHandle: string | null | undefined, ctx: LoginContext): Promise<CodeStep> {
+    const { store, clock, keyed } = this.ports;
+    const now = clock.now();
+    const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_code');
+    const availableAt = this.resendAvailableAt(flow);
+    if (availableAt > now) {
+      throw new DomainError('resend_too_soon', { retryAfter: Math.ceil((availableAt.getTime() - now.getTime()) / 1000) });
+    }
+    if (flow.codeSendCount >= this.rules.codeMaxSends) throw new DomainError('too_many_requests', { retryAfter: 0 });
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account) throw new DomainError('flow_not_found');
+    const address = await this.representativeAddress(account.id);
+    await store.transaction((tx) => this.sendCode(tx, account, flow.id, address, ctx, now));
+    this.ports.mailQueued();
+    return this.codeStep(flowHandle as string, address, now, now);
+  }
+
+  /** What the code screen shows when reloaded. */
+  async describeCodeStep(flowHandle: string | null | undefined): Promise<CodeStep> {
+    const { store, clock, keyed } = this.ports;
+    const flow = await loadFlow(store, keyed, flowHandle, clock.now(), 'awaiting_code');
+    const address = (await store.emails.listForAccount(flow.accountId)).find((e) => e.id === flow.codeEmailId);
+    return {
+      state: 'awaiting_code',
+      flowHandle: flowHandle as string,
+      maskedAddress: address ? maskAddress(address.address) : '',
+      codeExpiresAt: flow.codeExpiresAt ?? clock.now(),
+      resendAvailableAt: this.resendAvailableAt(flow),
+    };
+  }
+
+  async assertFlow(flowHandle: string | null | undefined, state: 'awaiting_totp' | 'awaiting_code'): Promise<void> {
+    await loadFlow(this.ports.store, this.ports.keyed, flowHandle, this.ports.clock.now(), state);
+  }
+
+  async logout(sessionToken: string | null | undefined, ctx: RequestContext): Promise<void> {
+    const session = await this.deps.sessions.check(sessionToken);
+    if (!session) return;
+    await this.ports.store.transaction(async (tx) => {
+      await this.deps.sessions.end(tx, session.id);
+      await recordAudit(tx, this.ports.clock.now(), 'logout', { accountId: session.accountId, loginId: session.loginId, ctx });
+    });
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private never(): never {
+    throw new Error('unreachable');
+  }
+
+  private parseLoginId(raw: unknown): string {
+    if (typeof raw !== 'string') throw new InvalidInput('loginId', 'required');
+    const v = normalizeInput(raw);
+    if (!v) throw new InvalidInput('loginId', 'required');
+    if (v.length > MAX_LOGIN_ID) throw new InvalidInput('loginId', 'too_long');
+    if (hasControlChars(v)) throw new InvalidInput('loginId', 'control_characters');
+    return v;
+  }
+
+  private parsePassword(raw: unknown): string {
+    if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('password', 'required');
+    if (raw.length > MAX_PASSWORD) throw new InvalidInput('password', 'too_long');
+    return raw;
+  }
+
+  private parseCode(raw: unknown, field: string): string {
+    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput(field, 'format');
+    const code = normalizeCode(raw);
+    if (!/^\d{6}$/.test(code)) throw new InvalidInput(field, 'format');
+    return code;
+  }
+
+  private async liveDeviceOf(account: Account, token: string | null): Promise<RecognizedDevice | undefined> {
+    const device = await this.deps.devices.findLive(token);
+    return device && device.accountId === account.id ? device : undefined;
+  }
+
+  private async recordPasswordFailure(loginId: string, account: Account | undefined, key: string, recognized: boolean, ctx: LoginContext): Promise<void> {
+    const { store, clock, random } = this.ports;
+    const outcome = await this.deps.throttle.recordFailure(ctx.ip, key, recognized);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await recordAudit(tx, now, 'login.failed', {
+        accountId: account?.id ?? null,
+        loginId,
+        ctx,
+        detail: { reason: account ? 'wrong_password' : 'unknown_login_id', recognizedDevice: recognized },
+      });
+      if (outcome.lockedNow && account) {
+        await recordAudit(tx, now, 'login.locked', { accountId: account.id, loginId, ctx, detail: { scope: recognized ? 'device' : 'unrecognized_browsers' } });
+        const mail = accountLockedMail(this.deps.brand, { name: account.name, at: now, minutes: this.deps.throttle.lockMinutes, ip: ctx.ip });
+        for (const address of await this.verifiedAddresses(tx, account.id)) await queueMail(tx, random, now, address.address, mail);
+      }
+    });
+    if (outcome.lockedNow && account) this.ports.mailQueued();
+  }
+
+  private async recordCodeFailure(flow: LoginFlow, ctx: LoginContext, type: 'login.code_failed' | 'login.totp_failed'): Promise<never> {
+    const { store, clock } = this.ports;
+    const counted = await store.loginFlows.countCodeFailure(flow.id, this.rules.codeMaxAttempts);
+    const used = flow.codeAttempts + 1;
+    await store.transaction(async (tx) => {
+      await recordAudit(tx, clock.now(), type, { accountId: flow.accountId, ctx, detail: { attempt: used } });
+      if (counted && used >= this.rules.codeMaxAttempts) await tx.loginFlows.transition(flow.id, flow.state, 'failed', {});
+    });
+    if (!counted || used >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
+    throw new DomainError(type === 'login.code_failed' ? 'code_invalid' : 'totp_invalid', { remaining: this.rules.codeMaxAttempts - used });
+  }
+
+  private async verifiedAddresses(tx: StoreTx, accountId: number): Promise<EmailAddress[]> {
+    return (await tx.emails.listForAccount(accountId)).filter((e) => e.verifiedAt);
+  }
+
+  private async representativeAddress(accountId: number): Promise<EmailAddress> {
+    const list = await this.ports.store.emails.listForAccount(accountId);
+    const address = list.find((e) => e.slot === 1 && e.verifiedAt) ?? list.find((e) => e.verifiedAt);
+    // Without an address the code cannot be delivered: the customer must call the support desk.
+    if (!address) throw new DomainError('forbidden', { reason: 'no_address' });
+    return address;
+  }
+
+  private async createFlow(account: Account, state: 'awaiting_code' | 'awaiting_totp', device: RecognizedDevice | null, ctx: LoginContext): Promise<string> {
+    const { store, clock, keyed, random } = this.ports;
+    const now = clock.now();
+    const handle = newToken(random);
+    await store.loginFlows.insert({
+      id: flowIdOf(keyed, handle),
+      accountId: account.id,
+      state,
+      recognizedDeviceId: device?.id ?? null,
+      codeHash: null,
+      codeExpiresAt: null,
+      codeSentAt: null,
+      codeAttempts: 0,
+      codeSendCount: 0,
+      codeEmailId: null,
+      method: null,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent.slice(0, 512),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.rules.flowTtlSeconds * 1000),
+      completedAt: null,
+    });
+    return handle;
+  }
+
+  private async startCodeStep(account: Account, ctx: LoginContext): Promise<CodeStep> {
+    const { store, clock } = this.ports;
+    const address = await this.representativeAddress(account.id);
+    const handle = await this.createFlow(account, 'awaiting_code', null, ctx);
+    const now = clock.now();
+    await store.transaction((tx) => this.sendCode(tx, account, flowIdOf(this.ports.keyed, handle), address, ctx, now));
+    this.ports.mailQueued();
+    return this.codeStep(handle, address, now, now);
+  }
+
+  private codeStep(handle: string, address: EmailAddress, sentAt: Date, now: Date): CodeStep {
+    return {
+      state: 'awaiting_code',
+      flowHandle: handle,
+      maskedAddress: maskAddress(address.address),
+      codeExpiresAt: new Date(sentAt.getTime() + this.rules.codeTtlSeconds * 1000),
+      resendAvailableAt: new Date(now.getTime() + this.rules.codeResendCooldownSeconds * 1000),
+    };
+  }
+
+  private resendAvailableAt(flow: LoginFlow): Date {
+    return new Date((flow.codeSentAt?.getTime() ?? 0) + this.rules.codeResendCooldownSeconds * 1000);
+  }
+
+  private async sendCode(tx: StoreTx, account: Account, flowId: string, address: EmailAddress, ctx: LoginContext, now: Date): Promise<void> {
+    const { keyed, random } = this.ports;
+    const code = newNumericCode(random, 6);
+    await tx.loginFlows.replaceCode(flowId, {
+      codeHash: keyed.hash('login-code', `${flowId}:${code}`),
+      codeExpiresAt: new Date(now.getTime() + this.rules.codeTtlSeconds * 1000),
+      codeSentAt: now,
+      codeEmailId: address.id,
+    });
+    const mail = loginCodeMail(this.deps.brand, { name: account.name, code, validMinutes: Math.round(this.rules.codeTtlSeconds / 60), requestedAt: now });
+    await queueMail(tx, random, now, address.address, mail);
+    await recordAudit(tx, now, 'login.code_sent', { accountId: account.id, loginId: account.loginId, ctx, detail: { emailSlot: address.slot } });
+  }
+
+  private async complete(
+    flow: LoginFlow,
+    from: 'awaiting_code' | 'awaiting_totp',
+    method: LoginMethod,
+    ctx: LoginContext,
+    guard?: (tx: StoreTx) => Promise<void>,
+  ): Promise<CompletedLogin> {
+    const { store, clock } = this.ports;
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account) throw new DomainError('flow_not_found');
+    const result = await store.transaction(async (tx) => {
+      // Single use, race-safe: of many concurrent submissions exactly one moves the flow on.
+      if (!(await tx.loginFlows.transition(flow.id, from, 'done', { method, completedAt: clock.now() }))) {
+        throw new DomainError('flow_state', { state: 'done' });
+      }
+      if (guard) await guard(tx);
+      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
+    });
+    await this.deps.throttle.reset(loginIdKey(account.loginId));
+    this.ports.mailQueued();
+    return result;
+  }
+
+  private async completeWithoutFlow(account: Account, method: LoginMethod, device: RecognizedDevice | null, ctx: LoginContext): Promise<CompletedLogin> {
+    const result = await this.ports.store.transaction((tx) => this.finish(tx, account, method, device?.id ?? null, ctx, false));
+    this.ports.mailQueued();
+    return result;
+  }
+
+  private async finish(
+    tx: StoreTx,
+    account: Account,
+    method: LoginMethod,
+    existingDeviceId: number | null,
+    ctx: LoginContext,
+    additionalAuthenticated: boolean,
+  ): Promise<CompletedLogin> {
+    const { clock, random } = this.ports;
+    const now = clock.now();
+    let device: IssuedDevice | null = null;
+    if (existingDeviceId !== null) await this.deps.devices.touch(tx, existingDeviceId);
+    else if (additionalAuthenticated) {
+      // Recognised only after a successful additional authentication (SPEC 2).
+      device = await this.deps.devices.recognize(tx, account.id, ctx);
+      await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
+    }
+    const session = await this.deps.sessions.issue(tx, account.id, method, ctx);
+    await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
+    const notify = (await this.verifiedAddresses(tx, account.id)).filter((e) => e.loginNotification);
+    if (notify.length) {
+      const ua = describeUserAgent(ctx.userAgent);
+      const mail = loginNotificationMail(this.deps.brand, { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method });
+      for (const address of notify) await queueMail(tx, random, now, address.address, mail);
+    }
+    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The text of every mail Mamori sends, in Japanese. Deliberately plain text and without any link
+ * to a login page: the 2025 FSA/JSDA guidance asks brokerages not to mail login links, so a
+ * customer learns that a mail with such a link is phishing.
+ */
+import type { Brand } from '../context';
+import { formatJst } from './format';
+
+export interface MailContent {
+  subject: string;
+  text: string;
+}
+
+const METHOD_LABELS: Record<string, string> = {
+  email_code: 'メールの認証コード',
+  totp: 'ワンタイムパスワード',
+  recovery_code: 'リカバリーコード',
+  recognized_device: '普段ご利用の環境（認証コードなし）',
+  password: 'ログインID・パスワード',
+  passkey: 'パスキー',
+};
+
+export function methodLabel(method: string): string {
+  return METHOD_LABELS[method] ?? method;
+}
+
+function footer(brand: Brand): string {
+  return [
+    '',
+    'お心当たりのない場合は、第三者による不正アクセスのおそれがあります。',
+    `至急、お取引店または${brand.brokerName}（フリーダイヤル ${brand.supportPhone}）までご連絡ください。`,
+    '',
+    '※このメールは送信専用です。当社がメールでログイン画面へのリンクをお送りすることはありません。',
+    `${brand.brokerName}`,
+  ].join('\n');
+}
+
+export function loginCodeMail(brand: Brand, p: { name: string; code: string; validMinutes: number; requestedAt: Date }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】認証コードのお知らせ`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${brand.serviceName}へのログインの追加認証のため、認証コードをお送りします。`,
+      '',
+      `認証コード: ${p.code}`,
+      '',
+      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
+      'ログイン画面の「認証コード」欄に入力してください。このコードは一度だけ使えます。',
+      '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+export function accountLockedMail(brand: Brand, p: { name: string; at: Date; minutes: number; ip: string }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】ログインを一時的に制限しました`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、お客さまのログインIDでパスワードの誤りが続いたため、`,
+      `普段ご利用の環境（端末・ブラウザ）以外からのログインを${p.minutes}分間制限しました。`,
+      `最後の試行元IPアドレス: ${p.ip}`,
+      '',
+      '普段ご利用の環境からは、これまでどおりログインいただけます。',
+      'ご自身の操作でない場合は、ログインパスワードの変更をおすすめします。',
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+export function loginNotificationMail(
+  brand: Brand,
+  p: { name: string; at: Date; browser: string; os: string; ip: string; method: string },
+): MailContent {
+  return {
+    subject: `【${brand.brokerName}】ログインのお知らせ`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${brand.serviceName}へのログインがありました。`,
+      '',
+      `日時: ${formatJst(p.at)}`,
+      `ブラウザ: ${p.browser}`,
+      `OS: ${p.os}`,
+      `IPアドレス: ${p.ip}`,
+      `認証方法: ${methodLabel(p.method)}`,
+      footer(brand),
+    ].join('\n'),
+  };
+}

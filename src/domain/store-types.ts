@@ -1,0 +1,238 @@
+/**
+ * The records the domain keeps and the narrow storage interface it needs. Times are JS Dates
+ * in the domain; the store keeps them as epoch milliseconds so SQLite and PostgreSQL compare
+ * them identically.
+ */
+
+export interface Account {
+  id: number;
+  loginId: string;
+  name: string;
+  loginPasswordHash: string;
+  tradingPasswordHash: string;
+  /** TOTP secret sealed with the configured key (AES-256-GCM, key id prefixed); null when not set. */
+  totpSecretSealed: string | null;
+  totpEnabledAt: Date | null;
+  /** Last accepted RFC 6238 time step; a step is accepted once only (NIST SP 800-63B-4 §3.1.4.1). */
+  totpLastStep: number | null;
+  tradingPasswordFailures: number;
+  tradingPasswordLockedAt: Date | null;
+  passwordChangedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewAccount = Omit<Account, 'id' | 'totpLastStep' | 'tradingPasswordFailures' | 'tradingPasswordLockedAt' | 'updatedAt'>;
+
+export interface EmailAddress {
+  id: number;
+  accountId: number;
+  /** 1 is 代表 (representative): the firm's notices and electronic delivery go there. */
+  slot: number;
+  address: string;
+  loginNotification: boolean;
+  verifiedAt: Date | null;
+  createdAt: Date;
+}
+
+export type LoginFlowState = 'awaiting_code' | 'awaiting_totp' | 'done' | 'failed';
+
+export interface LoginFlow {
+  /** Keyed hash of the opaque flow handle the client holds. */
+  id: string;
+  accountId: number;
+  state: LoginFlowState;
+  recognizedDeviceId: number | null;
+  codeHash: string | null;
+  codeExpiresAt: Date | null;
+  codeSentAt: Date | null;
+  codeAttempts: number;
+  codeSendCount: number;
+  /** The address id the code went to. */
+  codeEmailId: number | null;
+  method: string | null;
+  ip: string;
+  userAgent: string;
+  createdAt: Date;
+  expiresAt: Date;
+  completedAt: Date | null;
+}
+
+export interface RecognizedDevice {
+  id: number;
+  accountId: number;
+  tokenHash: string;
+  userAgent: string;
+  ip: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface Session {
+  id: number;
+  tokenHash: string;
+  accountId: number;
+  method: string;
+  authenticatedAt: Date;
+  lastSeenAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  endedAt: Date | null;
+  ip: string;
+  userAgent: string;
+}
+
+export interface SessionWithAccount extends Session {
+  loginId: string;
+  name: string;
+}
+
+export interface AuditEventInput {
+  at: Date;
+  type: string;
+  accountId: number | null;
+  loginId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  operator: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  id: number;
+}
+
+export interface OutboxMailInput {
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface OutboxMail extends OutboxMailInput {
+  id: number;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+}
+
+export interface ThrottleState {
+  key: string;
+  failures: number;
+  windowStartedAt: Date;
+  lockedUntil: Date | null;
+}
+
+export interface DevMail {
+  id: number;
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  deliveredAt: Date;
+}
+
+export interface AccountRepo {
+  insert(account: NewAccount): Promise<Account>;
+  findByLoginId(loginId: string): Promise<Account | undefined>;
+  findById(id: number): Promise<Account | undefined>;
+  updateLoginPasswordHash(id: number, hash: string, changedAt: Date): Promise<void>;
+  updateTradingPasswordHash(id: number, hash: string, at: Date): Promise<void>;
+  updateProfile(id: number, patch: { name: string }, at: Date): Promise<void>;
+  setTotp(id: number, sealed: string | null, enabledAt: Date | null, at: Date): Promise<void>;
+  /** Conditional update: true only for the first caller with a step later than the last accepted one. */
+  claimTotpStep(id: number, step: number): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+export interface EmailRepo {
+  insert(email: Omit<EmailAddress, 'id'>): Promise<EmailAddress>;
+  listForAccount(accountId: number): Promise<EmailAddress[]>;
+  deleteForAccount(accountId: number): Promise<void>;
+}
+
+export interface LoginFlowRepo {
+  insert(flow: LoginFlow): Promise<void>;
+  find(id: string): Promise<LoginFlow | undefined>;
+  /**
+   * Moves a flow from one state to another only if it is still in `from`: the database decides
+   * which of many concurrent submissions wins (single use, race-safe on both stores).
+   */
+  transition(id: string, from: LoginFlowState, to: LoginFlowState, patch: Partial<Pick<LoginFlow, 'method' | 'completedAt'>>): Promise<boolean>;
+  /** Counts a wrong code; false when the attempt limit was already reached. */
+  countCodeFailure(id: string, maxAttempts: number): Promise<boolean>;
+  replaceCode(id: string, patch: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date; codeEmailId: number }): Promise<void>;
+  deleteExpired(before: Date): Promise<number>;
+}
+
+export interface DeviceRepo {
+  insert(device: Omit<RecognizedDevice, 'id'>): Promise<RecognizedDevice>;
+  findByTokenHash(tokenHash: string): Promise<RecognizedDevice | undefined>;
+  touch(id: number, lastUsedAt: Date, expiresAt: Date): Promise<void>;
+  revoke(id: number, at: Date): Promise<void>;
+  revokeAllForAccount(accountId: number, at: Date): Promise<void>;
+  listForAccount(accountId: number): Promise<RecognizedDevice[]>;
+}
+
+export interface SessionRepo {
+  insert(session: Omit<Session, 'id'>): Promise<Session>;
+  findActiveByTokenHash(tokenHash: string): Promise<SessionWithAccount | undefined>;
+  touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
+  end(id: number, at: Date): Promise<void>;
+  endAllForAccount(accountId: number, at: Date, exceptId?: number): Promise<void>;
+}
+
+export interface AuditRepo {
+  append(event: AuditEventInput): Promise<void>;
+  listForAccount(accountId: number, limit: number): Promise<AuditEvent[]>;
+  listRecent(limit: number): Promise<AuditEvent[]>;
+}
+
+export interface OutboxRepo {
+  enqueue(mail: OutboxMailInput): Promise<void>;
+  /** Leases due mails to this worker; a crashed worker's lease runs out and another sends them. */
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<OutboxMail[]>;
+  markSent(id: number, at: Date): Promise<void>;
+  markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  pendingStats(): Promise<{ depth: number; oldestCreatedAt: Date | null }>;
+  findByMessageId(messageId: string): Promise<OutboxMail | undefined>;
+}
+
+export interface ThrottleRepo {
+  get(key: string): Promise<ThrottleState | undefined>;
+  /** Adds a failure inside a sliding window that restarts when older than `windowStart`; returns the count. */
+  recordFailure(key: string, now: Date, windowStart: Date): Promise<number>;
+  lock(key: string, until: Date): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+export interface DevMailboxRepo {
+  deliver(mail: Omit<DevMail, 'id'>): Promise<void>;
+  list(limit: number): Promise<DevMail[]>;
+}
+
+export interface StoreTx {
+  accounts: AccountRepo;
+  emails: EmailRepo;
+  loginFlows: LoginFlowRepo;
+  devices: DeviceRepo;
+  sessions: SessionRepo;
+  audit: AuditRepo;
+  outbox: OutboxRepo;
+  throttle: ThrottleRepo;
+  devMailbox: DevMailboxRepo;
+}
+
+export interface Store extends StoreTx {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** One command, one transaction: the change, its audit record and its mail commit together. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  /** Are migrations current and the database reachable (readiness). */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+/** Composition root of `mamori serve`: config → store, mailer, services → HTTP server. */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import { newToken } from './crypto/tokens';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
+import { buildApp } from './web/app';
+
+export interface Server {
+  runtime: Runtime;
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, opts: RuntimeOptions & { quiet?: boolean } = {}): Promise<Server> {
+  const runtime = await createRuntime(config, opts);
+  const app = buildApp({ config, services: runtime.services, logger: runtime.logger });
+  if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
+  runtime.worker.start();
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  return {
+    runtime,
+    app,
+    url,
+    async stop() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** Embedded mode: an empty database gets a demo account, printed once so a newcomer can log in. */
+async function ensureDemoAccount(runtime: Runtime): Promise<void> {
+  if ((await runtime.store.accounts.count()) > 0) return;
+  const loginPassword = `demo-${newToken(runtime.ports.random, 9)}`;
+  const tradingPassword = `trade-${newToken(runtime.ports.random, 9)}`;
+  await runtime.services.accounts.create(
+    { loginId: 'demo', name: '群馬 五郎', emails: ['jimu.gunma@example.com'], loginPassword, tradingPassword },
+    'system:demo',
+  );
+  const lines = [
+    '',
+    'Demo account created (the database was empty):',
+    `  ログインID        demo`,
+    `  ログインパスワード  ${loginPassword}`,
+    `  取引パスワード      ${tradingPassword}`,
+    runtime.config.devMailbox ? `  Mails (認証コード): ${runtime.config.publicUrl}/dev/mailbox` : '',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

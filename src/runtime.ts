@@ -1,0 +1,113 @@
+/**
+ * The composition root's wiring, shared by `mamori serve`, the other CLI commands and the
+ * integration tests: configuration in, a running set of ports, services and workers out.
+ */
+import { availableParallelism } from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config';
+import { createKeyedHasher } from './crypto/keyed-hash';
+import { deriveKey } from './crypto/derive-key';
+import { createPasswordHasher } from './crypto/passwords';
+import { cryptoRandom } from './crypto/random';
+import { createSecretBox } from './crypto/secret-box';
+import type { Clock, Ports } from './domain/ports';
+import { createDevMailboxTransport } from './mail/dev-mailbox-transport';
+import { OutboxWorker } from './mail/outbox-worker';
+import { createSmtpTransport } from './mail/smtp-transport';
+import type { MailTransport } from './mail/transport';
+import { buildServices, type Services } from './services';
+import type { KyselyStore } from './store/kysely-store';
+import { openStore } from './store/open';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Paths pino never writes: secrets stay out of logs (CONVENTIONS habit 4). */
+export const LOG_REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.loginPassword',
+  '*.tradingPassword',
+  '*.code',
+  '*.token',
+  '*.sessionToken',
+  '*.deviceToken',
+  '*.totpSecret',
+  '*.secret',
+  'body',
+  'text',
+];
+
+export function createLogger(config: Config, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, base: { service: 'mamori' } },
+    destination as pino.DestinationStream | undefined,
+  );
+}
+
+export interface Runtime {
+  config: Config;
+  store: KyselyStore;
+  ports: Ports;
+  services: Services;
+  worker: OutboxWorker;
+  transport: MailTransport;
+  logger: Logger;
+  passwords: ReturnType<typeof createPasswordHasher>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  store?: KyselyStore;
+  transport?: MailTransport;
+  workerPollMs?: number;
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config);
+  const clock = opts.clock ?? systemClock;
+  const store = opts.store ?? openStore(config.databaseUrl, { maxConnections: config.databaseMaxConnections });
+  await store.migrate();
+
+  const keys = [config.secretKey, ...config.oldSecretKeys].map((k) => ({ id: k.id, key: deriveKey(k.key, 'totp-secret') }));
+  const secrets = createSecretBox(keys, config.secretKey.id);
+  const passwords = createPasswordHasher({
+    ...config.argon2,
+    // argon2 runs on libuv's thread pool (4 threads by default): more in flight only queues there.
+    maxConcurrent: config.hashQueue.maxConcurrent || Math.max(2, Math.min(4, availableParallelism())),
+    maxQueued: config.hashQueue.maxQueued,
+    retryAfterSeconds: 2,
+  });
+  const transport =
+    opts.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createDevMailboxTransport(store.devMailbox, clock));
+  const worker = new OutboxWorker({ outbox: store.outbox, transport, clock, from: config.mailFrom, pollIntervalMs: opts.workerPollMs, logger });
+  const ports: Ports = {
+    store,
+    clock,
+    random: cryptoRandom,
+    passwords,
+    keyed: createKeyedHasher(config.secretKey.key),
+    secrets,
+    mailQueued: () => worker.poke(),
+  };
+  const services = buildServices(ports, config, { sleep: opts.sleep });
+  return {
+    config,
+    store,
+    ports,
+    services,
+    worker,
+    transport,
+    logger,
+    passwords,
+    async close() {
+      await worker.stop();
+      await transport.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Builds the domain services from ports and configuration. Used by the composition root
+ * (main.ts) and by tests, which pass their own clock, SMTP server and database.
+ */
+import type { Config } from './config';
+import { AccountService } from './domain/accounts/account-service';
+import type { Brand } from './domain/context';
+import { DeviceService } from './domain/devices/device-service';
+import { LoginThrottle } from './domain/login/throttle';
+import { LoginService } from './domain/login/login-service';
+import type { Ports } from './domain/ports';
+import { SessionService } from './domain/sessions/session-service';
+
+export interface Services {
+  ports: Ports;
+  brand: Brand;
+  sessions: SessionService;
+  devices: DeviceService;
+  throttle: LoginThrottle;
+  login: LoginService;
+  accounts: AccountService;
+}
+
+export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const brand = config.brand;
+  const sessions = new SessionService(ports, config.session);
+  const devices = new DeviceService(ports, config.device);
+  const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
+  const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
+  const accounts = new AccountService(ports);
+  return { ports, brand, sessions, devices, throttle, login, accounts };
+}

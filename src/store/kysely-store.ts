@@ -1,0 +1,57 @@
+/** ports.Store over a Kysely instance; sqlite.ts and postgres.ts build the instance for their database. */
+import { Migrator, type Kysely } from 'kysely';
+import type { Database } from './schema';
+import type { Store, StoreTx } from '../domain/store-types';
+import { repositories } from './repositories';
+import { migrationProvider, type Dialect } from './migrations';
+
+export class KyselyStore implements Store {
+  readonly dialect: Dialect;
+  readonly db: Kysely<Database>;
+  private readonly repos: StoreTx;
+
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.db = db;
+    this.dialect = dialect;
+    this.repos = repositories(db);
+  }
+
+  get accounts() { return this.repos.accounts; }
+  get emails() { return this.repos.emails; }
+  get loginFlows() { return this.repos.loginFlows; }
+  get devices() { return this.repos.devices; }
+  get sessions() { return this.repos.sessions; }
+  get audit() { return this.repos.audit; }
+  get outbox() { return this.repos.outbox; }
+  get throttle() { return this.repos.throttle; }
+  get devMailbox() { return this.repos.devMailbox; }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(repositories(trx)));
+  }
+
+  private migrator(): Migrator {
+    return new Migrator({ db: this.db, provider: migrationProvider(this.dialect), migrationTableName: 'mamori_migrations', migrationLockTableName: 'mamori_migrations_lock' });
+  }
+
+  async migrate(): Promise<void> {
+    const { error, results } = await this.migrator().migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      const all = await this.migrator().getMigrations();
+      return all.every((m) => m.executedAt !== undefined);
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * The repositories behind ports.Store, written once over Kysely: the same SQL runs on SQLite and
+ * PostgreSQL. Conditional updates (`WHERE state = 'awaiting_code'`) are how single use is
+ * enforced under concurrency: the database, not the process, decides the one winner.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema';
+import type {
+  AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, SessionRepo, StoreTx,
+  ThrottleRepo,
+} from '../domain/store-types';
+import {
+  fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
+} from './rows';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function accounts(db: Db): AccountRepo {
+  return {
+    async insert(a) {
+      const row = await db
+        .insertInto('accounts')
+        .values({
+          login_id: a.loginId,
+          name: a.name,
+          login_password_hash: a.loginPasswordHash,
+          trading_password_hash: a.tradingPasswordHash,
+          totp_secret_sealed: a.totpSecretSealed,
+          totp_enabled_at: msOrNull(a.totpEnabledAt),
+          totp_last_step: null,
+          trading_password_failures: 0,
+          trading_password_locked_at: null,
+          password_changed_at: ms(a.passwordChangedAt),
+          created_at: ms(a.createdAt),
+          updated_at: ms(a.createdAt),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toAccount(row);
+    },
+    async findByLoginId(loginId) {
+      const row = await db.selectFrom('accounts').selectAll().where('login_id', '=', loginId).executeTakeFirst();
+      return row && toAccount(row);
+    },
+    async findById(id) {
+      const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toAccount(row);
+    },
+    async updateLoginPasswordHash(id, hash, changedAt) {
+      await db
+        .updateTable('accounts')
+        .set({ login_password_hash: hash, password_changed_at: ms(changedAt), updated_at: ms(changedAt) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async updateTradingPasswordHash(id, hash, at) {
+      await db.updateTable('accounts').set({ trading_password_hash: hash, updated_at: ms(at) }).where('id', '=', id).execute();
+    },
+    async updateProfile(id, patch, at) {
+      await db.updateTable('accounts').set({ name: patch.name, updated_at: ms(at) }).where('id', '=', id).execute();
+    },
+    async setTotp(id, sealed, enabledAt, at) {
+      await db
+        .updateTable('accounts')
+        .set({ totp_secret_sealed: sealed, totp_enabled_at: msOrNull(enabledAt), totp_last_step: null, updated_at: ms(at) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async claimTotpStep(id, step) {
+      const r = await db
+        .updateTable('accounts')
+        .set({ totp_last_step: step })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async count() {
+      const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+
+function emails(db: Db): EmailRepo {
+  return {
+    async insert(e) {
+      const row = await db
+        .insertInto('email_addresses')
+        .values({
+          account_id: e.accountId,
+          slot: e.slot,
+          address: e.address,
+          login_notification: e.loginNotification ? 1 : 0,
+          verified_at: msOrNull(e.verifiedAt),
+          created_at: ms(e.createdAt),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toEmail(row);
+    },
+    async listForAccount(accountId) {
+      const rows = await db.selectFrom('email_addresses').selectAll().where('account_id', '=', accountId).orderBy('slot').execute();
+      return rows.map(toEmail);
+    },
+    async deleteForAccount(accountId) {
+      await db.deleteFrom('email_addresses').where('account_id', '=', accountId).execute();
+    },
+  };
+}
+
+function loginFlows(db: Db): LoginFlowRepo {
+  return {
+    async insert(flow) {
+      await db.insertInto('login_flows').values(fromLoginFlow(flow)).execute();
+    },
+    async find(id) {
+      const row = await db.selectFrom('login_flows').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toLoginFlow(row);
+    },
+    async transition(id, from, to, patch) {
+      const r = await db
+        .updateTable('login_flows')
+        .set({
+          state: to,
+          ...(patch.method !== undefined ? { method: patch.method } : {}),
+          ...(patch.completedAt !== undefined ? { completed_at: msOrNull(patch.completedAt) } : {}),
+        })
+        .where('id', '=', id)
+        .where('state', '=', from)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async countCodeFailure(id, maxAttempts) {
+      const r = await db
+        .updateTable('login_flows')
+        .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where('code_attempts', '<', maxAttempts)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async replaceCode(id, p) {
+      await db
+        .updateTable('login_flows')
+        .set((eb) => ({
+          code_hash: p.codeHash,
+          code_expires_at: ms(p.codeExpiresAt),
+          code_sent_at: ms(p.codeSentAt),
+          code_email_id: p.codeEmailId,
+          code_send_count: eb('code_send_count', '+', 1),
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+    async deleteExpired(before) {
+      const r = await db.deleteFrom('login_flows').where('expires_at', '<', ms(before)).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
+
+function devices(db: Db): DeviceRepo {
+  return {
+    async insert(d) {
+      const row = await db
+        .insertInto('recognized_devices')
+        .values({
+          account_id: d.accountId,
+          token_hash: d.tokenHash,
+          user_agent: d.userAgent,
+          ip: d.ip,
+          created_at: ms(d.createdAt),
+          last_used_at: ms(d.lastUsedAt),
+          expires_at: ms(d.expiresAt),
+          revoked_at: msOrNull(d.revokedAt),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toDevice(row);
+    },
+    async findByTokenHash(tokenHash) {
+      const row = await db.selectFrom('recognized_devices').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row && toDevice(row);
+    },
+    async touch(id, lastUsedAt, expiresAt) {
+      await db
+        .updateTable('recognized_devices')
+        .set({ last_used_at: ms(lastUsedAt), expires_at: ms(expiresAt) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async revoke(id, at) {
+      await db.updateTable('recognized_devices').set({ revoked_at: ms(at) }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    },
+    async revokeAllForAccount(accountId, at) {
+      await db
+        .updateTable('recognized_devices')
+        .set({ revoked_at: ms(at) })
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+    async listForAccount(accountId) {
+      const rows = await db
+        .selectFrom('recognized_devices')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('last_used_at', 'desc')
+        .execute();
+      return rows.map(toDevice);
+    },
+  };
+}
+
+function sessions(db: Db): SessionRepo {
+  return {
+    async insert(s) {
+      const row = await db
+        .insertInto('sessions')
+        .values({
+          token_hash: s.tokenHash,
+          account_id: s.accountId,
+          method: s.method,
+          authenticated_at: ms(s.authenticatedAt),
+          last_seen_at: ms(s.lastSeenAt),
+          idle_expires_at: ms(s.idleExpiresAt),
+          absolute_expires_at: ms(s.absoluteExpiresAt),
+          ended_at: msOrNull(s.endedAt),
+          ip: s.ip,
+          user_agent: s.userAgent,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSession(row);
+    },
+    async findActiveByTokenHash(tokenHash) {
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+        .selectAll('sessions')
+        .select(['accounts.login_id', 'accounts.name'])
+        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.ended_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return { ...toSession(row), loginId: row.login_id, name: row.name };
+    },
+    async touch(id, lastSeenAt, idleExpiresAt) {
+      await db
+        .updateTable('sessions')
+        .set({ last_seen_at: ms(lastSeenAt), idle_expires_at: ms(idleExpiresAt) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async end(id, at) {
+      await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('ended_at', 'is', null).execute();
+    },
+    async endAllForAccount(accountId, at, exceptId) {
+      let q = db.updateTable('sessions').set({ ended_at: ms(at) }).where('account_id', '=', accountId).where('ended_at', 'is', null);
+      if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+      await q.execute();
+    },
+  };
+}
+
+function audit(db: Db): AuditRepo {
+  return {
+    async append(e) {
+      await db
+        .insertInto('audit_events')
+        .values({
+          at: ms(e.at),
+          type: e.type,
+          account_id: e.accountId,
+          login_id: e.loginId,
+          ip: e.ip,
+          user_agent: e.userAgent,
+          operator: e.operator,
+          detail: JSON.stringify(e.detail),
+        })
+        .execute();
+    },
+    async listForAccount(accountId, limit) {
+      const rows = await db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toAudit);
+    },
+    async listRecent(limit) {
+      const rows = await db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toAudit);
+    },
+  };
+}
+
+function outbox(db: Db): OutboxRepo {
+  return {
+    async enqueue(m) {
+      await db
+        .insertInto('outbox')
+        .values({
+          message_id: m.messageId,
+          to_address: m.to,
+          subject: m.subject,
+          body: m.text,
+          created_at: ms(m.createdAt),
+          attempts: 0,
+          next_attempt_at: ms(m.createdAt),
+          locked_until: null,
+          sent_at: null,
+          last_error: null,
+        })
+        .execute();
+    },
+    async claimDue(now, leaseUntil, limit) {
+      const n = ms(now);
+      // The outer WHERE repeats the conditions so PostgreSQL re-checks them on the locked row:
+      // two workers that pick the same id in the subquery cannot both lease it.
+      const rows = await db
+        .updateTable('outbox')
+        .set({ locked_until: ms(leaseUntil) })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('outbox')
+            .select('id')
+            .where('sent_at', 'is', null)
+            .where('next_attempt_at', '<=', n)
+            .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', n)]))
+            .orderBy('id')
+            .limit(limit),
+        )
+        .where('sent_at', 'is', null)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', n)]))
+        .returningAll()
+        .execute();
+      return rows.map(toOutbox).sort((a, b) => a.id - b.id);
+    },
+    async markSent(id, at) {
+      await db.updateTable('outbox').set({ sent_at: ms(at), locked_until: null, last_error: null }).where('id', '=', id).execute();
+    },
+    async markFailed(id, error, nextAttemptAt) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          last_error: error.slice(0, 500),
+          next_attempt_at: ms(nextAttemptAt),
+          locked_until: null,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+    async pendingStats() {
+      const r = await db
+        .selectFrom('outbox')
+        .select((eb) => [eb.fn.countAll<number>().as('depth'), eb.fn.min('created_at').as('oldest')])
+        .where('sent_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return { depth: Number(r.depth), oldestCreatedAt: r.oldest === null ? null : new Date(Number(r.oldest)) };
+    },
+    async findByMessageId(messageId) {
+      const row = await db.selectFrom('outbox').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+      return row && toOutbox(row);
+    },
+  };
+}
+
+function throttle(db: Db): ThrottleRepo {
+  return {
+    async get(key) {
+      const r = await db.selectFrom('throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        key: r.key,
+        failures: r.failures,
+        windowStartedAt: new Date(Number(r.window_started_at)),
+        lockedUntil: r.locked_until === null ? null : new Date(Number(r.locked_until)),
+      };
+    },
+    async recordFailure(key, now, windowStart) {
+      const n = ms(now);
+      const w = ms(windowStart);
+      // One statement, so concurrent failures on several processes all count.
+      const r = await db
+        .insertInto('throttle')
+        .values({ key, failures: 1, window_started_at: n, locked_until: null })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            failures: sql<number>`CASE WHEN throttle.window_started_at < ${w} THEN 1 ELSE throttle.failures + 1 END`,
+            window_started_at: sql<number>`CASE WHEN throttle.window_started_at < ${w} THEN ${n} ELSE throttle.window_started_at END`,
+          }),
+        )
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      return r.failures;
+    },
+    async lock(key, until) {
+      await db.updateTable('throttle').set({ locked_until: ms(until) }).where('key', '=', key).execute();
+    },
+    async reset(key) {
+      await db.deleteFrom('throttle').where('key', '=', key).execute();
+    },
+  };
+}
+
+function devMailbox(db: Db): DevMailboxRepo {
+  return {
+    async deliver(m) {
+      await db
+        .insertInto('dev_mailbox')
+        .values({ message_id: m.messageId, to_address: m.to, subject: m.subject, body: m.text, delivered_at: ms(m.deliveredAt) })
+        .execute();
+    },
+    async list(limit) {
+      const rows = await db.selectFrom('dev_mailbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toDevMail);
+    },
+  };
+}
+
+export function repositories(db: Db): StoreTx {
+  return {
+    accounts: accounts(db),
+    emails: emails(db),
+    loginFlows: loginFlows(db),
+    devices: devices(db),
+    sessions: sessions(db),
+    audit: audit(db),
+    outbox: outbox(db),
+    throttle: throttle(db),
+    devMailbox: devMailbox(db),
+  };
+}

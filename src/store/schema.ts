@@ -1,0 +1,130 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL,
+ * integer in SQLite) so both stores compare and index them the same way; booleans are 0/1.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: Generated<number>;
+  login_id: string;
+  name: string;
+  login_password_hash: string;
+  trading_password_hash: string;
+  totp_secret_sealed: string | null;
+  totp_enabled_at: number | null;
+  totp_last_step: number | null;
+  trading_password_failures: number;
+  trading_password_locked_at: number | null;
+  password_changed_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailAddressesTable {
+  id: Generated<number>;
+  account_id: number;
+  slot: number;
+  address: string;
+  login_notification: number;
+  verified_at: number | null;
+  created_at: number;
+}
+
+export interface LoginFlowsTable {
+  id: string;
+  account_id: number;
+  state: string;
+  recognized_device_id: number | null;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  code_sent_at: number | null;
+  code_attempts: number;
+  code_send_count: number;
+  code_email_id: number | null;
+  method: string | null;
+  ip: string;
+  user_agent: string;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface RecognizedDevicesTable {
+  id: Generated<number>;
+  account_id: number;
+  token_hash: string;
+  user_agent: string;
+  ip: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  account_id: number;
+  method: string;
+  authenticated_at: number;
+  last_seen_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  ended_at: number | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  account_id: number | null;
+  login_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  operator: string | null;
+  detail: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface ThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+}
+
+export interface DevMailboxTable {
+  id: Generated<number>;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  delivered_at: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  email_addresses: EmailAddressesTable;
+  login_flows: LoginFlowsTable;
+  recognized_devices: RecognizedDevicesTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  outbox: OutboxTable;
+  throttle: ThrottleTable;
+  dev_mailbox: DevMailboxTable;
+}

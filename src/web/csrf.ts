@@ -1,0 +1,49 @@
+/**
+ * CSRF defence for every form (OWASP CSRF cheat sheet, "signed double-submit cookie"): a random
+ * value in a __Host- cookie and, in the form, its HMAC; plus the Origin (or Referer) of every
+ * non-GET request must be our own. Forms that change state are never reachable by GET.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { newToken } from '../crypto/tokens';
+import { DomainError } from '../domain/errors';
+import type { KeyedHasher, Random } from '../domain/ports';
+import { CSRF_COOKIE, cookieOptions } from './cookies';
+
+export function csrfField(req: FastifyRequest, reply: FastifyReply, keyed: KeyedHasher, random: Random): string {
+  let value = req.cookies[CSRF_COOKIE];
+  if (!value || value.length > 128) {
+    value = newToken(random);
+    reply.setCookie(CSRF_COOKIE, value, cookieOptions());
+    // Make the new value visible to a second form rendered in the same response.
+    req.cookies[CSRF_COOKIE] = value;
+  }
+  return keyed.hash('csrf', value);
+}
+
+export function assertCsrf(req: FastifyRequest, keyed: KeyedHasher): void {
+  const cookie = req.cookies[CSRF_COOKIE];
+  const body = req.body as Record<string, unknown> | undefined;
+  const field = body?._csrf;
+  if (!cookie || typeof field !== 'string' || !keyed.equals('csrf', cookie, field)) throw new DomainError('csrf_invalid');
+}
+
+/** Origins we accept: the configured public URL and the origin the request itself was addressed to. */
+export function isSameOrigin(req: FastifyRequest, publicUrl: string): boolean {
+  const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
+  if (!origin) return false;
+  const allowed = new Set([new URL(publicUrl).origin]);
+  if (req.headers.host) {
+    allowed.add(`http://${req.headers.host}`);
+    allowed.add(`https://${req.headers.host}`);
+  }
+  return allowed.has(origin);
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,57 @@
+/** The one place where domain error codes become HTTP statuses and human messages. */
+import { DomainError, type ErrorCode } from '../domain/errors';
+import { hasMessage, type Translate } from '../i18n';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  invalid_credentials: 401,
+  login_locked: 423,
+  too_many_requests: 429,
+  flow_not_found: 404,
+  flow_expired: 410,
+  flow_state: 409,
+  code_invalid: 401,
+  code_expired: 410,
+  code_attempts_exceeded: 403,
+  resend_too_soon: 429,
+  mail_delayed: 503,
+  totp_invalid: 401,
+  totp_replayed: 401,
+  session_invalid: 401,
+  not_found: 404,
+  conflict: 409,
+  csrf_invalid: 403,
+  overloaded: 503,
+  unavailable: 503,
+  password_policy: 400,
+  trading_password_invalid: 401,
+  trading_password_locked: 423,
+  forbidden: 403,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 400;
+}
+
+export function messageOf(err: DomainError, t: Translate): string {
+  const vars: Record<string, string | number> = { ...err.details };
+  if (typeof err.details.retryAfter === 'number') vars.retryAfterMinutes = Math.max(1, Math.ceil(err.details.retryAfter / 60));
+  const specific = `error.${err.code}.${err.details.field ?? err.details.reason ?? ''}`;
+  if (hasMessage(specific)) return t(specific, vars);
+  const general = `error.${err.code}`;
+  return hasMessage(general) ? t(general, vars) : t('error.generic');
+}
+
+/** Seconds for a Retry-After header, when the error carries one. */
+export function retryAfterOf(err: DomainError): number | undefined {
+  const v = err.details.retryAfter;
+  return typeof v === 'number' && v > 0 ? v : undefined;
+}
+
+export function apiError(err: DomainError, t: Translate): { error: { code: string; message: string; field?: string; retryAfter?: number } } {
+  const body: { code: string; message: string; field?: string; retryAfter?: number } = { code: err.code, message: messageOf(err, t) };
+  if (typeof err.details.field === 'string') body.field = err.details.field;
+  const retry = retryAfterOf(err);
+  if (retry) body.retryAfter = retry;
+  return { error: body };
+}

@@ -1,0 +1,97 @@
+/** The signed-in screens: 口座情報 menu, 登録情報照会, Eメールアドレス登録照会. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { maskAddress } from '../../domain/addresses/masking';
+import { html } from '../../web/html';
+import { alertBox, renderPage } from '../layout';
+import { sessionToken, type WebDeps } from '../request-context';
+
+/** Signed-in pages: no session, or an expired one, goes back to the login page. */
+export function requireSession(deps: WebDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const session = await deps.services.sessions.check(sessionToken(req));
+    if (!session) return reply.redirect('/login', 303);
+    req.session = session;
+  };
+}
+
+export function accountPages(app: FastifyInstance, deps: WebDeps): void {
+  const { store } = deps.services.ports;
+  const guard = { preHandler: requireSession(deps) };
+  const trading = deps.services.brand.tradingServiceUrl;
+
+  app.get('/', guard, async (req, reply) => reply.redirect('/account', 303));
+
+  app.get('/account', guard, async (req, reply) => {
+    const { t } = req;
+    const s = req.session!;
+    const account = await store.accounts.findById(s.accountId);
+    const emails = await store.emails.listForAccount(s.accountId);
+    const protectedAlready = Boolean(account?.totpEnabledAt) || emails.some((e) => e.loginNotification && e.verifiedAt);
+    // The notice urges TOTP on smartphone users and login notification on everyone else.
+    const recommend = protectedAlready
+      ? html``
+      : html`<section class="recommend" aria-label="recommendation">
+          <p>${t('home.recommend')}</p>
+          <ul><li><a href="/account/info">${t('home.recommendTotp')}</a></li><li><a href="/account/emails">${t('home.recommendNotify')}</a></li></ul>
+        </section>`;
+    const body = html`
+      ${recommend}
+      <section class="menu-panel">
+        <h2>${t('menu.customerInfo')}</h2>
+        <ul class="menu">
+          <li><a href="/account/info">${t('menu.registrationInfo')}</a></li>
+          <li><a href="/account/emails">${t('menu.emailInfo')}</a></li>
+          <li><a href="${trading}">お知らせ照会</a></li>
+          <li><a href="${trading}">メッセージ照会</a></li>
+          <li><a href="${trading}">取引報告書等電子交付サービス照会</a></li>
+          <li><a href="${trading}">目論見書等照会</a></li>
+          <li><a href="${trading}">目論見書交付履歴</a></li>
+        </ul>
+      </section>`;
+    return renderPage(req, reply, deps, { title: t('home.title'), body });
+  });
+
+  app.get('/account/info', guard, async (req, reply) => {
+    const { t } = req;
+    const s = req.session!;
+    const account = await store.accounts.findById(s.accountId);
+    const emails = await store.emails.listForAccount(s.accountId);
+    const representative = emails.find((e) => e.slot === 1);
+    const body = html`
+      <p class="breadcrumb">${t('menu.customerInfo')} › ${t('info.title')}</p>
+      <table class="details">
+        <tr><th scope="row">${t('info.loginId')}</th><td>${s.loginId}</td></tr>
+        <tr><th scope="row">${t('info.name')}</th><td>${s.name}</td></tr>
+        <tr><th scope="row">${t('info.email')}</th><td>${representative ? maskAddress(representative.address) : t('common.notRegistered')}</td></tr>
+      </table>
+      <h2 id="services">${t('info.services')}</h2>
+      <table class="details">
+        <tr><th scope="row">${t('info.totpService')}</th><td>${account?.totpEnabledAt ? t('info.inUse') : t('info.notInUse')}</td></tr>
+      </table>`;
+    return renderPage(req, reply, deps, { title: t('info.title'), body });
+  });
+
+  app.get('/account/emails', guard, async (req, reply) => {
+    const { t } = req;
+    const emails = await store.emails.listForAccount(req.session!.accountId);
+    const sections = [1, 2, 3].map((n) => {
+      const e = emails.find((x) => x.slot === n);
+      const heading = html`${t('emails.address', { n })}${n === 1 ? html` <span class="badge">${t('emails.representative')}</span>` : html``}`;
+      return html`
+      <section class="email-slot" aria-labelledby="slot-${n}">
+        <h3 id="slot-${n}">${heading}</h3>
+        <table class="details">
+          <tr><th scope="row">${t('emails.address', { n })}</th><td>${e ? maskAddress(e.address) : t('common.notRegistered')}</td></tr>
+          ${e ? html`<tr><th scope="row">${t('emails.loginNotification')}</th><td>${e.loginNotification ? t('emails.notify') : t('emails.dontNotify')}</td></tr>` : html``}
+        </table>
+      </section>`;
+    });
+    const body = html`
+      <p class="breadcrumb">${t('menu.customerInfo')} › ${t('emails.title')}</p>
+      <h2>${t('emails.status')}</h2>
+      ${sections}
+      <p class="note">${t('emails.note')}</p>
+      ${alertBox(null)}`;
+    return renderPage(req, reply, deps, { title: t('emails.title'), body });
+  });
+}

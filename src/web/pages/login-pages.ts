@@ -1,0 +1,199 @@
+/** The login screens: ID + password, 追加認証 (e-mailed code), ワンタイムパスワード, and logout. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/errors';
+import type { CodeStep, CompletedLogin, LoginStep } from '../../domain/login/login-service';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
+import { assertCsrf, csrfField } from '../csrf';
+import { messageOf, retryAfterOf, statusOf } from '../errors';
+import { html } from '../html';
+import { alertBox, passwordInput, renderPage } from '../layout';
+import { loginContext, sessionToken, type WebDeps } from '../request-context';
+
+/** Errors after which the flow cannot go on: the customer starts again at the login page. */
+const FLOW_ENDING = new Set(['flow_not_found', 'flow_expired', 'flow_state', 'code_attempts_exceeded']);
+
+interface Form {
+  _csrf?: unknown;
+  loginId?: unknown;
+  password?: unknown;
+  code?: unknown;
+}
+
+export function loginPages(app: FastifyInstance, deps: WebDeps): void {
+  const { login, sessions, ports } = deps.services;
+  const { keyed, random, clock } = ports;
+
+  function renderLogin(req: FastifyRequest, reply: FastifyReply, o: { error?: string; info?: string; loginId?: string; status?: number } = {}) {
+    const { t } = req;
+    const body = html`
+    ${alertBox(o.error)}${alertBox(o.info, 'info')}
+    <form method="post" action="/login" class="card" novalidate>
+      <input type="hidden" name="_csrf" value="${csrfField(req, reply, keyed, random)}">
+      <div class="field">
+        <label for="loginId">${t('login.loginId')}</label>
+        <input id="loginId" name="loginId" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" value="${o.loginId ?? ''}" required>
+      </div>
+      ${passwordInput('password', 'password', t('login.password'), t('common.showPassword'), { autocomplete: 'current-password' })}
+      <button type="submit" class="primary">${t('login.submit')}</button>
+    </form>
+    <p class="note">${t('login.notice')}</p>`;
+    return renderPage(req, reply, deps, { title: t('login.title'), body, status: o.status });
+  }
+
+  function renderCode(req: FastifyRequest, reply: FastifyReply, step: CodeStep, o: { error?: string; info?: string; status?: number } = {}) {
+    const { t } = req;
+    const now = clock.now();
+    const wait = Math.max(0, Math.ceil((step.resendAvailableAt.getTime() - now.getTime()) / 1000));
+    const minutes = Math.max(1, Math.round((step.codeExpiresAt.getTime() - now.getTime()) / 60_000));
+    const csrf = csrfField(req, reply, keyed, random);
+    const body = html`
+    ${alertBox(o.error)}${alertBox(o.info, 'info')}
+    <p>${t('code.sentTo', { address: step.maskedAddress })}</p>
+    <p class="note">${t('code.validity', { minutes })}</p>
+    <form method="post" action="/login/code" class="card" novalidate>
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <div class="field">
+        <label for="code">${t('code.label')}</label>
+        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required>
+      </div>
+      <button type="submit" class="primary">${t('code.submit')}</button>
+    </form>
+    <form method="post" action="/login/code/resend" class="inline">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <button type="submit" class="secondary" data-enable-after="${wait}">${t('code.resend')}</button>
+      ${wait > 0 ? html`<span class="note" data-countdown="${wait}">${t('code.resendWait', { seconds: wait })}</span>` : html``}
+    </form>
+    <p class="note help">${t('code.noMail', { phone: deps.services.brand.supportPhone })}</p>
+    <p><a href="/login">${t('code.restart')}</a></p>`;
+    return renderPage(req, reply, deps, { title: t('code.title'), body, status: o.status });
+  }
+
+  function renderTotp(req: FastifyRequest, reply: FastifyReply, o: { error?: string; status?: number } = {}) {
+    const { t } = req;
+    const body = html`
+    ${alertBox(o.error)}
+    <p>${t('totp.instructions')}</p>
+    <form method="post" action="/login/totp" class="card" novalidate>
+      <input type="hidden" name="_csrf" value="${csrfField(req, reply, keyed, random)}">
+      ${passwordInput('totp', 'code', t('totp.label'), t('common.showPassword'), { autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 })}
+      <button type="submit" class="primary">${t('totp.submit')}</button>
+    </form>
+    <p class="note help">${t('totp.lost', { phone: deps.services.brand.supportPhone })}</p>
+    <p><a href="/login">${t('code.restart')}</a></p>`;
+    return renderPage(req, reply, deps, { title: t('totp.title'), body, status: o.status });
+  }
+
+  function finishLogin(reply: FastifyReply, done: CompletedLogin) {
+    reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
+    if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
+    reply.clearCookie(FLOW_COOKIE, cookieOptions());
+    return reply.redirect('/', 303);
+  }
+
+  function next(reply: FastifyReply, step: LoginStep) {
+    if (step.state === 'done') return finishLogin(reply, step);
+    reply.setCookie(FLOW_COOKIE, step.flowHandle, cookieOptions(deps.config.login.flowTtlSeconds));
+    return reply.redirect(step.state === 'awaiting_code' ? '/login/code' : '/login/totp', 303);
+  }
+
+  function fail(req: FastifyRequest, reply: FastifyReply, err: unknown): DomainError {
+    if (!(err instanceof DomainError)) throw err;
+    const retry = retryAfterOf(err);
+    if (retry) reply.header('Retry-After', String(retry));
+    return err;
+  }
+
+  function restart(req: FastifyRequest, reply: FastifyReply, err: DomainError) {
+    reply.clearCookie(FLOW_COOKIE, cookieOptions());
+    return renderLogin(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
+  }
+
+  app.get('/login', async (req, reply) => {
+    if (await sessions.check(sessionToken(req))) return reply.redirect('/', 303);
+    const q = req.query as Record<string, unknown>;
+    return renderLogin(req, reply, { info: q.loggedOut === '1' ? req.t('login.loggedOut') : undefined });
+  });
+
+  app.post('/login', async (req, reply) => {
+    const form = (req.body ?? {}) as Form;
+    const typedId = typeof form.loginId === 'string' ? form.loginId.slice(0, 64) : '';
+    try {
+      assertCsrf(req, keyed);
+      return next(reply, await login.start({ loginId: form.loginId, password: form.password }, loginContext(req)));
+    } catch (e) {
+      const err = fail(req, reply, e);
+      return renderLogin(req, reply, { error: messageOf(err, req.t), loginId: typedId, status: statusOf(err.code) });
+    }
+  });
+
+  app.get('/login/code', async (req, reply) => {
+    try {
+      return renderCode(req, reply, await login.describeCodeStep(req.cookies[FLOW_COOKIE]));
+    } catch (e) {
+      return restart(req, reply, fail(req, reply, e));
+    }
+  });
+
+  app.post('/login/code', async (req, reply) => {
+    const flow = req.cookies[FLOW_COOKIE];
+    const form = (req.body ?? {}) as Form;
+    try {
+      assertCsrf(req, keyed);
+      return finishLogin(reply, await login.submitCode(flow, form.code, loginContext(req)));
+    } catch (e) {
+      const err = fail(req, reply, e);
+      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
+      const step = await login.describeCodeStep(flow).catch(() => null);
+      if (!step) return restart(req, reply, err);
+      return renderCode(req, reply, step, { error: messageOf(err, req.t), status: statusOf(err.code) });
+    }
+  });
+
+  app.post('/login/code/resend', async (req, reply) => {
+    const flow = req.cookies[FLOW_COOKIE];
+    try {
+      assertCsrf(req, keyed);
+      const step = await login.resendCode(flow, loginContext(req));
+      return renderCode(req, reply, step, { info: req.t('code.resent') });
+    } catch (e) {
+      const err = fail(req, reply, e);
+      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
+      const step = await login.describeCodeStep(flow).catch(() => null);
+      if (!step) return restart(req, reply, err);
+      return renderCode(req, reply, step, { error: messageOf(err, req.t), status: statusOf(err.code) });
+    }
+  });
+
+  app.get('/login/totp', async (req, reply) => {
+    try {
+      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_totp');
+      return renderTotp(req, reply);
+    } catch (e) {
+      return restart(req, reply, fail(req, reply, e));
+    }
+  });
+
+  app.post('/login/totp', async (req, reply) => {
+    const form = (req.body ?? {}) as Form;
+    try {
+      assertCsrf(req, keyed);
+      return finishLogin(reply, await login.submitTotp(req.cookies[FLOW_COOKIE], form.code, loginContext(req)));
+    } catch (e) {
+      const err = fail(req, reply, e);
+      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
+      return renderTotp(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
+    }
+  });
+
+  app.post('/logout', async (req, reply) => {
+    try {
+      assertCsrf(req, keyed);
+    } catch (e) {
+      const err = fail(req, reply, e);
+      return renderLogin(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
+    }
+    await login.logout(sessionToken(req), loginContext(req));
+    reply.clearCookie(SESSION_COOKIE, cookieOptions());
+    return reply.redirect('/login?loggedOut=1', 303);
+  });
+}

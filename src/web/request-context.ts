@@ -1,0 +1,51 @@
+/** What every handler knows about the request: language, client address, and the domain's view of it. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import type { LoginContext } from '../domain/login/login-service';
+import type { SessionWithAccount } from '../domain/store-types';
+import { pickLocale, translator, type Locale, type Translate } from '../i18n';
+import type { Services } from '../services';
+import { DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE, cookieOptions } from './cookies';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+    /** Set by requireSession on signed-in pages. */
+    session: SessionWithAccount | null;
+  }
+}
+
+export interface WebDeps {
+  config: Config;
+  services: Services;
+}
+
+export function loginContext(req: FastifyRequest): LoginContext {
+  const device = req.cookies[DEVICE_COOKIE];
+  return {
+    ip: req.ip,
+    userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512),
+    deviceToken: typeof device === 'string' ? device : null,
+  };
+}
+
+export function applyLocale(req: FastifyRequest, reply: FastifyReply): void {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  let cookie = req.cookies[LANG_COOKIE];
+  if (q === 'en' || q === 'ja') {
+    cookie = q;
+    reply.setCookie(LANG_COOKIE, q, { ...cookieOptions(365 * 86_400), httpOnly: true });
+  }
+  req.locale = pickLocale(cookie, req.headers['accept-language']);
+  req.t = translator(req.locale);
+}
+
+export function sessionToken(req: FastifyRequest): string | null {
+  const fromCookie = req.cookies[SESSION_COOKIE];
+  if (fromCookie) return fromCookie;
+  // The brokerage's mobile app holds the token itself and sends it as a bearer token.
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
+  return null;
+}
