@@ -147,6 +147,11 @@ export interface AccountRepo {
   /** Conditional update: true only for the first caller with a step later than the last accepted one. */
   claimTotpStep(id: number, step: number): Promise<boolean>;
   count(): Promise<number>;
+  /** Counts a wrong trading password; returns the new count. */
+  recordTradingPasswordFailure(id: number, at: Date): Promise<number>;
+  setTradingPasswordLock(id: number, lockedAt: Date | null): Promise<void>;
+  listSealedTotpSecrets(): Promise<{ id: number; totpSecretSealed: string }[]>;
+  updateSealedTotpSecret(id: number, sealed: string): Promise<void>;
 }
 
 export interface EmailRepo {

@@ -79,6 +79,29 @@ function accounts(db: Db): AccountRepo {
       const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
     },
+    async recordTradingPasswordFailure(id, at) {
+      const r = await db
+        .updateTable('accounts')
+        .set((eb) => ({ trading_password_failures: eb('trading_password_failures', '+', 1), updated_at: ms(at) }))
+        .where('id', '=', id)
+        .returning('trading_password_failures')
+        .executeTakeFirstOrThrow();
+      return r.trading_password_failures;
+    },
+    async setTradingPasswordLock(id, lockedAt) {
+      await db
+        .updateTable('accounts')
+        .set(lockedAt ? { trading_password_locked_at: ms(lockedAt) } : { trading_password_locked_at: null, trading_password_failures: 0 })
+        .where('id', '=', id)
+        .execute();
+    },
+    async listSealedTotpSecrets() {
+      const rows = await db.selectFrom('accounts').select(['id', 'totp_secret_sealed']).where('totp_secret_sealed', 'is not', null).execute();
+      return rows.map((r) => ({ id: Number(r.id), totpSecretSealed: r.totp_secret_sealed as string }));
+    },
+    async updateSealedTotpSecret(id, sealed) {
+      await db.updateTable('accounts').set({ totp_secret_sealed: sealed }).where('id', '=', id).execute();
+    },
   };
 }
 

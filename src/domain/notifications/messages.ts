@@ -90,3 +90,16 @@ export function loginNotificationMail(
     ].join('\n'),
   };
 }
+
+export function tradingPasswordLockedMail(brand: Brand, p: { name: string; at: Date }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】取引パスワードのご利用を停止しました`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、取引パスワードの誤りが規定回数を超えたため、取引パスワードによる設定変更を停止しました。`,
+      `再開には本人確認が必要です。お取引店またはフリーダイヤル（${brand.supportPhone}）までお問い合わせください。`,
+      footer(brand),
+    ].join('\n'),
+  };
+}

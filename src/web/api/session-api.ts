@@ -14,6 +14,8 @@ export function sessionApi(app: FastifyInstance, deps: WebDeps): void {
     const session = await sessions.check(sessionToken(req));
     reply.header('Cache-Control', 'no-store');
     if (!session) return reply.status(401).send(apiError(new DomainError('session_invalid'), req.t));
+    // For nginx auth_request, which passes headers (not bodies) on to the trading application.
+    reply.header('X-Mamori-Login-Id', session.loginId);
     return {
       loginId: session.loginId,
       name: session.name,

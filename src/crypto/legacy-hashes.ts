@@ -1,0 +1,48 @@
+/**
+ * Verification of the hashes a brokerage brings from its old system (SPEC 1.5): bcrypt and
+ * PBKDF2 in passlib's modular format or the PHC string format. They are only verified, never
+ * produced: a successful login replaces them with argon2id.
+ */
+import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
+
+const pbkdf2Async = promisify(pbkdf2);
+const DIGESTS: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
+
+export const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+const PASSLIB_PBKDF2 = /^\$pbkdf2(?:-(sha1|sha256|sha512))?\$(\d+)\$([./A-Za-z0-9]+)\$([./A-Za-z0-9]+)$/;
+const PHC_PBKDF2 = /^\$pbkdf2-(sha1|sha256|sha512)\$i=(\d+)(?:,l=(\d+))?\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/** passlib's "adapted base64": '.' instead of '+', no padding. */
+const ab64 = (s: string) => Buffer.from(s.replace(/\./g, '+'), 'base64');
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+interface Pbkdf2Params {
+  digest: string;
+  iterations: number;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+function parsePbkdf2(stored: string): Pbkdf2Params | null {
+  let m = PHC_PBKDF2.exec(stored);
+  if (m) return { digest: DIGESTS[m[1]!]!, iterations: Number(m[2]), salt: b64(m[4]!), hash: b64(m[5]!) };
+  m = PASSLIB_PBKDF2.exec(stored);
+  if (m) return { digest: DIGESTS[m[1] ?? 'sha1']!, iterations: Number(m[2]), salt: ab64(m[3]!), hash: ab64(m[4]!) };
+  return null;
+}
+
+export function isLegacyHash(stored: string): boolean {
+  if (BCRYPT.test(stored)) return true;
+  const p = parsePbkdf2(stored);
+  return Boolean(p && p.iterations >= 1 && p.iterations <= 10_000_000 && p.hash.length >= 16);
+}
+
+export async function verifyLegacy(stored: string, password: string): Promise<boolean> {
+  if (BCRYPT.test(stored)) return bcrypt.compare(password, stored);
+  const p = parsePbkdf2(stored);
+  if (!p || !isLegacyHash(stored)) return false;
+  const derived = await pbkdf2Async(password, p.salt, p.iterations, p.hash.length, p.digest);
+  return derived.length === p.hash.length && timingSafeEqual(derived, p.hash);
+}

@@ -1,0 +1,24 @@
+/**
+ * Input typed with a Japanese IME arrives full-width (`１２３４５６`, `ＡＢＣ`): NFKC turns it into
+ * ASCII before any check (SPEC 2; NIST SP 800-63B §5.1.1.2 on normalisation).
+ */
+export function normalizeInput(s: string): string {
+  return s.normalize('NFKC').trim();
+}
+
+/** Codes: also drop the spaces and hyphens people type to group digits. */
+export function normalizeCode(s: string): string {
+  return normalizeInput(s).replace(/[\s-]/g, '');
+}
+
+// C0 and C1 controls, DEL, and the bidirectional overrides used to disguise text (Trojan Source).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+export function hasControlChars(s: string): boolean {
+  return CONTROL.test(s);
+}
+
+/** Lone surrogates cannot be stored or mailed faithfully: treat them as malformed input. */
+export function isWellFormed(s: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}

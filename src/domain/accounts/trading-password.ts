@@ -1,0 +1,64 @@
+/**
+ * The 取引パスワード confirms every setting change (SPEC 1.4, the notice's 確認 screens) and is
+ * offered to the trading service as an API check (SPEC 1.5). Five wrong entries lock its use
+ * until the support desk unlocks it (ASVS 2.2.1); the customer is told by mail.
+ */
+import { recordAudit } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { DomainError, InvalidInput } from '../errors';
+import { tradingPasswordLockedMail } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { Account } from '../store-types';
+
+export const TRADING_PASSWORD_MAX_FAILURES = 5;
+
+export class TradingPasswordService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly brand: Brand,
+  ) {}
+
+  /** Throws unless `raw` is the account's trading password; counts and locks failures. */
+  async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string): Promise<void> {
+    if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('tradingPassword', 'required');
+    if (raw.length > 1024) throw new InvalidInput('tradingPassword', 'too_long');
+    if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
+    const { store, clock, passwords, random } = this.ports;
+    const result = await passwords.verify(account.tradingPasswordHash, raw);
+    if (result.ok) {
+      if (account.tradingPasswordFailures > 0) await store.accounts.setTradingPasswordLock(account.id, null);
+      if (result.needsRehash) await store.accounts.updateTradingPasswordHash(account.id, await passwords.hash(raw), clock.now());
+      return;
+    }
+    const now = clock.now();
+    let locked = false;
+    await store.transaction(async (tx) => {
+      const failures = await tx.accounts.recordTradingPasswordFailure(account.id, now);
+      await recordAudit(tx, now, 'trading_password.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, failures } });
+      if (failures >= TRADING_PASSWORD_MAX_FAILURES) {
+        locked = true;
+        await tx.accounts.setTradingPasswordLock(account.id, now);
+        await recordAudit(tx, now, 'trading_password.locked', { accountId: account.id, loginId: account.loginId, ctx });
+        const mail = tradingPasswordLockedMail(this.brand, { name: account.name, at: now });
+        for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      }
+    });
+    if (locked) {
+      this.ports.mailQueued();
+      throw new DomainError('trading_password_locked');
+    }
+    throw new DomainError('trading_password_invalid');
+  }
+
+  /** Support desk: `mamori support unlock-trading-password`. */
+  async unlock(loginId: string, operator: string, reason: string): Promise<void> {
+    const { store, clock } = this.ports;
+    const account = await store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    await store.transaction(async (tx) => {
+      await tx.accounts.setTradingPasswordLock(account.id, null);
+      await recordAudit(tx, clock.now(), 'trading_password.unlocked', { accountId: account.id, loginId, operator, detail: { reason } });
+    });
+  }
+}

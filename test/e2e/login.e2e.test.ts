@@ -1,0 +1,106 @@
+/**
+ * The customer's journey of issue 2 in a real Chromium, with the Japanese labels of the notice:
+ * wrong password, e-mailed code typed full-width, recognised browser, a new browser, an old code
+ * refused, logout.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startTestServer, type RunningServer } from '../support/server';
+
+describe('login in a real browser', () => {
+  let srv: RunningServer;
+  let chromium: Browser;
+  const customer = {
+    loginId: 'gunma5',
+    name: '群馬 五郎',
+    emails: ['jimusho.gunma@example.com'],
+    loginPassword: 'maebashi takasaki 2025',
+    tradingPassword: 'kiryu isesaki 2025',
+  };
+
+  before(async () => {
+    srv = await startTestServer();
+    await srv.server.runtime.services.accounts.create(customer, 'e2e');
+    chromium = await launchChromium();
+  });
+  after(async () => {
+    await chromium?.close();
+    await srv?.stop();
+  });
+
+  async function enterPassword(page: Page, password: string) {
+    await page.goto(`${srv.url}/login`);
+    await page.getByLabel('ログインID').fill(customer.loginId);
+    await page.getByLabel('ログインパスワード').fill(password);
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  }
+
+  it('walks the whole journey', async () => {
+    const context = await chromium.newContext({ locale: 'ja-JP' });
+    const page = await context.newPage();
+
+    await enterPassword(page, 'wrong password');
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /ログインIDまたはログインパスワードが正しくありません/);
+
+    await enterPassword(page, customer.loginPassword);
+    await page.getByRole('heading', { name: '追加認証' }).waitFor();
+    assert.match(await page.locator('main').innerText(), /jimu\*\*\*\*\* 宛に6桁の認証コードを送信しました/);
+    assert.match(await page.locator('main').innerText(), /0120-954-171/);
+    assert.equal(await page.getByRole('button', { name: '認証コードを再送する' }).isDisabled(), true, 'resend waits for its cooldown');
+
+    const code = await srv.codeFor(customer.emails[0]!);
+    // A customer typing with a Japanese IME produces full-width digits.
+    const fullWidth = code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    await page.getByLabel('認証コード').fill(fullWidth);
+    await page.getByRole('button', { name: '認証', exact: true }).click();
+    await page.getByText('群馬 五郎 様').waitFor();
+    const header = await page.locator('body').innerText();
+    assert.match(header, /\d{4}\/\d{2}\/\d{2}/);
+    for (const menu of ['取引', '資産状況', '入出金', '口座情報']) assert.ok(await page.getByRole('link', { name: menu, exact: true }).isVisible(), menu);
+
+    await page.getByRole('link', { name: '登録情報照会' }).click();
+    assert.match(await page.locator('main').innerText(), /gunma5/);
+    assert.match(await page.locator('main').innerText(), /jimu\*\*\*\*\*/);
+
+    // The old code cannot be used again, even in a fresh login from another browser.
+    const other = await chromium.newContext({ locale: 'ja-JP' });
+    const otherPage = await other.newPage();
+    await enterPassword(otherPage, customer.loginPassword);
+    await otherPage.getByRole('heading', { name: '追加認証' }).waitFor();
+    await otherPage.getByLabel('認証コード').fill(code);
+    await otherPage.getByRole('button', { name: '認証', exact: true }).click();
+    await otherPage.getByRole('alert').waitFor();
+    assert.match(await otherPage.getByRole('alert').innerText(), /認証コードが正しくありません/);
+    await other.close();
+
+    // Logout ends the session; logging in again from this recognised browser needs no code.
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByText('ログアウトしました。').waitFor();
+    await page.goto(`${srv.url}/account`);
+    await page.getByLabel('ログインID').waitFor();
+    await enterPassword(page, customer.loginPassword);
+    await page.getByText('群馬 五郎 様').waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /追加認証/);
+
+    // The show-password checkbox reveals what was typed.
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByLabel('ログインパスワード').fill('abc');
+    await page.getByLabel('パスワードを表示する').check();
+    assert.equal(await page.getByLabel('ログインパスワード').getAttribute('type'), 'text');
+    await context.close();
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const context = await chromium.newContext({ locale: 'ja-JP', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/login`);
+    const box = await page.getByRole('button', { name: 'ログイン', exact: true }).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 375, 'the login button fits the screen');
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 375, `no horizontal scrolling (${scrollWidth})`);
+    await context.close();
+  });
+});

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startHarness, type Harness } from '../support/harness';
+import { storeKind } from '../support/test-store';
+
+describe(`web security: CSRF, headers, cookies, bad input (${storeKind})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => h.close());
+
+  it('sends a strict CSP and the other security headers on every page', async () => {
+    const res = await h.browser().get('/login');
+    const csp = String(res.headers['content-security-policy']);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+    assert.equal(res.headers['cache-control'], 'no-store');
+    // No third-party resources in the page.
+    assert.doesNotMatch(res.body, /(src|href)="https?:\/\/(?!localhost)/);
+  });
+
+  it('session and device cookies are __Host-, HttpOnly, Secure, SameSite, and the session token is new at each login', async () => {
+    const a = await h.createAccount();
+    const b = h.browser();
+    await b.login(a.loginId, a.loginPassword);
+    const res = await b.post('/login/code', { code: await h.codeFor(a.emails[0]!) });
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] as string[]);
+    const session = cookies.find((c) => c.startsWith('__Host-mamori_session='))!;
+    const device = cookies.find((c) => c.startsWith('__Host-mamori_device='))!;
+    for (const c of [session, device]) {
+      assert.match(c, /HttpOnly/);
+      assert.match(c, /Secure/);
+      assert.match(c, /SameSite=Lax/);
+      assert.match(c, /Path=\//);
+      assert.doesNotMatch(c, /Domain=/);
+    }
+    const firstToken = b.jar.get('__Host-mamori_session');
+    await b.post('/logout', {});
+    await b.login(a.loginId, a.loginPassword);
+    assert.notEqual(b.jar.get('__Host-mamori_session'), firstToken);
+  });
+
+  it('a form post without the CSRF field, or from another origin, is refused and changes nothing', async () => {
+    const a = await h.createAccount();
+    const b = h.browser();
+    await b.get('/login');
+    const noToken = await b.post('/login', { loginId: a.loginId, password: a.loginPassword }, { csrf: false });
+    assert.equal(noToken.statusCode, 403);
+    assert.match(noToken.body, /画面の有効期限が切れました/);
+    const foreign = await b.post('/login', { loginId: a.loginId, password: a.loginPassword }, { origin: 'https://evil.example' });
+    assert.equal(foreign.statusCode, 403);
+    const noOrigin = await b.post('/login', { loginId: a.loginId, password: a.loginPassword }, { origin: null });
+    assert.equal(noOrigin.statusCode, 403);
+    const stats = await h.runtime.store.outbox.pendingStats();
+    assert.equal(stats.depth, 0, 'no code was mailed');
+  });
+
+  it('bad form input of any kind gets a clear Japanese message, never a 500', async () => {
+    const b = h.browser();
+    await b.get('/login');
+    const inputs: Record<string, string>[] = [
+      {},
+      { loginId: '' , password: '' },
+      { loginId: 'x'.repeat(10_000), password: 'p' },
+      { loginId: 'ab\u0007c', password: 'p' },
+      { loginId: '\ud800', password: 'p' },
+      { loginId: 'a', password: 'p'.repeat(20_000) },
+      { loginId: '<script>alert(1)</script>', password: 'p' },
+    ];
+    for (const form of inputs) {
+      const res = await b.post('/login', form);
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${JSON.stringify(form).slice(0, 60)} → ${res.statusCode}`);
+      assert.match(res.body, /role="alert"/);
+      assert.doesNotMatch(res.body, /<script>alert/);
+      await b.get('/login');
+    }
+    // Duplicated parameters arrive as arrays.
+    const dup = await h.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: 'loginId=a&loginId=b&password=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000', cookie: b.jar.header() },
+    });
+    assert.ok(dup.statusCode >= 400 && dup.statusCode < 500);
+    const badEncoding = await h.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: 'loginId=%E0%A4%A&password=%ZZ',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' },
+    });
+    assert.ok(badEncoding.statusCode >= 400 && badEncoding.statusCode < 500);
+    const missingPage = await b.get('/no/such/page');
+    assert.equal(missingPage.statusCode, 404);
+    assert.match(missingPage.body, /お探しのページは見つかりませんでした/);
+  });
+
+  it('a code page without a login flow sends the customer back to the login page', async () => {
+    const b = h.browser();
+    const res = await b.get('/login/code');
+    assert.equal(res.statusCode, 404);
+    assert.match(res.body, /最初からログインしてください/);
+    assert.match(res.body, /<label for="loginId">/);
+  });
+
+  it('signed-in pages redirect to the login page without a session', async () => {
+    for (const url of ['/', '/account', '/account/info', '/account/emails']) {
+      const res = await h.app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/login');
+    }
+  });
+
+  it('the audit log is append-only in the database itself', async () => {
+    const a = await h.createAccount();
+    await h.browser().login(a.loginId, 'wrong password');
+    const db = h.db.store.db;
+    await assert.rejects(db.updateTable('audit_events').set({ type: 'tampered' }).execute());
+    await assert.rejects(db.deleteFrom('audit_events').execute());
+    const rows = await db.selectFrom('audit_events').select('type').execute();
+    assert.ok(rows.some((r) => r.type === 'login.failed'));
+  });
+
+  it('the English UI is available', async () => {
+    const b = h.browser();
+    const res = await b.get('/login?lang=en');
+    assert.match(res.body, /<label for="loginId">Login ID<\/label>/);
+    const again = await b.get('/login');
+    assert.match(again.body, /Login ID/, 'the choice is remembered');
+  });
+});

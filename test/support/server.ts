@@ -1,0 +1,52 @@
+/** A real Mamori server on a free port, with a real SMTP sink and a fresh database. */
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { startServer, type Server } from '../../src/main';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { createTestStore, type TestStore } from './test-store';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  smtp: SmtpSink;
+  db: TestStore;
+  codeFor(to: string, after?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const db = await createTestStore();
+  const smtp = await startSmtpSink();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MAMORI_SECRET_KEY: randomBytes(32).toString('hex'),
+    DATABASE_URL: db.url,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: 'silent',
+    ARGON2_MEMORY_KIB: '4096',
+    ARGON2_ITERATIONS: '1',
+    ...env,
+  });
+  const server = await startServer(config, { store: db.store, quiet: true, workerPollMs: 100 });
+  const url = server.url.replace('127.0.0.1', 'localhost');
+  return {
+    server,
+    url,
+    smtp,
+    db,
+    async codeFor(to, afterIndex = 0) {
+      const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード') && smtp.mails.indexOf(x) >= afterIndex, 15_000);
+      const code = /認証コード: (\d{6})/.exec(m.text)?.[1];
+      if (!code) throw new Error('no code in mail');
+      smtp.mails.splice(smtp.mails.indexOf(m), 1);
+      return code;
+    },
+    async stop() {
+      await server.stop();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+}
