@@ -5,7 +5,7 @@
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
 import { isDatabaseUnavailable } from '../store/open';
 import { loginApi } from './api/login-api';
@@ -35,7 +35,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 32 * 1024,
     trustProxy: config.trustProxy,
-    disableRequestLogging: true,
+    // Per-request access logs belong to the load balancer; on the session-check hot path they
+    // would cost more than the check itself.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
   const https = config.publicUrl.startsWith('https://');

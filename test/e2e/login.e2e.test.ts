@@ -61,7 +61,8 @@ describe('login in a real browser', () => {
     assert.match(header, /\d{4}\/\d{2}\/\d{2}/);
     for (const menu of ['取引', '資産状況', '入出金', '口座情報']) assert.ok(await page.getByRole('link', { name: menu, exact: true }).isVisible(), menu);
 
-    await page.getByRole('link', { name: '登録情報照会' }).click();
+    assert.ok(await page.getByText('ワンタイムパスワード（二要素認証）').first().isVisible(), 'the notice\'s recommendation is shown');
+    await page.getByRole('link', { name: '登録情報照会', exact: true }).click();
     assert.match(await page.locator('main').innerText(), /gunma5/);
     assert.match(await page.locator('main').innerText(), /jimu\*\*\*\*\*/);
 

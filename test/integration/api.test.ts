@@ -92,8 +92,12 @@ describe(`JSON API for the mobile app and the trading service (${storeKind})`, (
     assert.doesNotMatch(malformed.body, /at .*\.ts:\d+/);
     const huge = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: JSON.stringify({ loginId: 'a', password: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } });
     assert.equal(huge.statusCode, 413);
-    const wrongType = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: 'loginId=a', headers: { 'content-type': 'text/plain' } });
+    const text = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: 'loginId=a', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.statusCode, 400);
+    assert.equal(text.json().error.code, 'invalid_input');
+    const wrongType = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: '<a/>', headers: { 'content-type': 'application/xml' } });
     assert.equal(wrongType.statusCode, 415);
+    assert.equal(wrongType.json().error.code, 'bad_request');
     const noFlow = await post('/api/v1/login/code', { flowId: 'nope', code: '123456' });
     assert.equal(noFlow.statusCode, 404);
     assert.equal(noFlow.json().error.code, 'flow_not_found');
