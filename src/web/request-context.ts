@@ -37,7 +37,9 @@ export function applyLocale(req: FastifyRequest, reply: FastifyReply): void {
     cookie = q;
     reply.setCookie(LANG_COOKIE, q, { ...cookieOptions(365 * 86_400), httpOnly: true });
   }
-  req.locale = pickLocale(cookie, req.headers['accept-language']);
+  // Pages are Japanese unless the customer chose English; an English browser setting alone does
+  // not switch a Japanese brokerage's screens. API clients choose with Accept-Language.
+  req.locale = pickLocale(cookie, req.url.startsWith('/api/') ? req.headers['accept-language'] : undefined);
   req.t = translator(req.locale);
 }
 

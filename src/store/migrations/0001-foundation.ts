@@ -1,21 +1,10 @@
-/**
- * Schema migrations, in code so the package carries them (no files to find at run time).
- * Written once with Kysely's schema builder; the few dialect differences (identity columns,
- * 64-bit integers, the append-only trigger) are spelled out where they occur.
- */
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+/** Accounts, addresses, login flows, devices, sessions, audit log, outbox, throttling, dev mailbox. */
+import { sql, type Kysely, type Migration } from 'kysely';
+import { columnTypes, type Dialect } from './column-types';
 
-export type Dialect = 'sqlite' | 'postgres';
-
-export function migrationProvider(dialect: Dialect): MigrationProvider {
-  const pg = dialect === 'postgres';
-  const time = pg ? 'bigint' : 'integer';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const id = (col: any) => (pg ? col.generatedByDefaultAsIdentity().primaryKey() : col.primaryKey().autoIncrement());
-  const idType = pg ? 'bigint' : 'integer';
-
-  const migrations: Record<string, Migration> = {
-    '0001_foundation': {
+export function foundation(dialect: Dialect): Migration {
+  const { pg, time, id, idType } = columnTypes(dialect);
+  return {
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('accounts')
@@ -158,8 +147,5 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
             BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);
         }
       },
-    },
   };
-
-  return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,16 @@
+/**
+ * Schema migrations, in code so the package carries them (no files to find at run time), one
+ * file per migration, applied in name order. Never edit a migration that has shipped: add one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from './column-types';
+import { foundation } from './0001-foundation';
+
+export type { Dialect } from './column-types';
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001_foundation': foundation(dialect),
+  };
+  return { getMigrations: async () => migrations };
+}
