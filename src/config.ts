@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   LOGIN_CODE_MAX_SENDS: int(5, 1, 20),
   LOGIN_FLOW_TTL_SECONDS: int(900, 60, 7200),
   DEVICE_TTL_DAYS: int(90, 1, 400),
+  TOTP_ENROLLMENT_TTL_SECONDS: int(900, 60, 3600),
+  TOTP_ENROLLMENT_MAX_ATTEMPTS: int(5, 1, 20),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
   THROTTLE_WINDOW_MINUTES: int(15, 1, 24 * 60),
@@ -82,6 +84,7 @@ export interface Config {
     flowTtlSeconds: number;
   };
   device: { ttlDays: number };
+  totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number };
   throttle: {
     windowMinutes: number;
@@ -186,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
       flowTtlSeconds: e.LOGIN_FLOW_TTL_SECONDS,
     },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
+    totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     throttle: {
       windowMinutes: e.THROTTLE_WINDOW_MINUTES,

@@ -10,6 +10,8 @@ import { LoginThrottle } from './domain/login/throttle';
 import { LoginService } from './domain/login/login-service';
 import type { Ports } from './domain/ports';
 import { SessionService } from './domain/sessions/session-service';
+import { TradingPasswordService } from './domain/accounts/trading-password';
+import { TotpService } from './domain/totp/totp-service';
 
 export interface Services {
   ports: Ports;
@@ -19,6 +21,8 @@ export interface Services {
   throttle: LoginThrottle;
   login: LoginService;
   accounts: AccountService;
+  tradingPassword: TradingPasswordService;
+  totp: TotpService;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -29,5 +33,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
   const accounts = new AccountService(ports);
-  return { ports, brand, sessions, devices, throttle, login, accounts };
+  const tradingPassword = new TradingPasswordService(ports, brand);
+  const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp };
 }

@@ -220,7 +220,40 @@ export interface DevMailboxRepo {
   list(limit: number): Promise<DevMail[]>;
 }
 
+export type TotpEnrollmentKind = 'apply' | 'reregister';
+
+/** A TOTP key shown to the customer and waiting for its first code; the account's key is unchanged until then. */
+export interface TotpEnrollment {
+  accountId: number;
+  kind: TotpEnrollmentKind;
+  secretSealed: string;
+  attempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface TotpEnrollmentRepo {
+  /** One pending key per account: a new application replaces an unfinished one. */
+  put(e: TotpEnrollment): Promise<void>;
+  find(accountId: number): Promise<TotpEnrollment | undefined>;
+  /** Counts a wrong code; false when the limit was already reached. */
+  countFailure(accountId: number, maxAttempts: number): Promise<boolean>;
+  delete(accountId: number): Promise<void>;
+  listSealed(): Promise<{ accountId: number; secretSealed: string }[]>;
+  updateSealed(accountId: number, sealed: string): Promise<void>;
+}
+
+export interface RecoveryCodeRepo {
+  replaceAll(accountId: number, codeHashes: string[], at: Date): Promise<void>;
+  /** Conditional update: true only for the first use of an unused code. */
+  consume(accountId: number, codeHash: string, at: Date): Promise<boolean>;
+  countUnused(accountId: number): Promise<number>;
+  deleteAll(accountId: number): Promise<void>;
+}
+
 export interface StoreTx {
+  totpEnrollments: TotpEnrollmentRepo;
+  recoveryCodes: RecoveryCodeRepo;
   accounts: AccountRepo;
   emails: EmailRepo;
   loginFlows: LoginFlowRepo;

@@ -3,7 +3,7 @@ import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './schema';
 import type { Store, StoreTx } from '../domain/store-types';
 import { repositories } from './repositories';
-import { migrationProvider, type Dialect } from './migrations';
+import { migrationProvider, type Dialect } from './migrations/index';
 
 export class KyselyStore implements Store {
   readonly dialect: Dialect;
@@ -25,6 +25,8 @@ export class KyselyStore implements Store {
   get outbox() { return this.repos.outbox; }
   get throttle() { return this.repos.throttle; }
   get devMailbox() { return this.repos.devMailbox; }
+  get totpEnrollments() { return this.repos.totpEnrollments; }
+  get recoveryCodes() { return this.repos.recoveryCodes; }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(repositories(trx)));

@@ -6,8 +6,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import type {
-  AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, SessionRepo, StoreTx,
-  ThrottleRepo,
+  AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
+  StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo,
 } from '../domain/store-types';
 import {
   fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
@@ -440,8 +440,97 @@ function devMailbox(db: Db): DevMailboxRepo {
   };
 }
 
+function totpEnrollments(db: Db): TotpEnrollmentRepo {
+  return {
+    async put(e) {
+      const row = {
+        account_id: e.accountId,
+        kind: e.kind,
+        secret_sealed: e.secretSealed,
+        attempts: e.attempts,
+        created_at: ms(e.createdAt),
+        expires_at: ms(e.expiresAt),
+      };
+      await db
+        .insertInto('totp_enrollments')
+        .values(row)
+        .onConflict((oc) => oc.column('account_id').doUpdateSet({ kind: row.kind, secret_sealed: row.secret_sealed, attempts: 0, created_at: row.created_at, expires_at: row.expires_at }))
+        .execute();
+    },
+    async find(accountId) {
+      const r = await db.selectFrom('totp_enrollments').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        accountId: Number(r.account_id),
+        kind: r.kind as TotpEnrollmentKind,
+        secretSealed: r.secret_sealed,
+        attempts: r.attempts,
+        createdAt: new Date(Number(r.created_at)),
+        expiresAt: new Date(Number(r.expires_at)),
+      };
+    },
+    async countFailure(accountId, maxAttempts) {
+      const r = await db
+        .updateTable('totp_enrollments')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('account_id', '=', accountId)
+        .where('attempts', '<', maxAttempts)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async delete(accountId) {
+      await db.deleteFrom('totp_enrollments').where('account_id', '=', accountId).execute();
+    },
+    async listSealed() {
+      const rows = await db.selectFrom('totp_enrollments').select(['account_id', 'secret_sealed']).execute();
+      return rows.map((r) => ({ accountId: Number(r.account_id), secretSealed: r.secret_sealed }));
+    },
+    async updateSealed(accountId, sealed) {
+      await db.updateTable('totp_enrollments').set({ secret_sealed: sealed }).where('account_id', '=', accountId).execute();
+    },
+  };
+}
+
+function recoveryCodes(db: Db): RecoveryCodeRepo {
+  return {
+    async replaceAll(accountId, hashes, at) {
+      await db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
+      if (hashes.length) {
+        await db
+          .insertInto('recovery_codes')
+          .values(hashes.map((h) => ({ account_id: accountId, code_hash: h, created_at: ms(at), used_at: null })))
+          .execute();
+      }
+    },
+    async consume(accountId, codeHash, at) {
+      const r = await db
+        .updateTable('recovery_codes')
+        .set({ used_at: ms(at) })
+        .where('account_id', '=', accountId)
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async countUnused(accountId) {
+      const r = await db
+        .selectFrom('recovery_codes')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', accountId)
+        .where('used_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async deleteAll(accountId) {
+      await db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
+    },
+  };
+}
+
 export function repositories(db: Db): StoreTx {
   return {
+    totpEnrollments: totpEnrollments(db),
+    recoveryCodes: recoveryCodes(db),
     accounts: accounts(db),
     emails: emails(db),
     loginFlows: loginFlows(db),

@@ -117,7 +117,26 @@ export interface DevMailboxTable {
   delivered_at: number;
 }
 
+export interface TotpEnrollmentsTable {
+  account_id: number;
+  kind: string;
+  secret_sealed: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  account_id: number;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
+  totp_enrollments: TotpEnrollmentsTable;
+  recovery_codes: RecoveryCodesTable;
   accounts: AccountsTable;
   email_addresses: EmailAddressesTable;
   login_flows: LoginFlowsTable;

@@ -12,7 +12,8 @@ import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
 import type { DeviceService, IssuedDevice } from '../devices/device-service';
 import { DomainError, InvalidInput } from '../errors';
-import { accountLockedMail, loginCodeMail, loginNotificationMail } from '../notifications/messages';
+import { accountLockedMail, loginCodeMail, loginNotificationMail, recoveryCodeUsedMail } from '../notifications/messages';
+import { canonicalRecoveryCode, recoveryCodeHash } from '../totp/recovery-codes';
 import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { IssuedSession, SessionService } from '../sessions/session-service';
@@ -34,7 +35,7 @@ export interface LoginContext extends RequestContext {
   deviceToken: string | null;
 }
 
-export type LoginMethod = 'email_code' | 'totp' | 'recognized_device' | 'password';
+export type LoginMethod = 'email_code' | 'totp' | 'recovery_code' | 'recognized_device' | 'password';
 
 export interface CompletedLogin {
   state: 'done';
@@ -148,6 +149,34 @@ export class LoginService {
       // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
       if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
     });
+  }
+
+  /** A recovery code instead of the TOTP (lost or replaced phone): single use, each use mailed. */
+  async submitRecoveryCode(flowHandle: string | null | undefined, raw: unknown, ctx: LoginContext): Promise<CompletedLogin> {
+    const { store, clock, keyed, random } = this.ports;
+    const now = clock.now();
+    const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_totp');
+    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('recoveryCode', 'format');
+    const canonical = canonicalRecoveryCode(raw);
+    if (!canonical) throw new InvalidInput('recoveryCode', 'format');
+    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account) throw new DomainError('flow_not_found');
+    const hash = recoveryCodeHash(keyed, account.id, canonical);
+    try {
+      return await this.complete(flow, 'awaiting_totp', 'recovery_code', ctx, async (tx) => {
+        if (!(await tx.recoveryCodes.consume(account.id, hash, now))) throw new DomainError('totp_invalid');
+        const remaining = await tx.recoveryCodes.countUnused(account.id);
+        const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
+        for (const e of await this.verifiedAddresses(tx, account.id)) await queueMail(tx, random, now, e.address, mail);
+      });
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'totp_invalid') {
+        await this.deps.throttle.recordFailure(ctx.ip, loginIdKey(account.loginId), false);
+        return this.recordCodeFailure(flow, ctx, 'login.totp_failed');
+      }
+      throw e;
+    }
   }
 
   /** 認証コードを再送: a new code, the failure count kept (NIST SP 800-63B-4 §3.1.3.2). */

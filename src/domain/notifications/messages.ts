@@ -103,3 +103,50 @@ export function tradingPasswordLockedMail(brand: Brand, p: { name: string; at: D
     ].join('\n'),
   };
 }
+
+export type TotpNoticeKind = 'enabled' | 'reregistered' | 'stopped' | 'reset' | 'recovery_regenerated';
+
+const TOTP_NOTICE: Record<TotpNoticeKind, { subject: string; lines: string[] }> = {
+  enabled: {
+    subject: 'ワンタイムパスワードサービス申込受付のお知らせ',
+    lines: ['ワンタイムパスワードサービスのお申込みを受け付けました。', '次回ログイン時から、ログインID・ログインパスワードの入力後にワンタイムパスワード（数字6桁）の入力が必要です。'],
+  },
+  reregistered: {
+    subject: 'ワンタイムパスワードの再登録のお知らせ',
+    lines: ['ワンタイムパスワードを別の端末（アプリ）に再登録しました。', 'これまでの端末に表示されるワンタイムパスワードは使えなくなりました。'],
+  },
+  stopped: {
+    subject: 'ワンタイムパスワードサービス利用停止のお知らせ',
+    lines: ['ワンタイムパスワードサービスの利用を停止しました。', '普段ご利用の環境以外からのログインでは、登録メールアドレスに送信する認証コードによる追加認証が必要になります。'],
+  },
+  reset: {
+    subject: 'ワンタイムパスワードサービス解除のお知らせ',
+    lines: ['お客さまのお申し出により、当社サポートデスクでワンタイムパスワードサービスを解除しました。', '再度ご利用になる場合は、登録情報照会からお申し込みください。'],
+  },
+  recovery_regenerated: {
+    subject: 'リカバリーコード再発行のお知らせ',
+    lines: ['リカバリーコードを再発行しました。以前のリカバリーコードは使えなくなりました。'],
+  },
+};
+
+export function totpNoticeMail(brand: Brand, kind: TotpNoticeKind, p: { name: string; at: Date }): MailContent {
+  const n = TOTP_NOTICE[kind];
+  return {
+    subject: `【${brand.brokerName}】${n.subject}`,
+    text: [`${p.name} 様`, '', ...n.lines, '', `受付日時: ${formatJst(p.at)}`, footer(brand)].join('\n'),
+  };
+}
+
+export function recoveryCodeUsedMail(brand: Brand, p: { name: string; at: Date; remaining: number; ip: string }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】リカバリーコードでログインしました`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、リカバリーコードを使ってログインがありました（IPアドレス: ${p.ip}）。`,
+      `未使用のリカバリーコードは残り${p.remaining}個です。`,
+      'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。',
+      footer(brand),
+    ].join('\n'),
+  };
+}

@@ -5,12 +5,14 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from './column-types';
 import { foundation } from './0001-foundation';
+import { totp } from './0002-totp';
 
 export type { Dialect } from './column-types';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_foundation': foundation(dialect),
+    '0002_totp': totp(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,236 @@
+/**
+ * ワンタイムパスワードサービス, as the notice's screens run it: 申込 (a key shown as QR and as
+ * text, confirmed with a first code), コード再表示 (a new key for a new phone; the old one works
+ * until the new one is confirmed), 利用停止, and the support desk's reset for a lost phone.
+ */
+import { normalizeCode } from '../../crypto/normalize';
+import { generateTotpSecret, groupBase32, totpUri, verifyTotp } from '../../crypto/totp';
+import type { TradingPasswordService } from '../accounts/trading-password';
+import { recordAudit, type AuditType } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { DomainError, InvalidInput } from '../errors';
+import { totpNoticeMail, type TotpNoticeKind } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { Account, StoreTx, TotpEnrollment } from '../store-types';
+import { RECOVERY_CODE_COUNT, canonicalRecoveryCode, newRecoveryCode, recoveryCodeHash } from './recovery-codes';
+
+export interface TotpRules {
+  /** How long a shown key waits for its first code. */
+  enrollmentTtlSeconds: number;
+  maxAttempts: number;
+}
+
+export interface ShownKey {
+  kind: 'apply' | 'reregister';
+  secret: string;
+  grouped: string;
+  uri: string;
+  expiresAt: Date;
+}
+
+export interface TotpStatus {
+  enabled: boolean;
+  enabledAt: Date | null;
+  pending: 'apply' | 'reregister' | null;
+  unusedRecoveryCodes: number;
+}
+
+export class TotpService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly rules: TotpRules,
+  ) {}
+
+  async status(account: Account): Promise<TotpStatus> {
+    const { store, clock } = this.ports;
+    const pending = await store.totpEnrollments.find(account.id);
+    return {
+      enabled: Boolean(account.totpSecretSealed && account.totpEnabledAt),
+      enabledAt: account.totpEnabledAt,
+      pending: pending && pending.expiresAt > clock.now() ? pending.kind : null,
+      unusedRecoveryCodes: await store.recoveryCodes.countUnused(account.id),
+    };
+  }
+
+  /** 「申込」: a fresh key for a customer without the service. */
+  async apply(account: Account, ctx: RequestContext): Promise<ShownKey> {
+    if (account.totpEnabledAt) throw new DomainError('conflict', { field: 'totp' });
+    return this.newPendingKey(account, 'apply', ctx);
+  }
+
+  /** 「コード再表示」: proven with the trading password and a current code, then a new key. */
+  async reregister(account: Account, input: { tradingPassword: unknown; code: unknown }, ctx: RequestContext): Promise<ShownKey> {
+    if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    const code = this.parseCode(input.code);
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'totp_reregister');
+    const step = verifyTotp(this.ports.secrets.open(account.totpSecretSealed), code, this.ports.clock.now(), 1);
+    if (step === null) throw new DomainError('totp_invalid', { remaining: this.rules.maxAttempts });
+    if (!(await this.ports.store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+    return this.newPendingKey(account, 'reregister', ctx);
+  }
+
+  /** The key being set up, shown again (「コード登録画面へ戻る」). */
+  async shownKey(account: Account): Promise<ShownKey> {
+    const pending = await this.livePending(account.id);
+    return this.present(account, pending);
+  }
+
+  /**
+   * 「認証」 on the application screen: the first code from the app proves the key was stored.
+   * Returns the recovery codes to show once (for a new application).
+   */
+  async confirm(account: Account, rawCode: unknown, ctx: RequestContext): Promise<{ kind: 'apply' | 'reregister'; recoveryCodes: string[] }> {
+    const { store, clock, secrets, random, keyed } = this.ports;
+    const code = this.parseCode(rawCode);
+    const pending = await this.livePending(account.id);
+    if (pending.attempts >= this.rules.maxAttempts) throw new DomainError('code_attempts_exceeded');
+    const now = clock.now();
+    const step = verifyTotp(secrets.open(pending.secretSealed), code, now, 1);
+    if (step === null) {
+      const counted = await store.totpEnrollments.countFailure(account.id, this.rules.maxAttempts);
+      const used = pending.attempts + 1;
+      if (!counted || used >= this.rules.maxAttempts) {
+        await store.totpEnrollments.delete(account.id);
+        throw new DomainError('code_attempts_exceeded');
+      }
+      throw new DomainError('totp_invalid', { remaining: this.rules.maxAttempts - used });
+    }
+    const recoveryCodes = pending.kind === 'apply' ? Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random)) : [];
+    await store.transaction(async (tx) => {
+      const current = await tx.totpEnrollments.find(account.id);
+      // Two tabs confirming at once: only the one that still finds the pending key wins.
+      if (!current || current.secretSealed !== pending.secretSealed) throw new DomainError('flow_state', { state: 'done' });
+      await tx.totpEnrollments.delete(account.id);
+      await tx.accounts.setTotp(account.id, pending.secretSealed, pending.kind === 'apply' ? now : (account.totpEnabledAt ?? now), now);
+      // The confirming code's step is spent: it cannot log in a second time.
+      await tx.accounts.claimTotpStep(account.id, step);
+      if (pending.kind === 'apply') {
+        await tx.recoveryCodes.replaceAll(account.id, recoveryCodes.map((c) => recoveryCodeHash(keyed, account.id, canonicalRecoveryCode(c) as string)), now);
+      }
+      await this.notify(tx, account, pending.kind === 'apply' ? 'enabled' : 'reregistered', ctx, pending.kind === 'apply' ? 'totp.enabled' : 'totp.reregistered', {});
+    });
+    this.ports.mailQueued();
+    return { kind: pending.kind, recoveryCodes };
+  }
+
+  /** 「利用停止」, confirmed with the trading password: login goes back to the e-mailed code rule. */
+  async stop(account: Account, tradingPassword: unknown, ctx: RequestContext): Promise<void> {
+    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    await this.deps.tradingPassword.confirm(account, tradingPassword, ctx, 'totp_stop');
+    await this.ports.store.transaction(async (tx) => {
+      await this.clear(tx, account.id);
+      await this.notify(tx, account, 'stopped', ctx, 'totp.stopped', {});
+    });
+    this.ports.mailQueued();
+  }
+
+  /** New recovery codes, confirmed with the trading password; the old ones stop working. */
+  async regenerateRecoveryCodes(account: Account, tradingPassword: unknown, ctx: RequestContext): Promise<string[]> {
+    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    await this.deps.tradingPassword.confirm(account, tradingPassword, ctx, 'recovery_codes');
+    const { random, keyed, clock } = this.ports;
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random));
+    await this.ports.store.transaction(async (tx) => {
+      await tx.recoveryCodes.replaceAll(account.id, codes.map((c) => recoveryCodeHash(keyed, account.id, canonicalRecoveryCode(c) as string)), clock.now());
+      await this.notify(tx, account, 'recovery_regenerated', ctx, 'totp.reregistered', { recoveryCodes: 'regenerated' });
+    });
+    this.ports.mailQueued();
+    return codes;
+  }
+
+  /**
+   * The support desk, after checking the caller's identity by phone, for a customer who lost the
+   * phone and has no recovery code. The operator and the reason are recorded; the customer is mailed.
+   */
+  async supportReset(loginId: string, operator: string, reason: string): Promise<void> {
+    const op = operator.trim();
+    const why = reason.trim();
+    if (!op || op.length > 100) throw new InvalidInput('operator', 'required');
+    if (!why || why.length > 500) throw new InvalidInput('reason', 'required');
+    const account = await this.ports.store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    await this.ports.store.transaction(async (tx) => {
+      await this.clear(tx, account.id);
+      await this.notify(tx, account, 'reset', null, 'totp.reset', { reason: why }, op);
+    });
+    this.ports.mailQueued();
+  }
+
+  /** `mamori keys rotate`: re-encrypt every TOTP secret under the current key. */
+  async resealAll(needsReseal: (sealed: string) => boolean): Promise<number> {
+    const { store, secrets } = this.ports;
+    let count = 0;
+    for (const a of await store.accounts.listSealedTotpSecrets()) {
+      if (!needsReseal(a.totpSecretSealed)) continue;
+      await store.accounts.updateSealedTotpSecret(a.id, secrets.seal(secrets.open(a.totpSecretSealed)));
+      count += 1;
+    }
+    for (const e of await store.totpEnrollments.listSealed()) {
+      if (!needsReseal(e.secretSealed)) continue;
+      await store.totpEnrollments.updateSealed(e.accountId, secrets.seal(secrets.open(e.secretSealed)));
+      count += 1;
+    }
+    return count;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private parseCode(raw: unknown): string {
+    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('totp', 'format');
+    const code = normalizeCode(raw);
+    if (!/^\d{6}$/.test(code)) throw new InvalidInput('totp', 'format');
+    return code;
+  }
+
+  private async livePending(accountId: number): Promise<TotpEnrollment> {
+    const pending = await this.ports.store.totpEnrollments.find(accountId);
+    if (!pending) throw new DomainError('flow_not_found');
+    if (pending.expiresAt <= this.ports.clock.now()) throw new DomainError('flow_expired');
+    return pending;
+  }
+
+  private async newPendingKey(account: Account, kind: 'apply' | 'reregister', ctx: RequestContext): Promise<ShownKey> {
+    const { store, clock, random, secrets } = this.ports;
+    void ctx;
+    const now = clock.now();
+    const enrollment: TotpEnrollment = {
+      accountId: account.id,
+      kind,
+      secretSealed: secrets.seal(generateTotpSecret(random)),
+      attempts: 0,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.rules.enrollmentTtlSeconds * 1000),
+    };
+    await store.totpEnrollments.put(enrollment);
+    return this.present(account, enrollment);
+  }
+
+  private present(account: Account, e: TotpEnrollment): ShownKey {
+    const secret = this.ports.secrets.open(e.secretSealed);
+    return {
+      kind: e.kind,
+      secret,
+      grouped: groupBase32(secret),
+      uri: totpUri({ issuer: this.deps.brand.brokerName, account: account.loginId, secret }),
+      expiresAt: e.expiresAt,
+    };
+  }
+
+  private async clear(tx: StoreTx, accountId: number): Promise<void> {
+    await tx.accounts.setTotp(accountId, null, null, this.ports.clock.now());
+    await tx.recoveryCodes.deleteAll(accountId);
+    await tx.totpEnrollments.delete(accountId);
+  }
+
+  /** Mandatory notice (SPEC 2): every verified address is told, with an audit record, in the same transaction. */
+  private async notify(tx: StoreTx, account: Account, kind: TotpNoticeKind, ctx: RequestContext | null, audit: AuditType, detail: Record<string, unknown>, operator?: string): Promise<void> {
+    const { clock, random } = this.ports;
+    const now = clock.now();
+    await recordAudit(tx, now, audit, { accountId: account.id, loginId: account.loginId, ctx, operator: operator ?? null, detail });
+    const mail = totpNoticeMail(this.deps.brand, kind, { name: account.name, at: now });
+    for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+  }
+}
