@@ -17,6 +17,7 @@ import { renderPage } from './layout';
 import { accountPages } from './pages/account-pages';
 import { devMailboxPage } from './pages/dev-mailbox-page';
 import { loginPages } from './pages/login-pages';
+import { totpPages } from './pages/totp-pages';
 import { applyLocale, type WebDeps } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
@@ -73,6 +74,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   staticFiles(app);
   loginPages(app, opts);
   accountPages(app, opts);
+  totpPages(app, opts);
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);

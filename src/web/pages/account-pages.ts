@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { maskAddress } from '../../domain/addresses/masking';
 import { html } from '../../web/html';
+import { csrfField } from '../csrf';
 import { alertBox, renderPage } from '../layout';
 import { sessionToken, type WebDeps } from '../request-context';
 
@@ -55,10 +56,20 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
     const { t } = req;
     const s = req.session!;
     const account = await store.accounts.findById(s.accountId);
+    if (!account) return reply.redirect('/login', 303);
     const emails = await store.emails.listForAccount(s.accountId);
     const representative = emails.find((e) => e.slot === 1);
+    const status = await deps.services.totp.status(account);
+    const csrf = csrfField(req, reply, deps.services.ports.keyed, deps.services.ports.random);
+    const totpCell = status.enabled
+      ? html`<span class="state on">${t('info.inUse')}</span>
+          <div class="actions"><a class="button secondary" href="/account/totp/reregister">${t('otp.reregister')}</a> <a class="button secondary" href="/account/totp/stop">${t('otp.stop')}</a></div>
+          <p class="note">${t('otp.recoveryRemaining', { count: status.unusedRecoveryCodes })} <a href="/account/totp/recovery-codes">${t('otp.regenerate')}</a></p>`
+      : html`<span class="state off">${t('info.notInUse')}</span>
+          <form method="post" action="/account/totp/apply" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="primary">${t('otp.apply')}</button></form>`;
     const body = html`
       <p class="breadcrumb">${t('menu.customerInfo')} › ${t('info.title')}</p>
+      <nav class="page-menu" aria-label="${t('info.title')}"><a href="#services">${t('info.services')}</a></nav>
       <table class="details">
         <tr><th scope="row">${t('info.loginId')}</th><td>${s.loginId}</td></tr>
         <tr><th scope="row">${t('info.name')}</th><td>${s.name}</td></tr>
@@ -66,7 +77,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
       </table>
       <h2 id="services">${t('info.services')}</h2>
       <table class="details">
-        <tr><th scope="row">${t('info.totpService')}</th><td>${account?.totpEnabledAt ? t('info.inUse') : t('info.notInUse')}</td></tr>
+        <tr><th scope="row">${t('info.totpService')}</th><td>${totpCell}</td></tr>
       </table>`;
     return renderPage(req, reply, deps, { title: t('info.title'), body });
   });

@@ -78,9 +78,28 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       ${passwordInput('totp', 'code', t('totp.label'), t('common.showPassword'), { autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 })}
       <button type="submit" class="primary">${t('totp.submit')}</button>
     </form>
+    <p><a href="/login/recovery">${t('totp.useRecovery')}</a></p>
     <p class="note help">${t('totp.lost', { phone: deps.services.brand.supportPhone })}</p>
     <p><a href="/login">${t('code.restart')}</a></p>`;
     return renderPage(req, reply, deps, { title: t('totp.title'), body, status: o.status });
+  }
+
+  function renderRecovery(req: FastifyRequest, reply: FastifyReply, o: { error?: string; status?: number } = {}) {
+    const { t } = req;
+    const body = html`
+    ${alertBox(o.error)}
+    <p>${t('recovery.instructions')}</p>
+    <form method="post" action="/login/recovery" class="card" novalidate>
+      <input type="hidden" name="_csrf" value="${csrfField(req, reply, keyed, random)}">
+      <div class="field">
+        <label for="recoveryCode">${t('recovery.label')}</label>
+        <input id="recoveryCode" name="recoveryCode" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="24" required>
+      </div>
+      <button type="submit" class="primary">${t('totp.submit')}</button>
+    </form>
+    <p><a href="/login/totp">${t('recovery.backToTotp')}</a></p>
+    <p class="note help">${t('totp.lost', { phone: deps.services.brand.supportPhone })}</p>`;
+    return renderPage(req, reply, deps, { title: t('recovery.title'), body, status: o.status });
   }
 
   function finishLogin(reply: FastifyReply, done: CompletedLogin) {
@@ -182,6 +201,27 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       const err = fail(req, reply, e);
       if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
       return renderTotp(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
+    }
+  });
+
+  app.get('/login/recovery', async (req, reply) => {
+    try {
+      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_totp');
+      return renderRecovery(req, reply);
+    } catch (e) {
+      return restart(req, reply, fail(req, reply, e));
+    }
+  });
+
+  app.post('/login/recovery', async (req, reply) => {
+    const form = (req.body ?? {}) as Form & { recoveryCode?: unknown };
+    try {
+      assertCsrf(req, keyed);
+      return finishLogin(reply, await login.submitRecoveryCode(req.cookies[FLOW_COOKIE], form.recoveryCode, loginContext(req)));
+    } catch (e) {
+      const err = fail(req, reply, e);
+      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
+      return renderRecovery(req, reply, { error: err.code === 'totp_invalid' ? req.t('error.invalid_input.recoveryCode') : messageOf(err, req.t), status: statusOf(err.code) });
     }
   });
 
