@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   HASH_MAX_QUEUED: int(64, 0, 100000),
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SUPPORT_API_KEYS: z.string().optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -97,6 +98,8 @@ export interface Config {
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   hashQueue: { maxConcurrent: number; maxQueued: number };
+  /** Support-desk API keys, one per operator: `name:key` pairs. */
+  supportApiKeys: { operator: string; key: string }[];
 }
 
 export class ConfigError extends Error {
@@ -162,6 +165,20 @@ export function loadConfig(env: Env = process.env): Config {
     .filter(Boolean)
     .map((s, i) => parseKey(s, `MAMORI_OLD_SECRET_KEYS[${i}]`));
 
+  const supportApiKeys = (e.SUPPORT_API_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf(':');
+      const operator = pair.slice(0, i);
+      const key = pair.slice(i + 1);
+      if (i < 1 || !/^[\w.@-]{1,64}$/.test(operator) || key.length < 32) {
+        throw new ConfigError('SUPPORT_API_KEYS must be comma-separated operator:key pairs, keys of at least 32 characters');
+      }
+      return { operator, key };
+    });
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -202,5 +219,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashQueue: { maxConcurrent: e.HASH_MAX_CONCURRENT, maxQueued: e.HASH_MAX_QUEUED },
+    supportApiKeys,
   };
 }

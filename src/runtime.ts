@@ -55,6 +55,7 @@ export interface Runtime {
   transport: MailTransport;
   logger: Logger;
   passwords: ReturnType<typeof createPasswordHasher>;
+  secretBox: ReturnType<typeof createSecretBox>;
   close(): Promise<void>;
 }
 
@@ -104,6 +105,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     transport,
     logger,
     passwords,
+    secretBox: secrets,
     async close() {
       await worker.stop();
       await transport.close();

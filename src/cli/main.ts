@@ -14,6 +14,9 @@ const USAGE = `usage: mamori <command>
   migrate                        bring the database schema up to date
   accounts import FILE|-         import customers from a JSON array (see docs/operations.md)
   accounts create FILE|-         create one customer from a JSON object
+  support reset-totp LOGIN_ID --operator NAME --reason TEXT
+                                 stop a customer's one-time passwords (lost phone), mailed and audited
+  keys rotate                    re-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)
   help                           this text`;
 
 function readInput(arg: string | undefined): string {
@@ -22,6 +25,21 @@ function readInput(arg: string | undefined): string {
 }
 
 class UsageError extends Error {}
+
+/** `--name value` pairs; every listed flag is required and non-empty. */
+function flags(args: string[], required: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument: ${a}`);
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
+    out[a.slice(2)] = value;
+    i += 1;
+  }
+  for (const name of required) if (!out[name]?.trim()) throw new UsageError(`--${name} is required`);
+  return out;
+}
 
 function parseJson(text: string): unknown {
   try {
@@ -82,6 +100,18 @@ export async function run(argv: string[], env = process.env): Promise<number> {
       const data = parseJson(readInput(arg));
       const account = await withRuntime(config, (rt) => rt.services.accounts.create(data, `cli:${env.USER ?? 'unknown'}`));
       process.stdout.write(`created ${account.loginId}\n`);
+      return 0;
+    }
+    if (command === 'support' && sub === 'reset-totp') {
+      const opts = flags(argv.slice(3), ['operator', 'reason']);
+      if (!arg) throw new UsageError('LOGIN_ID is required');
+      await withRuntime(config, (rt) => rt.services.totp.supportReset(arg, opts.operator as string, opts.reason as string));
+      process.stdout.write(`one-time password service reset for ${arg}; the customer has been mailed\n`);
+      return 0;
+    }
+    if (command === 'keys' && sub === 'rotate') {
+      const count = await withRuntime(config, (rt) => rt.services.totp.resealAll((sealed) => rt.secretBox.needsReseal(sealed)));
+      process.stdout.write(`re-encrypted ${count} TOTP secret(s) under key ${config.secretKey.id}\n`);
       return 0;
     }
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`);

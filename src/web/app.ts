@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors';
 import { isDatabaseUnavailable } from '../store/open';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
+import { supportApi } from './api/support-api';
 import { isSameOrigin } from './csrf';
 import { apiError, messageOf, retryAfterOf, statusOf } from './errors';
 import { html } from './html';
@@ -78,6 +79,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);
+  supportApi(app, opts);
   for (const extra of opts.extraRoutes ?? []) extra(app);
   return app;
 }

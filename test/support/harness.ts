@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config';
 import { createRuntime, type Runtime } from '../../src/runtime';
+import { openStore } from '../../src/store/open';
 import { buildApp } from '../../src/web/app';
 import { CookieJar } from './cookie-jar';
 import { FakeClock } from './fake-clock';
@@ -27,6 +28,8 @@ export interface Harness {
   /** Runs the outbox worker once and waits for a mail to arrive at the SMTP server. */
   mail(to: string, subjectIncludes: string): Promise<ReceivedMail>;
   codeFor(to: string): Promise<string>;
+  /** A second runtime on the same database with another secret key (key rotation). */
+  startWithKey(hexKey: string): Promise<{ runtime: Runtime; config: Config; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const db = await createTestStore();
   const smtp = await startSmtpSink();
   const clock = new FakeClock('2026-06-01T00:00:00Z');
-  const config = loadConfig({
+  const baseEnv = {
     NODE_ENV: 'test',
     MAMORI_SECRET_KEY: randomBytes(32).toString('hex'),
     DATABASE_URL: db.url,
@@ -56,7 +59,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_ITERATIONS: '1',
     ...env,
-  });
+  };
+  const config = loadConfig(baseEnv);
   const runtime = await createRuntime(config, { clock, store: db.store, sleep: async () => undefined, workerPollMs: 50 });
   const app = buildApp({ config, services: runtime.services });
   await app.ready();
@@ -93,6 +97,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       const found = /認証コード: (\d{6})/.exec(m.text);
       if (!found) throw new Error(`no code in mail: ${m.text}`);
       return found[1]!;
+    },
+    async startWithKey(hexKey) {
+      const cfg = loadConfig({ ...baseEnv, MAMORI_SECRET_KEY: hexKey });
+      const rt = await createRuntime(cfg, { clock, store: openStore(db.url), sleep: async () => undefined });
+      return { runtime: rt, config: cfg, close: () => rt.close() };
     },
     async close() {
       await app.close();
