@@ -1,6 +1,7 @@
 /** A real Mamori server on a free port, with a real SMTP sink and a fresh database. */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/domain/ports';
 import { startServer, type Server } from '../../src/main';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { createTestStore, type TestStore } from './test-store';
@@ -14,7 +15,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<RunningServer> {
   const db = await createTestStore();
   const smtp = await startSmtpSink();
   const config = loadConfig({
@@ -29,7 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ARGON2_ITERATIONS: '1',
     ...env,
   });
-  const server = await startServer(config, { store: db.store, quiet: true, workerPollMs: 100 });
+  const server = await startServer(config, { store: db.store, quiet: true, workerPollMs: 100, clock: opts.clock });
   const url = server.url.replace('127.0.0.1', 'localhost');
   return {
     server,
