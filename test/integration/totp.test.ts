@@ -148,6 +148,29 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
     await assert.rejects(h.runtime.services.login.submitRecoveryCode((s2 as { flowHandle: string }).flowHandle, 'not-a-code!', ctx()), (e) => code(e) === 'invalid_input');
   });
 
+  it('recovery codes can be regenerated with the trading password; the old ones stop working', async () => {
+    const a = await h.createAccount();
+    const { recoveryCodes: old } = await enable(a);
+    await assert.rejects(h.runtime.services.totp.regenerateRecoveryCodes(await account(a), 'wrong trading', ctx()), (e) => code(e) === 'trading_password_invalid');
+    const fresh = await h.runtime.services.totp.regenerateRecoveryCodes(await account(a), a.tradingPassword, ctx());
+    assert.equal(fresh.length, 10);
+    await h.mail(a.emails[0]!, 'リカバリーコード再発行');
+    const s1 = await loginWithCodeStep(a);
+    await assert.rejects(h.runtime.services.login.submitRecoveryCode((s1 as { flowHandle: string }).flowHandle, old[0]!, ctx()), (e) => code(e) === 'totp_invalid');
+    assert.equal((await h.runtime.services.login.submitRecoveryCode((s1 as { flowHandle: string }).flowHandle, fresh[0]!, ctx())).state, 'done');
+  });
+
+  it('five wrong trading passwords lock their use and mail the customer', async () => {
+    const a = await h.createAccount();
+    await enable(a);
+    for (let i = 0; i < 4; i++) await assert.rejects(h.runtime.services.totp.stop(await account(a), `wrong ${i}`, ctx()), (e) => code(e) === 'trading_password_invalid');
+    await assert.rejects(h.runtime.services.totp.stop(await account(a), 'wrong 5', ctx()), (e) => code(e) === 'trading_password_locked');
+    await assert.rejects(h.runtime.services.totp.stop(await account(a), a.tradingPassword, ctx()), (e) => code(e) === 'trading_password_locked');
+    await h.mail(a.emails[0]!, '取引パスワードのご利用を停止しました');
+    await h.runtime.services.tradingPassword.unlock(a.loginId, 'tanaka', '本人確認済み');
+    await h.runtime.services.totp.stop(await account(a), a.tradingPassword, ctx());
+  });
+
   it('the support desk resets a lost phone by CLI and by API, with operator and reason audited and the customer mailed', async () => {
     const a = await h.createAccount();
     await enable(a);
