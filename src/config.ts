@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import type { LoginRules } from './domain/login/login-service';
+import type { ThrottleRules } from './domain/login/throttle';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -76,26 +78,11 @@ export interface Config {
   oldSecretKeys: { id: string; key: Buffer }[];
   devMailbox: boolean;
   brand: { brokerName: string; serviceName: string; supportPhone: string; tradingServiceUrl: string };
-  login: {
-    additionalAuthFrom: Date;
-    codeTtlSeconds: number;
-    codeMaxAttempts: number;
-    codeResendCooldownSeconds: number;
-    codeMaxSends: number;
-    flowTtlSeconds: number;
-  };
+  login: LoginRules;
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number };
-  throttle: {
-    windowMinutes: number;
-    accountSlowdownAfter: number;
-    accountLockAfter: number;
-    accountLockMinutes: number;
-    deviceLockAfter: number;
-    ipLockAfter: number;
-    ipLockMinutes: number;
-  };
+  throttle: ThrottleRules;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   hashQueue: { maxConcurrent: number; maxQueued: number };
   /** Support-desk API keys, one per operator: `name:key` pairs. */

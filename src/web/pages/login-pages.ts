@@ -127,6 +127,15 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderLogin(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
   }
 
+  /** A failed code or resend: the code screen again with the message, or the login page if the flow is over. */
+  async function codeStepFailed(req: FastifyRequest, reply: FastifyReply, flow: string | undefined, e: unknown) {
+    const err = fail(req, reply, e);
+    if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
+    const step = await login.describeCodeStep(flow).catch(() => null);
+    if (!step) return restart(req, reply, err);
+    return renderCode(req, reply, step, { error: messageOf(err, req.t), status: statusOf(err.code) });
+  }
+
   app.get('/login', async (req, reply) => {
     if (await sessions.check(sessionToken(req))) return reply.redirect('/', 303);
     const q = req.query as Record<string, unknown>;
@@ -160,11 +169,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitCode(flow, form.code, loginContext(req)));
     } catch (e) {
-      const err = fail(req, reply, e);
-      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
-      const step = await login.describeCodeStep(flow).catch(() => null);
-      if (!step) return restart(req, reply, err);
-      return renderCode(req, reply, step, { error: messageOf(err, req.t), status: statusOf(err.code) });
+      return codeStepFailed(req, reply, flow, e);
     }
   });
 
@@ -175,11 +180,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       const step = await login.resendCode(flow, loginContext(req));
       return renderCode(req, reply, step, { info: req.t('code.resent') });
     } catch (e) {
-      const err = fail(req, reply, e);
-      if (FLOW_ENDING.has(err.code)) return restart(req, reply, err);
-      const step = await login.describeCodeStep(flow).catch(() => null);
-      if (!step) return restart(req, reply, err);
-      return renderCode(req, reply, step, { error: messageOf(err, req.t), status: statusOf(err.code) });
+      return codeStepFailed(req, reply, flow, e);
     }
   });
 
