@@ -251,7 +251,56 @@ export interface RecoveryCodeRepo {
   deleteAll(accountId: number): Promise<void>;
 }
 
+export interface Passkey {
+  id: number;
+  accountId: number;
+  /** base64url credential id, as the authenticator reports it. */
+  credentialId: string;
+  /** base64url COSE public key. */
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  name: string;
+  backedUp: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export type ChallengePurpose = 'register' | 'login' | 'second_factor' | 'step_up';
+
+export interface WebauthnChallenge {
+  /** Keyed hash of the handle the client holds. */
+  id: string;
+  purpose: ChallengePurpose;
+  accountId: number | null;
+  /** The login flow a second-factor challenge belongs to. */
+  flowId: string | null;
+  challenge: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface PasskeyRepo {
+  insert(p: Omit<Passkey, 'id'>): Promise<Passkey>;
+  listForAccount(accountId: number): Promise<Passkey[]>;
+  findByCredentialId(credentialId: string): Promise<Passkey | undefined>;
+  /** Conditional update: the new counter must exceed the stored one (or both be 0: authenticators without counters). */
+  recordUse(id: number, newCounter: number, at: Date): Promise<boolean>;
+  rename(accountId: number, id: number, name: string): Promise<boolean>;
+  delete(accountId: number, id: number): Promise<boolean>;
+}
+
+export interface ChallengeRepo {
+  insert(c: WebauthnChallenge): Promise<void>;
+  find(id: string): Promise<WebauthnChallenge | undefined>;
+  /** Conditional update: a challenge is used once, whatever races it. */
+  consume(id: string, at: Date): Promise<boolean>;
+}
+
 export interface StoreTx {
+  passkeys: PasskeyRepo;
+  challenges: ChallengeRepo;
   totpEnrollments: TotpEnrollmentRepo;
   recoveryCodes: RecoveryCodeRepo;
   accounts: AccountRepo;

@@ -27,6 +27,8 @@ export class KyselyStore implements Store {
   get devMailbox() { return this.repos.devMailbox; }
   get totpEnrollments() { return this.repos.totpEnrollments; }
   get recoveryCodes() { return this.repos.recoveryCodes; }
+  get passkeys() { return this.repos.passkeys; }
+  get challenges() { return this.repos.challenges; }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(repositories(trx)));

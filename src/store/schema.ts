@@ -134,7 +134,33 @@ export interface RecoveryCodesTable {
   used_at: number | null;
 }
 
+export interface PasskeysTable {
+  id: Generated<number>;
+  account_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  name: string;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengesTable {
+  id: string;
+  purpose: string;
+  account_id: number | null;
+  flow_id: string | null;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   totp_enrollments: TotpEnrollmentsTable;
   recovery_codes: RecoveryCodesTable;
   accounts: AccountsTable;

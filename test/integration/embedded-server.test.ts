@@ -14,7 +14,7 @@ const BIN = resolve('bin/mamori.js');
 describe('the embedded default', () => {
   it('runs with no configuration, prints a demo login and shows its mail in the dev mailbox', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mamori-embedded-'));
-    const env = { ...process.env, PORT: '0', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'silent' };
     for (const k of ['DATABASE_URL', 'SMTP_URL', 'MAMORI_SECRET_KEY', 'NODE_ENV', 'PUBLIC_URL', 'TEST_DATABASE_URL']) delete env[k];
     const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env });
     let out = '';
@@ -58,7 +58,7 @@ describe('the embedded default', () => {
   });
 
   it('refuses to start in production without its keys, saying why', async () => {
-    const env = { ...process.env, NODE_ENV: 'production' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
     for (const k of ['DATABASE_URL', 'SMTP_URL', 'MAMORI_SECRET_KEY', 'PUBLIC_URL']) delete env[k];
     const child = spawn(process.execPath, [BIN, 'serve'], { env });
     let err = '';

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from './column-types';
 import { foundation } from './0001-foundation';
 import { totp } from './0002-totp';
+import { passkeys } from './0004-passkeys';
 
 export type { Dialect } from './column-types';
 
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_foundation': foundation(dialect),
     '0002_totp': totp(dialect),
+    '0004_passkeys': passkeys(dialect),
   };
   return { getMigrations: async () => migrations };
 }
