@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SUPPORT_API_KEYS: z.string().optional(),
+  PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
+  PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -79,6 +81,8 @@ export interface Config {
   devMailbox: boolean;
   brand: { brokerName: string; serviceName: string; supportPhone: string; tradingServiceUrl: string };
   login: LoginRules;
+  /** WebAuthn relying party: the host and origin of PUBLIC_URL; passkeys are bound to them. */
+  relyingParty: { id: string; name: string; origin: string };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number };
@@ -191,7 +195,9 @@ export function loadConfig(env: Env = process.env): Config {
       codeResendCooldownSeconds: e.LOGIN_CODE_RESEND_COOLDOWN_SECONDS,
       codeMaxSends: e.LOGIN_CODE_MAX_SENDS,
       flowTtlSeconds: e.LOGIN_FLOW_TTL_SECONDS,
+      passkeyPolicy: e.PASSKEY_POLICY,
     },
+    relyingParty: { id: url.hostname, name: e.PASSKEY_RP_NAME ?? e.BROKER_NAME, origin: url.origin },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },

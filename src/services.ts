@@ -12,6 +12,7 @@ import type { Ports } from './domain/ports';
 import { SessionService } from './domain/sessions/session-service';
 import { TradingPasswordService } from './domain/accounts/trading-password';
 import { TotpService } from './domain/totp/totp-service';
+import { PasskeyService } from './domain/passkeys/passkey-service';
 
 export interface Services {
   ports: Ports;
@@ -23,6 +24,7 @@ export interface Services {
   accounts: AccountService;
   tradingPassword: TradingPasswordService;
   totp: TotpService;
+  passkeys: PasskeyService;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -33,7 +35,8 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
   const accounts = new AccountService(ports);
-  const tradingPassword = new TradingPasswordService(ports, brand);
+  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp };
+  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, rp: config.relyingParty });
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys };
 }

@@ -30,7 +30,12 @@ export type AuditType =
   | 'trading_password.failed'
   | 'trading_password.locked'
   | 'trading_password.unlocked'
-  | 'support.action';
+  | 'support.action'
+  | 'passkey.added'
+  | 'passkey.renamed'
+  | 'passkey.deleted'
+  | 'passkey.failed'
+  | 'step_up.succeeded';
 
 export interface AuditFacts {
   accountId?: number | null;

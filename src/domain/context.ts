@@ -2,6 +2,8 @@
 export interface RequestContext {
   ip: string;
   userAgent: string;
+  /** When the signed-in session last gave a fresh passkey assertion (policy phishing-resistant). */
+  stepUpAt?: Date | null;
 }
 
 export interface Brand {

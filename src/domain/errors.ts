@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'password_policy'
   | 'trading_password_invalid'
   | 'trading_password_locked'
-  | 'forbidden';
+  | 'forbidden'
+  | 'passkey_invalid'
+  | 'step_up_required';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

@@ -35,7 +35,7 @@ export interface EmailAddress {
   createdAt: Date;
 }
 
-export type LoginFlowState = 'awaiting_code' | 'awaiting_totp' | 'done' | 'failed';
+export type LoginFlowState = 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey' | 'done' | 'failed';
 
 export interface LoginFlow {
   /** Keyed hash of the opaque flow handle the client holds. */
@@ -82,6 +82,8 @@ export interface Session {
   endedAt: Date | null;
   ip: string;
   userAgent: string;
+  /** Last fresh passkey assertion in this session (step-up), if any. */
+  stepUpAt: Date | null;
 }
 
 export interface SessionWithAccount extends Session {
@@ -184,7 +186,8 @@ export interface DeviceRepo {
 }
 
 export interface SessionRepo {
-  insert(session: Omit<Session, 'id'>): Promise<Session>;
+  insert(session: Omit<Session, 'id' | 'stepUpAt'>): Promise<Session>;
+  setStepUp(id: number, at: Date): Promise<void>;
   findActiveByTokenHash(tokenHash: string): Promise<SessionWithAccount | undefined>;
   touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
   end(id: number, at: Date): Promise<void>;

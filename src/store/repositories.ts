@@ -269,6 +269,9 @@ function sessions(db: Db): SessionRepo {
       if (!row) return undefined;
       return { ...toSession(row), loginId: row.login_id, name: row.name };
     },
+    async setStepUp(id, at) {
+      await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
+    },
     async touch(id, lastSeenAt, idleExpiresAt) {
       await db
         .updateTable('sessions')

@@ -112,6 +112,7 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     endedAt: dateOrNull(r.ended_at),
     ip: r.ip,
     userAgent: r.user_agent,
+    stepUpAt: dateOrNull(r.step_up_at ?? null),
   };
 }
 

@@ -73,6 +73,7 @@ export interface SessionsTable {
   ended_at: number | null;
   ip: string;
   user_agent: string;
+  step_up_at: Generated<number | null>;
 }
 
 export interface AuditEventsTable {

@@ -19,6 +19,7 @@ import { accountPages } from './pages/account-pages';
 import { devMailboxPage } from './pages/dev-mailbox-page';
 import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
+import { passkeyPages } from './pages/passkey-pages';
 import { applyLocale, type WebDeps } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
@@ -29,7 +30,8 @@ export interface AppOptions extends WebDeps {
   extraRoutes?: ((app: FastifyInstance) => void)[];
 }
 
-const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
+/** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
+const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const { config } = opts;
@@ -76,6 +78,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   loginPages(app, opts);
   accountPages(app, opts);
   totpPages(app, opts);
+  passkeyPages(app, opts);
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);

@@ -23,7 +23,8 @@ export function csrfField(req: FastifyRequest, reply: FastifyReply, keyed: Keyed
 export function assertCsrf(req: FastifyRequest, keyed: KeyedHasher): void {
   const cookie = req.cookies[CSRF_COOKIE];
   const body = req.body as Record<string, unknown> | undefined;
-  const field = body?._csrf;
+  // Forms send the field; the passkey script sends the same value as a header with its JSON.
+  const field = body?._csrf ?? req.headers['x-csrf-token'];
   if (!cookie || typeof field !== 'string' || !keyed.equals('csrf', cookie, field)) throw new DomainError('csrf_invalid');
 }
 

@@ -27,6 +27,8 @@ const STATUS: Record<ErrorCode, number> = {
   trading_password_invalid: 401,
   trading_password_locked: 423,
   forbidden: 403,
+  passkey_invalid: 401,
+  step_up_required: 403,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -1,6 +1,7 @@
 /** The frame of every screen, after the notice's: brand and ログアウト, then `<name> 様 <date>`, then the menus. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatJstDate } from '../domain/notifications/format';
+import type { Translate } from '../i18n';
 import { html, type Html } from './html';
 import { csrfField } from './csrf';
 import type { WebDeps } from './request-context';
@@ -43,6 +44,8 @@ export function renderPage(req: FastifyRequest, reply: FastifyReply, deps: WebDe
 <title>${page.title} | ${brand.serviceName}</title>
 <link rel="stylesheet" href="/static/style.css">
 <script src="/static/app.js" defer></script>
+<script src="/static/webauthn.js" defer></script>
+<script src="/static/passkeys.js" defer></script>
 </head>
 <body>
 <header class="site">
@@ -64,6 +67,12 @@ ${page.body}
 export function alertBox(message: string | null | undefined, kind: 'error' | 'info' = 'error'): Html {
   if (!message) return html``;
   return kind === 'error' ? html`<p class="alert error" role="alert">${message}</p>` : html`<p class="alert info" role="status">${message}</p>`;
+}
+
+/** Under the phishing-resistant policy a critical change may first ask for a passkey step-up. */
+export function stepUpHint(t: Translate, error: string | null | undefined): Html {
+  if (!error || error !== t('error.step_up_required')) return html``;
+  return html`<section class="help"><p>${t('passkey.stepUpLead')}</p><button type="button" class="primary" data-passkey="step-up">${t('passkey.stepUp')}</button></section>`;
 }
 
 /** A password input with the notice's 「パスワードを表示する」 checkbox. */

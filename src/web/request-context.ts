@@ -27,6 +27,7 @@ export function loginContext(req: FastifyRequest): LoginContext {
     ip: req.ip,
     userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512),
     deviceToken: typeof device === 'string' ? device : null,
+    stepUpAt: req.session?.stepUpAt ?? null,
   };
 }
 

@@ -1,5 +1,7 @@
 /** Our own CSS and script, read once at start and served from our origin (no CDN, CSP 'self'). */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
@@ -8,10 +10,19 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 const FILES: Record<string, string> = {
   'style.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'passkeys.js': 'text/javascript; charset=utf-8',
+  'webauthn.js': 'text/javascript; charset=utf-8',
 };
 
+/** The browser half of @simplewebauthn, served from our origin (no CDN). */
+const require = createRequire(import.meta.url);
+// The package exports only its module entry (<pkg>/script/index.js); its browser bundle sits beside.
+const WEBAUTHN_BUNDLE = join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist/bundle/index.umd.min.js');
+
 export function staticFiles(app: FastifyInstance): void {
-  const contents = new Map(Object.keys(FILES).map((name) => [name, readFileSync(PUBLIC_DIR + name)]));
+  const contents = new Map(
+    Object.keys(FILES).map((name) => [name, readFileSync(name === 'webauthn.js' ? WEBAUTHN_BUNDLE : PUBLIC_DIR + name)]),
+  );
   app.get('/static/:name', async (req, reply) => {
     const name = (req.params as { name: string }).name;
     const body = contents.get(name);

@@ -1,10 +1,23 @@
 /** A real Mamori server on a free port, with a real SMTP sink and a fresh database. */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/ports';
 import { startServer, type Server } from '../../src/main';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { createTestStore, type TestStore } from './test-store';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export interface RunningServer {
   server: Server;
@@ -18,9 +31,12 @@ export interface RunningServer {
 export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<RunningServer> {
   const db = await createTestStore();
   const smtp = await startSmtpSink();
+  // A known port, so PUBLIC_URL (and the WebAuthn origin) is exactly what the browser uses.
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_URL: `http://localhost:${port}`,
     HOST: '127.0.0.1',
     MAMORI_SECRET_KEY: randomBytes(32).toString('hex'),
     DATABASE_URL: db.url,

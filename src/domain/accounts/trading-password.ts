@@ -13,17 +13,33 @@ import type { Account } from '../store-types';
 
 export const TRADING_PASSWORD_MAX_FAILURES = 5;
 
+/** How recent a passkey step-up must be for a critical operation under the phishing-resistant policy. */
+export const STEP_UP_FRESH_MS = 5 * 60_000;
+
 export class TradingPasswordService {
   constructor(
     private readonly ports: Ports,
     private readonly brand: Brand,
+    private readonly policy: 'seed' | 'phishing-resistant' = 'seed',
   ) {}
+
+  /**
+   * Policy `phishing-resistant` (FSA/JSDA 2025): a customer who has a passkey confirms critical
+   * changes with a fresh passkey assertion as well — a phished trading password alone is not enough.
+   */
+  private async assertStepUp(account: Account, ctx: RequestContext): Promise<void> {
+    if (this.policy !== 'phishing-resistant') return;
+    if (!(await this.ports.store.passkeys.listForAccount(account.id)).length) return;
+    const at = ctx.stepUpAt;
+    if (!at || this.ports.clock.now().getTime() - at.getTime() > STEP_UP_FRESH_MS) throw new DomainError('step_up_required');
+  }
 
   /** Throws unless `raw` is the account's trading password; counts and locks failures. */
   async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string): Promise<void> {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('tradingPassword', 'required');
     if (raw.length > 1024) throw new InvalidInput('tradingPassword', 'too_long');
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
+    await this.assertStepUp(account, ctx);
     const { store, clock, passwords, random } = this.ports;
     const result = await passwords.verify(account.tradingPasswordHash, raw);
     if (result.ok) {

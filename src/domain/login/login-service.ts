@@ -28,6 +28,11 @@ export interface LoginRules {
   codeResendCooldownSeconds: number;
   codeMaxSends: number;
   flowTtlSeconds: number;
+  /**
+   * `seed`: the notice's rules, passkeys optional. `phishing-resistant` (FSA/JSDA 2025): a customer
+   * with a passkey must use it at every login, with no fallback to e-mailed codes or TOTP.
+   */
+  passkeyPolicy: 'seed' | 'phishing-resistant';
 }
 
 export interface LoginContext extends RequestContext {
@@ -35,7 +40,7 @@ export interface LoginContext extends RequestContext {
   deviceToken: string | null;
 }
 
-export type LoginMethod = 'email_code' | 'totp' | 'recovery_code' | 'recognized_device' | 'password';
+export type LoginMethod = 'email_code' | 'totp' | 'recovery_code' | 'recognized_device' | 'password' | 'passkey';
 
 export interface CompletedLogin {
   state: 'done';
@@ -60,7 +65,14 @@ export interface TotpStep {
   flowHandle: string;
 }
 
-export type LoginStep = CompletedLogin | CodeStep | TotpStep;
+export interface PasskeyStep {
+  state: 'awaiting_passkey';
+  flowHandle: string;
+  /** What the customer may use instead, when the policy allows one. */
+  fallback: 'email_code' | 'totp' | null;
+}
+
+export type LoginStep = CompletedLogin | CodeStep | TotpStep | PasskeyStep;
 
 const MAX_LOGIN_ID = 64;
 const MAX_PASSWORD = 1024;
@@ -103,11 +115,20 @@ export class LoginService {
       });
     }
 
-    if (account.totpSecretSealed && account.totpEnabledAt) {
+    const hasTotp = Boolean(account.totpSecretSealed && account.totpEnabledAt);
+    const hasPasskey = (await store.passkeys.listForAccount(account.id)).length > 0;
+    const strict = this.rules.passkeyPolicy === 'phishing-resistant';
+    const additionalAuthApplies = clock.now() >= this.rules.additionalAuthFrom;
+    const secondStepNeeded = hasTotp || (additionalAuthApplies && !device) || (strict && hasPasskey);
+    if (secondStepNeeded && hasPasskey) {
+      // A customer with a passkey is offered it instead of the e-mailed code or TOTP.
+      const flowHandle = await this.createFlow(account, 'awaiting_passkey', device ?? null, ctx);
+      return { state: 'awaiting_passkey', flowHandle, fallback: strict ? null : hasTotp ? 'totp' : 'email_code' };
+    }
+    if (hasTotp) {
       const flowHandle = await this.createFlow(account, 'awaiting_totp', device ?? null, ctx);
       return { state: 'awaiting_totp', flowHandle };
     }
-    const additionalAuthApplies = clock.now() >= this.rules.additionalAuthFrom;
     if (additionalAuthApplies && !device) return this.startCodeStep(account, ctx);
     await throttle.reset(key);
     return this.completeWithoutFlow(account, device ? 'recognized_device' : 'password', device ?? null, ctx);
@@ -197,6 +218,54 @@ export class LoginService {
     return this.codeStep(flowHandle as string, address, now, now);
   }
 
+  /** 「パスキーを使えない場合」: the customer's other way, when the policy allows one. */
+  async fallbackFromPasskey(flowHandle: string | null | undefined, ctx: LoginContext): Promise<CodeStep | TotpStep> {
+    const { store, clock, keyed } = this.ports;
+    if (this.rules.passkeyPolicy === 'phishing-resistant') throw new DomainError('forbidden', { reason: 'passkey_required' });
+    const flow = await loadFlow(store, keyed, flowHandle, clock.now(), 'awaiting_passkey');
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account) throw new DomainError('flow_not_found');
+    if (account.totpSecretSealed && account.totpEnabledAt) {
+      if (!(await store.loginFlows.transition(flow.id, 'awaiting_passkey', 'awaiting_totp', {}))) throw new DomainError('flow_state');
+      return { state: 'awaiting_totp', flowHandle: flowHandle as string };
+    }
+    const address = await this.representativeAddress(account.id);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      if (!(await tx.loginFlows.transition(flow.id, 'awaiting_passkey', 'awaiting_code', {}))) throw new DomainError('flow_state');
+      await this.sendCode(tx, account, flow.id, address, ctx, now);
+    });
+    this.ports.mailQueued();
+    return this.codeStep(flowHandle as string, address, now, now);
+  }
+
+  /** The flow a second-factor passkey ceremony belongs to. */
+  async flowForPasskey(flowHandle: string | null | undefined): Promise<LoginFlow> {
+    return loadFlow(this.ports.store, this.ports.keyed, flowHandle, this.ports.clock.now(), 'awaiting_passkey');
+  }
+
+  /**
+   * A verified passkey assertion completes the login: the flow's second step, or on its own
+   * (passwordless; with user verification it is multi-factor by itself). The browser becomes
+   * recognised, as after any additional authentication.
+   */
+  async completeWithPasskey(accountId: number, flowId: string | null, ctx: LoginContext): Promise<CompletedLogin> {
+    const { store } = this.ports;
+    if (flowId) {
+      const flow = await store.loginFlows.find(flowId);
+      if (!flow || flow.accountId !== accountId) throw new DomainError('flow_not_found');
+      if (flow.expiresAt <= this.ports.clock.now()) throw new DomainError('flow_expired');
+      return this.complete(flow, 'awaiting_passkey', 'passkey', ctx);
+    }
+    const account = await store.accounts.findById(accountId);
+    if (!account) throw new DomainError('not_found');
+    const device = await this.liveDeviceOf(account, ctx.deviceToken);
+    const result = await store.transaction((tx) => this.finish(tx, account, 'passkey', device?.id ?? null, ctx, true));
+    await this.deps.throttle.reset(loginIdKey(account.loginId));
+    this.ports.mailQueued();
+    return result;
+  }
+
   /** What the code screen shows when reloaded. */
   async describeCodeStep(flowHandle: string | null | undefined): Promise<CodeStep> {
     const { store, clock, keyed } = this.ports;
@@ -211,7 +280,7 @@ export class LoginService {
     };
   }
 
-  async assertFlow(flowHandle: string | null | undefined, state: 'awaiting_totp' | 'awaiting_code'): Promise<void> {
+  async assertFlow(flowHandle: string | null | undefined, state: 'awaiting_totp' | 'awaiting_code' | 'awaiting_passkey'): Promise<void> {
     await loadFlow(this.ports.store, this.ports.keyed, flowHandle, this.ports.clock.now(), state);
   }
 
@@ -301,7 +370,7 @@ export class LoginService {
     return address;
   }
 
-  private async createFlow(account: Account, state: 'awaiting_code' | 'awaiting_totp', device: RecognizedDevice | null, ctx: LoginContext): Promise<string> {
+  private async createFlow(account: Account, state: 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey', device: RecognizedDevice | null, ctx: LoginContext): Promise<string> {
     const { store, clock, keyed, random } = this.ports;
     const now = clock.now();
     const handle = newToken(random);
@@ -366,7 +435,7 @@ export class LoginService {
 
   private async complete(
     flow: LoginFlow,
-    from: 'awaiting_code' | 'awaiting_totp',
+    from: 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey',
     method: LoginMethod,
     ctx: LoginContext,
     guard?: (tx: StoreTx) => Promise<void>,

@@ -150,3 +150,17 @@ export function recoveryCodeUsedMail(brand: Brand, p: { name: string; at: Date; 
     ].join('\n'),
   };
 }
+
+export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { name: string; at: Date; passkeyName: string }): MailContent {
+  const what = kind === 'added' ? 'パスキーを登録しました' : 'パスキーを削除しました';
+  return {
+    subject: `【${brand.brokerName}】${what}`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、お客さまのアカウントで${what}。`,
+      `パスキーの名前: ${p.passkeyName}`,
+      footer(brand),
+    ].join('\n'),
+  };
+}

@@ -33,6 +33,9 @@ export function passkeys(dialect: Dialect): Migration {
         .addColumn('used_at', time)
         .execute();
       await db.schema.createIndex('webauthn_challenges_expires').on('webauthn_challenges').column('expires_at').execute();
+
+      // When the session last proved possession of a passkey (step-up for critical operations).
+      await db.schema.alterTable('sessions').addColumn('step_up_at', time).execute();
     },
   };
 }

@@ -43,6 +43,7 @@ function done(r: CompletedLogin) {
 function present(step: LoginStep) {
   if (step.state === 'done') return done(step);
   if (step.state === 'awaiting_totp') return { state: step.state, flowId: step.flowHandle };
+  if (step.state === 'awaiting_passkey') return { state: step.state, flowId: step.flowHandle, fallback: step.fallback };
   return {
     state: step.state,
     flowId: step.flowHandle,

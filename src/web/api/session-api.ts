@@ -21,6 +21,7 @@ export function sessionApi(app: FastifyInstance, deps: WebDeps): void {
       name: session.name,
       authenticatedAt: session.authenticatedAt.toISOString(),
       method: session.method,
+      stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     };
   });

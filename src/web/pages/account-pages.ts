@@ -28,6 +28,8 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
     const account = await store.accounts.findById(s.accountId);
     const emails = await store.emails.listForAccount(s.accountId);
     const protectedAlready = Boolean(account?.totpEnabledAt) || emails.some((e) => e.loginNotification && e.verifiedAt);
+    // Under the phishing-resistant policy every customer is asked to register a passkey.
+    const askPasskey = deps.config.login.passkeyPolicy === 'phishing-resistant' && account && !(await deps.services.passkeys.list(account)).length;
     // The notice urges TOTP on smartphone users and login notification on everyone else.
     const recommend = protectedAlready
       ? html``
@@ -36,6 +38,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
           <ul><li><a href="/account/info">${t('home.recommendTotp')}</a></li><li><a href="/account/emails">${t('home.recommendNotify')}</a></li></ul>
         </section>`;
     const body = html`
+      ${askPasskey ? html`<section class="recommend"><p>${t('passkey.recommend')}</p><a class="button primary" href="/account/passkeys">${t('passkey.register')}</a></section>` : html``}
       ${recommend}
       <section class="menu-panel">
         <h2>${t('menu.customerInfo')}</h2>
@@ -60,6 +63,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
     const emails = await store.emails.listForAccount(s.accountId);
     const representative = emails.find((e) => e.slot === 1);
     const status = await deps.services.totp.status(account);
+    const passkeyCount = (await deps.services.passkeys.list(account)).length;
     const csrf = csrfField(req, reply, deps.services.ports.keyed, deps.services.ports.random);
     const totpCell = status.enabled
       ? html`<span class="state on">${t('info.inUse')}</span>
@@ -78,6 +82,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
       <h2 id="services">${t('info.services')}</h2>
       <table class="details">
         <tr><th scope="row">${t('info.totpService')}</th><td>${totpCell}</td></tr>
+        <tr><th scope="row">${t('passkey.title')}</th><td>${t('passkey.count', { count: passkeyCount })} <a class="button secondary" href="/account/passkeys">${t('passkey.manage')}</a></td></tr>
       </table>`;
     return renderPage(req, reply, deps, { title: t('info.title'), body });
   });

@@ -36,6 +36,10 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       ${passwordInput('password', 'password', t('login.password'), t('common.showPassword'), { autocomplete: 'current-password' })}
       <button type="submit" class="primary">${t('login.submit')}</button>
     </form>
+    <section class="passkey-login">
+      <button type="button" class="secondary" data-passkey="login">${t('passkey.login')}</button>
+      <p class="note">${t('passkey.loginNote')}</p>
+    </section>
     <p class="note">${t('login.notice')}</p>`;
     return renderPage(req, reply, deps, { title: t('login.title'), body, status: o.status });
   }
@@ -112,7 +116,8 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   function next(reply: FastifyReply, step: LoginStep) {
     if (step.state === 'done') return finishLogin(reply, step);
     reply.setCookie(FLOW_COOKIE, step.flowHandle, cookieOptions(deps.config.login.flowTtlSeconds));
-    return reply.redirect(step.state === 'awaiting_code' ? '/login/code' : '/login/totp', 303);
+    const next = { awaiting_code: '/login/code', awaiting_totp: '/login/totp', awaiting_passkey: '/login/passkey' }[step.state];
+    return reply.redirect(next, 303);
   }
 
   function fail(req: FastifyRequest, reply: FastifyReply, err: unknown): DomainError {

@@ -11,7 +11,7 @@ import type { ShownKey } from '../../domain/totp/totp-service';
 import { assertCsrf, csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { Html, html } from '../html';
-import { alertBox, passwordInput, renderPage } from '../layout';
+import { alertBox, passwordInput, renderPage, stepUpHint } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { requireSession } from './account-pages';
 
@@ -108,7 +108,8 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
         <p class="note">${t('common.tradingPasswordLead', { button: o.button })}</p>
         ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
         <div class="actions"><a class="button secondary" href="${o.back}">${t('common.backToInput')}</a> <button type="submit" class="primary">${o.button}</button></div>
-      </form>`;
+      </form>
+      ${stepUpHint(t, o.error)}`;
     return renderPage(req, reply, deps, { title: o.title, body, status: o.status });
   }
 

@@ -1,0 +1,99 @@
+/**
+ * WebAuthn ceremonies through @simplewebauthn/server (W3C WebAuthn Level 3). Passkeys are
+ * phishing-resistant because the browser binds every assertion to our origin and RP ID, which we
+ * verify here; user verification is required so a passkey counts as multi-factor on its own
+ * (NIST SP 800-63B-4 §3.1.7, the FSA/JSDA 2025 guidance).
+ */
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+
+export interface RelyingParty {
+  id: string;
+  name: string;
+  origin: string;
+}
+
+export type { AuthenticationResponseJSON, RegistrationResponseJSON };
+
+export async function registrationOptions(
+  rp: RelyingParty,
+  user: { handle: Uint8Array; loginId: string; displayName: string },
+  exclude: { id: string; transports: string[] }[],
+  challenge: string,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  return generateRegistrationOptions({
+    rpName: rp.name,
+    rpID: rp.id,
+    userID: new Uint8Array(user.handle),
+    userName: user.loginId,
+    userDisplayName: user.displayName,
+    challenge,
+    attestationType: 'none',
+    timeout: 120_000,
+    excludeCredentials: exclude.map((c) => ({ id: c.id, transports: c.transports as never })),
+    // A discoverable credential (passkey) so the customer can log in without typing the ID.
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+  });
+}
+
+export interface VerifiedRegistration {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  backedUp: boolean;
+}
+
+export async function verifyRegistration(rp: RelyingParty, response: RegistrationResponseJSON, expectedChallenge: string): Promise<VerifiedRegistration | null> {
+  const r = await verifyRegistrationResponse({
+    response,
+    expectedChallenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.id,
+    requireUserVerification: true,
+  });
+  if (!r.verified) return null;
+  const c = r.registrationInfo.credential;
+  return {
+    credentialId: c.id,
+    publicKey: Buffer.from(c.publicKey).toString('base64url'),
+    counter: c.counter,
+    transports: c.transports ?? response.response.transports ?? [],
+    backedUp: r.registrationInfo.credentialBackedUp,
+  };
+}
+
+export async function authenticationOptions(rp: RelyingParty, allow: { id: string; transports: string[] }[], challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge,
+    timeout: 120_000,
+    userVerification: 'required',
+    allowCredentials: allow.map((c) => ({ id: c.id, transports: c.transports as never })),
+  });
+}
+
+export async function verifyAuthentication(
+  rp: RelyingParty,
+  response: AuthenticationResponseJSON,
+  expectedChallenge: string,
+  credential: { id: string; publicKey: string; counter: number; transports: string[] },
+): Promise<{ newCounter: number } | null> {
+  const r = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.id,
+    requireUserVerification: true,
+    credential: { id: credential.id, publicKey: new Uint8Array(Buffer.from(credential.publicKey, 'base64url')), counter: credential.counter, transports: credential.transports as never },
+  });
+  return r.verified ? { newCounter: r.authenticationInfo.newCounter } : null;
+}
