@@ -23,6 +23,11 @@ export interface RelyingParty {
 
 export type { AuthenticationResponseJSON, RegistrationResponseJSON };
 
+/** Our challenges are random bytes kept as base64url; the options carry the same base64url string. */
+function challengeBytes(challenge: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(challenge, 'base64url'));
+}
+
 export async function registrationOptions(
   rp: RelyingParty,
   user: { handle: Uint8Array; loginId: string; displayName: string },
@@ -35,7 +40,7 @@ export async function registrationOptions(
     userID: new Uint8Array(user.handle),
     userName: user.loginId,
     userDisplayName: user.displayName,
-    challenge,
+    challenge: challengeBytes(challenge),
     attestationType: 'none',
     timeout: 120_000,
     excludeCredentials: exclude.map((c) => ({ id: c.id, transports: c.transports as never })),
@@ -74,7 +79,7 @@ export async function verifyRegistration(rp: RelyingParty, response: Registratio
 export async function authenticationOptions(rp: RelyingParty, allow: { id: string; transports: string[] }[], challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: rp.id,
-    challenge,
+    challenge: challengeBytes(challenge),
     timeout: 120_000,
     userVerification: 'required',
     allowCredentials: allow.map((c) => ({ id: c.id, transports: c.transports as never })),

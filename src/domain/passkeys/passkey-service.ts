@@ -122,9 +122,10 @@ export class PasskeyService {
 
   async finishLogin(input: { challengeId: unknown; credential: unknown }, ctx: LoginContext): Promise<CompletedLogin> {
     const challengeId = input.challengeId;
+    this.parseCredential(input.credential);
     const peek = await this.findChallenge(challengeId);
     const purpose = peek?.purpose === 'second_factor' ? 'second_factor' : 'login';
-    const ch = await this.useChallenge(challengeId, purpose, ctx, null);
+    const ch = await this.useChallenge(challengeId, purpose, ctx, null, input.credential);
     const passkey = await this.assert(ch, input.credential, ctx);
     return this.deps.login.completeWithPasskey(passkey.accountId, ch.flowId, ctx);
   }
@@ -138,6 +139,7 @@ export class PasskeyService {
   }
 
   async finishStepUp(session: { id: number; accountId: number }, input: { challengeId: unknown; credential: unknown }, ctx: RequestContext): Promise<Date> {
+    this.parseCredential(input.credential);
     const ch = await this.useChallenge(input.challengeId, 'step_up', ctx, session.accountId);
     await this.assert(ch, input.credential, ctx);
     const now = this.ports.clock.now();
@@ -179,13 +181,22 @@ export class PasskeyService {
   }
 
   /** Single use, unexpired, for this purpose (and account): a replayed or stale ceremony is refused. */
-  private async useChallenge(handle: unknown, purpose: ChallengePurpose, ctx: RequestContext, accountId: number | null): Promise<WebauthnChallenge> {
+  private async useChallenge(handle: unknown, purpose: ChallengePurpose, ctx: RequestContext, accountId: number | null, credential?: unknown): Promise<WebauthnChallenge> {
     const ch = await this.findChallenge(handle);
     const now = this.ports.clock.now();
-    if (!ch || ch.purpose !== purpose || (accountId !== null && ch.accountId !== accountId)) return this.refuse(accountId, ctx, purpose, 'unknown_challenge');
-    if (ch.expiresAt <= now) return this.refuse(ch.accountId, ctx, purpose, 'expired_challenge');
-    if (!(await this.ports.store.challenges.consume(ch.id, now))) return this.refuse(ch.accountId, ctx, purpose, 'replayed_challenge');
+    // A passwordless challenge belongs to no account; a refused one is still put in the history of
+    // the account whose passkey was presented, so a replay shows up where the customer looks.
+    const owner = async () => ch?.accountId ?? accountId ?? (await this.ownerOf(credential));
+    if (!ch || ch.purpose !== purpose || (accountId !== null && ch.accountId !== accountId)) return this.refuse(await owner(), ctx, purpose, 'unknown_challenge');
+    if (ch.expiresAt <= now) return this.refuse(await owner(), ctx, purpose, 'expired_challenge');
+    if (!(await this.ports.store.challenges.consume(ch.id, now))) return this.refuse(await owner(), ctx, purpose, 'replayed_challenge');
     return ch;
+  }
+
+  private async ownerOf(credential: unknown): Promise<number | null> {
+    const id = (credential as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string') return null;
+    return (await this.ports.store.passkeys.findByCredentialId(id))?.accountId ?? null;
   }
 
   private async assert(ch: WebauthnChallenge, credential: unknown, ctx: RequestContext): Promise<Passkey> {
