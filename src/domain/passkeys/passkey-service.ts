@@ -25,7 +25,6 @@ import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account, ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
 
-export const STEP_UP_VALID_MS = 5 * 60_000;
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
 export interface Ceremony<T> {
