@@ -13,6 +13,8 @@ import { SessionService } from './domain/sessions/session-service';
 import { TradingPasswordService } from './domain/accounts/trading-password';
 import { TotpService } from './domain/totp/totp-service';
 import { PasskeyService } from './domain/passkeys/passkey-service';
+import { AddressService } from './domain/addresses/address-service';
+import { SecurityService } from './domain/accounts/security-service';
 
 export interface Services {
   ports: Ports;
@@ -25,6 +27,8 @@ export interface Services {
   tradingPassword: TradingPasswordService;
   totp: TotpService;
   passkeys: PasskeyService;
+  addresses: AddressService;
+  security: SecurityService;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -38,5 +42,8 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
   const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, rp: config.relyingParty });
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys };
+  // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
+  const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
+  const security = new SecurityService(ports, { brand, tradingPassword });
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security };
 }

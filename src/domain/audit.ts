@@ -24,6 +24,8 @@ export type AuditType =
   | 'address.changed'
   | 'address.added'
   | 'address.removed'
+  | 'address.requested'
+  | 'address.code_failed'
   | 'notification.changed'
   | 'password.changed'
   | 'trading_password.changed'

@@ -160,6 +160,36 @@ export interface EmailRepo {
   insert(email: Omit<EmailAddress, 'id'>): Promise<EmailAddress>;
   listForAccount(accountId: number): Promise<EmailAddress[]>;
   deleteForAccount(accountId: number): Promise<void>;
+  /** Puts a verified address into a slot, replacing what was there (the slot's notification setting is kept). */
+  putVerified(accountId: number, slot: number, address: string, at: Date): Promise<void>;
+  setLoginNotification(accountId: number, slot: number, on: boolean): Promise<boolean>;
+  deleteSlot(accountId: number, slot: number): Promise<boolean>;
+}
+
+/** A new address for a slot, waiting for the code mailed to it (仮登録). */
+export interface AddressChange {
+  accountId: number;
+  slot: number;
+  address: string;
+  codeHash: string;
+  attempts: number;
+  sendCount: number;
+  sentAt: Date;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface AddressChangeRepo {
+  /** One pending change per slot: a new request replaces an unfinished one. */
+  put(c: AddressChange): Promise<void>;
+  find(accountId: number, slot: number): Promise<AddressChange | undefined>;
+  listForAccount(accountId: number): Promise<AddressChange[]>;
+  /** Counts a wrong code; false when the limit was already reached. */
+  countFailure(accountId: number, slot: number, maxAttempts: number): Promise<boolean>;
+  replaceCode(accountId: number, slot: number, codeHash: string, sentAt: Date): Promise<void>;
+  /** Conditional delete: true only for the first caller holding this code (single use under races). */
+  take(accountId: number, slot: number, codeHash: string): Promise<boolean>;
+  delete(accountId: number, slot: number): Promise<void>;
 }
 
 export interface LoginFlowRepo {
@@ -181,7 +211,9 @@ export interface DeviceRepo {
   findByTokenHash(tokenHash: string): Promise<RecognizedDevice | undefined>;
   touch(id: number, lastUsedAt: Date, expiresAt: Date): Promise<void>;
   revoke(id: number, at: Date): Promise<void>;
-  revokeAllForAccount(accountId: number, at: Date): Promise<void>;
+  revokeAllForAccount(accountId: number, at: Date, exceptId?: number): Promise<void>;
+  /** Revokes one of the account's own devices; false when it is not theirs or already revoked. */
+  revokeForAccount(accountId: number, id: number, at: Date): Promise<boolean>;
   listForAccount(accountId: number): Promise<RecognizedDevice[]>;
 }
 
@@ -196,7 +228,7 @@ export interface SessionRepo {
 
 export interface AuditRepo {
   append(event: AuditEventInput): Promise<void>;
-  listForAccount(accountId: number, limit: number): Promise<AuditEvent[]>;
+  listForAccount(accountId: number, limit: number, types?: readonly string[]): Promise<AuditEvent[]>;
   listRecent(limit: number): Promise<AuditEvent[]>;
 }
 
@@ -302,6 +334,7 @@ export interface ChallengeRepo {
 }
 
 export interface StoreTx {
+  addressChanges: AddressChangeRepo;
   passkeys: PasskeyRepo;
   challenges: ChallengeRepo;
   totpEnrollments: TotpEnrollmentRepo;

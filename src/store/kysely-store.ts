@@ -29,6 +29,7 @@ export class KyselyStore implements Store {
   get recoveryCodes() { return this.repos.recoveryCodes; }
   get passkeys() { return this.repos.passkeys; }
   get challenges() { return this.repos.challenges; }
+  get addressChanges() { return this.repos.addressChanges; }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(repositories(trx)));

@@ -8,6 +8,7 @@ import type { Database, PasskeysTable } from './schema';
 import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
   StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo, Passkey, PasskeyRepo, ChallengeRepo, ChallengePurpose,
+  AddressChange, AddressChangeRepo,
 } from '../domain/store-types';
 import {
   fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
@@ -129,6 +130,89 @@ function emails(db: Db): EmailRepo {
     async deleteForAccount(accountId) {
       await db.deleteFrom('email_addresses').where('account_id', '=', accountId).execute();
     },
+    async putVerified(accountId, slot, address, at) {
+      await db
+        .insertInto('email_addresses')
+        .values({ account_id: accountId, slot, address, login_notification: 0, verified_at: ms(at), created_at: ms(at) })
+        .onConflict((oc) => oc.columns(['account_id', 'slot']).doUpdateSet({ address, verified_at: ms(at) }))
+        .execute();
+    },
+    async setLoginNotification(accountId, slot, on) {
+      const r = await db.updateTable('email_addresses').set({ login_notification: on ? 1 : 0 }).where('account_id', '=', accountId).where('slot', '=', slot).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async deleteSlot(accountId, slot) {
+      const r = await db.deleteFrom('email_addresses').where('account_id', '=', accountId).where('slot', '=', slot).executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
+  };
+}
+
+function toAddressChange(r: Selectable<Database['address_changes']>): AddressChange {
+  return {
+    accountId: Number(r.account_id),
+    slot: r.slot,
+    address: r.address,
+    codeHash: r.code_hash,
+    attempts: r.attempts,
+    sendCount: r.send_count,
+    sentAt: new Date(Number(r.sent_at)),
+    createdAt: new Date(Number(r.created_at)),
+    expiresAt: new Date(Number(r.expires_at)),
+  };
+}
+
+function addressChanges(db: Db): AddressChangeRepo {
+  const one = (accountId: number, slot: number) => db.selectFrom('address_changes').selectAll().where('account_id', '=', accountId).where('slot', '=', slot);
+  return {
+    async put(c) {
+      const row = {
+        account_id: c.accountId,
+        slot: c.slot,
+        address: c.address,
+        code_hash: c.codeHash,
+        attempts: 0,
+        send_count: c.sendCount,
+        sent_at: ms(c.sentAt),
+        created_at: ms(c.createdAt),
+        expires_at: ms(c.expiresAt),
+      };
+      const { account_id: _a, slot: _s, ...rest } = row;
+      await db.insertInto('address_changes').values(row).onConflict((oc) => oc.columns(['account_id', 'slot']).doUpdateSet(rest)).execute();
+    },
+    async find(accountId, slot) {
+      const r = await one(accountId, slot).executeTakeFirst();
+      return r && toAddressChange(r);
+    },
+    async listForAccount(accountId) {
+      const rows = await db.selectFrom('address_changes').selectAll().where('account_id', '=', accountId).orderBy('slot').execute();
+      return rows.map(toAddressChange);
+    },
+    async countFailure(accountId, slot, maxAttempts) {
+      const r = await db
+        .updateTable('address_changes')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('account_id', '=', accountId)
+        .where('slot', '=', slot)
+        .where('attempts', '<', maxAttempts)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async replaceCode(accountId, slot, codeHash, sentAt) {
+      await db
+        .updateTable('address_changes')
+        .set((eb) => ({ code_hash: codeHash, sent_at: ms(sentAt), send_count: eb('send_count', '+', 1) }))
+        .where('account_id', '=', accountId)
+        .where('slot', '=', slot)
+        .execute();
+    },
+    async take(accountId, slot, codeHash) {
+      const r = await db.deleteFrom('address_changes').where('account_id', '=', accountId).where('slot', '=', slot).where('code_hash', '=', codeHash).executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
+    async delete(accountId, slot) {
+      await db.deleteFrom('address_changes').where('account_id', '=', accountId).where('slot', '=', slot).execute();
+    },
   };
 }
 
@@ -213,15 +297,26 @@ function devices(db: Db): DeviceRepo {
         .where('id', '=', id)
         .execute();
     },
+    async revokeForAccount(accountId, id, at) {
+      const r = await db
+        .updateTable('recognized_devices')
+        .set({ revoked_at: ms(at) })
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async revoke(id, at) {
       await db.updateTable('recognized_devices').set({ revoked_at: ms(at) }).where('id', '=', id).where('revoked_at', 'is', null).execute();
     },
-    async revokeAllForAccount(accountId, at) {
+    async revokeAllForAccount(accountId, at, exceptId) {
       await db
         .updateTable('recognized_devices')
         .set({ revoked_at: ms(at) })
         .where('account_id', '=', accountId)
         .where('revoked_at', 'is', null)
+        .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
         .execute();
     },
     async listForAccount(accountId) {
@@ -307,8 +402,15 @@ function audit(db: Db): AuditRepo {
         })
         .execute();
     },
-    async listForAccount(accountId, limit) {
-      const rows = await db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(limit).execute();
+    async listForAccount(accountId, limit, types) {
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .$if(Boolean(types?.length), (q) => q.where('type', 'in', types!))
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toAudit);
     },
     async listRecent(limit) {
@@ -636,6 +738,7 @@ export function repositories(db: Db): StoreTx {
     recoveryCodes: recoveryCodes(db),
     accounts: accounts(db),
     emails: emails(db),
+    addressChanges: addressChanges(db),
     loginFlows: loginFlows(db),
     devices: devices(db),
     sessions: sessions(db),

@@ -159,7 +159,20 @@ export interface WebauthnChallengesTable {
   used_at: number | null;
 }
 
+export interface AddressChangesTable {
+  account_id: number;
+  slot: number;
+  address: string;
+  code_hash: string;
+  attempts: number;
+  send_count: number;
+  sent_at: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
+  address_changes: AddressChangesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   totp_enrollments: TotpEnrollmentsTable;

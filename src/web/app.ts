@@ -20,6 +20,8 @@ import { devMailboxPage } from './pages/dev-mailbox-page';
 import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
+import { addressPages } from './pages/address-pages';
+import { securityPages } from './pages/security-pages';
 import { applyLocale, type WebDeps } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
@@ -79,6 +81,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   accountPages(app, opts);
   totpPages(app, opts);
   passkeyPages(app, opts);
+  addressPages(app, opts);
+  securityPages(app, opts);
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);

@@ -6,7 +6,7 @@
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
-import { tradingPasswordLockedMail } from '../notifications/messages';
+import { tradingPasswordLockedMail, tradingPasswordUnlockedMail } from '../notifications/messages';
 import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from '../store-types';
@@ -40,13 +40,22 @@ export class TradingPasswordService {
     if (raw.length > 1024) throw new InvalidInput('tradingPassword', 'too_long');
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
     await this.assertStepUp(account, ctx);
-    const { store, clock, passwords, random } = this.ports;
+    const { store, clock, passwords } = this.ports;
     const result = await passwords.verify(account.tradingPasswordHash, raw);
     if (result.ok) {
       if (account.tradingPasswordFailures > 0) await store.accounts.setTradingPasswordLock(account.id, null);
       if (result.needsRehash) await store.accounts.updateTradingPasswordHash(account.id, await passwords.hash(raw), clock.now());
       return;
     }
+    return this.recordFailure(account, ctx, purpose);
+  }
+
+  /**
+   * Counts a failed confirmation and locks after five; the wrong current login password on the
+   * password-change screen counts here too, so neither secret can be guessed without limit.
+   */
+  async recordFailure(account: Account, ctx: RequestContext, purpose: string, code: 'trading_password_invalid' | 'current_password_invalid' = 'trading_password_invalid'): Promise<never> {
+    const { store, clock, random } = this.ports;
     const now = clock.now();
     let locked = false;
     await store.transaction(async (tx) => {
@@ -64,17 +73,23 @@ export class TradingPasswordService {
       this.ports.mailQueued();
       throw new DomainError('trading_password_locked');
     }
+    if (code === 'current_password_invalid') throw new DomainError('invalid_credentials', { reason: 'current_password' });
     throw new DomainError('trading_password_invalid');
   }
 
-  /** Support desk: `mamori support unlock-trading-password`. */
+  /** Support desk: `mamori support unlock-trading-password` and the support API; audited, mailed. */
   async unlock(loginId: string, operator: string, reason: string): Promise<void> {
-    const { store, clock } = this.ports;
+    const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    if (!account.tradingPasswordLockedAt) throw new DomainError('flow_state', { reason: 'not_locked' });
+    const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.setTradingPasswordLock(account.id, null);
-      await recordAudit(tx, clock.now(), 'trading_password.unlocked', { accountId: account.id, loginId, operator, detail: { reason } });
+      await recordAudit(tx, now, 'trading_password.unlocked', { accountId: account.id, loginId, operator, detail: { reason } });
+      const mail = tradingPasswordUnlockedMail(this.brand, { name: account.name, at: now });
+      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
     });
+    this.ports.mailQueued();
   }
 }

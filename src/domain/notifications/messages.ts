@@ -164,3 +164,72 @@ export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { 
     ].join('\n'),
   };
 }
+
+export function addressCodeMail(brand: Brand, p: { name: string; code: string; validMinutes: number; slot: number; requestedAt: Date }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】メールアドレス確認コードのお知らせ`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${brand.serviceName}で、このメールアドレスをメールアドレス${p.slot}として登録する手続きを受け付けました。`,
+      '登録を完了するには、Eメールアドレス登録照会の画面で次の確認コードを入力してください。',
+      '',
+      `確認コード: ${p.code}`,
+      '',
+      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
+      'お心当たりのない場合は、このメールを破棄してください。登録は完了しません。',
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+export type AddressNoticeKind = 'added' | 'changed' | 'changed_old' | 'removed';
+
+const ADDRESS_NOTICE: Record<AddressNoticeKind, { subject: string; line: (slot: number, masked: string) => string }> = {
+  added: { subject: 'メールアドレス登録のお知らせ', line: (slot, masked) => `メールアドレス${slot}に新しいメールアドレス（${masked}）を登録しました。` },
+  changed: { subject: 'メールアドレス変更のお知らせ', line: (slot, masked) => `メールアドレス${slot}を新しいメールアドレス（${masked}）に変更しました。` },
+  changed_old: {
+    subject: 'メールアドレス変更のお知らせ',
+    line: (slot, masked) => `メールアドレス${slot}として登録されていたこのメールアドレスは、新しいメールアドレス（${masked}）に変更されました。今後、このアドレスには当社からのメールは届きません。`,
+  },
+  removed: { subject: 'メールアドレス削除のお知らせ', line: (slot, masked) => `メールアドレス${slot}（${masked}）の登録を削除しました。` },
+};
+
+/** SPEC 2: an address added or changed is a mandatory notice, and the old address is told too. */
+export function addressNoticeMail(brand: Brand, kind: AddressNoticeKind, p: { name: string; at: Date; slot: number; maskedAddress: string }): MailContent {
+  const n = ADDRESS_NOTICE[kind];
+  return {
+    subject: `【${brand.brokerName}】${n.subject}`,
+    text: [`${p.name} 様`, '', n.line(p.slot, p.maskedAddress), '', `受付日時: ${formatJst(p.at)}`, footer(brand)].join('\n'),
+  };
+}
+
+export function loginNotificationChangedMail(brand: Brand, p: { name: string; at: Date; slot: number; on: boolean }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】ログイン通知の設定変更のお知らせ`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `メールアドレス${p.slot}のログイン通知を「${p.on ? '通知する' : '通知しない'}」に変更しました。`,
+      '',
+      `受付日時: ${formatJst(p.at)}`,
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+export function passwordChangedMail(brand: Brand, kind: 'login' | 'trading', p: { name: string; at: Date; ip: string }): MailContent {
+  const what = kind === 'login' ? 'ログインパスワード' : '取引パスワード';
+  const extra = kind === 'login' ? ['ほかの端末・ブラウザのログインはすべて終了し、普段ご利用の環境の登録も解除しました。'] : [];
+  return {
+    subject: `【${brand.brokerName}】${what}変更のお知らせ`,
+    text: [`${p.name} 様`, '', `${formatJst(p.at)}、${what}を変更しました（IPアドレス: ${p.ip}）。`, ...extra, footer(brand)].join('\n'),
+  };
+}
+
+export function tradingPasswordUnlockedMail(brand: Brand, p: { name: string; at: Date }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】取引パスワードのご利用を再開しました`,
+    text: [`${p.name} 様`, '', `${formatJst(p.at)}、お客さまのお申し出により、取引パスワードのご利用を再開しました。`, footer(brand)].join('\n'),
+  };
+}

@@ -7,6 +7,7 @@ import type { Dialect } from './column-types';
 import { foundation } from './0001-foundation';
 import { totp } from './0002-totp';
 import { passkeys } from './0004-passkeys';
+import { addresses } from './0005-addresses';
 
 export type { Dialect } from './column-types';
 
@@ -15,6 +16,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0001_foundation': foundation(dialect),
     '0002_totp': totp(dialect),
     '0004_passkeys': passkeys(dialect),
+    // 0003 was reserved for this work on a branch that never landed; numbers only ever grow.
+    '0005_addresses': addresses(dialect),
   };
   return { getMigrations: async () => migrations };
 }

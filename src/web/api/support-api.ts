@@ -37,4 +37,12 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     await deps.services.totp.supportReset(loginId, operator, reason);
     return reply.status(200).send({ loginId, totp: 'reset', operator });
   });
+
+  app.post('/api/v1/support/accounts/:loginId/trading-password/unlock', async (req, reply) => {
+    const operator = operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    await deps.services.tradingPassword.unlock(loginId, operator, reason);
+    return reply.status(200).send({ loginId, tradingPassword: 'unlocked', operator });
+  });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { maskAddress } from '../../domain/addresses/masking';
 import { html } from '../../web/html';
 import { csrfField } from '../csrf';
-import { alertBox, renderPage } from '../layout';
+import { renderPage } from '../layout';
 import { sessionToken, type WebDeps } from '../request-context';
 
 /** Signed-in pages: no session, or an expired one, goes back to the login page. */
@@ -73,7 +73,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
           <form method="post" action="/account/totp/apply" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="primary">${t('otp.apply')}</button></form>`;
     const body = html`
       <p class="breadcrumb">${t('menu.customerInfo')} › ${t('info.title')}</p>
-      <nav class="page-menu" aria-label="${t('info.title')}"><a href="#services">${t('info.services')}</a></nav>
+      <nav class="page-menu" aria-label="${t('info.title')}"><a href="#services">${t('info.services')}</a> <a href="#security">${t('security.title')}</a></nav>
       <table class="details">
         <tr><th scope="row">${t('info.loginId')}</th><td>${s.loginId}</td></tr>
         <tr><th scope="row">${t('info.name')}</th><td>${s.name}</td></tr>
@@ -83,31 +83,14 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
       <table class="details">
         <tr><th scope="row">${t('info.totpService')}</th><td>${totpCell}</td></tr>
         <tr><th scope="row">${t('passkey.title')}</th><td>${t('passkey.count', { count: passkeyCount })} <a class="button secondary" href="/account/passkeys">${t('passkey.manage')}</a></td></tr>
-      </table>`;
+      </table>
+      <h2 id="security">${t('security.title')}</h2>
+      <ul class="menu">
+        <li><a href="/account/security#history">${t('history.title')}</a></li>
+        <li><a href="/account/security#devices">${t('devices.title')}</a></li>
+        <li><a href="/account/password">${t('password.loginTitle')}</a></li>
+        <li><a href="/account/trading-password">${t('password.tradingTitle')}</a></li>
+      </ul>`;
     return renderPage(req, reply, deps, { title: t('info.title'), body });
-  });
-
-  app.get('/account/emails', guard, async (req, reply) => {
-    const { t } = req;
-    const emails = await store.emails.listForAccount(req.session!.accountId);
-    const sections = [1, 2, 3].map((n) => {
-      const e = emails.find((x) => x.slot === n);
-      const heading = html`${t('emails.address', { n })}${n === 1 ? html` <span class="badge">${t('emails.representative')}</span>` : html``}`;
-      return html`
-      <section class="email-slot" aria-labelledby="slot-${n}">
-        <h3 id="slot-${n}">${heading}</h3>
-        <table class="details">
-          <tr><th scope="row">${t('emails.address', { n })}</th><td>${e ? maskAddress(e.address) : t('common.notRegistered')}</td></tr>
-          ${e ? html`<tr><th scope="row">${t('emails.loginNotification')}</th><td>${e.loginNotification ? t('emails.notify') : t('emails.dontNotify')}</td></tr>` : html``}
-        </table>
-      </section>`;
-    });
-    const body = html`
-      <p class="breadcrumb">${t('menu.customerInfo')} › ${t('emails.title')}</p>
-      <h2>${t('emails.status')}</h2>
-      ${sections}
-      <p class="note">${t('emails.note')}</p>
-      ${alertBox(null)}`;
-    return renderPage(req, reply, deps, { title: t('emails.title'), body });
   });
 }

@@ -11,9 +11,10 @@ import type { ShownKey } from '../../domain/totp/totp-service';
 import { assertCsrf, csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { Html, html } from '../html';
-import { alertBox, passwordInput, renderPage, stepUpHint } from '../layout';
+import { alertBox, passwordInput, renderPage } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { requireSession } from './account-pages';
+import { tradingPasswordForm } from './forms';
 
 const APP_LINKS = [
   { os: 'iPhone', url: 'https://apps.apple.com/jp/app/google-authenticator/id388497605' },
@@ -97,21 +98,7 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
     </section>`;
   }
 
-  function renderTradingPasswordForm(req: FastifyRequest, reply: FastifyReply, o: { title: string; lead: string; action: string; button: string; back: string; extra?: Html; error?: string; status?: number }) {
-    const { t } = req;
-    const body = html`
-      ${alertBox(o.error)}
-      <p>${o.lead}</p>
-      <form method="post" action="${o.action}" class="card" novalidate>
-        ${field(req, reply)}
-        ${o.extra ?? html``}
-        <p class="note">${t('common.tradingPasswordLead', { button: o.button })}</p>
-        ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
-        <div class="actions"><a class="button secondary" href="${o.back}">${t('common.backToInput')}</a> <button type="submit" class="primary">${o.button}</button></div>
-      </form>
-      ${stepUpHint(t, o.error)}`;
-    return renderPage(req, reply, deps, { title: o.title, body, status: o.status });
-  }
+  const renderTradingPasswordForm = (req: FastifyRequest, reply: FastifyReply, o: Parameters<typeof tradingPasswordForm>[3]) => tradingPasswordForm(req, reply, deps, o);
 
   // 申込
   app.post('/account/totp/apply', guard, async (req, reply) => {

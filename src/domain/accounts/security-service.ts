@@ -1,0 +1,157 @@
+/**
+ * The customer's own security overview on 登録情報照会: ログイン履歴, 登録済み端末 (with 解除),
+ * and the two password changes. A login-password change ends every other session and forgets
+ * every other recognised browser (SPEC 2; ASVS 3.3.3), so a thief holding the old password or a
+ * stolen cookie is locked out at once.
+ */
+import { checkLoginPassword, checkTradingPassword, MAX_PASSWORD } from '../../crypto/password-policy';
+import { recordAudit } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { describeUserAgent } from '../devices/user-agent';
+import { DomainError, InvalidInput } from '../errors';
+import { passwordChangedMail } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { Account, RecognizedDevice } from '../store-types';
+import type { TradingPasswordService } from './trading-password';
+
+export const LOGIN_HISTORY_SIZE = 20;
+
+/** The events a customer recognises as "a login to my account", successful or not. */
+const HISTORY_TYPES = ['login.succeeded', 'login.failed', 'login.code_failed', 'login.totp_failed', 'login.locked', 'passkey.failed'] as const;
+
+export type HistoryResult = 'success' | 'wrong_password' | 'wrong_code' | 'wrong_totp' | 'locked' | 'passkey_refused';
+
+export interface HistoryEntry {
+  at: Date;
+  ip: string;
+  browser: string;
+  os: string;
+  /** login.succeeded: how (email_code, totp, passkey, …). */
+  method: string | null;
+  result: HistoryResult;
+}
+
+export interface DeviceView {
+  id: number;
+  browser: string;
+  os: string;
+  firstUsedAt: Date;
+  lastUsedAt: Date;
+  current: boolean;
+}
+
+const RESULT_OF: Record<string, HistoryResult> = {
+  'login.succeeded': 'success',
+  'login.failed': 'wrong_password',
+  'login.code_failed': 'wrong_code',
+  'login.totp_failed': 'wrong_totp',
+  'login.locked': 'locked',
+  'passkey.failed': 'passkey_refused',
+};
+
+export class SecurityService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+  ) {}
+
+  async loginHistory(account: Account): Promise<HistoryEntry[]> {
+    const events = await this.ports.store.audit.listForAccount(account.id, LOGIN_HISTORY_SIZE * 2, HISTORY_TYPES);
+    return events
+      // A refused passkey at registration or step-up is not a login attempt.
+      .filter((e) => e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor')
+      .slice(0, LOGIN_HISTORY_SIZE)
+      .map((e) => ({
+        at: e.at,
+        ip: e.ip ?? '',
+        ...describeUserAgent(e.userAgent ?? ''),
+        method: typeof e.detail.method === 'string' ? e.detail.method : null,
+        result: RESULT_OF[e.type] ?? 'wrong_password',
+      }));
+  }
+
+  async devices(account: Account, currentDeviceId: number | null): Promise<DeviceView[]> {
+    const now = this.ports.clock.now();
+    const live = (await this.ports.store.devices.listForAccount(account.id)).filter((d: RecognizedDevice) => !d.revokedAt && d.expiresAt > now);
+    return live.map((d) => ({ id: d.id, ...describeUserAgent(d.userAgent), firstUsedAt: d.createdAt, lastUsedAt: d.lastUsedAt, current: d.id === currentDeviceId }));
+  }
+
+  /** 解除: that browser's next login asks for the e-mailed code again. */
+  async revokeDevice(account: Account, rawId: unknown, ctx: RequestContext): Promise<void> {
+    const id = typeof rawId === 'string' && /^[0-9]{1,15}$/.test(rawId) ? Number(rawId) : rawId;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new InvalidInput('device', 'format');
+    const { store, clock } = this.ports;
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
+      await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
+    });
+  }
+
+  /**
+   * ログインパスワード変更: the current password, the new one twice, confirmed with the trading
+   * password. Other sessions end; other recognised browsers are revoked; every address is told.
+   */
+  async changeLoginPassword(
+    account: Account,
+    input: { current: unknown; next: unknown; confirmation: unknown; tradingPassword: unknown },
+    ctx: RequestContext & { sessionId: number; deviceId: number | null },
+  ): Promise<void> {
+    const next = this.newPassword(input.next, input.confirmation);
+    const current = this.required(input.current, 'currentPassword');
+    const problem = checkLoginPassword(next, account.loginId);
+    if (problem) throw new DomainError('password_policy', { reason: problem });
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change');
+    const { passwords, store, clock, random } = this.ports;
+    // A wrong current password counts toward the same lock as a wrong trading password.
+    if (!(await passwords.verify(account.loginPasswordHash, current)).ok) {
+      return this.deps.tradingPassword.recordFailure(account, ctx, 'login_password_change', 'current_password_invalid');
+    }
+    if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
+    if ((await passwords.verify(account.tradingPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_trading_password' });
+    const hash = await passwords.hash(next);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
+      await tx.sessions.endAllForAccount(account.id, now, ctx.sessionId);
+      await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
+      await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
+      const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });
+      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+    });
+    this.ports.mailQueued();
+  }
+
+  /** 取引パスワード変更: the current trading password, the new one twice; it must differ from the login password. */
+  async changeTradingPassword(account: Account, input: { current: unknown; next: unknown; confirmation: unknown }, ctx: RequestContext): Promise<void> {
+    const next = this.newPassword(input.next, input.confirmation);
+    const problem = checkTradingPassword(next, '');
+    if (problem) throw new DomainError('password_policy', { reason: problem });
+    await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change');
+    const { passwords, store, clock, random } = this.ports;
+    if ((await passwords.verify(account.loginPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_login_password' });
+    if ((await passwords.verify(account.tradingPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_current' });
+    const hash = await passwords.hash(next);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.accounts.updateTradingPasswordHash(account.id, hash, now);
+      await recordAudit(tx, now, 'trading_password.changed', { accountId: account.id, loginId: account.loginId, ctx });
+      const mail = passwordChangedMail(this.deps.brand, 'trading', { name: account.name, at: now, ip: ctx.ip });
+      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+    });
+    this.ports.mailQueued();
+  }
+
+  private required(raw: unknown, field: string): string {
+    if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput(field, 'required');
+    if (raw.length > MAX_PASSWORD * 4) throw new InvalidInput(field, 'too_long');
+    return raw;
+  }
+
+  private newPassword(raw: unknown, confirmation: unknown): string {
+    const next = this.required(raw, 'newPassword');
+    if (typeof confirmation !== 'string' || confirmation !== next) throw new InvalidInput('newPasswordConfirmation', 'mismatch');
+    return next;
+  }
+}

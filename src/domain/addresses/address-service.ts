@@ -1,0 +1,249 @@
+/**
+ * Eメールアドレス登録照会 (SPEC 1.4): up to three addresses, メールアドレス1 being 代表. A new
+ * address is 仮登録 until the customer types the code mailed to it — an address nobody proved
+ * they read is never used, so a typo cannot lock a customer out of the e-mailed code. Every change
+ * is confirmed with the trading password (and, under the phishing-resistant policy, a fresh
+ * passkey step-up), audited, and told by mail to the addresses it concerns, the old one included.
+ */
+import { normalizeCode, normalizeInput, hasControlChars, isWellFormed } from '../../crypto/normalize';
+import { newNumericCode } from '../../crypto/tokens';
+import { isValidEmail } from '../accounts/account-input';
+import type { TradingPasswordService } from '../accounts/trading-password';
+import { recordAudit } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { DomainError, InvalidInput } from '../errors';
+import { addressCodeMail, addressNoticeMail, loginNotificationChangedMail, type MailContent } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { Account, EmailAddress, StoreTx } from '../store-types';
+import { maskAddress } from './masking';
+
+export const SLOTS = [1, 2, 3] as const;
+export const REPRESENTATIVE_SLOT = 1;
+
+export interface AddressRules {
+  codeTtlSeconds: number;
+  codeMaxAttempts: number;
+  codeResendCooldownSeconds: number;
+  codeMaxSends: number;
+}
+
+export interface SlotView {
+  slot: number;
+  /** Masked, never the full address (SPEC 1.4). */
+  masked: string | null;
+  loginNotification: boolean;
+  pending: { masked: string; expiresAt: Date; resendAvailableAt: Date } | null;
+}
+
+export class AddressService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly rules: AddressRules,
+  ) {}
+
+  async overview(account: Account): Promise<SlotView[]> {
+    const { store, clock } = this.ports;
+    const [emails, pending] = await Promise.all([store.emails.listForAccount(account.id), store.addressChanges.listForAccount(account.id)]);
+    const now = clock.now();
+    return SLOTS.map((slot) => {
+      const e = emails.find((x) => x.slot === slot && x.verifiedAt);
+      const p = pending.find((x) => x.slot === slot && x.expiresAt > now);
+      return {
+        slot,
+        masked: e ? maskAddress(e.address) : null,
+        loginNotification: Boolean(e?.loginNotification),
+        pending: p ? { masked: maskAddress(p.address), expiresAt: p.expiresAt, resendAvailableAt: this.resendAt(p.sentAt) } : null,
+      };
+    });
+  }
+
+  parseSlot(raw: unknown): number {
+    const n = typeof raw === 'string' && /^[0-9]{1,2}$/.test(raw) ? Number(raw) : raw;
+    if (typeof n !== 'number' || !SLOTS.includes(n as 1)) throw new InvalidInput('slot', 'format');
+    return n;
+  }
+
+  /**
+   * Checks a new address before the 確認 screen: format, length, and not one the account already
+   * has (the same address twice would make a second slot pointless and hide a typo).
+   */
+  async checkNewAddress(account: Account, slot: number, raw: unknown, confirmation?: unknown): Promise<string> {
+    if (typeof raw !== 'string' || raw.trim() === '') throw new InvalidInput('address', 'required');
+    if (raw.length > 254 || !isWellFormed(raw)) throw new InvalidInput('address', 'format');
+    if (hasControlChars(raw)) throw new InvalidInput('address', 'control_characters');
+    // A Japanese IME may type a full-width ＠ or letters: NFKC folds them to ASCII.
+    const address = normalizeInput(raw).trim();
+    if (!isValidEmail(address)) throw new InvalidInput('address', 'format');
+    if (confirmation !== undefined && (typeof confirmation !== 'string' || normalizeInput(confirmation).trim() !== address)) {
+      throw new InvalidInput('addressConfirmation', 'mismatch');
+    }
+    const emails = await this.ports.store.emails.listForAccount(account.id);
+    const same = (a: string) => a.toLowerCase() === address.toLowerCase();
+    if (emails.some((e) => e.slot === slot && same(e.address))) throw new DomainError('conflict', { reason: 'same_address' });
+    if (emails.some((e) => e.slot !== slot && same(e.address))) throw new DomainError('conflict', { reason: 'duplicate_address' });
+    return address;
+  }
+
+  /** 確認 → 変更/仮登録: the trading password, then a code to the new address. */
+  async requestChange(account: Account, input: { slot: unknown; address: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<{ slot: number; masked: string }> {
+    const slot = this.parseSlot(input.slot);
+    const address = await this.checkNewAddress(account, slot, input.address);
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_change');
+    const { store, clock, random } = this.ports;
+    const now = clock.now();
+    const code = newNumericCode(random, 6);
+    await store.transaction(async (tx) => {
+      await tx.addressChanges.put({
+        accountId: account.id,
+        slot,
+        address,
+        codeHash: this.codeHash(account.id, slot, address, code),
+        attempts: 0,
+        sendCount: 1,
+        sentAt: now,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.rules.codeTtlSeconds * 1000),
+      });
+      await queueMail(tx, random, now, address, this.codeMail(account, slot, code, now));
+      await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
+    });
+    this.ports.mailQueued();
+    return { slot, masked: maskAddress(address) };
+  }
+
+  /** A new code for a pending address; the wrong-code count is kept, as for login codes. */
+  async resendCode(account: Account, rawSlot: unknown, ctx: RequestContext): Promise<void> {
+    const slot = this.parseSlot(rawSlot);
+    const { store, clock, random } = this.ports;
+    const now = clock.now();
+    const pending = await this.livePending(account, slot);
+    const wait = Math.ceil((this.resendAt(pending.sentAt).getTime() - now.getTime()) / 1000);
+    if (wait > 0) throw new DomainError('resend_too_soon', { retryAfter: wait });
+    if (pending.sendCount >= this.rules.codeMaxSends) throw new DomainError('too_many_requests');
+    const code = newNumericCode(random, 6);
+    await store.transaction(async (tx) => {
+      await tx.addressChanges.replaceCode(account.id, slot, this.codeHash(account.id, slot, pending.address, code), now);
+      await queueMail(tx, random, now, pending.address, this.codeMail(account, slot, code, now));
+      await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot, resend: true } });
+    });
+    this.ports.mailQueued();
+  }
+
+  /** The code from the new address: the address is registered, and the addresses concerned are told. */
+  async confirmChange(account: Account, input: { slot: unknown; code: unknown }, ctx: RequestContext): Promise<{ slot: number; kind: 'added' | 'changed' }> {
+    const slot = this.parseSlot(input.slot);
+    if (typeof input.code !== 'string') throw new InvalidInput('code', 'required');
+    const code = normalizeCode(input.code);
+    if (!/^[0-9]{6}$/.test(code)) throw new InvalidInput('code', 'format');
+    const { store, clock, keyed, random } = this.ports;
+    const pending = await this.livePending(account, slot);
+    if (pending.attempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
+    const now = clock.now();
+    if (!keyed.equals('address-code', this.codeInput(account.id, slot, pending.address, code), pending.codeHash)) {
+      const counted = await store.addressChanges.countFailure(account.id, slot, this.rules.codeMaxAttempts);
+      await recordAudit(store, now, 'address.code_failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
+      const remaining = this.rules.codeMaxAttempts - pending.attempts - 1;
+      if (!counted || remaining <= 0) {
+        await store.addressChanges.delete(account.id, slot);
+        throw new DomainError('code_attempts_exceeded');
+      }
+      throw new DomainError('code_invalid', { remaining });
+    }
+    const kind = await store.transaction(async (tx) => {
+      // Single use: of two submissions of the same code, only one takes the pending change.
+      if (!(await tx.addressChanges.take(account.id, slot, pending.codeHash))) throw new DomainError('flow_state');
+      const before = (await tx.emails.listForAccount(account.id)).find((e) => e.slot === slot);
+      const others = (await tx.emails.listForAccount(account.id)).filter((e) => e.slot !== slot);
+      if (others.some((e) => e.address.toLowerCase() === pending.address.toLowerCase())) throw new DomainError('conflict', { reason: 'duplicate_address' });
+      await tx.emails.putVerified(account.id, slot, pending.address, now);
+      const kind = before ? 'changed' : 'added';
+      await recordAudit(tx, now, kind === 'added' ? 'address.added' : 'address.changed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
+      const facts = { name: account.name, at: now, slot, maskedAddress: maskAddress(pending.address) };
+      if (before?.verifiedAt) await queueMail(tx, random, now, before.address, addressNoticeMail(this.deps.brand, 'changed_old', facts));
+      await this.tellEveryone(tx, account, addressNoticeMail(this.deps.brand, kind, facts), now);
+      return kind;
+    });
+    this.ports.mailQueued();
+    return { slot, kind };
+  }
+
+  /** Addresses 2 and 3 can be removed; メールアドレス1 (代表) cannot — it is where the firm's notices go. */
+  async remove(account: Account, input: { slot: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<void> {
+    const slot = this.parseSlot(input.slot);
+    if (slot === REPRESENTATIVE_SLOT) throw new DomainError('forbidden', { reason: 'representative_address' });
+    const { store, clock, random } = this.ports;
+    const existing = (await store.emails.listForAccount(account.id)).find((e) => e.slot === slot);
+    if (!existing) throw new DomainError('not_found', { reason: 'address' });
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_remove');
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      if (!(await tx.emails.deleteSlot(account.id, slot))) throw new DomainError('not_found', { reason: 'address' });
+      await tx.addressChanges.delete(account.id, slot);
+      await recordAudit(tx, now, 'address.removed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
+      const mail = addressNoticeMail(this.deps.brand, 'removed', { name: account.name, at: now, slot, maskedAddress: maskAddress(existing.address) });
+      if (existing.verifiedAt) await queueMail(tx, random, now, existing.address, mail);
+      await this.tellEveryone(tx, account, mail, now);
+    });
+    this.ports.mailQueued();
+  }
+
+  parseNotification(raw: unknown): boolean {
+    if (raw === 'on') return true;
+    if (raw === 'off') return false;
+    throw new InvalidInput('loginNotification', 'required');
+  }
+
+  /** ログイン通知 設定変更 -確認- → 変更. */
+  async setLoginNotification(account: Account, input: { slot: unknown; loginNotification: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<void> {
+    const slot = this.parseSlot(input.slot);
+    const on = this.parseNotification(input.loginNotification);
+    const { store, clock } = this.ports;
+    const existing = (await store.emails.listForAccount(account.id)).find((e) => e.slot === slot && e.verifiedAt);
+    if (!existing) throw new DomainError('not_found', { reason: 'address' });
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_notification');
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      if (!(await tx.emails.setLoginNotification(account.id, slot, on))) throw new DomainError('not_found', { reason: 'address' });
+      await recordAudit(tx, now, 'notification.changed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot, loginNotification: on } });
+      // Turning notices off is what an intruder would do first: the customer hears of it.
+      await this.tellEveryone(tx, account, loginNotificationChangedMail(this.deps.brand, { name: account.name, at: now, slot, on }), now);
+    });
+    this.ports.mailQueued();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private async livePending(account: Account, slot: number) {
+    const pending = await this.ports.store.addressChanges.find(account.id, slot);
+    if (!pending) throw new DomainError('flow_not_found', { reason: 'address' });
+    if (pending.expiresAt <= this.ports.clock.now()) {
+      await this.ports.store.addressChanges.delete(account.id, slot);
+      throw new DomainError('code_expired', { reason: 'address' });
+    }
+    return pending;
+  }
+
+  private resendAt(sentAt: Date): Date {
+    return new Date(sentAt.getTime() + this.rules.codeResendCooldownSeconds * 1000);
+  }
+
+  /** Bound to the account, the slot and the address: a code for one change never completes another. */
+  private codeInput(accountId: number, slot: number, address: string, code: string): string {
+    return `${accountId}:${slot}:${address.toLowerCase()}:${code}`;
+  }
+
+  private codeHash(accountId: number, slot: number, address: string, code: string): string {
+    return this.ports.keyed.hash('address-code', this.codeInput(accountId, slot, address, code));
+  }
+
+  private codeMail(account: Account, slot: number, code: string, now: Date): MailContent {
+    return addressCodeMail(this.deps.brand, { name: account.name, code, slot, validMinutes: Math.round(this.rules.codeTtlSeconds / 60), requestedAt: now });
+  }
+
+  private async tellEveryone(tx: StoreTx, account: Account, mail: MailContent, now: Date): Promise<void> {
+    const verified = (await tx.emails.listForAccount(account.id)).filter((e: EmailAddress) => e.verifiedAt);
+    for (const e of verified) await queueMail(tx, this.ports.random, now, e.address, mail);
+  }
+}
