@@ -62,6 +62,19 @@ describe(`passkeys (${storeKind})`, () => {
     assert.ok((await events(a)).some((e) => e.type === 'login.succeeded' && e.detail.method === 'passkey'));
   });
 
+  it('a passkey login is told in the login notification mail and shown in ログイン履歴', async () => {
+    const a = await h.createAccount();
+    const credential = await register(await signedIn(a), a);
+    const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    await h.runtime.store.emails.setLoginNotification(acc.id, 1, true);
+    const { b, res } = await passwordless(credential);
+    assert.equal(res.statusCode, 200, res.body);
+    const notice = await h.mail(a.emails[0]!, 'ログインのお知らせ');
+    assert.match(notice.text, /認証方法: パスキー/);
+    const history = await b.get('/account/security');
+    assert.match(history.body.split('<tr class=')[1]!, /"ok".*パスキー.*成功/s);
+  });
+
   it('after the password, a customer with a passkey is offered it instead of the e-mailed code, with a fallback', async () => {
     const a = await h.createAccount();
     const credential = await register(await signedIn(a), a);

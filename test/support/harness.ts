@@ -28,6 +28,8 @@ export interface Harness {
   /** Runs the outbox worker once and waits for a mail to arrive at the SMTP server. */
   mail(to: string, subjectIncludes: string): Promise<ReceivedMail>;
   codeFor(to: string): Promise<string>;
+  /** A browser signed in by ID, password and the e-mailed code (so it is now recognised). */
+  signedIn(a: AccountSeed, userAgent?: string): Promise<TestBrowser>;
   /** A second runtime on the same database with another secret key (key rotation). */
   startWithKey(hexKey: string): Promise<{ runtime: Runtime; config: Config; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -97,6 +99,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       const found = /認証コード: (\d{6})/.exec(m.text);
       if (!found) throw new Error(`no code in mail: ${m.text}`);
       return found[1]!;
+    },
+    async signedIn(a, userAgent) {
+      const b = new TestBrowser(app, userAgent);
+      await b.login(a.loginId, a.loginPassword);
+      const res = await b.post('/login/code', { code: await h.codeFor(a.emails[0]!) });
+      if (res.statusCode !== 303) throw new Error(`login by code failed: ${res.statusCode}`);
+      return b;
     },
     async startWithKey(hexKey) {
       const cfg = loadConfig({ ...baseEnv, MAMORI_SECRET_KEY: hexKey });
