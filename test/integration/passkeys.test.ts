@@ -159,7 +159,7 @@ describe(`passkeys (${storeKind})`, () => {
   });
 
   it('policy phishing-resistant: no fallback to e-mailed codes, and critical changes need a fresh passkey step-up', async () => {
-    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant' });
+    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant', SUPPORT_API_KEYS: `kato:${'p'.repeat(40)}` });
     try {
       const a = await strict.createAccount();
       const b = strict.browser();
@@ -202,6 +202,36 @@ describe(`passkeys (${storeKind})`, () => {
       await b.get(`/account/passkeys/${passkey!.id}/delete`);
       const deleted = await b.post(`/account/passkeys/${passkey!.id}/delete`, { tradingPassword: a.tradingPassword });
       assert.equal(deleted.statusCode, 303);
+
+      // Address and password changes of a customer with a passkey need the step-up too.
+      const c = await strict.createAccount({ emails: ['jimu.kanra@example.com'] });
+      const cb = strict.browser();
+      await cb.login(c.loginId, c.loginPassword);
+      await cb.post('/login/code', { code: await strict.codeFor(c.emails[0]!) });
+      await cb.get('/account/passkeys');
+      const cStart = (await cb.json('/account/passkeys/register/options', { tradingPassword: c.tradingPassword })).json();
+      const cAuth = new SoftAuthenticator(PUBLIC_URL, 'localhost');
+      const cKey = cAuth.create(cStart.options);
+      assert.equal((await cb.json('/account/passkeys/register/verify', { challengeId: cStart.challengeId, credential: cKey.response })).statusCode, 200);
+      strict.clock.advance(10 * 60_000);
+      await cb.get('/account/emails/2/change');
+      const address = await cb.post('/account/emails/2/change', { address: 'second.kanra@example.com', tradingPassword: c.tradingPassword });
+      assert.equal(address.statusCode, 403);
+      assert.match(address.body, /パスキーで本人確認/);
+      await cb.get('/account/password');
+      const password = await cb.post('/account/password', { currentPassword: c.loginPassword, newPassword: 'myogi mountain 1104', newPasswordConfirmation: 'myogi mountain 1104', tradingPassword: c.tradingPassword });
+      assert.equal(password.statusCode, 403);
+
+      // Every passkey lost: the support desk removes them, and the e-mailed code works again.
+      const url = `/api/v1/support/accounts/${c.loginId}/passkeys/reset`;
+      const reset = await strict.app.inject({ method: 'POST', url, payload: { reason: '機種紛失 本人確認済み' }, headers: { authorization: `Bearer ${'p'.repeat(40)}` } });
+      assert.equal(reset.statusCode, 200, reset.body);
+      assert.equal(reset.json().passkeysRemoved, 1);
+      await strict.mail(c.emails[0]!, 'パスキーを削除しました');
+      const again = await strict.browser().login(c.loginId, c.loginPassword);
+      assert.match(again.body, /認証コード/);
+      const twice = await strict.app.inject({ method: 'POST', url, payload: { reason: 'x' }, headers: { authorization: `Bearer ${'p'.repeat(40)}` } });
+      assert.equal(twice.statusCode, 409);
     } finally {
       await strict.close();
     }

@@ -105,6 +105,28 @@ export class PasskeyService {
     this.ports.mailQueued();
   }
 
+  /**
+   * Support desk: a customer who lost every passkey, under the phishing-resistant policy, has no
+   * fallback at login; after checking identity the desk removes the passkeys (audited with operator
+   * and reason, mailed), and the customer logs in with the e-mailed code or TOTP to register anew.
+   */
+  async supportReset(loginId: string, operator: string, reason: string): Promise<number> {
+    const { store, clock, random } = this.ports;
+    const account = await store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    const passkeys = await store.passkeys.listForAccount(account.id);
+    if (!passkeys.length) throw new DomainError('flow_state', { reason: 'no_passkey' });
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      for (const p of passkeys) await tx.passkeys.delete(account.id, p.id);
+      await recordAudit(tx, now, 'passkey.deleted', { accountId: account.id, loginId, operator, detail: { reason, count: passkeys.length, by: 'support' } });
+      const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkeys.map((p) => p.name).join('、') });
+      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+    });
+    this.ports.mailQueued();
+    return passkeys.length;
+  }
+
   /** 「パスキーでログイン」: no ID typed; the authenticator offers the customer's passkeys for our origin. */
   async beginLogin(): Promise<Ceremony<unknown>> {
     const { challengeId, challenge } = await this.newChallenge('login', null, null);

@@ -45,4 +45,12 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     await deps.services.tradingPassword.unlock(loginId, operator, reason);
     return reply.status(200).send({ loginId, tradingPassword: 'unlocked', operator });
   });
+
+  app.post('/api/v1/support/accounts/:loginId/passkeys/reset', async (req, reply) => {
+    const operator = operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    const removed = await deps.services.passkeys.supportReset(loginId, operator, reason);
+    return reply.status(200).send({ loginId, passkeysRemoved: removed, operator });
+  });
 }
