@@ -77,9 +77,17 @@ describe('passkeys in a real browser', () => {
     const session = await page.request.get(`${srv.url}/api/v1/session`);
     assert.equal((await session.json()).method, 'passkey');
 
-    // Shown as used, and deletable with the trading password (a wrong one changes nothing).
+    // Shown as used; renamed; deletable with the trading password (a wrong one changes nothing).
     await page.goto(`${srv.url}/account/passkeys`);
     assert.doesNotMatch(await page.locator('table.details tr').nth(1).innerText(), /未使用/);
+    await page.locator('table.details input[name=name]').fill('会社のパソコン');
+    await page.getByRole('button', { name: '名前を変更' }).click();
+    await page.getByText('パスキーの名前を変更しました。').waitFor();
+    assert.equal(await page.locator('table.details input[name=name]').inputValue(), '会社のパソコン');
+    await page.locator('table.details input[name=name]').fill('x'.repeat(39) + '\u0007');
+    await page.getByRole('button', { name: '名前を変更' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.locator('table.details input[name=name]').inputValue(), '会社のパソコン', 'a bad name changes nothing');
     await page.getByRole('link', { name: '削除' }).click();
     await page.getByLabel('取引パスワード').fill('not my trading password');
     await page.getByRole('button', { name: '削除' }).click();
