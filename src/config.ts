@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SUPPORT_API_KEYS: z.string().optional(),
+  METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
 });
@@ -91,6 +92,8 @@ export interface Config {
   hashQueue: { maxConcurrent: number; maxQueued: number };
   /** Support-desk API keys, one per operator: `name:key` pairs. */
   supportApiKeys: { operator: string; key: string }[];
+  /** When set, /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -213,5 +216,6 @@ export function loadConfig(env: Env = process.env): Config {
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashQueue: { maxConcurrent: e.HASH_MAX_CONCURRENT, maxQueued: e.HASH_MAX_QUEUED },
     supportApiKeys,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

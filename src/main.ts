@@ -14,7 +14,7 @@ export interface Server {
 
 export async function startServer(config: Config, opts: RuntimeOptions & { quiet?: boolean } = {}): Promise<Server> {
   const runtime = await createRuntime(config, opts);
-  const app = buildApp({ config, services: runtime.services, logger: runtime.logger });
+  const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
   runtime.worker.start();
   await app.listen({ port: config.port, host: config.host });

@@ -18,6 +18,7 @@ import type { MailTransport } from './mail/transport';
 import { buildServices, type Services } from './services';
 import type { KyselyStore } from './store/kysely-store';
 import { openStore } from './store/open';
+import { createMetrics, type Metrics } from './observability/metrics';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -56,6 +57,7 @@ export interface Runtime {
   logger: Logger;
   passwords: ReturnType<typeof createPasswordHasher>;
   secretBox: ReturnType<typeof createSecretBox>;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     mailQueued: () => worker.poke(),
   };
   const services = buildServices(ports, config, { sleep: opts.sleep });
+  const metrics = createMetrics({ outbox: store.outbox, hashQueue: passwords, now: () => clock.now() });
+  store.observeAudit((e) => metrics.onAudit(e));
   return {
     config,
     store,
@@ -106,6 +110,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     logger,
     passwords,
     secretBox: secrets,
+    metrics,
     async close() {
       await worker.stop();
       await transport.close();

@@ -7,6 +7,8 @@ import { Overloaded } from '../domain/errors';
  */
 export class BoundedQueue {
   private running = 0;
+  /** Jobs refused because the queue was full, since start (for the overload metric). */
+  rejected = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -25,7 +27,10 @@ export class BoundedQueue {
 
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= this.maxConcurrent) {
-      if (this.waiting.length >= this.maxQueued) throw new Overloaded(this.retryAfterSeconds);
+      if (this.waiting.length >= this.maxQueued) {
+        this.rejected += 1;
+        throw new Overloaded(this.retryAfterSeconds);
+      }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running += 1;

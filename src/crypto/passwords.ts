@@ -18,7 +18,7 @@ export interface PasswordHasherOptions {
 
 const ARGON2 = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
-export function createPasswordHasher(o: PasswordHasherOptions): PasswordHasher & { queueDepth(): number; inFlight(): number } {
+export function createPasswordHasher(o: PasswordHasherOptions): PasswordHasher & { queueDepth(): number; inFlight(): number; rejected(): number } {
   const queue = new BoundedQueue(o.maxConcurrent, o.maxQueued, o.retryAfterSeconds);
   const params = { type: argon2.argon2id, memoryCost: o.memoryCost, timeCost: o.timeCost, parallelism: o.parallelism };
   let dummy: Promise<string> | null = null;
@@ -46,5 +46,6 @@ export function createPasswordHasher(o: PasswordHasherOptions): PasswordHasher &
     isSupportedHash: (stored) => ARGON2.test(stored) || isLegacyHash(stored),
     queueDepth: () => queue.depth,
     inFlight: () => queue.inFlight,
+    rejected: () => queue.rejected,
   };
 }

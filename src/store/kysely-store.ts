@@ -1,7 +1,7 @@
 /** ports.Store over a Kysely instance; sqlite.ts and postgres.ts build the instance for their database. */
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './schema';
-import type { Store, StoreTx } from '../domain/store-types';
+import type { AuditEventInput, Store, StoreTx } from '../domain/store-types';
 import { repositories } from './repositories';
 import { migrationProvider, type Dialect } from './migrations/index';
 
@@ -10,10 +10,20 @@ export class KyselyStore implements Store {
   readonly db: Kysely<Database>;
   private readonly repos: StoreTx;
 
+  private readonly auditObservers: ((e: AuditEventInput) => void)[] = [];
+  private readonly notifyAudit = (e: AuditEventInput) => {
+    for (const o of this.auditObservers) o(e);
+  };
+
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.db = db;
     this.dialect = dialect;
-    this.repos = repositories(db);
+    this.repos = repositories(db, this.notifyAudit);
+  }
+
+  /** Metrics subscribe to security events here, whoever opened the store. */
+  observeAudit(fn: (e: AuditEventInput) => void): void {
+    this.auditObservers.push(fn);
   }
 
   get accounts() { return this.repos.accounts; }
@@ -32,7 +42,7 @@ export class KyselyStore implements Store {
   get addressChanges() { return this.repos.addressChanges; }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositories(trx)));
+    return this.db.transaction().execute((trx) => fn(repositories(trx, this.notifyAudit)));
   }
 
   private migrator(): Migrator {

@@ -8,7 +8,7 @@ import type { Database, PasskeysTable } from './schema';
 import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
   StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo, Passkey, PasskeyRepo, ChallengeRepo, ChallengePurpose,
-  AddressChange, AddressChangeRepo,
+  AddressChange, AddressChangeRepo, AuditEventInput,
 } from '../domain/store-types';
 import {
   fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
@@ -385,9 +385,10 @@ function sessions(db: Db): SessionRepo {
   };
 }
 
-function audit(db: Db): AuditRepo {
+function audit(db: Db, onAppend?: (e: AuditEventInput) => void): AuditRepo {
   return {
     async append(e) {
+      onAppend?.(e);
       await db
         .insertInto('audit_events')
         .values({
@@ -730,7 +731,8 @@ function challenges(db: Db): ChallengeRepo {
   };
 }
 
-export function repositories(db: Db): StoreTx {
+/** `onAudit` sees every security event as it is written (metrics). */
+export function repositories(db: Db, onAudit?: (e: AuditEventInput) => void): StoreTx {
   return {
     passkeys: passkeys(db),
     challenges: challenges(db),
@@ -742,7 +744,7 @@ export function repositories(db: Db): StoreTx {
     loginFlows: loginFlows(db),
     devices: devices(db),
     sessions: sessions(db),
-    audit: audit(db),
+    audit: audit(db, onAudit),
     outbox: outbox(db),
     throttle: throttle(db),
     devMailbox: devMailbox(db),

@@ -25,9 +25,13 @@ import { securityPages } from './pages/security-pages';
 import { applyLocale, type WebDeps } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
+import type { Metrics } from '../observability/metrics';
+import { metricsRoute } from './metrics-route';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
+  /** Prometheus metrics of this process: /metrics and request latencies. */
+  metrics?: Metrics;
   /** Extra routes (metrics, support API) registered by the composition root. */
   extraRoutes?: ((app: FastifyInstance) => void)[];
 }
@@ -63,6 +67,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const hasOrigin = Boolean(req.headers.origin || req.headers.referer);
     if ((!isApi(req) || hasOrigin) && !isSameOrigin(req, config.publicUrl)) throw new DomainError('csrf_invalid');
   });
+
+  if (opts.metrics) metricsRoute(app, opts.metrics, config.metricsToken);
 
   app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));
   app.setNotFoundHandler(async (req, reply) => {

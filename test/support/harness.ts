@@ -64,7 +64,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
   const config = loadConfig(baseEnv);
   const runtime = await createRuntime(config, { clock, store: db.store, sleep: async () => undefined, workerPollMs: 50 });
-  const app = buildApp({ config, services: runtime.services });
+  const app = buildApp({ config, services: runtime.services, metrics: runtime.metrics });
   await app.ready();
 
   const h: Harness = {

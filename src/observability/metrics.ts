@@ -1,0 +1,101 @@
+/**
+ * Prometheus metrics (prom-client): what an operator watches at the 09:00 rush and alerts on.
+ * Security counters are fed from the audit log's funnel (every security event passes through
+ * AuditRepo.append), so a new event type is counted without touching the domain. An event whose
+ * transaction later rolls back is still counted: metrics are for rates, the audit log for facts.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditEventInput, OutboxRepo } from '../domain/store-types';
+
+/** The login method each failure type belongs to, for `mamori_logins_total{method}`. */
+const FAILURES: Record<string, { result: string; method: string }> = {
+  'login.code_failed': { result: 'wrong_code', method: 'email_code' },
+  'login.totp_failed': { result: 'wrong_totp', method: 'totp' },
+  'passkey.failed': { result: 'passkey_refused', method: 'passkey' },
+};
+
+export interface Metrics {
+  registry: Registry;
+  onAudit(e: AuditEventInput): void;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+export function createMetrics(sources: { outbox: OutboxRepo; hashQueue: { queueDepth(): number; inFlight(): number; rejected(): number }; now: () => Date }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mamori_' });
+  const logins = new Counter({ name: 'mamori_logins_total', help: 'Login attempts by result and method', labelNames: ['result', 'method'], registers: [registry] });
+  const codes = new Counter({ name: 'mamori_codes_sent_total', help: 'E-mailed login codes queued', registers: [registry] });
+  const lockouts = new Counter({ name: 'mamori_lockouts_total', help: 'Lockouts by kind (login, trading_password)', labelNames: ['kind'], registers: [registry] });
+  const events = new Counter({ name: 'mamori_security_events_total', help: 'Audit events by type', labelNames: ['type'], registers: [registry] });
+  let counted = 0;
+  new Counter({
+    name: 'mamori_overload_rejections_total',
+    help: 'Password checks refused at once (503 + Retry-After) because the hash queue was full',
+    registers: [registry],
+    collect() {
+      const now = sources.hashQueue.rejected();
+      if (now > counted) this.inc(now - counted);
+      counted = now;
+    },
+  });
+  const latency = new Histogram({
+    name: 'mamori_http_request_duration_seconds',
+    help: 'Request latency by route',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'mamori_hash_queue_depth',
+    help: 'Password hashes waiting for a slot',
+    registers: [registry],
+    collect() {
+      this.set(sources.hashQueue.queueDepth());
+    },
+  });
+  new Gauge({
+    name: 'mamori_hash_in_flight',
+    help: 'Password hashes being computed',
+    registers: [registry],
+    collect() {
+      this.set(sources.hashQueue.inFlight());
+    },
+  });
+  // Outbox figures are the database's, shared by every process: read at scrape time.
+  let outboxCache: Promise<{ depth: number; oldestCreatedAt: Date | null }> | null = null;
+  const outbox = () => (outboxCache ??= sources.outbox.pendingStats().finally(() => setTimeout(() => (outboxCache = null), 1000).unref()));
+  new Gauge({
+    name: 'mamori_outbox_depth',
+    help: 'Mails committed but not yet accepted by the SMTP server',
+    registers: [registry],
+    async collect() {
+      this.set((await outbox().catch(() => ({ depth: NaN }))).depth);
+    },
+  });
+  new Gauge({
+    name: 'mamori_outbox_oldest_age_seconds',
+    help: 'Age of the oldest unsent mail (0 when none)',
+    registers: [registry],
+    async collect() {
+      const s = await outbox().catch(() => null);
+      this.set(s?.oldestCreatedAt ? Math.max(0, (sources.now().getTime() - s.oldestCreatedAt.getTime()) / 1000) : s ? 0 : NaN);
+    },
+  });
+
+  return {
+    registry,
+    onAudit(e) {
+      events.inc({ type: e.type });
+      if (e.type === 'login.succeeded') logins.inc({ result: 'success', method: String(e.detail.method ?? 'unknown') });
+      else if (e.type === 'login.failed') logins.inc({ result: String(e.detail.reason ?? 'wrong_password'), method: 'password' });
+      else if (e.type === 'login.code_sent') codes.inc();
+      else if (e.type === 'login.locked') lockouts.inc({ kind: 'login' });
+      else if (e.type === 'trading_password.locked') lockouts.inc({ kind: 'trading_password' });
+      const f = FAILURES[e.type];
+      if (f && (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor')) logins.inc(f);
+    },
+    observeRequest(method, route, status, seconds) {
+      latency.observe({ method, route, status: String(status) }, seconds);
+    },
+  };
+}

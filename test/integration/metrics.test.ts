@@ -1,0 +1,54 @@
+/** /metrics as Prometheus scrapes it: logins by result and method, codes, lockouts, outbox, hash queue, latency. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startHarness, type Harness } from '../support/harness';
+import { storeKind } from '../support/test-store';
+
+const TOKEN = 'm'.repeat(40);
+
+describe(`metrics (${storeKind})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ METRICS_TOKEN: TOKEN });
+  });
+  after(async () => h.close());
+
+  const scrape = async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /text\/plain/);
+    return res.body;
+  };
+  const value = (body: string, series: string) => {
+    const line = body.split('\n').find((l) => l.startsWith(series + ' '));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+
+  it('needs the token when one is configured', async () => {
+    assert.equal((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
+    assert.equal((await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer nope' } })).statusCode, 401);
+  });
+
+  it('counts logins by result and method, codes sent, lockouts, and times requests by route', async () => {
+    const before = await scrape();
+    const a = await h.createAccount();
+    const b = await h.signedIn(a);
+    await h.browser().login(a.loginId, 'a wrong password here');
+    for (let i = 0; i < 10; i++) await h.browser().login(a.loginId, `wrong ${i} password`);
+    await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } });
+    const after = await scrape();
+    const delta = (series: string) => value(after, series) - value(before, series);
+    assert.equal(delta('mamori_logins_total{result="success",method="email_code"}'), 1);
+    assert.ok(delta('mamori_logins_total{result="wrong_password",method="password"}') >= 10);
+    assert.equal(delta('mamori_codes_sent_total'), 1);
+    assert.equal(delta('mamori_lockouts_total{kind="login"}'), 1);
+    assert.ok(value(after, 'mamori_security_events_total{type="login.code_sent"}') >= 1);
+    assert.match(after, /mamori_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/v1\/session",status="200"\}/);
+    assert.match(after, /^mamori_outbox_depth \d+$/m);
+    assert.match(after, /^mamori_outbox_oldest_age_seconds [\d.]+$/m);
+    assert.match(after, /^mamori_hash_queue_depth 0$/m);
+    assert.match(after, /^mamori_overload_rejections_total 0$/m);
+    assert.match(after, /^mamori_process_resident_memory_bytes \d+/m);
+    assert.doesNotMatch(after, new RegExp(a.loginId), 'no login IDs in labels');
+  });
+});
