@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   TOTP_ENROLLMENT_TTL_SECONDS: int(900, 60, 3600),
   TOTP_ENROLLMENT_MAX_ATTEMPTS: int(5, 1, 20),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
+  SESSION_CACHE_MS: int(1000, 0, 10_000),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
   THROTTLE_WINDOW_MINUTES: int(15, 1, 24 * 60),
   THROTTLE_ACCOUNT_SLOWDOWN_AFTER: int(3, 1, 100),
@@ -51,7 +52,7 @@ const EnvSchema = z.object({
   ARGON2_MEMORY_KIB: int(19456, 1024, 4 * 1024 * 1024),
   ARGON2_ITERATIONS: int(2, 1, 20),
   ARGON2_PARALLELISM: int(1, 1, 16),
-  HASH_MAX_CONCURRENT: int(0, 0, 64),
+  HASH_THREADS: int(0, 0, 64),
   HASH_MAX_QUEUED: int(64, 0, 100000),
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -86,10 +87,10 @@ export interface Config {
   relyingParty: { id: string; name: string; origin: string };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
-  session: { idleMinutes: number; absoluteHours: number };
+  session: { idleMinutes: number; absoluteHours: number; cacheMs: number };
   throttle: ThrottleRules;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  hashQueue: { maxConcurrent: number; maxQueued: number };
+  hashQueue: { threads: number; maxQueued: number };
   /** Support-desk API keys, one per operator: `name:key` pairs. */
   supportApiKeys: { operator: string; key: string }[];
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
@@ -203,7 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     relyingParty: { id: url.hostname, name: e.PASSKEY_RP_NAME ?? e.BROKER_NAME, origin: url.origin },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
-    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS },
     throttle: {
       windowMinutes: e.THROTTLE_WINDOW_MINUTES,
       accountSlowdownAfter: e.THROTTLE_ACCOUNT_SLOWDOWN_AFTER,
@@ -214,7 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
       ipLockMinutes: e.THROTTLE_IP_LOCK_MINUTES,
     },
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
-    hashQueue: { maxConcurrent: e.HASH_MAX_CONCURRENT, maxQueued: e.HASH_MAX_QUEUED },
+    hashQueue: { threads: e.HASH_THREADS, maxQueued: e.HASH_MAX_QUEUED },
     supportApiKeys,
     metricsToken: e.METRICS_TOKEN ?? null,
   };

@@ -80,8 +80,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const secrets = createSecretBox(keys, config.secretKey.id);
   const passwords = createPasswordHasher({
     ...config.argon2,
-    // argon2 runs on libuv's thread pool (4 threads by default): more in flight only queues there.
-    maxConcurrent: config.hashQueue.maxConcurrent || Math.max(2, Math.min(4, availableParallelism())),
+    // One hashing thread per core, at most four: more threads would only share the same cores.
+    threads: config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism())),
     maxQueued: config.hashQueue.maxQueued,
     retryAfterSeconds: 2,
   });
@@ -112,6 +112,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     secretBox: secrets,
     metrics,
     async close() {
+      await passwords.close();
       await worker.stop();
       await transport.close();
       await store.close();

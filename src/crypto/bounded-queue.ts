@@ -25,6 +25,14 @@ export class BoundedQueue {
     return this.running;
   }
 
+  /** Refuses now if a job submitted now would be refused: callers shed load before their own work. */
+  assertRoom(): void {
+    if (this.running >= this.maxConcurrent && this.waiting.length >= this.maxQueued) {
+      this.rejected += 1;
+      throw new Overloaded(this.retryAfterSeconds);
+    }
+  }
+
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= this.maxConcurrent) {
       if (this.waiting.length >= this.maxQueued) {

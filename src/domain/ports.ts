@@ -31,6 +31,8 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
   /** True when a stored hash is in a format we can verify. */
   isSupportedHash(storedHash: string): boolean;
+  /** Throws Overloaded when no hash could be queued now: refuse before doing any other work. */
+  assertCapacity(): void;
 }
 
 /** Keyed one-way hash (HMAC) for tokens and codes at rest: a stolen database reveals none of them. */

@@ -224,6 +224,8 @@ export interface SessionRepo {
   touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
   end(id: number, at: Date): Promise<void>;
   endAllForAccount(accountId: number, at: Date, exceptId?: number): Promise<void>;
+  /** Tells every process, at commit, that this account's sessions changed (a no-op where nobody else listens). */
+  announceChange(accountId: number): Promise<void>;
 }
 
 export interface AuditRepo {
@@ -355,6 +357,8 @@ export interface Store extends StoreTx {
   /** One command, one transaction: the change, its audit record and its mail commit together. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /** Session changes announced by any process (PostgreSQL LISTEN); absent on SQLite. */
+  onSessionsChanged?(listener: (accountId: number | null) => void): void;
   /** Are migrations current and the database reachable (readiness). */
   ready(): Promise<boolean>;
   close(): Promise<void>;

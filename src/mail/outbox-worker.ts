@@ -22,6 +22,9 @@ export interface OutboxWorkerOptions {
 }
 
 /** 2, 4, 8 … seconds up to 5 minutes, ±20 % so many failed mails do not retry in lockstep. */
+/** Matches the SMTP pool's connections (smtp-transport.ts). */
+const SEND_CONCURRENCY = 4;
+
 export function defaultBackoff(attempt: number): number {
   const base = Math.min(2 ** attempt * 1000, 300_000);
   return Math.round(base * (0.8 + Math.random() * 0.4));
@@ -91,7 +94,7 @@ export class OutboxWorker {
     const due = await outbox.claimDue(now, new Date(now.getTime() + (this.o.leaseMs ?? 60_000)), this.o.batchSize ?? 20);
     let sent = 0;
     let failed = 0;
-    for (const mail of due) {
+    const one = async (mail: (typeof due)[number]) => {
       try {
         await transport.send({ messageId: mail.messageId, from: this.o.from, to: mail.to, subject: mail.subject, text: mail.text });
         await outbox.markSent(mail.id, clock.now());
@@ -106,7 +109,14 @@ export class OutboxWorker {
         // The body holds codes: log the id and the error only.
         this.o.logger?.warn({ outboxId: mail.id, attempts: mail.attempts + 1, error: message.slice(0, 200) }, 'mail not sent, will retry');
       }
-    }
+    };
+    // As many at once as the SMTP pool has connections: at 09:00 codes must not queue one by one.
+    const queue = [...due];
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
+      for (let m = queue.shift(); m; m = queue.shift()) await one(m);
+    }));
+    // A full batch means more are probably waiting: go again at once.
+    if (due.length === (this.o.batchSize ?? 20)) this.poked = true;
     return { sent, failed };
   }
 }

@@ -2,7 +2,10 @@
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './schema';
 import type { AuditEventInput, Store, StoreTx } from '../domain/store-types';
-import { repositories } from './repositories';
+import { repositories, type RepositoryHooks } from './repositories';
+
+/** Starts listening for session changes; returns how to stop. */
+export type SessionListenerFactory = (listener: (accountId: number | null) => void) => () => Promise<void>;
 import { migrationProvider, type Dialect } from './migrations/index';
 
 export class KyselyStore implements Store {
@@ -15,10 +18,30 @@ export class KyselyStore implements Store {
     for (const o of this.auditObservers) o(e);
   };
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  private readonly hooks: RepositoryHooks;
+  private readonly listen?: SessionListenerFactory;
+  private stopListening?: () => Promise<void>;
+
+  private readonly onClose?: () => Promise<void>;
+
+  constructor(
+    db: Kysely<Database>,
+    dialect: Dialect,
+    opts: { listen?: SessionListenerFactory; onClose?: () => Promise<void>; activeSessionRow?: RepositoryHooks['activeSessionRow'] } = {},
+  ) {
     this.db = db;
     this.dialect = dialect;
-    this.repos = repositories(db, this.notifyAudit);
+    this.listen = opts.listen;
+    this.onClose = opts.onClose;
+    this.hooks = { onAudit: this.notifyAudit, notifySessions: Boolean(opts.listen) };
+    // Outside transactions only: inside one, every read goes through the transaction's connection.
+    this.repos = repositories(db, { ...this.hooks, activeSessionRow: opts.activeSessionRow });
+  }
+
+  /** Session changes from every process (PostgreSQL LISTEN); `null` means "forget everything" (after a reconnect). */
+  onSessionsChanged(listener: (accountId: number | null) => void): void {
+    if (!this.listen || this.stopListening) return;
+    this.stopListening = this.listen(listener);
   }
 
   /** Metrics subscribe to security events here, whoever opened the store. */
@@ -42,7 +65,7 @@ export class KyselyStore implements Store {
   get addressChanges() { return this.repos.addressChanges; }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositories(trx, this.notifyAudit)));
+    return this.db.transaction().execute((trx) => fn(repositories(trx, this.hooks)));
   }
 
   private migrator(): Migrator {
@@ -67,6 +90,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.stopListening?.();
+    await this.onClose?.();
     await this.db.destroy();
   }
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
+import { SESSIONS_CHANNEL } from './repositories';
 
 const INT8_OID = 20;
 
@@ -23,5 +24,61 @@ export function openPostgresStore(url: string, opts: { maxConnections?: number }
   // An idle client that loses its server (restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, 'postgres');
+  return new KyselyStore(db, 'postgres', { listen: (listener) => listenForSessionChanges(url, listener) });
+}
+
+/**
+ * One dedicated connection per process LISTENs for session changes (logout, password change,
+ * step-up) made by any process, so their short session caches drop revoked sessions at commit.
+ * If the connection is lost (a database restart), notifications may have been missed: the
+ * listener is told to forget everything, and the connection is re-made every second until it works.
+ */
+function listenForSessionChanges(url: string, listener: (accountId: number | null) => void): () => Promise<void> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    const retry = () => {
+      if (client === c) client = null;
+      listener(null);
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      void c.end().catch(() => undefined);
+      if (!stopped && !timer) timer = setTimeout(() => ((timer = null), void connect()), 1000);
+    };
+    c.on('error', retry);
+    c.on('end', retry);
+    c.on('notification', (n) => {
+      const id = Number(n.payload);
+      if (Number.isSafeInteger(id)) listener(id);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${SESSIONS_CHANNEL}`);
+      if (stopped) {
+        c.removeAllListeners();
+        c.on('error', () => undefined);
+        await c.end().catch(() => undefined);
+        return;
+      }
+      client = c;
+      listener(null);
+    } catch {
+      retry();
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    if (c) {
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      await c.end().catch(() => undefined);
+    }
+  };
 }

@@ -3,7 +3,7 @@
  * PostgreSQL. Conditional updates (`WHERE state = 'awaiting_code'`) are how single use is
  * enforced under concurrency: the database, not the process, decides the one winner.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, PasskeysTable } from './schema';
 import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
@@ -331,7 +331,10 @@ function devices(db: Db): DeviceRepo {
   };
 }
 
-function sessions(db: Db): SessionRepo {
+export type ActiveSessionRow = Selectable<Database['sessions']> & { login_id: string; name: string };
+
+function sessions(db: Db, notify: boolean, direct?: (tokenHash: string) => ActiveSessionRow | undefined): SessionRepo {
+  let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
       const row = await db
@@ -353,16 +356,27 @@ function sessions(db: Db): SessionRepo {
       return toSession(row);
     },
     async findActiveByTokenHash(tokenHash) {
-      const row = await db
+      if (direct) {
+        const row = direct(tokenHash);
+        return row && { ...toSession(row), loginId: row.login_id, name: row.name };
+      }
+      // The session check runs on every request of the trading service: its query is built and
+      // compiled once, then only the parameter changes (see docs/performance.md).
+      activeByHash ??= db
         .selectFrom('sessions')
         .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
         .selectAll('sessions')
         .select(['accounts.login_id', 'accounts.name'])
-        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.token_hash', '=', '')
         .where('sessions.ended_at', 'is', null)
-        .executeTakeFirst();
+        .compile();
+      const { rows } = await db.executeQuery<ActiveSessionRow>({ ...activeByHash, parameters: [tokenHash] });
+      const row = rows[0];
       if (!row) return undefined;
       return { ...toSession(row), loginId: row.login_id, name: row.name };
+    },
+    async announceChange(accountId) {
+      if (notify) await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
     },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
@@ -731,8 +745,18 @@ function challenges(db: Db): ChallengeRepo {
   };
 }
 
-/** `onAudit` sees every security event as it is written (metrics). */
-export function repositories(db: Db, onAudit?: (e: AuditEventInput) => void): StoreTx {
+export interface RepositoryHooks {
+  /** Sees every security event as it is written (metrics). */
+  onAudit?: (e: AuditEventInput) => void;
+  /** PostgreSQL: session changes are announced with NOTIFY, delivered to every process at commit. */
+  notifySessions?: boolean;
+  /** SQLite: the session check's row straight from a prepared statement, outside Kysely (hot path). */
+  activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined;
+}
+
+export const SESSIONS_CHANNEL = 'mamori_sessions';
+
+export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
   return {
     passkeys: passkeys(db),
     challenges: challenges(db),
@@ -743,8 +767,8 @@ export function repositories(db: Db, onAudit?: (e: AuditEventInput) => void): St
     addressChanges: addressChanges(db),
     loginFlows: loginFlows(db),
     devices: devices(db),
-    sessions: sessions(db),
-    audit: audit(db, onAudit),
+    sessions: sessions(db, hooks.notifySessions ?? false, hooks.activeSessionRow),
+    audit: audit(db, hooks.onAudit),
     outbox: outbox(db),
     throttle: throttle(db),
     devMailbox: devMailbox(db),

@@ -1,10 +1,12 @@
 /** The embedded default: one SQLite file (better-sqlite3), WAL so readers never wait for the writer. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
+import type { ActiveSessionRow } from './repositories';
 
 export function openSqliteStore(path: string): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -16,6 +18,62 @@ export function openSqliteStore(path: string): KyselyStore {
   sqlite.pragma('foreign_keys = ON');
   // Several processes may share the file (e.g. `mamori accounts import` while serving): wait for locks.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return new KyselyStore(db, 'sqlite');
+  const checkpointer = path === ':memory:' ? null : startCheckpointer(sqlite, path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // The session check, every request of the trading service: one prepared statement, no query
+  // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).
+  // Prepared on first use: the tables exist only once migrations have run.
+  let active: BetterSqlite3.Statement | null = null;
+  return new KyselyStore(db, 'sqlite', {
+    onClose: async () => checkpointer?.stop(),
+    activeSessionRow: (tokenHash) => {
+      active ??= sqlite.prepare('SELECT s.*, a.login_id, a.name FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.ended_at IS NULL');
+      return active.get(tokenHash) as ActiveSessionRow | undefined;
+    },
+  });
+}
+
+/**
+ * Checkpoints move out of the request path: the serving connection only checkpoints as a safety
+ * net when the log has grown very large, and a worker thread checkpoints every second.
+ */
+function startCheckpointer(sqlite: BetterSqlite3.Database, path: string) {
+  sqlite.pragma('wal_autocheckpoint = 20000');
+  const worker = new Worker(new URL('./sqlite-checkpointer.mjs', import.meta.url), { workerData: { path, intervalMs: 1000 } });
+  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  worker.unref();
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => void worker.terminate().then(() => resolve()), 1000);
+        worker.once('exit', () => (clearTimeout(t), resolve()));
+      });
+    },
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more than running an
+ * indexed read. Our queries come from a fixed set of builders with bound parameters, so the
+ * distinct SQL strings are few: keep their prepared statements (measured in bench/, see
+ * docs/performance.md). The cap only guards against an unforeseen stream of distinct strings.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, max = 1000): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (!stmt) {
+          stmt = prepare(sql);
+          if (cache.size >= max) cache.delete(cache.keys().next().value!);
+          cache.set(sql, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
 }

@@ -27,6 +27,7 @@ import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
 import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
+import { fastSessionCheckServer } from './fast-session-check';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -49,6 +50,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // would cost more than the check itself.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    serverFactory: fastSessionCheckServer({ sessions: opts.services.sessions, https: config.publicUrl.startsWith('https://'), metrics: opts.metrics, logger: opts.logger }),
   });
   const https = config.publicUrl.startsWith('https://');
 

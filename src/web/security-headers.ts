@@ -16,14 +16,25 @@ const CSP = [
   "base-uri 'none'",
 ].join('; ');
 
+function build(https: boolean): Readonly<Record<string, string>> {
+  return Object.freeze({
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    'Cache-Control': 'no-store',
+    ...(https ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {}),
+  });
+}
+const HEADERS = { http: build(false), https: build(true) };
+
+export function securityHeaders(https: boolean): Readonly<Record<string, string>> {
+  return https ? HEADERS.https : HEADERS.http;
+}
+
 export function setSecurityHeaders(reply: FastifyReply, https: boolean): void {
-  reply.header('Content-Security-Policy', CSP);
-  reply.header('X-Content-Type-Options', 'nosniff');
-  reply.header('X-Frame-Options', 'DENY');
-  reply.header('Referrer-Policy', 'same-origin');
-  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-  reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-  reply.header('Cache-Control', 'no-store');
-  if (https) reply.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  reply.headers(securityHeaders(https));
 }

@@ -41,7 +41,7 @@ describe(`mail outages and overload (${storeKind})`, () => {
   });
 
   it('when password hashing is saturated, extra logins get a fast 503 with Retry-After, never another 5xx', async () => {
-    const hh = await startHarness({ HASH_MAX_CONCURRENT: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
+    const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
     try {
       const a = await hh.createAccount();
       const results = await Promise.all(

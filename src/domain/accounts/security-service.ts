@@ -14,6 +14,7 @@ import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account, RecognizedDevice } from '../store-types';
 import type { TradingPasswordService } from './trading-password';
+import type { SessionService } from '../sessions/session-service';
 
 export const LOGIN_HISTORY_SIZE = 20;
 
@@ -53,7 +54,7 @@ const RESULT_OF: Record<string, HistoryResult> = {
 export class SecurityService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; sessions: SessionService },
   ) {}
 
   async loginHistory(account: Account): Promise<HistoryEntry[]> {
@@ -114,7 +115,7 @@ export class SecurityService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
-      await tx.sessions.endAllForAccount(account.id, now, ctx.sessionId);
+      await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
       const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });

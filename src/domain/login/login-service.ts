@@ -91,6 +91,8 @@ export class LoginService {
     const { store, clock, passwords } = this.ports;
     const { throttle } = this.deps;
 
+    // At the 09:00 rush, a login that cannot be hashed now is refused before any database work.
+    passwords.assertCapacity();
     await throttle.assertSourceAllowed(ctx.ip);
     const account = await store.accounts.findByLoginId(loginId);
     const device = account ? await this.liveDeviceOf(account, ctx.deviceToken) : undefined;
@@ -288,7 +290,7 @@ export class LoginService {
     const session = await this.deps.sessions.check(sessionToken);
     if (!session) return;
     await this.ports.store.transaction(async (tx) => {
-      await this.deps.sessions.end(tx, session.id);
+      await this.deps.sessions.end(tx, session);
       await recordAudit(tx, this.ports.clock.now(), 'logout', { accountId: session.accountId, loginId: session.loginId, ctx });
     });
   }

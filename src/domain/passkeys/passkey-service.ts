@@ -23,6 +23,7 @@ import type { CompletedLogin, LoginContext, LoginService } from '../login/login-
 import { passkeyNoticeMail } from '../notifications/messages';
 import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
+import type { SessionService } from '../sessions/session-service';
 import type { Account, ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -35,7 +36,7 @@ export interface Ceremony<T> {
 export class PasskeyService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; login: LoginService; rp: RelyingParty },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; login: LoginService; sessions: SessionService; rp: RelyingParty },
   ) {}
 
   list(account: Account): Promise<Passkey[]> {
@@ -165,7 +166,7 @@ export class PasskeyService {
     await this.assert(ch, input.credential, ctx);
     const now = this.ports.clock.now();
     await this.ports.store.transaction(async (tx) => {
-      await tx.sessions.setStepUp(session.id, now);
+      await this.deps.sessions.markStepUp(tx, session, now);
       await recordAudit(tx, now, 'step_up.succeeded', { accountId: session.accountId, ctx });
     });
     return now;

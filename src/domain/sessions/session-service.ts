@@ -7,10 +7,13 @@ import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { SessionWithAccount, Store, StoreTx } from '../store-types';
+import { SessionCache } from './session-cache';
 
 export interface SessionRules {
   idleMinutes: number;
   absoluteHours: number;
+  /** In-process cache of checks (0 = off); see session-cache.ts. */
+  cacheMs: number;
 }
 
 export interface IssuedSession {
@@ -23,10 +26,17 @@ export interface IssuedSession {
 const TOUCH_INTERVAL_MS = 60_000;
 
 export class SessionService {
+  readonly cache: SessionCache;
+
   constructor(
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
     private readonly rules: SessionRules,
-  ) {}
+  ) {
+    this.cache = new SessionCache(rules.cacheMs);
+    // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
+    // after commit, which closes the gap where a check read the row just before our change.
+    deps.store.onSessionsChanged?.((accountId) => (accountId === null ? this.cache.clear() : this.cache.forgetAccount(accountId)));
+  }
 
   tokenHash(token: string): string {
     return this.deps.keyed.hash('session', token);
@@ -58,19 +68,43 @@ export class SessionService {
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
   async check(token: string | undefined | null): Promise<SessionWithAccount | null> {
     if (!token || token.length > 128) return null;
-    const session = await this.deps.store.sessions.findActiveByTokenHash(this.tokenHash(token));
-    if (!session) return null;
+    const hash = this.tokenHash(token);
     const now = this.deps.clock.now();
+    const cached = this.cache.get(hash, now.getTime());
+    if (cached) return cached;
+    const session = await this.deps.store.sessions.findActiveByTokenHash(hash);
+    if (!session) return null;
     if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) return null;
+    let live = session;
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
       const idle = this.idleExpiry(now, session.absoluteExpiresAt);
       await this.deps.store.sessions.touch(session.id, now, idle);
-      return { ...session, lastSeenAt: now, idleExpiresAt: idle };
+      live = { ...session, lastSeenAt: now, idleExpiresAt: idle };
     }
-    return session;
+    this.cache.put(hash, live, now.getTime());
+    return live;
   }
 
-  async end(tx: StoreTx, sessionId: number): Promise<void> {
-    await tx.sessions.end(sessionId, this.deps.clock.now());
+  /** Logout: the session ends on the server; every process stops accepting it. */
+  async end(tx: StoreTx, session: { id: number; accountId: number }): Promise<void> {
+    await tx.sessions.end(session.id, this.deps.clock.now());
+    await this.changed(tx, session.accountId);
+  }
+
+  /** Ends every session of the account but one (a password change). */
+  async endAllBut(tx: StoreTx, accountId: number, exceptSessionId: number): Promise<void> {
+    await tx.sessions.endAllForAccount(accountId, this.deps.clock.now(), exceptSessionId);
+    await this.changed(tx, accountId);
+  }
+
+  /** A fresh passkey assertion in this session (step-up). */
+  async markStepUp(tx: StoreTx, session: { id: number; accountId: number }, at: Date): Promise<void> {
+    await tx.sessions.setStepUp(session.id, at);
+    await this.changed(tx, session.accountId);
+  }
+
+  private async changed(tx: StoreTx, accountId: number): Promise<void> {
+    this.cache.forgetAccount(accountId);
+    await tx.sessions.announceChange(accountId);
   }
 }

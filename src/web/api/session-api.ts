@@ -3,27 +3,18 @@
  * nginx `auth_request`): one indexed read by the token's keyed hash, no password hashing.
  */
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../domain/errors';
-import { apiError } from '../errors';
+import { answerSessionCheck } from '../session-answer';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
 
 export function sessionApi(app: FastifyInstance, deps: WebDeps): void {
   const { sessions, login } = deps.services;
 
   app.get('/api/v1/session', async (req, reply) => {
-    const session = await sessions.check(sessionToken(req));
+    const answer = await answerSessionCheck(sessions, sessionToken(req), req.t);
     reply.header('Cache-Control', 'no-store');
-    if (!session) return reply.status(401).send(apiError(new DomainError('session_invalid'), req.t));
     // For nginx auth_request, which passes headers (not bodies) on to the trading application.
-    reply.header('X-Mamori-Login-Id', session.loginId);
-    return {
-      loginId: session.loginId,
-      name: session.name,
-      authenticatedAt: session.authenticatedAt.toISOString(),
-      method: session.method,
-      stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
-      expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
-    };
+    if (answer.loginId) reply.header('X-Mamori-Login-Id', answer.loginId);
+    return reply.status(answer.status).type('application/json; charset=utf-8').send(answer.body);
   });
 
   app.post('/api/v1/logout', async (req, reply) => {

@@ -7,7 +7,7 @@ import { checkLoginPassword, checkTradingPassword } from '../../../src/crypto/pa
 import { createPasswordHasher } from '../../../src/crypto/passwords';
 import { Overloaded } from '../../../src/domain/errors';
 
-const fast = { memoryCost: 1024, timeCost: 1, parallelism: 1, maxConcurrent: 2, maxQueued: 10, retryAfterSeconds: 2 };
+const fast = { memoryCost: 1024, timeCost: 1, parallelism: 1, threads: 2, maxQueued: 10, retryAfterSeconds: 2 };
 
 describe('password hashing', () => {
   it('hashes with argon2id and verifies', async () => {

@@ -1,0 +1,312 @@
+/**
+ * `npm run bench [-- --quick]`: Mamori's speed as ratios to this machine's own limits, measured in
+ * the same run — a bare node:http server's requests/s and raw argon2id hashes/s — with the load
+ * generated from separate processes (autocannon) and medians of repeated runs, because the
+ * machine is small and noisy. Writes bench/results/latest.json. See docs/performance.md.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { hash as argon2Hash } from '@node-rs/argon2';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { loadConfig } from '../src/config';
+import { BENCH_PASSWORD, buildDataset } from './dataset';
+import type { LoadPlan, LoadResult } from './load';
+
+const quick = process.argv.includes('--quick');
+const P = quick
+  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, seconds: 3, loginSeconds: 5, overloadSeconds: 12 }
+  : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, seconds: 8, loginSeconds: 10, overloadSeconds: 20 };
+const ROOT = join(import.meta.dirname, '..');
+const PAGE_VIEW = 4;
+const TARGETS = { sessionCheckVsBareHttp: 0.7, sessionP99Ms: 5, loginVsArgon2Limit: 0.85, overloadNon503ServerErrors: 0, overloadSessionP99Ms: 10, peakRssMb: 400 };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function load(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/load.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(plan));
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function repeat(n: number, plan: LoadPlan, between?: () => Promise<void>): Promise<LoadResult[]> {
+  const runs: LoadResult[] = [];
+  for (let i = 0; i < n; i++) {
+    runs.push(await load(plan));
+    await between?.();
+  }
+  return runs;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function waitFor(url: string, child: ChildProcess, seconds = 60): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if ((await fetch(url).catch(() => null))?.ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** The library's own speed on every core (its async API runs on libuv's pool at normal priority). */
+async function argon2Limit(params: { memoryCost: number; timeCost: number; parallelism: number }, seconds: number): Promise<number> {
+  const workers = availableParallelism();
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        await argon2Hash(BENCH_PASSWORD, { algorithm: 2, ...params });
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+function freePort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+async function main() {
+  const config = loadConfig({ NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
+  const params = config.argon2;
+  const pgAdmin = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : null;
+  const dbName = `mamori_bench_${Date.now()}`;
+  const sqlitePath = join(tmpdir(), `${dbName}.db`);
+  const databaseUrl = pgAdmin ? pgAdmin.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`) : `sqlite:${sqlitePath}`;
+  const secretHex = randomBytes(32).toString('hex');
+  const children: ChildProcess[] = [];
+  const cleanup = async () => {
+    for (const c of children) c.kill('SIGKILL');
+    if (pgAdmin) {
+      const admin = new pg.Client({ connectionString: pgAdmin });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    } else for (const f of [sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`]) rmSync(f, { force: true });
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    log(`Mamori benchmark (${quick ? 'quick' : 'full'}) on ${pgAdmin ? 'PostgreSQL' : 'SQLite'}, ${availableParallelism()} cores`);
+
+    // 1. The machine's limits.
+    const argonRuns: number[] = [];
+    for (let i = 0; i < P.repeats; i++) argonRuns.push(await argon2Limit(params, Math.max(2, P.seconds)));
+    log(`argon2id (m=${params.memoryCost} KiB, t=${params.timeCost}, p=${params.parallelism}) on ${availableParallelism()} cores: ${median(argonRuns).toFixed(1)} hashes/s`);
+
+    const barePort = freePort();
+    const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort)], { cwd: ROOT, stdio: 'ignore' });
+    children.push(bare);
+    await waitFor(`http://127.0.0.1:${barePort}/`, bare);
+    const bareRuns = await repeat(P.repeats, { url: `http://127.0.0.1:${barePort}/`, method: 'GET', seconds: P.seconds, connections: 10 });
+    const bareLatency = await repeat(P.repeats, { url: `http://127.0.0.1:${barePort}/`, method: 'GET', seconds: P.seconds, connections: 10, rate: Math.round(median(bareRuns.map((r) => r.rps)) / 2) });
+    bare.kill('SIGKILL');
+    log(`bare node:http: ${median(bareRuns.map((r) => r.rps)).toFixed(0)} req/s; at half of it p99 ${median(bareLatency.map((r) => r.p99))} ms`);
+
+    // 2. The dataset.
+    if (pgAdmin) {
+      const admin = new pg.Client({ connectionString: pgAdmin });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      await admin.end();
+    }
+    const hash = await argon2Hash(BENCH_PASSWORD, { algorithm: 2, ...params });
+    const trading = await argon2Hash('bench trading password', { algorithm: 2, ...params });
+    const data = await buildDataset({
+      databaseUrl,
+      accounts: P.accounts,
+      recognized: P.recognized,
+      sample: P.sample,
+      masterKey: Buffer.from(secretHex, 'hex'),
+      loginPasswordHash: hash,
+      tradingPasswordHash: trading,
+    });
+    log(`dataset: ${P.accounts.toLocaleString()} accounts, ${P.accounts.toLocaleString()} addresses, ${P.accounts.toLocaleString()} live sessions, ${P.recognized.toLocaleString()} devices in ${data.seconds.toFixed(1)} s`);
+
+    // 3. Mamori, as an engineer runs it, with a local SMTP server counting what it receives.
+    let mails = 0;
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _s, cb) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => {
+          mails += 1;
+          cb();
+        });
+      },
+    });
+    const smtpPort = freePort();
+    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', r));
+    const port = freePort();
+    const server = spawn(process.execPath, [join(ROOT, 'bin/mamori.js'), 'serve'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: `http://localhost:${port}`,
+        DATABASE_URL: databaseUrl,
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        MAMORI_SECRET_KEY: secretHex,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    children.push(server);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/readyz`, server);
+    await load({ url: `${base}/api/v1/session`, method: 'GET', seconds: 2, connections: 10, cookies: data.sessionCookies }); // warm up
+    const idleRss = rssMb(server.pid!);
+
+    let peakRss = idleRss;
+    const poll = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.pid!))), 100);
+
+    // The trading service checks the session on each of its requests; a page view makes several
+    // (the page, then its API calls for quotes, positions, orders): PAGE_VIEW checks per session,
+    // across thousands of sessions. The cold figure gives every check a different session.
+    const page = { url: `${base}/api/v1/session`, method: 'GET' as const, connections: 10, cookies: data.sessionCookies, repeatEach: PAGE_VIEW };
+    const sessionRuns = await repeat(P.repeats, { ...page, seconds: P.seconds });
+    const coldRuns = await repeat(P.repeats, { ...page, repeatEach: 1, cookies: data.coldCookies, seconds: P.seconds });
+    const sessionRps = median(sessionRuns.map((r) => r.rps));
+    // Latency is measured at a steady half of that capacity: at saturation it only measures the queue.
+    const latencyRuns = await repeat(P.repeats, { ...page, seconds: P.seconds, rate: Math.round(sessionRps / 2) });
+    const session = { rps: sessionRps, coldRps: median(coldRuns.map((r) => r.rps)), p50: median(latencyRuns.map((r) => r.p50)), p99: median(latencyRuns.map((r) => r.p99)), atRps: Math.round(sessionRps / 2) };
+    const all = [...sessionRuns, ...coldRuns, ...latencyRuns];
+    const session200 = all.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0) / all.reduce((n, r) => n + r.total, 0);
+    log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view), ${session.coldRps.toFixed(0)} req/s all distinct; at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
+
+    const hashSlots = config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism()));
+    const loginRuns = await repeat(P.repeats, { url: `${base}/api/v1/login`, method: 'POST', seconds: P.loginSeconds, connections: hashSlots * 4, bodies: data.recognizedLogins });
+    const login = median(loginRuns.map((r) => r.statusCodes['200'] ?? 0)) / P.loginSeconds;
+    log(`password login, recognised browser: ${login.toFixed(1)} logins/s`);
+
+    const mailsBefore = mails;
+    const startRuns = await repeat(P.repeats, { url: `${base}/api/v1/login`, method: 'POST', seconds: P.loginSeconds, connections: hashSlots * 4, bodies: data.unrecognizedLogins });
+    const mailWindow = mails - mailsBefore;
+    const loginStart = median(startRuns.map((r) => r.statusCodes['200'] ?? 0)) / P.loginSeconds;
+    const queued = startRuns.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0);
+    const drainStart = performance.now();
+    while (mails - mailsBefore < queued && performance.now() - drainStart < 60_000) await sleep(100);
+    const mailsPerSec = (mails - mailsBefore) / (P.repeats * P.loginSeconds + (performance.now() - drainStart) / 1000);
+    log(`login start, unrecognised browser: ${loginStart.toFixed(1)} logins/s; ${mails - mailsBefore}/${queued} codes delivered, ${mailsPerSec.toFixed(1)} mails/s (${mailWindow} during the runs)`);
+    const loadRss = peakRss;
+
+    // 4. Overload: five times the login capacity, while the trading service keeps checking sessions.
+    const offered = Math.max(10, Math.round(5 * login));
+    const checkRate = Math.round(Math.min(2000, 0.3 * session.rps));
+    peakRss = rssMb(server.pid!);
+    const [storm, checks] = await Promise.all([
+      load({ url: `${base}/api/v1/login`, method: 'POST', seconds: P.overloadSeconds, connections: 200, rate: offered, bodies: data.recognizedLogins }),
+      load({ url: `${base}/api/v1/session`, method: 'GET', seconds: P.overloadSeconds, connections: 10, rate: checkRate, cookies: data.sessionCookies }),
+    ]);
+    clearInterval(poll);
+    const count = (r: LoadResult, f: (code: number) => boolean) => Object.entries(r.statusCodes).reduce((n, [c, v]) => n + (f(Number(c)) ? v : 0), 0);
+    const overload = {
+      offeredLoginsPerSec: offered,
+      sessionChecksPerSec: checkRate,
+      logins: storm.total,
+      accepted: count(storm, (c) => c === 200),
+      share503: count(storm, (c) => c === 503) / Math.max(1, storm.total),
+      non503ServerErrors: count(storm, (c) => c >= 500 && c !== 503) + count(checks, (c) => c >= 500),
+      clientErrorsOrTimeouts: storm.errors + storm.timeouts + checks.errors + checks.timeouts,
+      sessionP99Ms: checks.p99,
+      sessionNon200: checks.total - count(checks, (c) => c === 200),
+      peakRssMb: peakRss,
+    };
+    log(`overload: ${offered} logins/s offered for ${P.overloadSeconds} s with ${checkRate} session checks/s: ${(overload.share503 * 100).toFixed(1)} % fast 503, ${overload.non503ServerErrors} other 5xx, session p99 ${checks.p99} ms, peak RSS ${peakRss.toFixed(0)} MB`);
+
+    // 5. Results.
+    const bareRps = median(bareRuns.map((r) => r.rps));
+    const argonLimit = median(argonRuns);
+    const ratios = {
+      sessionCheckVsBareHttp: session.rps / bareRps,
+      loginVsArgon2Limit: login / argonLimit,
+      overloadNon503ServerErrors: overload.non503ServerErrors,
+      overloadSessionP99Ms: overload.sessionP99Ms,
+      peakRssMb: Math.max(loadRss, overload.peakRssMb),
+    };
+    const pass = {
+      sessionCheckVsBareHttp: ratios.sessionCheckVsBareHttp >= TARGETS.sessionCheckVsBareHttp,
+      sessionP99Ms: session.p99 < TARGETS.sessionP99Ms,
+      loginVsArgon2Limit: ratios.loginVsArgon2Limit >= TARGETS.loginVsArgon2Limit,
+      overloadNon503ServerErrors: ratios.overloadNon503ServerErrors === 0,
+      overloadSessionP99Ms: ratios.overloadSessionP99Ms < TARGETS.overloadSessionP99Ms,
+      peakRssMb: ratios.peakRssMb < TARGETS.peakRssMb,
+    };
+    const result = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memoryMb: Math.round(totalmem() / 1048576), node: process.version, kernel: execFileSync('uname', ['-r']).toString().trim() },
+      database: pgAdmin ? 'postgresql' : 'sqlite',
+      dataset: { accounts: P.accounts, sessions: P.accounts, recognizedDevices: P.recognized, buildSeconds: data.seconds },
+      ...ratios,
+      targets: TARGETS,
+      pass,
+      limits: { bareHttpRps: bareRps, bareHttpP99MsAtHalf: median(bareLatency.map((r) => r.p99)), argon2HashesPerSec: argonLimit, argon2: params },
+      pageViewChecks: PAGE_VIEW,
+      sessionCheck: session,
+      loginRecognizedPerSec: login,
+      loginStartPerSec: loginStart,
+      mailsPerSec,
+      overload,
+      memory: { idleRssMb: idleRss, underLoadRssMb: loadRss },
+      raw: { argonRuns, bareRuns, bareLatency, sessionRuns, coldRuns, latencyRuns, loginRuns, startRuns, storm, checks },
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(result, null, 2) + '\n');
+
+    const row = (name: string, value: string, target: string, ok?: boolean) => `| ${name.padEnd(44)} | ${value.padStart(14)} | ${target.padEnd(10)} | ${ok === undefined ? '' : ok ? 'ok' : 'MISSED'}`;
+    const lines = [
+      '',
+      row('measure (medians of ' + P.repeats + ')', 'value', 'target'),
+      row('bare node:http req/s (limit)', bareRps.toFixed(0), ''),
+      row('argon2id hashes/s, all cores (limit)', argonLimit.toFixed(1), ''),
+      row('session check req/s', session.rps.toFixed(0), ''),
+      row('  ÷ bare node:http', ratios.sessionCheckVsBareHttp.toFixed(2), '≥ 0.70', pass.sessionCheckVsBareHttp),
+      row('  all checks of distinct sessions req/s', session.coldRps.toFixed(0), ''),
+      row(`  p50 / p99 ms at ${session.atRps}/s`, `${session.p50} / ${session.p99}`, 'p99 < 5', pass.sessionP99Ms),
+      row('login, recognised browser /s', login.toFixed(1), ''),
+      row('  ÷ argon2id hashes/s', ratios.loginVsArgon2Limit.toFixed(2), '≥ 0.85', pass.loginVsArgon2Limit),
+      row('login start + code mail /s', loginStart.toFixed(1), ''),
+      row('mails delivered /s', mailsPerSec.toFixed(1), ''),
+      row(`overload ${offered}/s: fast 503 share`, `${(overload.share503 * 100).toFixed(1)} %`, ''),
+      row('  other 5xx', String(overload.non503ServerErrors), '0', pass.overloadNon503ServerErrors),
+      row('  session-check p99 ms', String(overload.sessionP99Ms), '< 10', pass.overloadSessionP99Ms),
+      row('RSS idle / peak MB', `${idleRss.toFixed(0)} / ${ratios.peakRssMb.toFixed(0)}`, '< 400', pass.peakRssMb),
+      '',
+      'bench/results/latest.json written',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    server.kill('SIGTERM');
+    await new Promise<void>((r) => smtp.close(() => r()));
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((e) => {
+  log(String(e?.stack ?? e));
+  process.exit(1);
+});
