@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   ARGON2_PARALLELISM: int(1, 1, 16),
   HASH_THREADS: int(0, 0, 64),
   HASH_MAX_QUEUED: int(64, 0, 100000),
+  OUTBOX_LEASE_SECONDS: int(60, 1, 3600),
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SUPPORT_API_KEYS: z.string().optional(),
@@ -91,6 +92,8 @@ export interface Config {
   throttle: ThrottleRules;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   hashQueue: { threads: number; maxQueued: number };
+  /** How long a process holds mails it is sending; a crashed process's mails go out after this. */
+  outboxLeaseSeconds: number;
   /** Support-desk API keys, one per operator: `name:key` pairs. */
   supportApiKeys: { operator: string; key: string }[];
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
@@ -216,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashQueue: { threads: e.HASH_THREADS, maxQueued: e.HASH_MAX_QUEUED },
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     supportApiKeys,
     metricsToken: e.METRICS_TOKEN ?? null,
   };

@@ -87,7 +87,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   });
   const transport =
     opts.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createDevMailboxTransport(store.devMailbox, clock));
-  const worker = new OutboxWorker({ outbox: store.outbox, transport, clock, from: config.mailFrom, pollIntervalMs: opts.workerPollMs, logger });
+  const worker = new OutboxWorker({ outbox: store.outbox, transport, clock, from: config.mailFrom, pollIntervalMs: opts.workerPollMs, leaseMs: config.outboxLeaseSeconds * 1000, logger });
   const ports: Ports = {
     store,
     clock,

@@ -241,6 +241,8 @@ export interface OutboxRepo {
   markSent(id: number, at: Date): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   pendingStats(): Promise<{ depth: number; oldestCreatedAt: Date | null }>;
+  /** Is any unsent mail failing, or queued before `queuedBefore`? */
+  isDelayed(queuedBefore: Date): Promise<boolean>;
   findByMessageId(messageId: string): Promise<OutboxMail | undefined>;
 }
 

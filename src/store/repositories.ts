@@ -500,6 +500,16 @@ function outbox(db: Db): OutboxRepo {
         .executeTakeFirstOrThrow();
       return { depth: Number(r.depth), oldestCreatedAt: r.oldest === null ? null : new Date(Number(r.oldest)) };
     },
+    async isDelayed(queuedBefore) {
+      const r = await db
+        .selectFrom('outbox')
+        .select('id')
+        .where('sent_at', 'is', null)
+        .where((eb) => eb.or([eb('attempts', '>', 0), eb('created_at', '<', ms(queuedBefore))]))
+        .limit(1)
+        .executeTakeFirst();
+      return Boolean(r);
+    },
     async findByMessageId(messageId) {
       const row = await db.selectFrom('outbox').selectAll().where('message_id', '=', messageId).executeTakeFirst();
       return row && toOutbox(row);

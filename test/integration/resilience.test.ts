@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { totpCode } from '../../src/crypto/totp';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
@@ -29,6 +30,19 @@ describe(`mail outages and overload (${storeKind})`, () => {
     // A customer on a recognised device logs in normally throughout the outage.
     const during = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: { loginId: regular.loginId, password: regular.loginPassword, deviceToken: recognised.deviceToken } });
     assert.equal(during.json().state, 'done');
+    // So does a TOTP customer: no mail is needed.
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const t = await h.createAccount({ totpSecret: secret });
+    const totpStart = (await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: { loginId: t.loginId, password: t.loginPassword } })).json();
+    assert.equal(totpStart.state, 'awaiting_totp');
+    const totpDone = await h.app.inject({ method: 'POST', url: '/api/v1/login/totp', payload: { flowId: totpStart.flowId, code: totpCode(secret, h.clock.now()) } });
+    assert.equal(totpDone.json().state, 'done', totpDone.body);
+    // A customer waiting for a code is told, clearly, that sending is delayed.
+    const w = await h.createAccount();
+    const waiting = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: { loginId: w.loginId, password: w.loginPassword } });
+    assert.equal(waiting.json().mailDelayed, true);
+    const page = await h.browser().login(w.loginId, w.loginPassword);
+    assert.match(page.body, /ただいまメールの送信が遅れています/);
 
     h.smtp.setDown(false);
     h.clock.advance(10 * 60_000);
@@ -36,8 +50,11 @@ describe(`mail outages and overload (${storeKind})`, () => {
     h.clock.advance(-10 * 60_000 + 1000);
     const done = await h.app.inject({ method: 'POST', url: '/api/v1/login/code', payload: { flowId: start.json().flowId, code } });
     assert.equal(done.statusCode, 200);
+    await h.runtime.worker.runOnce();
     const row = await h.runtime.store.outbox.pendingStats();
-    assert.equal(row.depth, 0);
+    assert.equal(row.depth, 0, 'every queued mail went out once the server was back');
+    const after = await h.app.inject({ method: 'POST', url: '/api/v1/login', payload: { loginId: regular.loginId, password: regular.loginPassword } });
+    assert.equal(after.json().mailDelayed, false, 'and the notice is gone');
   });
 
   it('when password hashing is saturated, extra logins get a fast 503 with Retry-After, never another 5xx', async () => {

@@ -7,7 +7,7 @@ import { startServer, type Server } from '../../src/main';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { createTestStore, type TestStore } from './test-store';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -58,6 +58,8 @@ export interface CodeStep {
   maskedAddress: string;
   codeExpiresAt: Date;
   resendAvailableAt: Date;
+  /** Mail is not going out right now (SMTP failing or a backlog): the customer is told to wait. */
+  mailDelayed: boolean;
 }
 
 export interface TotpStep {
@@ -279,6 +281,7 @@ export class LoginService {
       maskedAddress: address ? maskAddress(address.address) : '',
       codeExpiresAt: flow.codeExpiresAt ?? clock.now(),
       resendAvailableAt: this.resendAvailableAt(flow),
+      mailDelayed: await this.mailDelayed(),
     };
   }
 
@@ -407,8 +410,14 @@ export class LoginService {
     return this.codeStep(handle, address, now, now);
   }
 
-  private codeStep(handle: string, address: EmailAddress, sentAt: Date, now: Date): CodeStep {
+  /** Mails that failed to send, or waited over a minute: the SMTP server is down or behind. */
+  private mailDelayed(): Promise<boolean> {
+    return this.ports.store.outbox.isDelayed(new Date(this.ports.clock.now().getTime() - 60_000)).catch(() => false);
+  }
+
+  private async codeStep(handle: string, address: EmailAddress, sentAt: Date, now: Date): Promise<CodeStep> {
     return {
+      mailDelayed: await this.mailDelayed(),
       state: 'awaiting_code',
       flowHandle: handle,
       maskedAddress: maskAddress(address.address),

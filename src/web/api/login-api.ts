@@ -50,6 +50,7 @@ function present(step: LoginStep) {
     maskedAddress: step.maskedAddress,
     codeExpiresAt: step.codeExpiresAt.toISOString(),
     resendAvailableAt: step.resendAvailableAt.toISOString(),
+    mailDelayed: step.mailDelayed,
   };
 }
 

@@ -51,7 +51,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     const minutes = Math.max(1, Math.round((step.codeExpiresAt.getTime() - now.getTime()) / 60_000));
     const csrf = csrfField(req, reply, keyed, random);
     const body = html`
-    ${alertBox(o.error)}${alertBox(o.info, 'info')}
+    ${alertBox(o.error)}${alertBox(o.info, 'info')}${step.mailDelayed ? alertBox(t('error.mail_delayed'), 'info') : html``}
     <p>${t('code.sentTo', { address: step.maskedAddress })}</p>
     <p class="note">${t('code.validity', { minutes })}</p>
     <form method="post" action="/login/code" class="card" novalidate>

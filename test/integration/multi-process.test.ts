@@ -1,0 +1,98 @@
+/**
+ * Two `mamori serve` processes on one database, as behind a load balancer at 09:00: the same
+ * e-mailed code and the same TOTP code sent 50 times at once across both give exactly one session
+ * each; failures counted on one process lock the login on the other; a logout on one is refused
+ * at once by the other's session check.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { totpCode } from '../../src/crypto/totp';
+import { startHarness, type Harness } from '../support/harness';
+import { postJson, startServerProcess, type ServerProcess } from '../support/server-process';
+import { storeKind } from '../support/test-store';
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+describe(`two processes, one database (${storeKind})`, () => {
+  let h: Harness;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  const key = randomBytes(32).toString('hex');
+
+  before(async () => {
+    h = await startHarness({ MAMORI_SECRET_KEY: key });
+    const env = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: key, SESSION_CACHE_MS: storeKind === 'postgres' ? '10000' : '1000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' };
+    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await h?.close();
+  });
+
+  const code = async (to: string) => {
+    const m = await h.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード'), 15_000);
+    return /認証コード: (\d{6})/.exec(m.text)![1]!;
+  };
+
+  it('the same e-mailed code, 50 times at once on both processes: exactly one session', async () => {
+    const c = await h.createAccount();
+    const start = await postJson(`${a.url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword });
+    assert.equal(start.json.state, 'awaiting_code');
+    const value = await code(c.emails[0]!);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => postJson(`${(i % 2 ? a : b).url}/api/v1/login/code`, { flowId: start.json.flowId, code: value })),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 200).length, 1, `one session: ${statuses}`);
+    assert.ok(statuses.every((s) => s < 500), `no 5xx: ${statuses}`);
+  });
+
+  it('the same TOTP code in 50 login attempts at once on both processes: exactly one session', async () => {
+    const c = await h.createAccount({ totpSecret: SECRET });
+    // Stay clear of a 30-second step boundary, so every attempt sees the same step.
+    const into = Date.now() % 30_000;
+    if (into > 22_000) await new Promise((r) => setTimeout(r, 30_500 - into));
+    const flows = await Promise.all(Array.from({ length: 50 }, (_, i) => postJson(`${(i % 2 ? a : b).url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword })));
+    assert.ok(flows.every((f) => f.json.state === 'awaiting_totp'), JSON.stringify(flows.map((f) => f.status)));
+    const now = totpCode(SECRET, new Date());
+    const results = await Promise.all(flows.map((f, i) => postJson(`${(i % 2 ? a : b).url}/api/v1/login/totp`, { flowId: f.json.flowId, code: now })));
+    const statuses = results.map((r) => r.status);
+    assert.equal(results.filter((r) => r.json.state === 'done').length, 1, `one session: ${statuses}`);
+    assert.ok(statuses.every((s) => s < 500), `no 5xx: ${statuses}`);
+    assert.ok(results.some((r) => r.json.error?.code === 'totp_replayed'), 'the others are told the code was used');
+  });
+
+  it('failures counted on one process lock the login on the other', async () => {
+    const c = await h.createAccount();
+    for (let i = 0; i < h.config.throttle.accountLockAfter; i++) {
+      const r = await postJson(`${(i % 2 ? a : b).url}/api/v1/login`, { loginId: c.loginId, password: `wrong ${i} password` });
+      assert.equal(r.status, 401);
+    }
+    for (const p of [a, b]) {
+      const r = await postJson(`${p.url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword });
+      assert.equal(r.status, 423, 'locked on both');
+      assert.equal(r.json.error.code, 'login_locked');
+    }
+  });
+
+  it('a logout on one process is refused at once by the other, despite its session cache', async () => {
+    const c = await h.createAccount();
+    const start = await postJson(`${a.url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword });
+    const done = await postJson(`${a.url}/api/v1/login/code`, { flowId: start.json.flowId, code: await code(c.emails[0]!) });
+    const auth = { authorization: `Bearer ${done.json.sessionToken}` };
+    const check = (p: ServerProcess) => fetch(`${p.url}/api/v1/session`, { headers: auth }).then((r) => r.status);
+    assert.equal(await check(b), 200, 'cached on b now');
+    assert.equal(await check(b), 200);
+    const out = await fetch(`${a.url}/api/v1/logout`, { method: 'POST', headers: auth });
+    assert.equal(out.status, 204);
+    // PostgreSQL tells b at commit; on SQLite (no cross-process notice) b's cache bounds the delay.
+    const deadline = Date.now() + (storeKind === 'postgres' ? 1000 : 1500);
+    let status = await check(b);
+    while (status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await check(b);
+    }
+    assert.equal(status, 401);
+  });
+});
