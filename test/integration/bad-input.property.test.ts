@@ -52,7 +52,7 @@ describe(`generated bad input (${storeKind})`, () => {
   let csrf = '';
 
   before(async () => {
-    h = await startHarness({ THROTTLE_IP_LOCK_AFTER: '1000000', THROTTLE_ACCOUNT_LOCK_AFTER: '1000000' });
+    h = await startHarness({ THROTTLE_IP_LOCK_AFTER: '100000', THROTTLE_ACCOUNT_LOCK_AFTER: '1000' });
     a = await h.createAccount({ emails: ['jimu.fuzz@example.com', 'second.fuzz@example.com'] });
     b = await h.signedIn(a);
     const page = await b.get('/account/emails/1/notification');
@@ -73,7 +73,12 @@ describe(`generated bad input (${storeKind})`, () => {
     });
   }
 
+  const seen = new Map<string, Set<string>>();
   function assertClear(res: { statusCode: number; body: string; headers: Record<string, unknown> }, what: string) {
+    const url = what.split(' ')[0]!;
+    const codes = seen.get(url) ?? new Set<string>();
+    seen.set(url, codes);
+    codes.add(String(res.headers['content-type']).includes('json') ? (JSON.parse(res.body).error?.code ?? String(res.statusCode)) : String(res.statusCode));
     assert.ok(res.statusCode < 500, `${what} → ${res.statusCode}: ${res.body.slice(0, 200)}`);
     assert.doesNotMatch(res.body, /\bat .+\.(ts|js):\d+|TypeError|ReferenceError|SqliteError|error: relation/, `${what}: no stack trace or internals`);
     if (res.statusCode < 400) return;
@@ -103,6 +108,8 @@ describe(`generated bad input (${storeKind})`, () => {
         { numRuns: RUNS },
       );
       assert.equal(await snapshot(), before, 'nothing changed');
+      // The generated bodies reached the handler, not only the CSRF and parsing guards.
+      assert.ok([...(seen.get(url) ?? [])].some((c) => c === 'invalid_input'), `${url}: ${[...(seen.get(url) ?? [])]}`);
     });
   }
 
@@ -140,6 +147,7 @@ describe(`generated bad input (${storeKind})`, () => {
         { numRuns: RUNS },
       );
       assert.equal(await snapshot(), before, 'nothing changed');
+      assert.ok([...(seen.get(url) ?? [])].some((c) => ['400', '401', '404', '409', '423'].includes(c)), `${url} reached its handler: ${[...(seen.get(url) ?? [])]}`);
     });
   }
 });
