@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { newToken } from './crypto/tokens';
+import { DomainError } from './domain/errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { buildApp } from './web/app';
 
@@ -37,10 +38,16 @@ async function ensureDemoAccount(runtime: Runtime): Promise<void> {
   if ((await runtime.store.accounts.count()) > 0) return;
   const loginPassword = `demo-${newToken(runtime.ports.random, 9)}`;
   const tradingPassword = `trade-${newToken(runtime.ports.random, 9)}`;
-  await runtime.services.accounts.create(
-    { loginId: 'demo', name: '群馬 五郎', emails: ['jimu.gunma@example.com'], loginPassword, tradingPassword },
-    'system:demo',
-  );
+  try {
+    await runtime.services.accounts.create(
+      { loginId: 'demo', name: '群馬 五郎', emails: ['jimu.gunma@example.com'], loginPassword, tradingPassword },
+      'system:demo',
+    );
+  } catch (e) {
+    // Two processes started at once on an empty database: the other one made it first.
+    if (e instanceof DomainError && e.code === 'conflict') return;
+    throw e;
+  }
   const lines = [
     '',
     'Demo account created (the database was empty):',

@@ -23,7 +23,8 @@ describe(`two processes, one database (${storeKind})`, () => {
   before(async () => {
     h = await startHarness({ MAMORI_SECRET_KEY: key });
     const env = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: key, SESSION_CACHE_MS: storeKind === 'postgres' ? '10000' : '1000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' };
-    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    a = await startServerProcess(env);
+    b = await startServerProcess(env);
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -30,10 +30,16 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Never leave a server behind a failed test: it would keep the test process alive.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
     if ((await fetch(`${url}/readyz`).catch(() => null))?.ok) break;
-    if (i > 300) throw new Error(`server did not become ready: ${stderr}`);
+    if (i > 300) {
+      reap();
+      throw new Error(`server did not become ready: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
