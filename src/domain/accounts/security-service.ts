@@ -10,7 +10,7 @@ import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
 import { DomainError, InvalidInput } from '../errors';
 import { passwordChangedMail } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account, RecognizedDevice } from '../store-types';
 import type { TradingPasswordService } from './trading-password';
@@ -119,7 +119,7 @@ export class SecurityService {
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
       const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
   }
@@ -139,7 +139,7 @@ export class SecurityService {
       await tx.accounts.updateTradingPasswordHash(account.id, hash, now);
       await recordAudit(tx, now, 'trading_password.changed', { accountId: account.id, loginId: account.loginId, ctx });
       const mail = passwordChangedMail(this.deps.brand, 'trading', { name: account.name, at: now, ip: ctx.ip });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
   }

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import { tradingPasswordLockedMail, tradingPasswordUnlockedMail } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from '../store-types';
 
@@ -66,7 +66,7 @@ export class TradingPasswordService {
         await tx.accounts.setTradingPasswordLock(account.id, now);
         await recordAudit(tx, now, 'trading_password.locked', { accountId: account.id, loginId: account.loginId, ctx });
         const mail = tradingPasswordLockedMail(this.brand, { name: account.name, at: now });
-        for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+        await queueToVerified(tx, random, now, account.id, mail);
       }
     });
     if (locked) {
@@ -88,7 +88,7 @@ export class TradingPasswordService {
       await tx.accounts.setTradingPasswordLock(account.id, null);
       await recordAudit(tx, now, 'trading_password.unlocked', { accountId: account.id, loginId, operator, detail: { reason } });
       const mail = tradingPasswordUnlockedMail(this.brand, { name: account.name, at: now });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
   }

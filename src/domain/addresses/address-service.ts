@@ -13,9 +13,9 @@ import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import { addressCodeMail, addressNoticeMail, loginNotificationChangedMail, type MailContent } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account, EmailAddress, StoreTx } from '../store-types';
+import type { Account } from '../store-types';
 import { maskAddress } from './masking';
 
 export const SLOTS = [1, 2, 3] as const;
@@ -154,15 +154,16 @@ export class AddressService {
     const kind = await store.transaction(async (tx) => {
       // Single use: of two submissions of the same code, only one takes the pending change.
       if (!(await tx.addressChanges.take(account.id, slot, pending.codeHash))) throw new DomainError('flow_state');
-      const before = (await tx.emails.listForAccount(account.id)).find((e) => e.slot === slot);
-      const others = (await tx.emails.listForAccount(account.id)).filter((e) => e.slot !== slot);
+      const current = await tx.emails.listForAccount(account.id);
+      const before = current.find((e) => e.slot === slot);
+      const others = current.filter((e) => e.slot !== slot);
       if (others.some((e) => e.address.toLowerCase() === pending.address.toLowerCase())) throw new DomainError('conflict', { reason: 'duplicate_address' });
       await tx.emails.putVerified(account.id, slot, pending.address, now);
       const kind = before ? 'changed' : 'added';
       await recordAudit(tx, now, kind === 'added' ? 'address.added' : 'address.changed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
       const facts = { name: account.name, at: now, slot, maskedAddress: maskAddress(pending.address) };
       if (before?.verifiedAt) await queueMail(tx, random, now, before.address, addressNoticeMail(this.deps.brand, 'changed_old', facts));
-      await this.tellEveryone(tx, account, addressNoticeMail(this.deps.brand, kind, facts), now);
+      await queueToVerified(tx, random, now, account.id, addressNoticeMail(this.deps.brand, kind, facts));
       return kind;
     });
     this.ports.mailQueued();
@@ -184,7 +185,7 @@ export class AddressService {
       await recordAudit(tx, now, 'address.removed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
       const mail = addressNoticeMail(this.deps.brand, 'removed', { name: account.name, at: now, slot, maskedAddress: maskAddress(existing.address) });
       if (existing.verifiedAt) await queueMail(tx, random, now, existing.address, mail);
-      await this.tellEveryone(tx, account, mail, now);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
   }
@@ -208,7 +209,7 @@ export class AddressService {
       if (!(await tx.emails.setLoginNotification(account.id, slot, on))) throw new DomainError('not_found', { reason: 'address' });
       await recordAudit(tx, now, 'notification.changed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot, loginNotification: on } });
       // Turning notices off is what an intruder would do first: the customer hears of it.
-      await this.tellEveryone(tx, account, loginNotificationChangedMail(this.deps.brand, { name: account.name, at: now, slot, on }), now);
+      await queueToVerified(tx, this.ports.random, now, account.id, loginNotificationChangedMail(this.deps.brand, { name: account.name, at: now, slot, on }));
     });
     this.ports.mailQueued();
   }
@@ -240,10 +241,5 @@ export class AddressService {
 
   private codeMail(account: Account, slot: number, code: string, now: Date): MailContent {
     return addressCodeMail(this.deps.brand, { name: account.name, code, slot, validMinutes: Math.round(this.rules.codeTtlSeconds / 60), requestedAt: now });
-  }
-
-  private async tellEveryone(tx: StoreTx, account: Account, mail: MailContent, now: Date): Promise<void> {
-    const verified = (await tx.emails.listForAccount(account.id)).filter((e: EmailAddress) => e.verifiedAt);
-    for (const e of verified) await queueMail(tx, this.ports.random, now, e.address, mail);
   }
 }

@@ -14,7 +14,7 @@ import type { DeviceService, IssuedDevice } from '../devices/device-service';
 import { DomainError, InvalidInput } from '../errors';
 import { accountLockedMail, loginCodeMail, loginNotificationMail, recoveryCodeUsedMail } from '../notifications/messages';
 import { canonicalRecoveryCode, recoveryCodeHash } from '../totp/recovery-codes';
-import { queueMail } from '../notifications/outbox';
+import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { IssuedSession, SessionService } from '../sessions/session-service';
 import type { Account, EmailAddress, LoginFlow, RecognizedDevice, StoreTx } from '../store-types';
@@ -193,7 +193,7 @@ export class LoginService {
         if (!(await tx.recoveryCodes.consume(account.id, hash, now))) throw new DomainError('totp_invalid');
         const remaining = await tx.recoveryCodes.countUnused(account.id);
         const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
-        for (const e of await this.verifiedAddresses(tx, account.id)) await queueMail(tx, random, now, e.address, mail);
+        await queueToVerified(tx, random, now, account.id, mail);
       });
     } catch (e) {
       if (e instanceof DomainError && e.code === 'totp_invalid') {
@@ -345,7 +345,7 @@ export class LoginService {
       if (outcome.lockedNow && account) {
         await recordAudit(tx, now, 'login.locked', { accountId: account.id, loginId, ctx, detail: { scope: recognized ? 'device' : 'unrecognized_browsers' } });
         const mail = accountLockedMail(this.deps.brand, { name: account.name, at: now, minutes: this.deps.throttle.lockMinutes, ip: ctx.ip });
-        for (const address of await this.verifiedAddresses(tx, account.id)) await queueMail(tx, random, now, address.address, mail);
+        await queueToVerified(tx, random, now, account.id, mail);
       }
     });
     if (outcome.lockedNow && account) this.ports.mailQueued();

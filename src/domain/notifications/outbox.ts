@@ -12,3 +12,8 @@ export async function queueMail(tx: Pick<StoreTx, 'outbox'>, random: Random, at:
   await tx.outbox.enqueue({ messageId, to, subject: mail.subject, text: mail.text, createdAt: at });
   return messageId;
 }
+
+/** A mandatory notice: one mail to every verified address of the account, in the caller's transaction. */
+export async function queueToVerified(tx: Pick<StoreTx, 'outbox' | 'emails'>, random: Random, at: Date, accountId: number, mail: MailContent): Promise<void> {
+  for (const e of await tx.emails.listForAccount(accountId)) if (e.verifiedAt) await queueMail(tx, random, at, e.address, mail);
+}

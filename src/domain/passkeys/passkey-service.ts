@@ -21,7 +21,7 @@ import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import type { CompletedLogin, LoginContext, LoginService } from '../login/login-service';
 import { passkeyNoticeMail } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
 import type { Account, ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
@@ -75,7 +75,7 @@ export class PasskeyService {
       const p = await tx.passkeys.insert({ accountId: account.id, ...verified, name, createdAt: now, lastUsedAt: null });
       await recordAudit(tx, now, 'passkey.added', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId: p.id, name } });
       const mail = passkeyNoticeMail(this.deps.brand, 'added', { name: account.name, at: now, passkeyName: name });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
       return p;
     });
     this.ports.mailQueued();
@@ -101,7 +101,7 @@ export class PasskeyService {
       await tx.passkeys.delete(account.id, passkeyId);
       await recordAudit(tx, now, 'passkey.deleted', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId, name: passkey.name } });
       const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkey.name });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
   }
@@ -122,7 +122,7 @@ export class PasskeyService {
       for (const p of passkeys) await tx.passkeys.delete(account.id, p.id);
       await recordAudit(tx, now, 'passkey.deleted', { accountId: account.id, loginId, operator, detail: { reason, count: passkeys.length, by: 'support' } });
       const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkeys.map((p) => p.name).join('、') });
-      for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+      await queueToVerified(tx, random, now, account.id, mail);
     });
     this.ports.mailQueued();
     return passkeys.length;

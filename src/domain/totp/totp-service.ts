@@ -10,7 +10,7 @@ import { recordAudit, type AuditType } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import { totpNoticeMail, type TotpNoticeKind } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account, StoreTx, TotpEnrollment } from '../store-types';
 import { RECOVERY_CODE_COUNT, canonicalRecoveryCode, newRecoveryCode, recoveryCodeHash } from './recovery-codes';
@@ -231,6 +231,6 @@ export class TotpService {
     const now = clock.now();
     await recordAudit(tx, now, audit, { accountId: account.id, loginId: account.loginId, ctx, operator: operator ?? null, detail });
     const mail = totpNoticeMail(this.deps.brand, kind, { name: account.name, at: now });
-    for (const e of (await tx.emails.listForAccount(account.id)).filter((x) => x.verifiedAt)) await queueMail(tx, random, now, e.address, mail);
+    await queueToVerified(tx, random, now, account.id, mail);
   }
 }
