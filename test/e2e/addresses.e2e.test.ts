@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, launchChromium } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -28,18 +28,11 @@ describe('addresses, login notification and security pages in a real browser', (
     await srv?.stop();
   });
 
-  async function passwordStep(page: Page, password = customer.loginPassword) {
-    await page.goto(`${srv.url}/login`);
-    await page.getByLabel('ログインID').fill(customer.loginId);
-    await page.getByLabel('ログインパスワード').fill(password);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  }
+  const passwordStep = (page: Page) => enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
 
-  async function loginWithCode(page: Page, to: string, password?: string) {
-    await passwordStep(page, password);
-    await page.getByLabel('認証コード').fill(await srv.codeFor(to));
-    await page.getByRole('button', { name: '認証', exact: true }).click();
-    await page.getByRole('button', { name: 'ログアウト' }).waitFor();
+  async function loginWithCode(page: Page, to: string) {
+    await passwordStep(page);
+    await enterMailedCode(page, srv, to);
   }
 
   async function addressCode(to: string) {

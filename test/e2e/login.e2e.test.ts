@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { enterLoginPassword, launchChromium } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
 describe('login in a real browser', () => {
@@ -30,12 +30,7 @@ describe('login in a real browser', () => {
     await srv?.stop();
   });
 
-  async function enterPassword(page: Page, password: string) {
-    await page.goto(`${srv.url}/login`);
-    await page.getByLabel('ログインID').fill(customer.loginId);
-    await page.getByLabel('ログインパスワード').fill(password);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  }
+  const enterPassword = (page: Page, password: string) => enterLoginPassword(page, srv.url, customer.loginId, password);
 
   it('walks the whole journey', async () => {
     const context = await chromium.newContext({ locale: 'ja-JP' });

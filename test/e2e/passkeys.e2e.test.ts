@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, launchChromium } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
 async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
@@ -22,13 +22,8 @@ async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
 }
 
 async function signInByCode(srv: RunningServer, page: Page, c: { loginId: string; loginPassword: string; emails: string[] }) {
-  await page.goto(`${srv.url}/login`);
-  await page.getByLabel('ログインID').fill(c.loginId);
-  await page.getByLabel('ログインパスワード').fill(c.loginPassword);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  await page.getByLabel('認証コード').fill(await srv.codeFor(c.emails[0]!));
-  await page.getByRole('button', { name: '認証', exact: true }).click();
-  await page.getByRole('button', { name: 'ログアウト' }).waitFor();
+  await enterLoginPassword(page, srv.url, c.loginId, c.loginPassword);
+  await enterMailedCode(page, srv, c.emails[0]!);
 }
 
 async function registerPasskey(page: Page, tradingPassword: string) {
@@ -123,10 +118,7 @@ describe('passkeys in a real browser', () => {
       // From another browser (no passkey there): the password leads only to the passkey step.
       const other = await chromium.newContext({ locale: 'ja-JP' });
       const elsewhere = await other.newPage();
-      await elsewhere.goto(`${strict.url}/login`);
-      await elsewhere.getByLabel('ログインID').fill(c.loginId);
-      await elsewhere.getByLabel('ログインパスワード').fill(c.loginPassword);
-      await elsewhere.getByRole('button', { name: 'ログイン', exact: true }).click();
+      await enterLoginPassword(elsewhere, strict.url, c.loginId, c.loginPassword);
       await elsewhere.getByRole('button', { name: 'パスキーで認証' }).waitFor();
       assert.equal(await elsewhere.getByText('メールで認証コードを受け取る').count(), 0, 'no fallback offered');
       assert.match(await elsewhere.content(), /お問い合わせください/);
@@ -139,10 +131,7 @@ describe('passkeys in a real browser', () => {
       await other.close();
 
       // On the browser with the passkey, the passkey step completes the login.
-      await page.goto(`${strict.url}/login`);
-      await page.getByLabel('ログインID').fill(c.loginId);
-      await page.getByLabel('ログインパスワード').fill(c.loginPassword);
-      await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+      await enterLoginPassword(page, strict.url, c.loginId, c.loginPassword);
       await page.getByRole('button', { name: 'パスキーで認証' }).click();
       await page.getByText(`${c.name} 様`).waitFor();
     } finally {

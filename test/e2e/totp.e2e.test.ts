@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { enterLoginPassword, launchChromium } from '../support/browser';
 import { FakeClock } from '../support/fake-clock';
 import { startTestServer, type RunningServer } from '../support/server';
 
@@ -31,12 +31,7 @@ describe('one-time passwords in a real browser', () => {
     await srv?.stop();
   });
 
-  async function passwordStep(page: Page) {
-    await page.goto(`${srv.url}/login`);
-    await page.getByLabel('ログインID').fill(customer.loginId);
-    await page.getByLabel('ログインパスワード').fill(customer.loginPassword);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  }
+  const passwordStep = (page: Page) => enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
 
   async function readKey(page: Page): Promise<string> {
     await page.getByText('コードを表示', { exact: true }).click();

@@ -2,7 +2,8 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). The flags keep it
  * from reaching for Google's services on this machine's closed network.
  */
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RunningServer } from './server';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -12,4 +13,19 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=ja-JP'],
   });
+}
+
+/** The login page as a customer fills it: ログインID, ログインパスワード, 「ログイン」. */
+export async function enterLoginPassword(page: Page, baseUrl: string, loginId: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('ログインパスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+/** Then the 認証コード from the mail; waits until the customer is in. */
+export async function enterMailedCode(page: Page, srv: RunningServer, to: string): Promise<void> {
+  await page.getByLabel('認証コード').fill(await srv.codeFor(to));
+  await page.getByRole('button', { name: '認証', exact: true }).click();
+  await page.getByRole('button', { name: 'ログアウト' }).waitFor();
 }
