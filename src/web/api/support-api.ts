@@ -30,27 +30,18 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     return reason;
   }
 
-  app.post('/api/v1/support/accounts/:loginId/totp/reset', async (req, reply) => {
-    const operator = operatorOf(req);
-    const reason = reasonOf(req);
-    const { loginId } = req.params as { loginId: string };
-    await deps.services.totp.supportReset(loginId, operator, reason);
-    return reply.status(200).send({ loginId, totp: 'reset', operator });
-  });
+  /** Every support action: the operator's key, a reason, the customer's login ID; audited by the service. */
+  function action(path: string, run: (loginId: string, operator: string, reason: string) => Promise<Record<string, unknown>>) {
+    app.post(`/api/v1/support/accounts/:loginId/${path}`, async (req, reply) => {
+      const operator = operatorOf(req);
+      const reason = reasonOf(req);
+      const { loginId } = req.params as { loginId: string };
+      return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason)), operator });
+    });
+  }
 
-  app.post('/api/v1/support/accounts/:loginId/trading-password/unlock', async (req, reply) => {
-    const operator = operatorOf(req);
-    const reason = reasonOf(req);
-    const { loginId } = req.params as { loginId: string };
-    await deps.services.tradingPassword.unlock(loginId, operator, reason);
-    return reply.status(200).send({ loginId, tradingPassword: 'unlocked', operator });
-  });
-
-  app.post('/api/v1/support/accounts/:loginId/passkeys/reset', async (req, reply) => {
-    const operator = operatorOf(req);
-    const reason = reasonOf(req);
-    const { loginId } = req.params as { loginId: string };
-    const removed = await deps.services.passkeys.supportReset(loginId, operator, reason);
-    return reply.status(200).send({ loginId, passkeysRemoved: removed, operator });
-  });
+  const { totp, tradingPassword, passkeys } = deps.services;
+  action('totp/reset', async (id, op, why) => (await totp.supportReset(id, op, why), { totp: 'reset' }));
+  action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
+  action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
 }
