@@ -16,12 +16,25 @@ import { isDatabaseUnavailable } from '../store/open';
 import { LANG_COOKIE, SESSION_COOKIE } from './cookies';
 import { apiError } from './errors';
 import { securityHeaders } from './security-headers';
-import { answerSessionCheck } from './session-answer';
+import { answerSessionCheck, type SessionAnswer } from './session-answer';
 
 const PATH = '/api/v1/session';
 
 export function fastSessionCheckServer(deps: { sessions: SessionService; https: boolean; metrics?: Metrics; logger?: FastifyBaseLogger }) {
   const base = securityHeaders(deps.https);
+  const baseList = Object.entries(base).flat();
+  // Headers as node:http's flat list, built once per rendered answer (answers of cached sessions
+  // are reused): Content-Length lets node:http send headers and body in one write, not chunks.
+  const headerLists = new WeakMap<SessionAnswer, string[]>();
+  const headersOf = (a: SessionAnswer): string[] => {
+    let list = headerLists.get(a);
+    if (!list) {
+      list = [...baseList, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(a.body))];
+      if (a.loginId) list.push('X-Mamori-Login-Id', a.loginId);
+      headerLists.set(a, list);
+    }
+    return list;
+  };
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -33,7 +46,7 @@ export function fastSessionCheckServer(deps: { sessions: SessionService; https: 
     try {
       const a = await answerSessionCheck(deps.sessions, token, t);
       status = a.status;
-      res.writeHead(a.status, { ...base, 'Content-Type': 'application/json; charset=utf-8', ...(a.loginId ? { 'X-Mamori-Login-Id': a.loginId } : {}) });
+      res.writeHead(a.status, headersOf(a));
       res.end(a.body);
     } catch (e) {
       // Same mapping as the Fastify error handler: an unreachable database is a 503 with a clear
@@ -42,8 +55,9 @@ export function fastSessionCheckServer(deps: { sessions: SessionService; https: 
       status = unavailable ? 503 : 500;
       if (!unavailable) deps.logger?.error({ err: e }, 'session check failed');
       const body = unavailable ? apiError(new DomainError('unavailable', { retryAfter: 5 }), t) : { error: { code: 'internal', message: t('error.generic') } };
-      res.writeHead(status, { ...base, 'Content-Type': 'application/json; charset=utf-8', ...(unavailable ? { 'Retry-After': '5' } : {}) });
-      res.end(JSON.stringify(body));
+      const text = JSON.stringify(body);
+      res.writeHead(status, { ...base, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...(unavailable ? { 'Retry-After': '5' } : {}) });
+      res.end(text);
     }
     deps.metrics?.observeRequest('GET', PATH, status, (performance.now() - started) / 1000);
   }

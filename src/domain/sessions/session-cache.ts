@@ -7,6 +7,10 @@
  * processes drop them when the store announces the change (PostgreSQL NOTIFY, delivered at
  * commit). Without such announcements (several processes on one SQLite file) staleness is bounded
  * by the TTL, default one second.
+ *
+ * Entries are keyed by the token as the client sent it, so that a repeated check costs no HMAC.
+ * The keyed hash exists to make a stolen database (or backup) useless; this map lives only in the
+ * memory of the process that receives the very same token in every request, for at most the TTL.
  */
 import type { SessionWithAccount } from '../store-types';
 
@@ -16,7 +20,7 @@ interface Entry {
 }
 
 export class SessionCache {
-  private readonly byHash = new Map<string, Entry>();
+  private readonly byToken = new Map<string, Entry>();
   private readonly byAccount = new Map<number, Set<string>>();
 
   constructor(
@@ -24,52 +28,52 @@ export class SessionCache {
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(tokenHash: string, nowMs: number): SessionWithAccount | undefined {
-    const e = this.byHash.get(tokenHash);
+  get(token: string, nowMs: number): SessionWithAccount | undefined {
+    const e = this.byToken.get(token);
     if (!e) return undefined;
     if (e.until <= nowMs) {
-      this.remove(tokenHash, e.session.accountId);
+      this.remove(token, e.session.accountId);
       return undefined;
     }
     return e.session;
   }
 
-  put(tokenHash: string, session: SessionWithAccount, nowMs: number): void {
+  put(token: string, session: SessionWithAccount, nowMs: number): void {
     if (this.ttlMs <= 0) return;
     const until = Math.min(nowMs + this.ttlMs, session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
     if (until <= nowMs) return;
-    if (this.byHash.size >= this.maxEntries && !this.byHash.has(tokenHash)) {
+    if (this.byToken.size >= this.maxEntries && !this.byToken.has(token)) {
       // Oldest first: Map iterates in insertion order.
-      const [oldest, e] = this.byHash.entries().next().value!;
+      const [oldest, e] = this.byToken.entries().next().value!;
       this.remove(oldest, e.session.accountId);
     }
-    this.byHash.set(tokenHash, { session, until });
+    this.byToken.set(token, { session, until });
     let set = this.byAccount.get(session.accountId);
     if (!set) this.byAccount.set(session.accountId, (set = new Set()));
-    set.add(tokenHash);
+    set.add(token);
   }
 
   /** Any session of this account ended or changed (logout, password change, step-up). */
   forgetAccount(accountId: number): void {
     const set = this.byAccount.get(accountId);
     if (!set) return;
-    for (const h of set) this.byHash.delete(h);
+    for (const t of set) this.byToken.delete(t);
     this.byAccount.delete(accountId);
   }
 
   clear(): void {
-    this.byHash.clear();
+    this.byToken.clear();
     this.byAccount.clear();
   }
 
   get size(): number {
-    return this.byHash.size;
+    return this.byToken.size;
   }
 
-  private remove(tokenHash: string, accountId: number): void {
-    this.byHash.delete(tokenHash);
+  private remove(token: string, accountId: number): void {
+    this.byToken.delete(token);
     const set = this.byAccount.get(accountId);
-    set?.delete(tokenHash);
+    set?.delete(token);
     if (set && set.size === 0) this.byAccount.delete(accountId);
   }
 }

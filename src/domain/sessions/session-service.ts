@@ -68,10 +68,10 @@ export class SessionService {
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
   async check(token: string | undefined | null): Promise<SessionWithAccount | null> {
     if (!token || token.length > 128) return null;
-    const hash = this.tokenHash(token);
     const now = this.deps.clock.now();
-    const cached = this.cache.get(hash, now.getTime());
+    const cached = this.cache.get(token, now.getTime());
     if (cached) return cached;
+    const hash = this.tokenHash(token);
     const session = await this.deps.store.sessions.findActiveByTokenHash(hash);
     if (!session) return null;
     if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) return null;
@@ -81,7 +81,7 @@ export class SessionService {
       await this.deps.store.sessions.touch(session.id, now, idle);
       live = { ...session, lastSeenAt: now, idleExpiresAt: idle };
     }
-    this.cache.put(hash, live, now.getTime());
+    this.cache.put(token, live, now.getTime());
     return live;
   }
 
