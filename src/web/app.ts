@@ -27,7 +27,7 @@ import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
 import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
-import { fastSessionCheckServer } from './fast-session-check';
+import { fastPathServer } from './fast-paths';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -50,7 +50,13 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // would cost more than the check itself.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
-    serverFactory: fastSessionCheckServer({ sessions: opts.services.sessions, https: config.publicUrl.startsWith('https://'), metrics: opts.metrics, logger: opts.logger }),
+    serverFactory: fastPathServer({
+      sessions: opts.services.sessions,
+      passwords: opts.services.ports.passwords,
+      https: config.publicUrl.startsWith('https://'),
+      metrics: opts.metrics,
+      logger: opts.logger,
+    }),
   });
   const https = config.publicUrl.startsWith('https://');
 

@@ -42,11 +42,14 @@ export class SessionCache {
     if (this.ttlMs <= 0) return;
     const until = Math.min(nowMs + this.ttlMs, session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
     if (until <= nowMs) return;
-    if (this.byToken.size >= this.maxEntries && !this.byToken.has(token)) {
-      // Oldest first: Map iterates in insertion order.
-      const [oldest, e] = this.byToken.entries().next().value!;
+    // Entries sit in insertion order, which is nearly expiry order: dropping expired ones from the
+    // front keeps the cache at about one TTL's worth of sessions (memory stays flat when most
+    // checks are of sessions not seen a moment before), at constant cost per insertion.
+    for (const [oldest, e] of this.byToken) {
+      if (e.until > nowMs && this.byToken.size < this.maxEntries) break;
       this.remove(oldest, e.session.accountId);
     }
+    this.byToken.delete(token);
     this.byToken.set(token, { session, until });
     let set = this.byAccount.get(session.accountId);
     if (!set) this.byAccount.set(session.accountId, (set = new Set()));

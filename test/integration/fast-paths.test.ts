@@ -1,7 +1,8 @@
 /**
- * The listening server answers GET /api/v1/session before Fastify (web/fast-session-check.ts).
- * Over real HTTP it must give the same status, headers and body as the Fastify route does through
- * app.inject, for every kind of caller, and must stop accepting a session the moment it ends.
+ * The listening server answers GET /api/v1/session, and refuses logins while password hashing is
+ * saturated, before Fastify (web/fast-paths.ts). Over real HTTP it must give the same status,
+ * headers and body as the Fastify routes do through app.inject, and must stop accepting a session
+ * the moment it ends.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import { storeKind } from '../support/test-store';
 /** Headers that belong to the connection, not to the answer. */
 const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-describe(`session check fast path (${storeKind})`, () => {
+describe(`fast paths (${storeKind})`, () => {
   let h: Harness;
   let base: string;
   before(async () => {
@@ -23,8 +24,10 @@ describe(`session check fast path (${storeKind})`, () => {
   after(async () => h.close());
 
   async function both(headers: Record<string, string>) {
-    const injected = await h.app.inject({ method: 'GET', url: '/api/v1/session', headers });
-    const fetched = await fetch(`${base}/api/v1/session`, { headers });
+    return compare(await h.app.inject({ method: 'GET', url: '/api/v1/session', headers }), await fetch(`${base}/api/v1/session`, { headers }));
+  }
+
+  async function compare(injected: Awaited<ReturnType<Harness['app']['inject']>>, fetched: Response) {
     const fast: Record<string, string> = {};
     fetched.headers.forEach((v, k) => {
       if (!TRANSPORT.has(k)) fast[k] = v;
@@ -70,5 +73,41 @@ describe(`session check fast path (${storeKind})`, () => {
     const out = await b.post('/logout', {});
     assert.ok(out.statusCode < 400, `logout answered ${out.statusCode}`);
     assert.equal((await fetch(`${base}/api/v1/session`, { headers: { cookie } })).status, 401);
+  });
+
+  it('while hashing is saturated, a login over HTTP is refused exactly as the Fastify route refuses it', async () => {
+    const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
+    try {
+      await hh.app.listen({ port: 0, host: '127.0.0.1' });
+      const a = hh.app.server.address();
+      const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/api/v1/login`;
+      const acc = await hh.createAccount();
+      const body = JSON.stringify({ loginId: acc.loginId, password: 'a wrong password' });
+      const headers = { 'content-type': 'application/json', 'accept-language': 'ja' };
+      // Three slow hashes fill the one thread (two handed over) and the one waiting place.
+      const slow = Array.from({ length: 3 }, () => fetch(url, { method: 'POST', headers, body }));
+      const saturated = () => {
+        try {
+          hh.runtime.ports.passwords.assertCapacity();
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      for (let i = 0; i < 200 && !saturated(); i++) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(saturated(), 'the hashing queue is full');
+      const r = await compare(await hh.app.inject({ method: 'POST', url: '/api/v1/login', headers, payload: body }), await fetch(url, { method: 'POST', headers, body }));
+      assert.deepEqual(r.fetched, r.injected);
+      assert.equal(r.fetched.status, 503);
+      assert.equal(JSON.parse(r.fetched.body).error.code, 'overloaded');
+      assert.ok(Number(r.fetched.headers['retry-after']) > 0);
+      // The connection stays usable after a refusal whose body was never read.
+      const statuses = (await Promise.all(slow)).map((x) => x.status);
+      assert.ok(statuses.every((s) => s === 401 || s === 503), `only 401 or 503: ${statuses}`);
+      const again = await fetch(url, { method: 'POST', headers, body });
+      assert.equal(again.status, 401, 'once the queue drains, logins are hashed again');
+    } finally {
+      await hh.close();
+    }
   });
 });
