@@ -49,7 +49,9 @@ export async function buildDataset(plan: DatasetPlan): Promise<Dataset> {
   const rows = {
     account: (i: number) => [i, `bench${i}`, `ベンチ ${i}`, plan.loginPasswordHash, plan.tradingPasswordHash, 0, now, now, now],
     email: (i: number) => [i, 1, `bench${i}@bench.example`, 0, now, now],
-    session: (i: number) => [keyed.hash('session', sessionToken(i)), i, 'email_code', now, now, now + 12 * 3600_000, now + 12 * 3600_000, '192.0.2.1', 'bench'],
+    // Signed in an hour before, last seen two minutes ago: at 09:00 the first check of each session
+    // moves its idle expiry, as it does in the morning rush.
+    session: (i: number) => [keyed.hash('session', sessionToken(i)), i, 'email_code', now - 3600_000, now - 120_000, now + 28 * 60_000, now + 11 * 3600_000, '192.0.2.1', 'bench'],
     device: (i: number) => [i, keyed.hash('device', deviceToken(i)), 'bench', '192.0.2.1', now, now, now + 90 * day],
   };
   const sql = {

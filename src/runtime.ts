@@ -112,6 +112,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     secretBox: secrets,
     metrics,
     async close() {
+      await services.sessions.close();
       await passwords.close();
       await worker.stop();
       await transport.close();

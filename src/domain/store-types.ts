@@ -221,7 +221,8 @@ export interface SessionRepo {
   insert(session: Omit<Session, 'id' | 'stepUpAt'>): Promise<Session>;
   setStepUp(id: number, at: Date): Promise<void>;
   findActiveByTokenHash(tokenHash: string): Promise<SessionWithAccount | undefined>;
-  touch(id: number, lastSeenAt: Date, idleExpiresAt: Date): Promise<void>;
+  /** Many sessions' last-seen and idle expiry at once (never an ended session's ended_at). */
+  touchMany(touches: { id: number; lastSeenAt: Date; idleExpiresAt: Date }[]): Promise<void>;
   end(id: number, at: Date): Promise<void>;
   endAllForAccount(accountId: number, at: Date, exceptId?: number): Promise<void>;
   /** Tells every process, at commit, that this account's sessions changed (a no-op where nobody else listens). */

@@ -69,6 +69,24 @@ describe(`JSON API for the mobile app and the trading service (${storeKind})`, (
     }
   });
 
+  it('the moved idle expiry is written to the database in a batch, for every process to see', async () => {
+    const a = await h.createAccount();
+    const s = (await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword })).json();
+    const d = (await post('/api/v1/login/code', { flowId: s.flowId, code: await h.codeFor(a.emails[0]!) })).json();
+    const sessions = h.runtime.services.sessions;
+    const stored = () => h.runtime.store.sessions.findActiveByTokenHash(sessions.tokenHash(d.sessionToken));
+    const before = (await stored())!;
+    h.clock.advance(20 * 60_000);
+    const check = await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${d.sessionToken}` } });
+    assert.equal(check.statusCode, 200);
+    await sessions.flushTouches();
+    const after = (await stored())!;
+    assert.equal(after.lastSeenAt.getTime(), h.clock.now().getTime());
+    assert.equal(after.idleExpiresAt.getTime(), h.clock.now().getTime() + 30 * 60_000);
+    assert.ok(after.idleExpiresAt > before.idleExpiresAt);
+    assert.equal(after.absoluteExpiresAt.getTime(), before.absoluteExpiresAt.getTime(), 'the absolute limit never moves');
+  });
+
   it('bad input gets a clear JSON error and never a 500', async () => {
     const cases: [unknown, number, string][] = [
       [{}, 400, 'invalid_input'],

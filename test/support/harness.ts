@@ -114,6 +114,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     async close() {
       await app.close();
+      await runtime.services.sessions.close();
       await runtime.worker.stop();
       await runtime.transport.close();
       await smtp.stop();

@@ -8,6 +8,7 @@ import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { SessionWithAccount, Store, StoreTx } from '../store-types';
 import { SessionCache } from './session-cache';
+import { TouchBatcher } from './touch-batcher';
 
 export interface SessionRules {
   idleMinutes: number;
@@ -27,12 +28,14 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export class SessionService {
   readonly cache: SessionCache;
+  private readonly touches: TouchBatcher;
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
     private readonly rules: SessionRules,
   ) {
     this.cache = new SessionCache(rules.cacheMs);
+    this.touches = new TouchBatcher((batch) => deps.store.sessions.touchMany([...batch].map(([id, t]) => ({ id, ...t }))));
     // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
     // after commit, which closes the gap where a check read the row just before our change.
     deps.store.onSessionsChanged?.((accountId) => (accountId === null ? this.cache.clear() : this.cache.forgetAccount(accountId)));
@@ -72,17 +75,27 @@ export class SessionService {
     const cached = this.cache.get(token, now.getTime());
     if (cached) return cached;
     const hash = this.tokenHash(token);
-    const session = await this.deps.store.sessions.findActiveByTokenHash(hash);
-    if (!session) return null;
-    if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) return null;
-    let live = session;
-    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
-      const idle = this.idleExpiry(now, session.absoluteExpiresAt);
-      await this.deps.store.sessions.touch(session.id, now, idle);
-      live = { ...session, lastSeenAt: now, idleExpiresAt: idle };
+    const stored = await this.deps.store.sessions.findActiveByTokenHash(hash);
+    if (!stored) return null;
+    const touched = this.touches.pending(stored.id);
+    let live = touched ? { ...stored, ...touched } : stored;
+    if (now >= live.idleExpiresAt || now >= live.absoluteExpiresAt) return null;
+    if (now.getTime() - live.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      const touch = { lastSeenAt: now, idleExpiresAt: this.idleExpiry(now, live.absoluteExpiresAt) };
+      this.touches.add(live.id, touch);
+      live = { ...live, ...touch };
     }
     this.cache.put(token, live, now.getTime());
     return live;
+  }
+
+  /** Writes the last-seen times still waiting (shutdown; tests). */
+  flushTouches(): Promise<void> {
+    return this.touches.flush();
+  }
+
+  close(): Promise<void> {
+    return this.touches.close();
   }
 
   /** Logout: the session ends on the server; every process stops accepting it. */
