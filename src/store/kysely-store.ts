@@ -33,7 +33,7 @@ export class KyselyStore implements Store {
     this.dialect = dialect;
     this.listen = opts.listen;
     this.onClose = opts.onClose;
-    this.hooks = { onAudit: this.notifyAudit, notifySessions: Boolean(opts.listen) };
+    this.hooks = { onAudit: this.notifyAudit, notifySessions: Boolean(opts.listen), dialect };
     // Outside transactions only: inside one, every read goes through the transaction's connection.
     this.repos = repositories(db, { ...this.hooks, activeSessionRow: opts.activeSessionRow });
   }

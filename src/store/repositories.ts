@@ -5,6 +5,7 @@
  */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, PasskeysTable } from './schema';
+import type { Dialect } from './migrations/column-types';
 import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
   StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo, Passkey, PasskeyRepo, ChallengeRepo, ChallengePurpose,
@@ -333,7 +334,7 @@ function devices(db: Db): DeviceRepo {
 
 export type ActiveSessionRow = Selectable<Database['sessions']> & { login_id: string; name: string };
 
-function sessions(db: Db, notify: boolean, direct?: (tokenHash: string) => ActiveSessionRow | undefined): SessionRepo {
+function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => ActiveSessionRow | undefined) | undefined, dialect: Dialect): SessionRepo {
   let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
@@ -382,16 +383,18 @@ function sessions(db: Db, notify: boolean, direct?: (tokenHash: string) => Activ
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
     },
     async touchMany(touches) {
-      // One statement per 200 sessions instead of one each: the batched sliding expiry
-      // (domain/sessions/touch-batcher.ts). Casts give PostgreSQL the parameters' types.
-      for (let i = 0; i < touches.length; i += 200) {
-        const part = touches.slice(i, i + 200);
-        const caseOf = (f: (t: (typeof part)[number]) => Date) =>
-          sql`CASE id ${sql.join(
-            part.map((t) => sql`WHEN ${t.id} THEN CAST(${ms(f(t))} AS BIGINT)`),
-            sql` `,
-          )} END`;
-        await sql`UPDATE sessions SET last_seen_at = ${caseOf((t) => t.lastSeenAt)}, idle_expires_at = ${caseOf((t) => t.idleExpiresAt)} WHERE id IN (${sql.join(part.map((t) => t.id))})`.execute(db);
+      if (touches.length === 0) return;
+      // One statement for the whole batch (domain/sessions/touch-batcher.ts), its rows passed as
+      // one JSON parameter: the SQL text never changes, so it is parsed and planned once.
+      const rows = JSON.stringify(touches.map((t) => [t.id, ms(t.lastSeenAt), ms(t.idleExpiresAt)]));
+      if (dialect === 'postgres') {
+        await sql`UPDATE sessions AS s SET last_seen_at = v.l, idle_expires_at = v.i
+          FROM (SELECT (e->>0)::bigint AS id, (e->>1)::bigint AS l, (e->>2)::bigint AS i FROM json_array_elements(${rows}::json) AS e) AS v
+          WHERE s.id = v.id`.execute(db);
+      } else {
+        await sql`UPDATE sessions SET last_seen_at = v.l, idle_expires_at = v.i
+          FROM (SELECT e.value->>0 AS id, e.value->>1 AS l, e.value->>2 AS i FROM json_each(${rows}) AS e) AS v
+          WHERE sessions.id = v.id`.execute(db);
       }
     },
     async end(id, at) {
@@ -768,6 +771,8 @@ export interface RepositoryHooks {
   notifySessions?: boolean;
   /** SQLite: the session check's row straight from a prepared statement, outside Kysely (hot path). */
   activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined;
+  /** Where the SQL of the two dialects differs (a batched update's JSON input). */
+  dialect?: Dialect;
 }
 
 export const SESSIONS_CHANNEL = 'mamori_sessions';
@@ -783,7 +788,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     addressChanges: addressChanges(db),
     loginFlows: loginFlows(db),
     devices: devices(db),
-    sessions: sessions(db, hooks.notifySessions ?? false, hooks.activeSessionRow),
+    sessions: sessions(db, hooks.notifySessions ?? false, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
     audit: audit(db, hooks.onAudit),
     outbox: outbox(db),
     throttle: throttle(db),
