@@ -22,6 +22,12 @@ interface Entry {
 export class SessionCache {
   private readonly byToken = new Map<string, Entry>();
   private readonly byAccount = new Map<number, Set<string>>();
+  /**
+   * Moves on every forget. A check that read the database before a session changed may finish
+   * after the change was announced; it passes the epoch it started in, and is not cached if the
+   * epoch moved meanwhile (else a logged-out session could be answered for one more TTL).
+   */
+  epoch = 0;
 
   constructor(
     readonly ttlMs: number,
@@ -38,8 +44,8 @@ export class SessionCache {
     return e.session;
   }
 
-  put(token: string, session: SessionWithAccount, nowMs: number): void {
-    if (this.ttlMs <= 0) return;
+  put(token: string, session: SessionWithAccount, nowMs: number, readInEpoch = this.epoch): void {
+    if (this.ttlMs <= 0 || readInEpoch !== this.epoch) return;
     const until = Math.min(nowMs + this.ttlMs, session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
     if (until <= nowMs) return;
     // Entries sit in insertion order, which is nearly expiry order: dropping expired ones from the
@@ -58,6 +64,7 @@ export class SessionCache {
 
   /** Any session of this account ended or changed (logout, password change, step-up). */
   forgetAccount(accountId: number): void {
+    this.epoch += 1;
     const set = this.byAccount.get(accountId);
     if (!set) return;
     for (const t of set) this.byToken.delete(t);
@@ -65,6 +72,7 @@ export class SessionCache {
   }
 
   clear(): void {
+    this.epoch += 1;
     this.byToken.clear();
     this.byAccount.clear();
   }

@@ -29,6 +29,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class SessionService {
   readonly cache: SessionCache;
   private readonly touches: TouchBatcher;
+  private readonly lookups = new Map<string, Promise<SessionWithAccount | null>>();
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
@@ -69,13 +70,24 @@ export class SessionService {
   }
 
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
-  async check(token: string | undefined | null): Promise<SessionWithAccount | null> {
-    if (!token || token.length > 128) return null;
+  check(token: string | undefined | null): Promise<SessionWithAccount | null> {
+    if (!token || token.length > 128) return Promise.resolve(null);
     const now = this.deps.clock.now();
     const cached = this.cache.get(token, now.getTime());
-    if (cached) return cached;
-    const hash = this.tokenHash(token);
-    const stored = await this.deps.store.sessions.findActiveByTokenHash(hash);
+    if (cached) return Promise.resolve(cached);
+    // A page's parallel API calls check the same session at the same moment: one read answers
+    // them all (with PostgreSQL's round trip, four simultaneous misses were four queries).
+    let lookup = this.lookups.get(token);
+    if (!lookup) {
+      lookup = this.lookup(token, now).finally(() => this.lookups.delete(token));
+      this.lookups.set(token, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookup(token: string, now: Date): Promise<SessionWithAccount | null> {
+    const epoch = this.cache.epoch;
+    const stored = await this.deps.store.sessions.findActiveByTokenHash(this.tokenHash(token));
     if (!stored) return null;
     const touched = this.touches.pending(stored.id);
     let live = touched ? { ...stored, ...touched } : stored;
@@ -85,7 +97,8 @@ export class SessionService {
       this.touches.add(live.id, touch);
       live = { ...live, ...touch };
     }
-    this.cache.put(token, live, now.getTime());
+    // Not cached if a session changed while this read was under way: the row may predate it.
+    this.cache.put(token, live, now.getTime(), epoch);
     return live;
   }
 

@@ -65,3 +65,13 @@ it('holds at most maxEntries, dropping the oldest; a refreshed entry moves to th
   assert.ok(c.get('a', T0 + 3));
   assert.ok(c.get('d', T0 + 3));
 });
+
+it('a read that began before a session changed is not cached', () => {
+  const c = new SessionCache(1000);
+  const started = c.epoch;
+  c.forgetAccount(1); // a logout committed while the read was under way
+  c.put('a', session(1), T0, started);
+  assert.equal(c.get('a', T0), undefined);
+  c.put('a', session(1), T0, c.epoch);
+  assert.ok(c.get('a', T0));
+});
