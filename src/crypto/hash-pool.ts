@@ -24,7 +24,7 @@ export class HashPool {
   private readonly pending: number[];
   private seq = 0;
 
-  constructor(size: number, params: Argon2Params, nice = Number(process.env.XNICE ?? 10)) {
+  constructor(size: number, params: Argon2Params, nice = 10) {
     // algorithm 2 = Argon2id in @node-rs/argon2.
     const workerData = { nice, params: { algorithm: 2, memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism } };
     this.pending = Array.from({ length: Math.max(1, size) }, () => 0);
