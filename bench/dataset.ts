@@ -51,13 +51,13 @@ export async function buildDataset(plan: DatasetPlan): Promise<Dataset> {
     email: (i: number) => [i, 1, `bench${i}@bench.example`, 0, now, now],
     // Signed in an hour before, last seen two minutes ago: at 09:00 the first check of each session
     // moves its idle expiry, as it does in the morning rush.
-    session: (i: number) => [keyed.hash('session', sessionToken(i)), i, 'email_code', now - 3600_000, now - 120_000, now + 28 * 60_000, now + 11 * 3600_000, '192.0.2.1', 'bench'],
+    session: (i: number) => [keyed.hash('session', sessionToken(i)), i, 'email_code', now - 3600_000, now - 120_000, now + 28 * 60_000, now + 11 * 3600_000, '192.0.2.1', 'bench', `bench${i}`, `ベンチ ${i}`],
     device: (i: number) => [i, keyed.hash('device', deviceToken(i)), 'bench', '192.0.2.1', now, now, now + 90 * day],
   };
   const sql = {
     account: 'INSERT INTO accounts (id, login_id, name, login_password_hash, trading_password_hash, trading_password_failures, password_changed_at, created_at, updated_at) VALUES ',
     email: 'INSERT INTO email_addresses (account_id, slot, address, login_notification, verified_at, created_at) VALUES ',
-    session: 'INSERT INTO sessions (token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent) VALUES ',
+    session: 'INSERT INTO sessions (token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent, login_id, name) VALUES ',
     device: 'INSERT INTO recognized_devices (account_id, token_hash, user_agent, ip, created_at, last_used_at, expires_at) VALUES ',
   };
   const tables: [keyof typeof rows, number][] = [

@@ -60,6 +60,8 @@ function accounts(db: Db): AccountRepo {
     },
     async updateProfile(id, patch, at) {
       await db.updateTable('accounts').set({ name: patch.name, updated_at: ms(at) }).where('id', '=', id).execute();
+      // The sessions' copy, which the session check answers with (migration 0006).
+      await db.updateTable('sessions').set({ name: patch.name }).where('account_id', '=', id).where('ended_at', 'is', null).execute();
     },
     async setTotp(id, sealed, enabledAt, at) {
       await db
@@ -332,12 +334,13 @@ function devices(db: Db): DeviceRepo {
   };
 }
 
-export type ActiveSessionRow = Selectable<Database['sessions']> & { login_id: string; name: string };
+export type ActiveSessionRow = Selectable<Database['sessions']>;
 
 function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => ActiveSessionRow | undefined) | undefined, dialect: Dialect): SessionRepo {
   let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
+      const account = await db.selectFrom('accounts').select(['login_id', 'name']).where('id', '=', s.accountId).executeTakeFirst();
       const row = await db
         .insertInto('sessions')
         .values({
@@ -351,30 +354,27 @@ function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => Activ
           ended_at: msOrNull(s.endedAt),
           ip: s.ip,
           user_agent: s.userAgent,
+          login_id: account?.login_id ?? null,
+          name: account?.name ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toSession(row);
     },
     async findActiveByTokenHash(tokenHash) {
-      if (direct) {
-        const row = direct(tokenHash);
-        return row && { ...toSession(row), loginId: row.login_id, name: row.name };
+      let row: ActiveSessionRow | undefined;
+      if (direct) row = direct(tokenHash);
+      else {
+        // The session check runs on every request of the trading service: its query is built and
+        // compiled once, then only the parameter changes (see docs/performance.md).
+        activeByHash ??= db.selectFrom('sessions').selectAll().where('token_hash', '=', '').where('ended_at', 'is', null).compile();
+        row = (await db.executeQuery<ActiveSessionRow>({ ...activeByHash, parameters: [tokenHash] })).rows[0];
       }
-      // The session check runs on every request of the trading service: its query is built and
-      // compiled once, then only the parameter changes (see docs/performance.md).
-      activeByHash ??= db
-        .selectFrom('sessions')
-        .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-        .selectAll('sessions')
-        .select(['accounts.login_id', 'accounts.name'])
-        .where('sessions.token_hash', '=', '')
-        .where('sessions.ended_at', 'is', null)
-        .compile();
-      const { rows } = await db.executeQuery<ActiveSessionRow>({ ...activeByHash, parameters: [tokenHash] });
-      const row = rows[0];
       if (!row) return undefined;
-      return { ...toSession(row), loginId: row.login_id, name: row.name };
+      if (row.login_id !== null && row.name !== null) return { ...toSession(row), loginId: row.login_id, name: row.name };
+      // A session made before migration 0006 (a rolling upgrade): the account's own.
+      const account = await db.selectFrom('accounts').select(['login_id', 'name']).where('id', '=', row.account_id).executeTakeFirst();
+      return account && { ...toSession(row), loginId: account.login_id, name: account.name };
     },
     async announceChange(accountId) {
       if (notify) await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);

@@ -74,6 +74,9 @@ export interface SessionsTable {
   ip: string;
   user_agent: string;
   step_up_at: Generated<number | null>;
+  /** Copies of the account's, for the session check (migration 0006); null on older sessions. */
+  login_id: string | null;
+  name: string | null;
 }
 
 export interface AuditEventsTable {

@@ -28,7 +28,7 @@ export function openSqliteStore(path: string): KyselyStore {
   return new KyselyStore(db, 'sqlite', {
     onClose: async () => checkpointer?.stop(),
     activeSessionRow: (tokenHash) => {
-      active ??= sqlite.prepare('SELECT s.*, a.login_id, a.name FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.ended_at IS NULL');
+      active ??= sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ? AND ended_at IS NULL');
       return active.get(tokenHash) as ActiveSessionRow | undefined;
     },
   });

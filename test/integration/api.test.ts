@@ -98,6 +98,23 @@ describe(`JSON API for the mobile app and the trading service (${storeKind})`, (
     assert.equal(after.absoluteExpiresAt.getTime(), before.absoluteExpiresAt.getTime(), 'the absolute limit never moves');
   });
 
+  it('the check answers with the session’s copy of login ID and name, which follows a name change; older sessions read the account', async () => {
+    const a = await h.createAccount({ name: '群馬 一郎' });
+    const s = (await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword })).json();
+    const d = (await post('/api/v1/login/code', { flowId: s.flowId, code: await h.codeFor(a.emails[0]!) })).json();
+    const check = async () => (await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${d.sessionToken}` } })).json();
+    assert.deepEqual([(await check()).loginId, (await check()).name], [a.loginId, '群馬 一郎']);
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    await h.runtime.store.accounts.updateProfile(account.id, { name: '群馬 二郎' }, h.clock.now());
+    h.clock.advance(2000); // past the 1 s session cache
+    assert.equal((await check()).name, '群馬 二郎');
+    // A session written before migration 0006 has no copy: the account's own are read.
+    await h.runtime.store.db.updateTable('sessions').set({ login_id: null, name: null }).where('account_id', '=', account.id).execute();
+    h.clock.advance(2000);
+    const old = await check();
+    assert.deepEqual([old.loginId, old.name], [a.loginId, '群馬 二郎']);
+  });
+
   it('bad input gets a clear JSON error and never a 500', async () => {
     const cases: [unknown, number, string][] = [
       [{}, 400, 'invalid_input'],

@@ -8,6 +8,7 @@ import { foundation } from './0001-foundation';
 import { totp } from './0002-totp';
 import { passkeys } from './0004-passkeys';
 import { addresses } from './0005-addresses';
+import { sessionAccountCopy } from './0006-session-account-copy';
 
 export type { Dialect } from './column-types';
 
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0004_passkeys': passkeys(dialect),
     // 0003 was reserved for this work on a branch that never landed; numbers only ever grow.
     '0005_addresses': addresses(dialect),
+    '0006_session_account_copy': sessionAccountCopy(),
   };
   return { getMigrations: async () => migrations };
 }
