@@ -18,7 +18,7 @@ import type { LoadPlan, LoadResult } from './load';
 
 const quick = process.argv.includes('--quick');
 const P = quick
-  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 4, overloadSeconds: 12 }
+  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 3, overloadSeconds: 10 }
   : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, pairs: 5, seconds: 8, loginSeconds: 10, overloadSeconds: 20 };
 const ROOT = join(import.meta.dirname, '..');
 const PAGE_VIEW = 4;
