@@ -218,7 +218,8 @@ export interface DeviceRepo {
 }
 
 export interface SessionRepo {
-  insert(session: Omit<Session, 'id' | 'stepUpAt'>): Promise<Session>;
+  /** With the account's login ID and name, which the session check answers with (a copy kept in the row). */
+  insert(session: Omit<SessionWithAccount, 'id' | 'stepUpAt'>): Promise<Session>;
   setStepUp(id: number, at: Date): Promise<void>;
   findActiveByTokenHash(tokenHash: string): Promise<SessionWithAccount | undefined>;
   /** Many sessions' last-seen and idle expiry at once (never an ended session's ended_at). */

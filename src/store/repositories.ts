@@ -340,7 +340,6 @@ function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => Activ
   let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
-      const account = await db.selectFrom('accounts').select(['login_id', 'name']).where('id', '=', s.accountId).executeTakeFirst();
       const row = await db
         .insertInto('sessions')
         .values({
@@ -354,8 +353,8 @@ function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => Activ
           ended_at: msOrNull(s.endedAt),
           ip: s.ip,
           user_agent: s.userAgent,
-          login_id: account?.login_id ?? null,
-          name: account?.name ?? null,
+          login_id: s.loginId,
+          name: s.name,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -44,13 +44,15 @@ export function fastPathServer(deps: FastPathDeps) {
     res.end(body);
   }
 
+  const cookiesOf = (req: IncomingMessage): Record<string, string | undefined> => (req.headers.cookie ? parseCookie(req.headers.cookie) : {});
+
   function translate(req: IncomingMessage, cookies: Record<string, string | undefined>): Translate {
     return translator(pickLocale(cookies[LANG_COOKIE], req.headers['accept-language']));
   }
 
   async function sessionCheck(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+    const cookies = cookiesOf(req);
     const auth = req.headers.authorization;
     const token = cookies[SESSION_COOKIE] || (typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null);
     let status: number;
@@ -79,7 +81,7 @@ export function fastPathServer(deps: FastPathDeps) {
     } catch (e) {
       if (!(e instanceof Overloaded)) throw e;
       const started = performance.now();
-      const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+      const cookies = cookiesOf(req);
       // The unread body is discarded by node:http once the answer is sent; the connection stays usable.
       const retry = retryAfterOf(e);
       send(res, 503, JSON.stringify(apiError(e, translate(req, cookies))), retry ? ['Retry-After', String(retry)] : []);

@@ -33,7 +33,7 @@ describe(`kill -9 under load (${storeKind})`, () => {
   /** A signed-in browser session made directly, and the notification form's CSRF value and cookie. */
   async function settingChange(base: string, c: AccountSeed): Promise<() => Promise<boolean>> {
     const acc = (await h.runtime.store.accounts.findByLoginId(c.loginId))!;
-    const session = await h.runtime.store.transaction((tx) => h.runtime.services.sessions.issue(tx, acc.id, 'email_code', ctx));
+    const session = await h.runtime.store.transaction((tx) => h.runtime.services.sessions.issue(tx, acc, 'email_code', ctx));
     let cookie = `${SESSION_COOKIE}=${session.token}`;
     const page = await fetch(`${base}/account/emails/1/notification`, { headers: { cookie } });
     const html = await page.text();

@@ -490,7 +490,7 @@ export class LoginService {
       device = await this.deps.devices.recognize(tx, account.id, ctx);
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
-    const session = await this.deps.sessions.issue(tx, account.id, method, ctx);
+    const session = await this.deps.sessions.issue(tx, account, method, ctx);
     await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
     const notify = (await this.verifiedAddresses(tx, account.id)).filter((e) => e.loginNotification);
     if (notify.length) {

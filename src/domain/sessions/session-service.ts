@@ -46,13 +46,15 @@ export class SessionService {
     return this.deps.keyed.hash('session', token);
   }
 
-  async issue(tx: StoreTx, accountId: number, method: string, ctx: RequestContext): Promise<IssuedSession> {
+  async issue(tx: StoreTx, account: { id: number; loginId: string; name: string }, method: string, ctx: RequestContext): Promise<IssuedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const absoluteExpiresAt = new Date(now.getTime() + this.rules.absoluteHours * 3600_000);
     const session = await tx.sessions.insert({
       tokenHash: this.tokenHash(token),
-      accountId,
+      accountId: account.id,
+      loginId: account.loginId,
+      name: account.name,
       method,
       authenticatedAt: now,
       lastSeenAt: now,

@@ -2,7 +2,7 @@
  * Sliding idle expiry, written in batches. At 09:00 most sessions were last seen more than a
  * minute ago, so the first check of each one moves its idle expiry: written one by one, a
  * quarter of all checks were write transactions (measured in bench/, docs/performance.md).
- * Here they wait up to `intervalMs` and are written together in one transaction.
+ * Here they wait up to `intervalMs` and are written together, in one statement.
  *
  * This process reads its own pending touches (`pending`), so for it nothing changes. Another
  * process sees a touch up to `intervalMs` late, and a crash loses at most that much: either way
@@ -30,10 +30,13 @@ export class TouchBatcher {
   add(sessionId: number, touch: Touch): void {
     this.queued.set(sessionId, touch);
     if (this.queued.size >= this.maxBatch) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.intervalMs);
-      this.timer.unref?.();
-    }
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), this.intervalMs);
+    this.timer.unref?.();
   }
 
   pending(sessionId: number): Touch | undefined {
@@ -64,10 +67,7 @@ export class TouchBatcher {
         // The database is unreachable: keep the touches (newer ones win) and try again later.
         // A batch taken after this one holds newer touches: never put an older one after it.
         for (const [id, t] of batch) if (!this.queued.has(id) && !this.unwritten.some((u) => u !== batch && u.has(id))) this.queued.set(id, t);
-        if (!this.timer && this.queued.size > 0) {
-          this.timer = setTimeout(() => void this.flush(), this.intervalMs);
-          this.timer.unref?.();
-        }
+        if (this.queued.size > 0) this.schedule();
       } finally {
         this.unwritten.splice(this.unwritten.indexOf(batch), 1);
         if (this.unwritten.length === 0) this.flushing = null;
