@@ -184,6 +184,32 @@ describe(`addresses and login notification (${storeKind})`, () => {
     assert.doesNotMatch(notice.text, /https?:\/\//, 'no link to a login page');
   });
 
+  it('a login wakes the mail sender only when it queued a login notice', async () => {
+    const a = await h.createAccount({ emails: ['wake.ueda@example.com'] });
+    const b = await h.signedIn(a);
+    await b.post('/logout', {});
+    const ports = h.runtime.ports;
+    const original = ports.mailQueued;
+    let wakes = 0;
+    ports.mailQueued = () => {
+      wakes += 1;
+      original();
+    };
+    try {
+      const quiet = await b.login(a.loginId, a.loginPassword);
+      assert.doesNotMatch(String(quiet.headers.location), /code/, 'recognised browser: signed in without a code');
+      assert.equal((await b.get('/account')).statusCode, 200);
+      assert.equal(wakes, 0, 'no notice, no wake-up');
+      await b.post('/logout', {});
+      await h.runtime.store.emails.setLoginNotification((await emailsOf(a))[0]!.accountId, 1, true);
+      await b.login(a.loginId, a.loginPassword);
+      assert.equal(wakes, 1);
+      await h.mail('wake.ueda@example.com', 'ログインのお知らせ');
+    } finally {
+      ports.mailQueued = original;
+    }
+  });
+
   it('after login, a customer with neither TOTP nor login notification is urged to set one up', async () => {
     const a = await h.createAccount();
     const b = await h.signedIn(a);

@@ -47,6 +47,22 @@ describe(`throttling and lockout (${storeKind})`, () => {
     assert.ok(events.includes('login.failed'));
   });
 
+  it("a correct password clears the browser's earlier failures", async () => {
+    const a = await h.createAccount();
+    const own: LoginContext = { ip: '192.0.2.11', userAgent: 'own browser', deviceToken: null };
+    const first = await attempt(a.loginId, a.loginPassword, own);
+    const done = await h.runtime.services.login.submitCode((first as { flowHandle: string }).flowHandle, await h.codeFor(a.emails[0]!), own);
+    own.deviceToken = done.device!.token;
+    const lockAfter = h.config.throttle.deviceLockAfter;
+    for (let round = 0; round < 2; round++) {
+      // One failure short of the recognised browser's lock, twice: locked only if the success in between did not reset.
+      for (let i = 0; i < lockAfter - 1; i++) {
+        await assert.rejects(attempt(a.loginId, 'typo' + i, own), (e: unknown) => (e as DomainError).code === 'invalid_credentials');
+      }
+      assert.equal((await attempt(a.loginId, a.loginPassword, own)).state, 'done');
+    }
+  });
+
   it('unknown login IDs lock the same way as real ones, so lockout reveals nothing', async () => {
     for (let i = 0; i < 5; i++) {
       await assert.rejects(attempt('ghost-user', 'guess' + i, stranger), (e: unknown) => (e as DomainError).code === 'invalid_credentials');

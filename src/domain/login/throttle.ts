@@ -51,10 +51,13 @@ export class LoginThrottle {
     }
   }
 
-  /** Checks the lock that applies to this attempt, then slows repeated failures down. */
-  async assertLoginAllowed(key: string): Promise<void> {
+  /**
+   * Checks the lock that applies to this attempt, then slows repeated failures down. True when
+   * failures are on record, i.e. when a success has something to reset.
+   */
+  async assertLoginAllowed(key: string): Promise<boolean> {
     const s = await this.deps.store.throttle.get(key);
-    if (!s) return;
+    if (!s) return false;
     const now = this.deps.clock.now();
     if (s.lockedUntil && s.lockedUntil > now) {
       throw new DomainError('login_locked', { retryAfter: this.secondsUntil(s.lockedUntil) });
@@ -64,6 +67,7 @@ export class LoginThrottle {
       // Growing delay (1 s, 2 s, … 5 s): cheap for a customer who mistyped, costly for a guesser.
       await this.deps.sleep(Math.min(5, s.failures - this.rules.accountSlowdownAfter + 1) * 1000);
     }
+    return true;
   }
 
   async recordFailure(ip: string, key: string, recognizedDevice: boolean): Promise<FailureOutcome> {
