@@ -336,7 +336,17 @@ function devices(db: Db): DeviceRepo {
 
 export type ActiveSessionRow = Selectable<Database['sessions']>;
 
-function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => ActiveSessionRow | undefined) | undefined, dialect: Dialect): SessionRepo {
+/**
+ * The session check's SQL for the stores' own prepared statements. Columns are named, not `*`:
+ * a PostgreSQL prepared statement whose result columns change (a migration adding one during a
+ * rolling upgrade) fails with "cached plan must not change result type".
+ */
+export function activeSessionSql(placeholder: '?' | '$1'): string {
+  const columns = 'id, token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ended_at, ip, user_agent, step_up_at, login_id, name';
+  return `SELECT ${columns} FROM sessions WHERE token_hash = ${placeholder} AND ended_at IS NULL`;
+}
+
+function sessions(db: Db, notify: boolean, direct: RepositoryHooks['activeSessionRow'], dialect: Dialect): SessionRepo {
   let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
@@ -362,7 +372,7 @@ function sessions(db: Db, notify: boolean, direct: ((tokenHash: string) => Activ
     },
     async findActiveByTokenHash(tokenHash) {
       let row: ActiveSessionRow | undefined;
-      if (direct) row = direct(tokenHash);
+      if (direct) row = await direct(tokenHash);
       else {
         // The session check runs on every request of the trading service: its query is built and
         // compiled once, then only the parameter changes (see docs/performance.md).
@@ -768,8 +778,8 @@ export interface RepositoryHooks {
   onAudit?: (e: AuditEventInput) => void;
   /** PostgreSQL: session changes are announced with NOTIFY, delivered to every process at commit. */
   notifySessions?: boolean;
-  /** SQLite: the session check's row straight from a prepared statement, outside Kysely (hot path). */
-  activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined;
+  /** The session check's row straight from a prepared statement, outside Kysely (hot path). */
+  activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined | Promise<ActiveSessionRow | undefined>;
   /** Where the SQL of the two dialects differs (a batched update's JSON input). */
   dialect?: Dialect;
 }

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
-import type { ActiveSessionRow } from './repositories';
+import { activeSessionSql, type ActiveSessionRow } from './repositories';
 
 export function openSqliteStore(path: string): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -28,7 +28,7 @@ export function openSqliteStore(path: string): KyselyStore {
   return new KyselyStore(db, 'sqlite', {
     onClose: async () => checkpointer?.stop(),
     activeSessionRow: (tokenHash) => {
-      active ??= sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ? AND ended_at IS NULL');
+      active ??= sqlite.prepare(activeSessionSql('?'));
       return active.get(tokenHash) as ActiveSessionRow | undefined;
     },
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { startHarness, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
@@ -113,6 +114,26 @@ describe(`JSON API for the mobile app and the trading service (${storeKind})`, (
     h.clock.advance(2000);
     const old = await check();
     assert.deepEqual([old.loginId, old.name], [a.loginId, '群馬 二郎']);
+  });
+
+  it('session checks keep working while a newer version adds a column to sessions (rolling upgrade)', async () => {
+    const a = await h.createAccount();
+    const s = (await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword })).json();
+    const d = (await post('/api/v1/login/code', { flowId: s.flowId, code: await h.codeFor(a.emails[0]!) })).json();
+    const check = async () => {
+      h.clock.advance(2000); // past the 1 s session cache: every check reads the database
+      return h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${d.sessionToken}` } });
+    };
+    // Prepared on the connections the checks use…
+    for (let i = 0; i < 3; i++) assert.equal((await check()).statusCode, 200);
+    await sql`alter table sessions add column added_later text`.execute(h.runtime.store.db);
+    // …and still valid: a PostgreSQL statement prepared as SELECT * would now fail with
+    // "cached plan must not change result type".
+    for (let i = 0; i < 3; i++) {
+      const res = await check();
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().loginId, a.loginId);
+    }
   });
 
   it('bad input gets a clear JSON error and never a 500', async () => {

@@ -52,6 +52,8 @@ describe('PostgreSQL restarted under load', { skip }, () => {
   it('answers 503 fast while it is down, recovers by itself, and loses nothing acknowledged', async () => {
     const accounts: AccountSeed[] = await Promise.all(Array.from({ length: 10 }, () => h.createAccount()));
     const results: { at: number; status: number; ms: number; code?: string; token?: string }[] = [];
+    // Session checks of tokens no cache holds: every one reads the database.
+    const checks: { at: number; status: number; ms: number; code?: string }[] = [];
     const t0 = Date.now();
     let stopAt = 0;
     let startAt = 0;
@@ -65,6 +67,12 @@ describe('PostgreSQL restarted under load', { skip }, () => {
         pending.push(
           postJson(`${server.url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword }).then((r) => {
             results.push({ at: sent - t0, status: r.status, ms: Date.now() - sent, code: r.json.error?.code, token: r.json.sessionToken });
+          }),
+        );
+        pending.push(
+          fetch(`${server.url}/api/v1/session`, { headers: { authorization: `Bearer ${randomBytes(32).toString('base64url')}` } }).then(async (r) => {
+            const body = (await r.json()) as { error?: { code?: string } };
+            checks.push({ at: sent - t0, status: r.status, ms: Date.now() - sent, code: body.error?.code });
           }),
         );
         await new Promise((r) => setTimeout(r, 50));
@@ -91,6 +99,15 @@ describe('PostgreSQL restarted under load', { skip }, () => {
       assert.equal(r.code, 'unavailable');
       assert.ok(r.ms < 5000, `fast: ${r.ms} ms`);
     }
+    assert.ok(!checks.some((c) => c.status >= 500 && c.status !== 503), `session checks: only 503 among server errors: ${[...new Set(checks.map((c) => c.status))]}`);
+    const checksDown = checks.filter((c) => c.at > stopAt + 500 && c.at < startAt - 500);
+    assert.ok(checksDown.length > 10);
+    for (const c of checksDown) {
+      assert.equal(c.status, 503, `session check while down: ${JSON.stringify(c)}`);
+      assert.equal(c.code, 'unavailable');
+      assert.ok(c.ms < 5000, `fast: ${c.ms} ms`);
+    }
+    assert.ok(checks.filter((c) => c.at > startAt + 8000).every((c) => c.status === 401), 'session checks recovered by themselves');
     const lastSeconds = results.filter((r) => r.at > startAt + 8000);
     assert.ok(lastSeconds.length > 10 && lastSeconds.every((r) => r.status === 200), `recovered by itself: ${lastSeconds.map((r) => r.status)}`);
 
