@@ -24,7 +24,9 @@ export class TouchBatcher {
   constructor(
     private readonly write: (touches: Map<number, Touch>) => Promise<void>,
     private readonly intervalMs = 1000,
-    private readonly maxBatch = 500,
+    // SQLite writes synchronously, on the event loop: on a million-session file a 500-row batch
+    // held it for 7–19 ms (random pages), a 100-row batch for 1.1–1.4 ms (measured; docs/performance.md).
+    private readonly maxBatch = 100,
   ) {}
 
   add(sessionId: number, touch: Touch): void {
