@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { totpCode } from '../../src/crypto/totp';
 import { startHarness, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
@@ -200,6 +201,16 @@ describe(`addresses and login notification (${storeKind})`, () => {
       assert.doesNotMatch(String(quiet.headers.location), /code/, 'recognised browser: signed in without a code');
       assert.equal((await b.get('/account')).statusCode, 200);
       assert.equal(wakes, 0, 'no notice, no wake-up');
+      // A TOTP login without a notice neither (its replay check runs in the same transaction).
+      const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+      const t = await h.createAccount({ totpSecret: secret });
+      const ctx = { ip: '192.0.2.30', userAgent: 'test', deviceToken: null };
+      const step = await h.runtime.services.login.start({ loginId: t.loginId, password: t.loginPassword }, ctx);
+      assert.equal(step.state, 'awaiting_totp');
+      const wakesBefore = wakes;
+      const totpDone = await h.runtime.services.login.submitTotp((step as { flowHandle: string }).flowHandle, totpCode(secret, h.clock.now()), ctx);
+      assert.equal(totpDone.state, 'done');
+      assert.equal(wakes, wakesBefore, 'TOTP login without a notice: no wake-up');
       await b.post('/logout', {});
       await h.runtime.store.emails.setLoginNotification((await emailsOf(a))[0]!.accountId, 1, true);
       await b.login(a.loginId, a.loginPassword);

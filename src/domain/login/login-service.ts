@@ -175,6 +175,7 @@ export class LoginService {
     return this.complete(flow, 'awaiting_totp', 'totp', ctx, async (tx) => {
       // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
       if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+      return { mailed: false };
     });
   }
 
@@ -196,6 +197,7 @@ export class LoginService {
         const remaining = await tx.recoveryCodes.countUnused(account.id);
         const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
         await queueToVerified(tx, random, now, account.id, mail);
+        return { mailed: true };
       });
     } catch (e) {
       if (e instanceof DomainError && e.code === 'totp_invalid') {
@@ -451,7 +453,8 @@ export class LoginService {
     from: 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey',
     method: LoginMethod,
     ctx: LoginContext,
-    guard?: (tx: StoreTx) => Promise<void>,
+    /** Runs in the login's transaction before it completes; says whether it queued mail of its own. */
+    guard?: (tx: StoreTx) => Promise<{ mailed: boolean }>,
   ): Promise<CompletedLogin> {
     const { store, clock } = this.ports;
     const account = await store.accounts.findById(flow.accountId);
@@ -461,12 +464,12 @@ export class LoginService {
       if (!(await tx.loginFlows.transition(flow.id, from, 'done', { method, completedAt: clock.now() }))) {
         throw new DomainError('flow_state', { state: 'done' });
       }
-      if (guard) await guard(tx);
-      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
+      const guarded = guard ? await guard(tx) : { mailed: false };
+      const finished = await this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
+      return { login: finished.login, mailed: finished.mailed || guarded.mailed };
     });
     await this.deps.throttle.reset(loginIdKey(account.loginId));
-    // A guard may queue mail of its own (the recovery-code notice).
-    if (mailed || guard) this.ports.mailQueued();
+    if (mailed) this.ports.mailQueued();
     return login;
   }
 
