@@ -95,8 +95,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     passwords,
     keyed: createKeyedHasher(config.secretKey.key),
     secrets,
-    mailQueued: () => worker.poke(),
   };
+  // Mail committed to the outbox is sent at once, not at the worker's next poll (the store knows when).
+  store.onMailQueued(() => worker.poke());
   const services = buildServices(ports, config, { sleep: opts.sleep });
   const metrics = createMetrics({ outbox: store.outbox, hashQueue: passwords, now: () => clock.now() });
   store.observeAudit((e) => metrics.onAudit(e));

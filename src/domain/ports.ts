@@ -54,6 +54,4 @@ export interface Ports {
   passwords: PasswordHasher;
   keyed: KeyedHasher;
   secrets: SecretBox;
-  /** Called after a commit that queued mail, so the outbox worker sends without waiting for its poll. */
-  mailQueued: () => void;
 }

@@ -363,6 +363,12 @@ export interface Store extends StoreTx {
   migrate(): Promise<void>;
   /** Session changes announced by any process (PostgreSQL LISTEN); absent on SQLite. */
   onSessionsChanged?(listener: (accountId: number | null) => void): void;
+  /**
+   * Called once a mail is in the outbox for good: after the commit of a transaction that queued
+   * any, or after a queueing outside a transaction. The outbox worker sends at once instead of at
+   * its next poll; a rolled-back transaction's mail never existed, so it wakes nobody.
+   */
+  onMailQueued(listener: () => void): void;
   /** Are migrations current and the database reachable (readiness). */
   ready(): Promise<boolean>;
   close(): Promise<void>;

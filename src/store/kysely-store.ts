@@ -18,6 +18,18 @@ export class KyselyStore implements Store {
     for (const o of this.auditObservers) o(e);
   };
 
+  private readonly mailListeners: (() => void)[] = [];
+  /** A committed mail wakes the sender; a listener's failure must not turn a commit into an error. */
+  private readonly notifyMail = () => {
+    for (const l of this.mailListeners) {
+      try {
+        l();
+      } catch {
+        // The worker's poll sends the mail anyway, a moment later.
+      }
+    }
+  };
+
   private readonly hooks: RepositoryHooks;
   private readonly listen?: SessionListenerFactory;
   private stopListening?: () => Promise<void>;
@@ -35,13 +47,18 @@ export class KyselyStore implements Store {
     this.onClose = opts.onClose;
     this.hooks = { onAudit: this.notifyAudit, notifySessions: Boolean(opts.listen), dialect };
     // Outside transactions only: inside one, every read goes through the transaction's connection.
-    this.repos = repositories(db, { ...this.hooks, activeSessionRow: opts.activeSessionRow });
+    // Outside a transaction a queued mail is committed as soon as it is written.
+    this.repos = repositories(db, { ...this.hooks, activeSessionRow: opts.activeSessionRow, mailQueued: this.notifyMail });
   }
 
   /** Session changes from every process (PostgreSQL LISTEN); `null` means "forget everything" (after a reconnect). */
   onSessionsChanged(listener: (accountId: number | null) => void): void {
     if (!this.listen || this.stopListening) return;
     this.stopListening = this.listen(listener);
+  }
+
+  onMailQueued(listener: () => void): void {
+    this.mailListeners.push(listener);
   }
 
   /** Metrics subscribe to security events here, whoever opened the store. */
@@ -64,8 +81,16 @@ export class KyselyStore implements Store {
   get challenges() { return this.repos.challenges; }
   get addressChanges() { return this.repos.addressChanges; }
 
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositories(trx, this.hooks)));
+  /**
+   * The services need not remember to wake the mail sender: the store knows whether the
+   * transaction queued mail, and wakes it only after the commit (never for mail rolled back, and
+   * not for the many transactions that queue none — at 09:00 most logins queue no notice).
+   */
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let queued = false;
+    const result = await this.db.transaction().execute((trx) => fn(repositories(trx, { ...this.hooks, mailQueued: () => (queued = true) })));
+    if (queued) this.notifyMail();
+    return result;
   }
 
   private migrator(): Migrator {

@@ -453,7 +453,7 @@ function audit(db: Db, onAppend?: (e: AuditEventInput) => void): AuditRepo {
   };
 }
 
-function outbox(db: Db): OutboxRepo {
+function outbox(db: Db, queued?: () => void): OutboxRepo {
   return {
     async enqueue(m) {
       await db
@@ -471,6 +471,7 @@ function outbox(db: Db): OutboxRepo {
           last_error: null,
         })
         .execute();
+      queued?.();
     },
     async claimDue(now, leaseUntil, limit) {
       const n = ms(now);
@@ -782,6 +783,8 @@ export interface RepositoryHooks {
   activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined | Promise<ActiveSessionRow | undefined>;
   /** Where the SQL of the two dialects differs (a batched update's JSON input). */
   dialect?: Dialect;
+  /** A mail went into the outbox (the store decides when that counts: at once, or at commit). */
+  mailQueued?: () => void;
 }
 
 export const SESSIONS_CHANNEL = 'mamori_sessions';
@@ -799,7 +802,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devices: devices(db),
     sessions: sessions(db, hooks.notifySessions ?? false, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
     audit: audit(db, hooks.onAudit),
-    outbox: outbox(db),
+    outbox: outbox(db, hooks.mailQueued),
     throttle: throttle(db),
     devMailbox: devMailbox(db),
   };

@@ -189,12 +189,12 @@ describe(`addresses and login notification (${storeKind})`, () => {
     const a = await h.createAccount({ emails: ['wake.ueda@example.com'] });
     const b = await h.signedIn(a);
     await b.post('/logout', {});
-    const ports = h.runtime.ports;
-    const original = ports.mailQueued;
+    const worker = h.runtime.worker;
+    const original = worker.poke;
     let wakes = 0;
-    ports.mailQueued = () => {
+    worker.poke = () => {
       wakes += 1;
-      original();
+      original.call(worker);
     };
     try {
       const quiet = await b.login(a.loginId, a.loginPassword);
@@ -217,7 +217,7 @@ describe(`addresses and login notification (${storeKind})`, () => {
       assert.equal(wakes, 1);
       await h.mail('wake.ueda@example.com', 'ログインのお知らせ');
     } finally {
-      ports.mailQueued = original;
+      worker.poke = original;
     }
   });
 

@@ -121,7 +121,6 @@ export class SecurityService {
       const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
   }
 
   /** 取引パスワード変更: the current trading password, the new one twice; it must differ from the login password. */
@@ -141,7 +140,6 @@ export class SecurityService {
       const mail = passwordChangedMail(this.deps.brand, 'trading', { name: account.name, at: now, ip: ctx.ip });
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
   }
 
   private required(raw: unknown, field: string): string {

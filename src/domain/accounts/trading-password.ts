@@ -69,10 +69,7 @@ export class TradingPasswordService {
         await queueToVerified(tx, random, now, account.id, mail);
       }
     });
-    if (locked) {
-      this.ports.mailQueued();
-      throw new DomainError('trading_password_locked');
-    }
+    if (locked) throw new DomainError('trading_password_locked');
     if (code === 'current_password_invalid') throw new DomainError('invalid_credentials', { reason: 'current_password' });
     throw new DomainError('trading_password_invalid');
   }
@@ -90,6 +87,5 @@ export class TradingPasswordService {
       const mail = tradingPasswordUnlockedMail(this.brand, { name: account.name, at: now });
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
   }
 }

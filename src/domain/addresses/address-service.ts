@@ -109,7 +109,6 @@ export class AddressService {
       await queueMail(tx, random, now, address, this.codeMail(account, slot, code, now));
       await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
     });
-    this.ports.mailQueued();
     return { slot, masked: maskAddress(address) };
   }
 
@@ -128,7 +127,6 @@ export class AddressService {
       await queueMail(tx, random, now, pending.address, this.codeMail(account, slot, code, now));
       await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot, resend: true } });
     });
-    this.ports.mailQueued();
   }
 
   /** The code from the new address: the address is registered, and the addresses concerned are told. */
@@ -166,7 +164,6 @@ export class AddressService {
       await queueToVerified(tx, random, now, account.id, addressNoticeMail(this.deps.brand, kind, facts));
       return kind;
     });
-    this.ports.mailQueued();
     return { slot, kind };
   }
 
@@ -187,7 +184,6 @@ export class AddressService {
       if (existing.verifiedAt) await queueMail(tx, random, now, existing.address, mail);
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
   }
 
   parseNotification(raw: unknown): boolean {
@@ -211,7 +207,6 @@ export class AddressService {
       // Turning notices off is what an intruder would do first: the customer hears of it.
       await queueToVerified(tx, this.ports.random, now, account.id, loginNotificationChangedMail(this.deps.brand, { name: account.name, at: now, slot, on }));
     });
-    this.ports.mailQueued();
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -175,7 +175,6 @@ export class LoginService {
     return this.complete(flow, 'awaiting_totp', 'totp', ctx, async (tx) => {
       // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
       if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
-      return { mailed: false };
     });
   }
 
@@ -197,7 +196,6 @@ export class LoginService {
         const remaining = await tx.recoveryCodes.countUnused(account.id);
         const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
         await queueToVerified(tx, random, now, account.id, mail);
-        return { mailed: true };
       });
     } catch (e) {
       if (e instanceof DomainError && e.code === 'totp_invalid') {
@@ -222,7 +220,6 @@ export class LoginService {
     if (!account) throw new DomainError('flow_not_found');
     const address = await this.representativeAddress(account.id);
     await store.transaction((tx) => this.sendCode(tx, account, flow.id, address, ctx, now));
-    this.ports.mailQueued();
     return this.codeStep(flowHandle as string, address, now, now);
   }
 
@@ -243,7 +240,6 @@ export class LoginService {
       if (!(await tx.loginFlows.transition(flow.id, 'awaiting_passkey', 'awaiting_code', {}))) throw new DomainError('flow_state');
       await this.sendCode(tx, account, flow.id, address, ctx, now);
     });
-    this.ports.mailQueued();
     return this.codeStep(flowHandle as string, address, now, now);
   }
 
@@ -268,9 +264,8 @@ export class LoginService {
     const account = await store.accounts.findById(accountId);
     if (!account) throw new DomainError('not_found');
     const device = await this.liveDeviceOf(account, ctx.deviceToken);
-    const { login, mailed } = await store.transaction((tx) => this.finish(tx, account, 'passkey', device?.id ?? null, ctx, true));
+    const login = await store.transaction((tx) => this.finish(tx, account, 'passkey', device?.id ?? null, ctx, true));
     await this.deps.throttle.reset(loginIdKey(account.loginId));
-    if (mailed) this.ports.mailQueued();
     return login;
   }
 
@@ -352,7 +347,6 @@ export class LoginService {
         await queueToVerified(tx, random, now, account.id, mail);
       }
     });
-    if (outcome.lockedNow && account) this.ports.mailQueued();
   }
 
   private async recordCodeFailure(flow: LoginFlow, ctx: LoginContext, type: 'login.code_failed' | 'login.totp_failed'): Promise<never> {
@@ -410,7 +404,6 @@ export class LoginService {
     const handle = await this.createFlow(account, 'awaiting_code', null, ctx);
     const now = clock.now();
     await store.transaction((tx) => this.sendCode(tx, account, flowIdOf(this.ports.keyed, handle), address, ctx, now));
-    this.ports.mailQueued();
     return this.codeStep(handle, address, now, now);
   }
 
@@ -453,30 +446,26 @@ export class LoginService {
     from: 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey',
     method: LoginMethod,
     ctx: LoginContext,
-    /** Runs in the login's transaction before it completes; says whether it queued mail of its own. */
-    guard?: (tx: StoreTx) => Promise<{ mailed: boolean }>,
+    /** Runs in the login's transaction before it completes (a replay check, a recovery code's use). */
+    guard?: (tx: StoreTx) => Promise<void>,
   ): Promise<CompletedLogin> {
     const { store, clock } = this.ports;
     const account = await store.accounts.findById(flow.accountId);
     if (!account) throw new DomainError('flow_not_found');
-    const { login, mailed } = await store.transaction(async (tx) => {
+    const login = await store.transaction(async (tx) => {
       // Single use, race-safe: of many concurrent submissions exactly one moves the flow on.
       if (!(await tx.loginFlows.transition(flow.id, from, 'done', { method, completedAt: clock.now() }))) {
         throw new DomainError('flow_state', { state: 'done' });
       }
-      const guarded = guard ? await guard(tx) : { mailed: false };
-      const finished = await this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
-      return { login: finished.login, mailed: finished.mailed || guarded.mailed };
+      await guard?.(tx);
+      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
     });
     await this.deps.throttle.reset(loginIdKey(account.loginId));
-    if (mailed) this.ports.mailQueued();
     return login;
   }
 
-  private async completeWithoutFlow(account: Account, method: LoginMethod, device: RecognizedDevice | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const { login, mailed } = await this.ports.store.transaction((tx) => this.finish(tx, account, method, device?.id ?? null, ctx, false));
-    if (mailed) this.ports.mailQueued();
-    return login;
+  private completeWithoutFlow(account: Account, method: LoginMethod, device: RecognizedDevice | null, ctx: LoginContext): Promise<CompletedLogin> {
+    return this.ports.store.transaction((tx) => this.finish(tx, account, method, device?.id ?? null, ctx, false));
   }
 
   private async finish(
@@ -486,7 +475,7 @@ export class LoginService {
     existingDeviceId: number | null,
     ctx: LoginContext,
     additionalAuthenticated: boolean,
-  ): Promise<{ login: CompletedLogin; mailed: boolean }> {
+  ): Promise<CompletedLogin> {
     const { clock, random } = this.ports;
     const now = clock.now();
     let device: IssuedDevice | null = null;
@@ -504,8 +493,6 @@ export class LoginService {
       const mail = loginNotificationMail(this.deps.brand, { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method });
       for (const address of notify) await queueMail(tx, random, now, address.address, mail);
     }
-    // Whether to wake the outbox worker: at 09:00 most customers have no login notice, and a
-    // needless wake-up is a write transaction per login (measured in bench/).
-    return { login: { state: 'done', method, session, device, loginId: account.loginId, name: account.name }, mailed: notify.length > 0 };
+    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name };
   }
 }

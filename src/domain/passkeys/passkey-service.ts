@@ -78,7 +78,6 @@ export class PasskeyService {
       await queueToVerified(tx, random, now, account.id, mail);
       return p;
     });
-    this.ports.mailQueued();
     return passkey;
   }
 
@@ -103,7 +102,6 @@ export class PasskeyService {
       const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkey.name });
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
   }
 
   /**
@@ -124,7 +122,6 @@ export class PasskeyService {
       const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkeys.map((p) => p.name).join('、') });
       await queueToVerified(tx, random, now, account.id, mail);
     });
-    this.ports.mailQueued();
     return passkeys.length;
   }
 

@@ -111,7 +111,6 @@ export class TotpService {
       }
       await this.notify(tx, account, pending.kind === 'apply' ? 'enabled' : 'reregistered', ctx, pending.kind === 'apply' ? 'totp.enabled' : 'totp.reregistered', {});
     });
-    this.ports.mailQueued();
     return { kind: pending.kind, recoveryCodes };
   }
 
@@ -123,7 +122,6 @@ export class TotpService {
       await this.clear(tx, account.id);
       await this.notify(tx, account, 'stopped', ctx, 'totp.stopped', {});
     });
-    this.ports.mailQueued();
   }
 
   /** New recovery codes, confirmed with the trading password; the old ones stop working. */
@@ -136,7 +134,6 @@ export class TotpService {
       await tx.recoveryCodes.replaceAll(account.id, codes.map((c) => recoveryCodeHash(keyed, account.id, canonicalRecoveryCode(c) as string)), clock.now());
       await this.notify(tx, account, 'recovery_regenerated', ctx, 'totp.reregistered', { recoveryCodes: 'regenerated' });
     });
-    this.ports.mailQueued();
     return codes;
   }
 
@@ -156,7 +153,6 @@ export class TotpService {
       await this.clear(tx, account.id);
       await this.notify(tx, account, 'reset', null, 'totp.reset', { reason: why }, op);
     });
-    this.ports.mailQueued();
   }
 
   /** `mamori keys rotate`: re-encrypt every TOTP secret under the current key. */
