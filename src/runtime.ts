@@ -99,7 +99,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // Mail committed to the outbox is sent at once, not at the worker's next poll (the store knows when).
   store.onMailQueued(() => worker.poke());
   const services = buildServices(ports, config, { sleep: opts.sleep });
-  const metrics = createMetrics({ outbox: store.outbox, hashQueue: passwords, now: () => clock.now() });
+  const metrics = createMetrics({ outbox: store.outbox, hashQueue: passwords, sessionChecks: services.sessions.answered, now: () => clock.now() });
   store.observeAudit((e) => metrics.onAudit(e));
   return {
     config,

@@ -361,7 +361,7 @@ export interface Store extends StoreTx {
   /** One command, one transaction: the change, its audit record and its mail commit together. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
-  /** Session changes announced by any process (PostgreSQL LISTEN); absent on SQLite. */
+  /** Session changes announced by any process (PostgreSQL LISTEN; SQLite's polled feed). */
   onSessionsChanged?(listener: (accountId: number | null) => void): void;
   /**
    * Called once a mail is in the outbox for good: after the commit of a transaction that queued

@@ -20,7 +20,15 @@ export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
-export function createMetrics(sources: { outbox: OutboxRepo; hashQueue: { queueDepth(): number; inFlight(): number; rejected(): number }; now: () => Date }): Metrics {
+export interface MetricSources {
+  outbox: OutboxRepo;
+  hashQueue: { queueDepth(): number; inFlight(): number; rejected(): number };
+  /** Session checks by how they were answered (running totals). */
+  sessionChecks?: { readonly cache: number; readonly database: number; readonly shared: number };
+  now: () => Date;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mamori_' });
   const logins = new Counter({ name: 'mamori_logins_total', help: 'Login attempts by result and method', labelNames: ['result', 'method'], registers: [registry] });
@@ -36,6 +44,19 @@ export function createMetrics(sources: { outbox: OutboxRepo; hashQueue: { queueD
       const now = sources.hashQueue.rejected();
       if (now > counted) this.inc(now - counted);
       counted = now;
+    },
+  });
+  new Counter({
+    name: 'mamori_session_checks_total',
+    help: 'Session checks of a token by how they were answered: from the in-process cache, by a database read, or by a read already under way',
+    labelNames: ['answer'],
+    registers: [registry],
+    collect() {
+      const c = sources.sessionChecks;
+      if (!c) return;
+      // Running totals kept by the session service; the counter is set to them at each scrape.
+      this.reset();
+      for (const answer of ['cache', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
     },
   });
   const latency = new Histogram({

@@ -39,19 +39,27 @@ export class KyselyStore implements Store {
   constructor(
     db: Kysely<Database>,
     dialect: Dialect,
-    opts: { listen?: SessionListenerFactory; onClose?: () => Promise<void>; activeSessionRow?: RepositoryHooks['activeSessionRow'] } = {},
+    opts: {
+      listen?: SessionListenerFactory;
+      announceSessions?: RepositoryHooks['announceSessions'];
+      onClose?: () => Promise<void>;
+      activeSessionRow?: RepositoryHooks['activeSessionRow'];
+    } = {},
   ) {
     this.db = db;
     this.dialect = dialect;
     this.listen = opts.listen;
     this.onClose = opts.onClose;
-    this.hooks = { onAudit: this.notifyAudit, notifySessions: Boolean(opts.listen), dialect };
+    this.hooks = { onAudit: this.notifyAudit, announceSessions: opts.announceSessions, dialect };
     // Outside transactions only: inside one, every read goes through the transaction's connection.
     // Outside a transaction a queued mail is committed as soon as it is written.
     this.repos = repositories(db, { ...this.hooks, activeSessionRow: opts.activeSessionRow, mailQueued: this.notifyMail });
   }
 
-  /** Session changes from every process (PostgreSQL LISTEN); `null` means "forget everything" (after a reconnect). */
+  /**
+   * Session changes from every process (PostgreSQL LISTEN, SQLite's polled feed); `null` means
+   * "forget everything" (changes may have been missed: a reconnect, a failed poll).
+   */
   onSessionsChanged(listener: (accountId: number | null) => void): void {
     if (!this.listen || this.stopListening) return;
     this.stopListening = this.listen(listener);

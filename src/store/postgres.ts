@@ -28,6 +28,7 @@ export function openPostgresStore(url: string, opts: { maxConnections?: number }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyStore(db, 'postgres', {
     listen: (listener) => listenForSessionChanges(url, listener),
+    announceSessions: 'notify',
     // The session check, every request of the trading service: a named statement, so each pooled
     // connection parses and plans it once instead of at every check (measured in bench/).
     activeSessionRow: async (tokenHash) =>
@@ -47,7 +48,9 @@ function listenForSessionChanges(url: string, listener: (accountId: number | nul
   let timer: NodeJS.Timeout | null = null;
   const connect = async () => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    // TCP keepalive: a connection that died silently (a dropped NAT entry) would otherwise go on
+    // looking connected while no notification arrives.
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     const retry = () => {
       if (client === c) client = null;
       listener(null);

@@ -346,7 +346,7 @@ export function activeSessionSql(placeholder: '?' | '$1'): string {
   return `SELECT ${columns} FROM sessions WHERE token_hash = ${placeholder} AND ended_at IS NULL`;
 }
 
-function sessions(db: Db, notify: boolean, direct: RepositoryHooks['activeSessionRow'], dialect: Dialect): SessionRepo {
+function sessions(db: Db, announce: RepositoryHooks['announceSessions'], direct: RepositoryHooks['activeSessionRow'], dialect: Dialect): SessionRepo {
   let activeByHash: CompiledQuery<ActiveSessionRow> | undefined;
   return {
     async insert(s) {
@@ -386,7 +386,8 @@ function sessions(db: Db, notify: boolean, direct: RepositoryHooks['activeSessio
       return account && { ...toSession(row), loginId: account.login_id, name: account.name };
     },
     async announceChange(accountId) {
-      if (notify) await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
+      if (announce === 'notify') await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
+      else if (announce === 'feed') await db.insertInto('session_changes').values({ account_id: accountId, at: Date.now() }).execute();
     },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
@@ -777,8 +778,11 @@ function challenges(db: Db): ChallengeRepo {
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
   onAudit?: (e: AuditEventInput) => void;
-  /** PostgreSQL: session changes are announced with NOTIFY, delivered to every process at commit. */
-  notifySessions?: boolean;
+  /**
+   * How session changes reach the other processes' caches: NOTIFY (PostgreSQL, delivered at
+   * commit) or a row in `session_changes` that they poll (SQLite).
+   */
+  announceSessions?: 'notify' | 'feed';
   /** The session check's row straight from a prepared statement, outside Kysely (hot path). */
   activeSessionRow?: (tokenHash: string) => ActiveSessionRow | undefined | Promise<ActiveSessionRow | undefined>;
   /** Where the SQL of the two dialects differs (a batched update's JSON input). */
@@ -800,7 +804,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     addressChanges: addressChanges(db),
     loginFlows: loginFlows(db),
     devices: devices(db),
-    sessions: sessions(db, hooks.notifySessions ?? false, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
+    sessions: sessions(db, hooks.announceSessions, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
     audit: audit(db, hooks.onAudit),
     outbox: outbox(db, hooks.mailQueued),
     throttle: throttle(db),

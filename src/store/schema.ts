@@ -91,6 +91,13 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+/** Session changes for processes sharing one SQLite file (migration 0007). */
+export interface SessionChangesTable {
+  id: Generated<number>;
+  account_id: number;
+  at: number;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   message_id: string;
@@ -185,6 +192,7 @@ export interface Database {
   login_flows: LoginFlowsTable;
   recognized_devices: RecognizedDevicesTable;
   sessions: SessionsTable;
+  session_changes: SessionChangesTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   throttle: ThrottleTable;

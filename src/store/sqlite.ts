@@ -26,6 +26,8 @@ export function openSqliteStore(path: string): KyselyStore {
   // Prepared on first use: the tables exist only once migrations have run.
   let active: BetterSqlite3.Statement | null = null;
   return new KyselyStore(db, 'sqlite', {
+    listen: (listener) => pollSessionChanges(sqlite, listener),
+    announceSessions: 'feed',
     onClose: async () => checkpointer?.stop(),
     activeSessionRow: (tokenHash) => {
       active ??= sqlite.prepare(activeSessionSql('?'));
@@ -46,6 +48,57 @@ function dropStat4(sqlite: BetterSqlite3.Database): void {
   const exists = sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'").get();
   if (!exists || !sqlite.prepare('SELECT 1 FROM sqlite_stat4 LIMIT 1').get()) return;
   sqlite.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema;');
+}
+
+/**
+ * SQLite has no LISTEN/NOTIFY. A session change (logout, password change, step-up) is written to
+ * `session_changes` in its own transaction, and every process sharing the file reads the new rows
+ * four times a second, so a session ended by one process (or by `mamori support …`) leaves the
+ * others' caches within about 250 ms. A cheap primary-key range read on the serving connection.
+ * Ids only grow, without gaps (AUTOINCREMENT, writers serialised), so a gap means rows pruned
+ * before this process saw them: it forgets everything. Rows are pruned after an hour, far longer
+ * than any cache entry lives.
+ */
+export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): () => Promise<void> {
+  type Row = { id: number; account_id: number };
+  let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement; prune: BetterSqlite3.Statement } | null = null;
+  let last: number | null = null;
+  let prunedAt = 0;
+  const poll = () => {
+    try {
+      // Prepared on first use: the table exists only once migrations have run.
+      statements ??= {
+        since: sqlite.prepare('SELECT id, account_id FROM session_changes WHERE id > ? ORDER BY id LIMIT 1000'),
+        // The last id handed out, even if its row was pruned since.
+        max: sqlite.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'session_changes'), 0)").pluck(),
+        prune: sqlite.prepare('DELETE FROM session_changes WHERE at < ?'),
+      };
+      if (last === null) {
+        last = statements.max.get() as number;
+        return;
+      }
+      const rows = statements.since.all(last) as Row[];
+      if (rows.length === 1000 || (rows.length > 0 && rows[0]!.id !== last + 1)) {
+        listener(null);
+        last = statements.max.get() as number;
+      } else {
+        for (const r of rows) listener(r.account_id);
+        if (rows.length) last = rows[rows.length - 1]!.id;
+      }
+      const now = Date.now();
+      if (now - prunedAt > 60_000) {
+        prunedAt = now;
+        statements.prune.run(now - 3_600_000);
+      }
+    } catch {
+      // Not migrated yet, or the file busy: changes may have been missed, so forget everything.
+      if (last !== null) listener(null);
+    }
+  };
+  poll();
+  const timer = setInterval(poll, intervalMs);
+  timer.unref();
+  return async () => clearInterval(timer);
 }
 
 /**

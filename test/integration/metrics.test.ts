@@ -1,4 +1,4 @@
-/** /metrics as Prometheus scrapes it: logins by result and method, codes, lockouts, outbox, hash queue, latency. */
+/** /metrics as Prometheus scrapes it: logins by result and method, codes, lockouts, outbox, hash queue, session checks, latency. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../support/harness';
@@ -35,7 +35,10 @@ describe(`metrics (${storeKind})`, () => {
     const b = await h.signedIn(a);
     await h.browser().login(a.loginId, 'a wrong password here');
     for (let i = 0; i < 10; i++) await h.browser().login(a.loginId, `wrong ${i} password`);
-    await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } });
+    // The first check reads the database; the next ones within the cache's life are answered from memory.
+    h.runtime.services.sessions.cache.clear();
+    const beforeChecks = await scrape();
+    for (let i = 0; i < 3; i++) await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } });
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
     assert.equal(delta('mamori_logins_total{result="success",method="email_code"}'), 1);
@@ -48,6 +51,8 @@ describe(`metrics (${storeKind})`, () => {
     assert.match(after, /^mamori_outbox_oldest_age_seconds [\d.]+$/m);
     assert.match(after, /^mamori_hash_queue_depth 0$/m);
     assert.match(after, /^mamori_overload_rejections_total 0$/m);
+    const checks = (answer: string) => value(after, `mamori_session_checks_total{answer="${answer}"}`) - value(beforeChecks, `mamori_session_checks_total{answer="${answer}"}`);
+    assert.deepEqual([checks('database'), checks('cache')], [1, 2]);
     assert.match(after, /^mamori_process_resident_memory_bytes \d+/m);
     assert.doesNotMatch(after, new RegExp(a.loginId), 'no login IDs in labels');
   });

@@ -4,9 +4,9 @@
  *
  * Revocation stays correct: an entry never outlives its session's idle or absolute expiry; this
  * process drops an account's entries the moment it ends or changes one of its sessions, and other
- * processes drop them when the store announces the change (PostgreSQL NOTIFY, delivered at
- * commit). Without such announcements (several processes on one SQLite file) staleness is bounded
- * by the TTL, default one second.
+ * processes drop them when the store announces the change (PostgreSQL NOTIFY at commit; SQLite's
+ * session_changes feed, polled every 250 ms). The TTL (default 10 s) only bounds a change nobody
+ * announced, such as a row edited by hand.
  *
  * Entries are keyed by the token as the client sent it, so that a repeated check costs no HMAC.
  * The keyed hash exists to make a stolen database (or backup) useless; this map lives only in the

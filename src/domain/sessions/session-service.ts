@@ -30,6 +30,11 @@ export class SessionService {
   readonly cache: SessionCache;
   private readonly touches: TouchBatcher;
   private readonly lookups = new Map<string, Promise<SessionWithAccount | null>>();
+  /**
+   * How checks were answered, for /metrics: from the cache, by a database read, or by a read
+   * already under way for the same token. Operators size SESSION_CACHE_MS by it.
+   */
+  readonly answered = { cache: 0, database: 0, shared: 0 };
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
@@ -76,11 +81,16 @@ export class SessionService {
     if (!token || token.length > 128) return Promise.resolve(null);
     const now = this.deps.clock.now();
     const cached = this.cache.get(token, now.getTime());
-    if (cached) return Promise.resolve(cached);
+    if (cached) {
+      this.answered.cache += 1;
+      return Promise.resolve(cached);
+    }
     // A page's parallel API calls check the same session at the same moment: one read answers
     // them all (with PostgreSQL's round trip, four simultaneous misses were four queries).
     let lookup = this.lookups.get(token);
-    if (!lookup) {
+    if (lookup) this.answered.shared += 1;
+    else {
+      this.answered.database += 1;
       lookup = this.lookup(token, now).finally(() => this.lookups.delete(token));
       this.lookups.set(token, lookup);
     }

@@ -9,6 +9,7 @@ import { totp } from './0002-totp';
 import { passkeys } from './0004-passkeys';
 import { addresses } from './0005-addresses';
 import { sessionAccountCopy } from './0006-session-account-copy';
+import { sessionChanges } from './0007-session-changes';
 
 export type { Dialect } from './column-types';
 
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     // 0003 was reserved for this work on a branch that never landed; numbers only ever grow.
     '0005_addresses': addresses(dialect),
     '0006_session_account_copy': sessionAccountCopy(),
+    '0007_session_changes': sessionChanges(dialect),
   };
   return { getMigrations: async () => migrations };
 }
