@@ -91,6 +91,16 @@ export interface SessionWithAccount extends Session {
   name: string;
 }
 
+/**
+ * What a session check answers with, and all that its cache keeps: the request context and the
+ * trading service's answer need no more (the token hash, address and browser stay in the
+ * database; at 09:00 the cache holds tens of thousands of these).
+ */
+export type ActiveSession = Pick<
+  SessionWithAccount,
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt'
+>;
+
 export interface AuditEventInput {
   at: Date;
   type: string;

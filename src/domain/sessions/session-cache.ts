@@ -12,16 +12,17 @@
  * The keyed hash exists to make a stolen database (or backup) useless; this map lives only in the
  * memory of the process that receives the very same token in every request, for at most the TTL.
  */
-import type { SessionWithAccount } from '../store-types';
+import type { ActiveSession } from '../store-types';
 
 interface Entry {
-  session: SessionWithAccount;
+  session: ActiveSession;
   until: number;
 }
 
 export class SessionCache {
   private readonly byToken = new Map<string, Entry>();
-  private readonly byAccount = new Map<number, Set<string>>();
+  /** The account's cached tokens: usually one, so a Set only once there are more (memory). */
+  private readonly byAccount = new Map<number, string | Set<string>>();
   /**
    * Moves on every forget. A check that read the database before a session changed may finish
    * after the change was announced; it passes the epoch it started in, and is not cached if the
@@ -34,7 +35,7 @@ export class SessionCache {
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(token: string, nowMs: number): SessionWithAccount | undefined {
+  get(token: string, nowMs: number): ActiveSession | undefined {
     const e = this.byToken.get(token);
     if (!e) return undefined;
     if (e.until <= nowMs) {
@@ -44,7 +45,7 @@ export class SessionCache {
     return e.session;
   }
 
-  put(token: string, session: SessionWithAccount, nowMs: number, readInEpoch = this.epoch): void {
+  put(token: string, session: ActiveSession, nowMs: number, readInEpoch = this.epoch): void {
     if (this.ttlMs <= 0 || readInEpoch !== this.epoch) return;
     const until = Math.min(nowMs + this.ttlMs, session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
     if (until <= nowMs) return;
@@ -57,17 +58,19 @@ export class SessionCache {
     }
     this.byToken.delete(token);
     this.byToken.set(token, { session, until });
-    let set = this.byAccount.get(session.accountId);
-    if (!set) this.byAccount.set(session.accountId, (set = new Set()));
-    set.add(token);
+    const mine = this.byAccount.get(session.accountId);
+    if (mine === undefined || mine === token) this.byAccount.set(session.accountId, token);
+    else if (typeof mine === 'string') this.byAccount.set(session.accountId, new Set([mine, token]));
+    else mine.add(token);
   }
 
   /** Any session of this account ended or changed (logout, password change, step-up). */
   forgetAccount(accountId: number): void {
     this.epoch += 1;
-    const set = this.byAccount.get(accountId);
-    if (!set) return;
-    for (const t of set) this.byToken.delete(t);
+    const mine = this.byAccount.get(accountId);
+    if (mine === undefined) return;
+    if (typeof mine === 'string') this.byToken.delete(mine);
+    else for (const t of mine) this.byToken.delete(t);
     this.byAccount.delete(accountId);
   }
 
@@ -83,8 +86,11 @@ export class SessionCache {
 
   private remove(token: string, accountId: number): void {
     this.byToken.delete(token);
-    const set = this.byAccount.get(accountId);
-    set?.delete(token);
-    if (set && set.size === 0) this.byAccount.delete(accountId);
+    const mine = this.byAccount.get(accountId);
+    if (mine === token) this.byAccount.delete(accountId);
+    else if (typeof mine === 'object') {
+      mine.delete(token);
+      if (mine.size === 0) this.byAccount.delete(accountId);
+    }
   }
 }

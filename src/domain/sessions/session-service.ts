@@ -6,7 +6,7 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { SessionWithAccount, Store, StoreTx } from '../store-types';
+import type { ActiveSession, Store, StoreTx } from '../store-types';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
 
@@ -29,7 +29,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class SessionService {
   readonly cache: SessionCache;
   private readonly touches: TouchBatcher;
-  private readonly lookups = new Map<string, Promise<SessionWithAccount | null>>();
+  private readonly lookups = new Map<string, Promise<ActiveSession | null>>();
   /**
    * How checks were answered, for /metrics: from the cache, by a database read, or by a read
    * already under way for the same token. Operators size SESSION_CACHE_MS by it.
@@ -77,7 +77,7 @@ export class SessionService {
   }
 
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
-  check(token: string | undefined | null): Promise<SessionWithAccount | null> {
+  check(token: string | undefined | null): Promise<ActiveSession | null> {
     if (!token || token.length > 128) return Promise.resolve(null);
     const now = this.deps.clock.now();
     const cached = this.cache.get(token, now.getTime());
@@ -97,18 +97,33 @@ export class SessionService {
     return lookup;
   }
 
-  private async lookup(token: string, now: Date): Promise<SessionWithAccount | null> {
+  private async lookup(token: string, now: Date): Promise<ActiveSession | null> {
     const epoch = this.cache.epoch;
     const stored = await this.deps.store.sessions.findActiveByTokenHash(this.tokenHash(token));
     if (!stored) return null;
     const touched = this.touches.pending(stored.id);
-    let live = touched ? { ...stored, ...touched } : stored;
-    if (now >= live.idleExpiresAt || now >= live.absoluteExpiresAt) return null;
-    if (now.getTime() - live.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
-      const touch = { lastSeenAt: now, idleExpiresAt: this.idleExpiry(now, live.absoluteExpiresAt) };
-      this.touches.add(live.id, touch);
-      live = { ...live, ...touch };
+    let lastSeenAt = touched?.lastSeenAt ?? stored.lastSeenAt;
+    let idleExpiresAt = touched?.idleExpiresAt ?? stored.idleExpiresAt;
+    const { absoluteExpiresAt } = stored;
+    if (now >= idleExpiresAt || now >= absoluteExpiresAt) return null;
+    if (now.getTime() - lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      lastSeenAt = now;
+      idleExpiresAt = this.idleExpiry(now, absoluteExpiresAt);
+      this.touches.add(stored.id, { lastSeenAt, idleExpiresAt });
     }
+    // Only what a check answers with: the cache keeps tens of thousands of these at 09:00.
+    const live: ActiveSession = {
+      id: stored.id,
+      accountId: stored.accountId,
+      loginId: stored.loginId,
+      name: stored.name,
+      method: stored.method,
+      authenticatedAt: stored.authenticatedAt,
+      lastSeenAt,
+      idleExpiresAt,
+      absoluteExpiresAt,
+      stepUpAt: stored.stepUpAt,
+    };
     // Not cached if a session changed while this read was under way: the row may predate it.
     this.cache.put(token, live, now.getTime(), epoch);
     return live;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SessionCache } from '../../../src/domain/sessions/session-cache';
-import type { SessionWithAccount } from '../../../src/domain/store-types';
+import type { ActiveSession } from '../../../src/domain/store-types';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
-function session(accountId: number, expiresInMs = 3_600_000): SessionWithAccount {
+function session(accountId: number, expiresInMs = 3_600_000): ActiveSession {
   const at = new Date(T0);
   const end = new Date(T0 + expiresInMs);
-  return { id: accountId * 10, accountId, loginId: `u${accountId}`, name: 'n', method: 'password', authenticatedAt: at, lastSeenAt: at, idleExpiresAt: end, absoluteExpiresAt: end, stepUpAt: null } as unknown as SessionWithAccount;
+  return { id: accountId * 10, accountId, loginId: `u${accountId}`, name: 'n', method: 'password', authenticatedAt: at, lastSeenAt: at, idleExpiresAt: end, absoluteExpiresAt: end, stepUpAt: null };
 }
 
 it('answers within the TTL and not after it', () => {
@@ -40,6 +40,22 @@ it('forgets every session of an account at once, and only that account', () => {
   assert.equal(c.get('a1', T0), undefined);
   assert.equal(c.get('a2', T0), undefined);
   assert.ok(c.get('b1', T0));
+});
+
+it('keeps track of an account with one session, then several, as entries come and go', () => {
+  const c = new SessionCache(1000);
+  c.put('a1', session(1), T0);
+  c.put('a1', session(1), T0 + 10); // the same token again
+  c.put('a2', session(1), T0 + 500);
+  c.put('a3', session(1), T0 + 600);
+  assert.equal(c.get('a1', T0 + 1200), undefined, 'a1 expired and is dropped');
+  c.forgetAccount(1);
+  assert.deepEqual([c.get('a2', T0 + 700), c.get('a3', T0 + 700)], [undefined, undefined], 'the others still forgotten together');
+  c.put('a4', session(1), T0 + 800);
+  assert.ok(c.get('a4', T0 + 800));
+  c.forgetAccount(1);
+  assert.equal(c.get('a4', T0 + 800), undefined);
+  assert.equal(c.size, 0);
 });
 
 it('drops expired entries as new ones arrive, so memory follows one TTL of traffic', () => {
