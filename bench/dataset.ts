@@ -106,7 +106,8 @@ export async function buildDataset(plan: DatasetPlan): Promise<Dataset> {
   return {
     seconds: (performance.now() - started) / 1000,
     sessionCookies: pick(plan.sample, plan.accounts).map((i) => `${SESSION_COOKIE}=${sessionToken(i)}`),
-    coldCookies: pick(plan.sample * 5, plan.accounts).map((i) => `${SESSION_COOKIE}=${sessionToken(Math.min(plan.accounts, i + 1))}`),
+    // Many more than come round within the session cache's life at the rates measured here.
+    coldCookies: pick(plan.sample * 30, plan.accounts).map((i) => `${SESSION_COOKIE}=${sessionToken(Math.min(plan.accounts, i + 1))}`),
     recognizedLogins: pick(plan.sample, plan.recognized).map((i) => JSON.stringify({ loginId: `bench${i}`, password: BENCH_PASSWORD, deviceToken: deviceToken(i) })),
     // Unrecognised logins use accounts without a device, each one rarely, so no per-account limit is met.
     unrecognizedLogins: pick(plan.sample, plan.accounts - plan.recognized).map((i) => JSON.stringify({ loginId: `bench${plan.recognized + i}`, password: BENCH_PASSWORD })),

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   TOTP_ENROLLMENT_MAX_ATTEMPTS: int(5, 1, 20),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_CACHE_MS: int(10_000, 0, 60_000),
+  SESSION_CACHE_ENTRIES: int(30_000, 100, 1_000_000),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
   THROTTLE_WINDOW_MINUTES: int(15, 1, 24 * 60),
   THROTTLE_ACCOUNT_SLOWDOWN_AFTER: int(3, 1, 100),
@@ -88,7 +89,7 @@ export interface Config {
   relyingParty: { id: string; name: string; origin: string };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
-  session: { idleMinutes: number; absoluteHours: number; cacheMs: number };
+  session: { idleMinutes: number; absoluteHours: number; cacheMs: number; cacheEntries: number };
   throttle: ThrottleRules;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   hashQueue: { threads: number; maxQueued: number };
@@ -207,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
     relyingParty: { id: url.hostname, name: e.PASSKEY_RP_NAME ?? e.BROKER_NAME, origin: url.origin },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
-    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS },
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS, cacheEntries: e.SESSION_CACHE_ENTRIES },
     throttle: {
       windowMinutes: e.THROTTLE_WINDOW_MINUTES,
       accountSlowdownAfter: e.THROTTLE_ACCOUNT_SLOWDOWN_AFTER,

@@ -18,6 +18,7 @@ describe('configuration', () => {
     assert.equal(c.login.codeMaxAttempts, 5);
     assert.equal(c.device.ttlDays, 90);
     assert.equal(c.session.idleMinutes, 30);
+    assert.deepEqual([c.session.cacheMs, c.session.cacheEntries], [10_000, 30_000]);
     assert.equal(c.login.additionalAuthFrom.toISOString(), '2025-05-25T15:00:00.000Z');
     const stored = readFileSync(join(dir, 'secret.key'), 'utf8').trim();
     assert.equal(loadConfig({ MAMORI_DATA_DIR: dir }).secretKey.id, c.secretKey.id, 'the same key on the next start');
@@ -44,5 +45,7 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ MAMORI_SECRET_KEY: 'short' }), /MAMORI_SECRET_KEY must be 32 random bytes/);
     assert.throws(() => loadConfig({ ADDITIONAL_AUTH_FROM: '26 May', MAMORI_SECRET_KEY: KEY }), /ADDITIONAL_AUTH_FROM/);
     assert.throws(() => loadConfig({ PUBLIC_URL: 'http://trade.example.jp', MAMORI_SECRET_KEY: KEY }), /plain http/);
+    assert.throws(() => loadConfig({ SESSION_CACHE_MS: '600000', MAMORI_SECRET_KEY: KEY }), /SESSION_CACHE_MS/);
+    assert.throws(() => loadConfig({ SESSION_CACHE_ENTRIES: '10', MAMORI_SECRET_KEY: KEY }), /SESSION_CACHE_ENTRIES/);
   });
 });

@@ -15,6 +15,8 @@ export interface SessionRules {
   absoluteHours: number;
   /** In-process cache of checks (0 = off); see session-cache.ts. */
   cacheMs: number;
+  /** At most this many sessions in it (about 0.8 KB each); the oldest go first. */
+  cacheEntries?: number;
 }
 
 export interface IssuedSession {
@@ -40,7 +42,7 @@ export class SessionService {
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
     private readonly rules: SessionRules,
   ) {
-    this.cache = new SessionCache(rules.cacheMs);
+    this.cache = new SessionCache(rules.cacheMs, rules.cacheEntries);
     this.touches = new TouchBatcher((batch) => deps.store.sessions.touchMany([...batch].map(([id, t]) => ({ id, ...t }))));
     // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
     // after commit, which closes the gap where a check read the row just before our change.
