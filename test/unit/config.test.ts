@@ -18,7 +18,7 @@ describe('configuration', () => {
     assert.equal(c.login.codeMaxAttempts, 5);
     assert.equal(c.device.ttlDays, 90);
     assert.equal(c.session.idleMinutes, 30);
-    assert.deepEqual([c.session.cacheMs, c.session.cacheEntries], [10_000, 30_000]);
+    assert.deepEqual([c.session.cacheMs, c.session.cacheEntries], [10_000, 10_000]);
     assert.equal(c.login.additionalAuthFrom.toISOString(), '2025-05-25T15:00:00.000Z');
     const stored = readFileSync(join(dir, 'secret.key'), 'utf8').trim();
     assert.equal(loadConfig({ MAMORI_DATA_DIR: dir }).secretKey.id, c.secretKey.id, 'the same key on the next start');

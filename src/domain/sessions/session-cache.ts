@@ -32,7 +32,7 @@ export class SessionCache {
 
   constructor(
     readonly ttlMs: number,
-    private readonly maxEntries = 30_000,
+    private readonly maxEntries = 10_000,
   ) {}
 
   get(token: string, nowMs: number): ActiveSession | undefined {
