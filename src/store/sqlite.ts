@@ -56,14 +56,14 @@ function dropStat4(sqlite: BetterSqlite3.Database): void {
  * four times a second, so a session ended by one process (or by `mamori support …`) leaves the
  * others' caches within about 250 ms. A cheap primary-key range read on the serving connection.
  * Ids only grow, without gaps (AUTOINCREMENT, writers serialised), so a gap means rows pruned
- * before this process saw them: it forgets everything. Rows are pruned after an hour, far longer
- * than any cache entry lives.
+ * before this process saw them: it forgets everything. The checkpointing thread prunes rows after
+ * an hour, far longer than any cache entry lives (a write, kept off the serving connection).
+ * Only reads here: in WAL mode they never wait for another process's lock.
  */
 export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): () => Promise<void> {
   type Row = { id: number; account_id: number };
-  let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement; prune: BetterSqlite3.Statement } | null = null;
+  let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement } | null = null;
   let last: number | null = null;
-  let prunedAt = 0;
   const poll = () => {
     try {
       // Prepared on first use: the table exists only once migrations have run.
@@ -71,7 +71,6 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
         since: sqlite.prepare('SELECT id, account_id FROM session_changes WHERE id > ? ORDER BY id LIMIT 1000'),
         // The last id handed out, even if its row was pruned since.
         max: sqlite.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'session_changes'), 0)").pluck(),
-        prune: sqlite.prepare('DELETE FROM session_changes WHERE at < ?'),
       };
       if (last === null) {
         last = statements.max.get() as number;
@@ -84,11 +83,6 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
       } else {
         for (const r of rows) listener(r.account_id);
         if (rows.length) last = rows[rows.length - 1]!.id;
-      }
-      const now = Date.now();
-      if (now - prunedAt > 60_000) {
-        prunedAt = now;
-        statements.prune.run(now - 3_600_000);
       }
     } catch {
       // Not migrated yet, or the file busy: changes may have been missed, so forget everything.
