@@ -65,6 +65,9 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement } | null = null;
   let last: number | null = null;
   const poll = () => {
+    // In the middle of one of our own transactions the read would see its uncommitted rows; were
+    // it rolled back, their ids would be handed out again and another process's change missed.
+    if (sqlite.inTransaction) return;
     try {
       // Prepared on first use: the table exists only once migrations have run.
       statements ??= {

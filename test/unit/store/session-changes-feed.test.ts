@@ -78,3 +78,22 @@ it('a gap in the feed (rows pruned unseen) makes the listener forget everything'
   await until(() => heard.length > 1);
   assert.deepEqual(heard, [null, 44]);
 });
+
+it('a poll during one of its own transactions does not skip another process’s change after a rollback', async () => {
+  const c = openSqliteStore(path);
+  const heardByC: (number | null)[] = [];
+  c.onSessionsChanged((id) => heardByC.push(id));
+  await sleep(300);
+  await assert.rejects(
+    c.transaction(async (tx) => {
+      await tx.sessions.announceChange(50);
+      await sleep(400); // c polls meanwhile, inside this transaction
+      throw new Error('rolled back');
+    }),
+  );
+  // Another process's change now takes the id the rolled-back row had.
+  await a.transaction((tx) => tx.sessions.announceChange(51));
+  await until(() => heardByC.includes(51));
+  await c.close();
+  assert.deepEqual(heardByC, [51]);
+});
