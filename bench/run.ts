@@ -14,12 +14,12 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
-import type { LoadPlan, LoadResult } from './load';
+import type { LoadPlan, LoadResult } from './load-plan';
 
 const quick = process.argv.includes('--quick');
 const P = quick
-  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 3, overloadSeconds: 10 }
-  : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, pairs: 5, seconds: 8, loginSeconds: 10, overloadSeconds: 20 };
+  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 3, overloadSeconds: 10, storms: 1 }
+  : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, pairs: 5, seconds: 8, loginSeconds: 10, overloadSeconds: 20, storms: 3 };
 const ROOT = join(import.meta.dirname, '..');
 const PAGE_VIEW = 4;
 const TARGETS = { sessionCheckVsBareHttp: 0.7, sessionP99Ms: 5, loginVsArgon2Limit: 0.85, overloadNon503ServerErrors: 0, overloadSessionP99Ms: 10, peakRssMb: 400 };
@@ -29,12 +29,14 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const log = (s: string) => process.stderr.write(`${s}\n`);
+const t0 = performance.now();
+// Each line says when it was written: the quick run must stay under two minutes.
+const log = (s: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function load(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/load.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bench/load.mjs')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     child.stdin.end(JSON.stringify(plan));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -125,7 +127,9 @@ async function main() {
     // this machine's speed drifts by a third within a minute, and a ratio of two runs taken
     // seconds apart is steadier than a ratio of two medians taken minutes apart.
     const barePort = freePort();
-    const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort)], { cwd: ROOT, stdio: 'ignore' });
+    const hashSlots = config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism()));
+    const bareOpts = JSON.stringify({ threads: hashSlots, maxQueued: config.hashQueue.maxQueued, argon2: params });
+    const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort), bareOpts], { cwd: ROOT, stdio: 'ignore' });
     children.push(bare);
     await waitFor(`http://127.0.0.1:${barePort}/`, bare);
 
@@ -184,7 +188,7 @@ async function main() {
     children.push(server);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/readyz`, server);
-    await load({ url: `${base}/api/v1/session`, method: 'GET', seconds: 2, connections: 10, cookies: data.sessionCookies }); // warm up
+    await load({ url: `${base}/api/v1/session`, method: 'GET', connections: 10, cookies: data.sessionCookies, seconds: quick ? 1 : 2 }); // warm up
     const idleRss = rssMb(server.pid!);
 
     let peakRss = idleRss;
@@ -197,7 +201,7 @@ async function main() {
     // The bare server gets the very same requests (cookies and all), so the load generator's own
     // cost is the same on both sides.
     const barePage = { ...page, url: `http://127.0.0.1:${barePort}/` };
-    await load({ ...barePage, seconds: 2 }); // warm up
+    await load({ ...barePage, seconds: quick ? 1 : 2 }); // warm up
     const bareRuns: LoadResult[] = [];
     const sessionRuns: LoadResult[] = [];
     const sessionRatios: number[] = [];
@@ -222,7 +226,6 @@ async function main() {
       bareLatency.push(await load({ ...barePage, seconds: P.seconds, rate: atRps }));
       latencyRuns.push(await load({ ...page, seconds: P.seconds, rate: atRps }));
     }
-    bare.kill('SIGKILL');
     const bareRps = median(bareRuns.map((r) => r.rps));
     log(`bare node:http, same requests: ${bareRps.toFixed(0)} req/s; at ${atRps}/s p99 ${median(bareLatency.map((r) => r.p99))} ms`);
     const session = {
@@ -238,7 +241,6 @@ async function main() {
     const session200 = all.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0) / all.reduce((n, r) => n + r.total, 0);
     log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
 
-    const hashSlots = config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism()));
     const argonRuns: number[] = [];
     const loginRuns: LoadResult[] = [];
     const loginRatios: number[] = [];
@@ -267,26 +269,47 @@ async function main() {
     const offered = Math.max(10, Math.round(5 * login));
     const checkRate = Math.round(Math.min(2000, 0.3 * session.rps));
     peakRss = rssMb(server.pid!);
-    const [storm, checks] = await Promise.all([
-      load({ url: `${base}/api/v1/login`, method: 'POST', seconds: P.overloadSeconds, connections: 200, rate: offered, bodies: data.recognizedLogins }),
-      // The trading service's traffic as everywhere in this benchmark: page views of signed-in customers.
-      load({ url: `${base}/api/v1/session`, method: 'GET', seconds: P.overloadSeconds, connections: 10, rate: checkRate, cookies: data.sessionCookies, repeatEach: PAGE_VIEW }),
-    ]);
+    // The same storm on the bare server (Mamori's hash pool and queue bound, nothing else) gives
+    // this machine's floor for the check p99 under it: the load generators share the two cores.
+    // Bare and Mamori alternate, storm by storm, like the other limits; medians are reported.
+    const storm = (loginUrl: string, checkUrl: string) =>
+      Promise.all([
+        load({ url: loginUrl, method: 'POST', seconds: P.overloadSeconds, connections: 200, rate: offered, bodies: data.recognizedLogins }),
+        // The trading service's traffic as everywhere in this benchmark: page views of signed-in customers.
+        load({ url: checkUrl, method: 'GET', seconds: P.overloadSeconds, connections: 10, rate: checkRate, cookies: data.sessionCookies, repeatEach: PAGE_VIEW }),
+      ]);
+    const bareStorms: { storm: LoadResult; checks: LoadResult }[] = [];
+    const storms: { storm: LoadResult; checks: LoadResult }[] = [];
+    for (let i = 0; i < P.storms; i++) {
+      const [bs, bc] = await storm(`http://127.0.0.1:${barePort}/api/v1/login`, barePage.url);
+      bareStorms.push({ storm: bs, checks: bc });
+      const [ms, mc] = await storm(`${base}/api/v1/login`, `${base}/api/v1/session`);
+      storms.push({ storm: ms, checks: mc });
+    }
     clearInterval(poll);
+    bare.kill('SIGKILL');
     const count = (r: LoadResult, f: (code: number) => boolean) => Object.entries(r.statusCodes).reduce((n, [c, v]) => n + (f(Number(c)) ? v : 0), 0);
+    const sum = (f: (s: { storm: LoadResult; checks: LoadResult }) => number) => storms.reduce((n, s) => n + f(s), 0);
+    const logins = sum((s) => s.storm.total);
     const overload = {
       offeredLoginsPerSec: offered,
+      sentLoginsPerSec: median(storms.map((s) => s.storm.total / P.overloadSeconds)),
       sessionChecksPerSec: checkRate,
-      logins: storm.total,
-      accepted: count(storm, (c) => c === 200),
-      share503: count(storm, (c) => c === 503) / Math.max(1, storm.total),
-      non503ServerErrors: count(storm, (c) => c >= 500 && c !== 503) + count(checks, (c) => c >= 500),
-      clientErrorsOrTimeouts: storm.errors + storm.timeouts + checks.errors + checks.timeouts,
-      sessionP99Ms: checks.p99,
-      sessionNon200: checks.total - count(checks, (c) => c === 200),
+      storms: P.storms,
+      logins,
+      acceptedPerSec: median(storms.map((s) => count(s.storm, (c) => c === 200) / P.overloadSeconds)),
+      share503: sum((s) => count(s.storm, (c) => c === 503)) / Math.max(1, logins),
+      non503ServerErrors: sum((s) => count(s.storm, (c) => c >= 500 && c !== 503) + count(s.checks, (c) => c >= 500)),
+      clientErrorsOrTimeouts: sum((s) => s.storm.errors + s.storm.timeouts + s.checks.errors + s.checks.timeouts),
+      sessionP99Ms: median(storms.map((s) => s.checks.p99)),
+      sessionP99MsByStorm: storms.map((s) => s.checks.p99),
+      bareSessionP99Ms: median(bareStorms.map((s) => s.checks.p99)),
+      bareSessionP99MsByStorm: bareStorms.map((s) => s.checks.p99),
+      bareAcceptedPerSec: median(bareStorms.map((s) => count(s.storm, (c) => c === 200) / P.overloadSeconds)),
+      sessionNon200: sum((s) => s.checks.total - count(s.checks, (c) => c === 200)),
       peakRssMb: peakRss,
     };
-    log(`overload: ${offered} logins/s offered for ${P.overloadSeconds} s with ${checkRate} session checks/s: ${(overload.share503 * 100).toFixed(1)} % fast 503, ${overload.non503ServerErrors} other 5xx, session p99 ${checks.p99} ms, peak RSS ${peakRss.toFixed(0)} MB`);
+    log(`overload: ${offered} logins/s offered for ${P.overloadSeconds} s, ${P.storms} times, with ${checkRate} session checks/s: ${(overload.share503 * 100).toFixed(1)} % fast 503, ${overload.non503ServerErrors} other 5xx, session p99 ${overload.sessionP99MsByStorm.join(' / ')} ms (bare server in the same storm ${overload.bareSessionP99MsByStorm.join(' / ')} ms), peak RSS ${peakRss.toFixed(0)} MB`);
 
     // 5. Results.
     const argonLimit = median(argonRuns);
@@ -296,6 +319,8 @@ async function main() {
       loginVsArgon2Limit: median(loginRatios),
       overloadNon503ServerErrors: overload.non503ServerErrors,
       overloadSessionP99Ms: overload.sessionP99Ms,
+      // Not a target: the floor the p99 above is measured against (same storm, bare server).
+      overloadBareSessionP99Ms: overload.bareSessionP99Ms,
       peakRssMb: Math.max(loadRss, overload.peakRssMb),
     };
     const pass = {
@@ -315,7 +340,7 @@ async function main() {
       ...ratios,
       targets: TARGETS,
       pass,
-      limits: { bareHttpRps: bareRps, bareHttpP99MsAtSameRate: median(bareLatency.map((r) => r.p99)), argon2HashesPerSec: argonLimit, argon2: params },
+      limits: { bareHttpRps: bareRps, bareHttpP99MsAtSameRate: median(bareLatency.map((r) => r.p99)), bareHttpP99MsInTheStorm: overload.bareSessionP99Ms, argon2HashesPerSec: argonLimit, argon2: params },
       runRatios: { sessionCheckVsBareHttp: sessionRatios, loginVsArgon2Limit: loginRatios },
       sessionCacheShareByRun: cacheShares,
       pageViewChecks: PAGE_VIEW,
@@ -325,7 +350,7 @@ async function main() {
       mailsPerSec,
       overload,
       memory: { idleRssMb: idleRss, underLoadRssMb: loadRss },
-      raw: { argonRuns, bareRuns, bareLatency, sessionRuns, coldRuns, latencyRuns, loginRuns, startRuns, storm, checks },
+      raw: { argonRuns, bareRuns, bareLatency, sessionRuns, coldRuns, latencyRuns, loginRuns, startRuns, storms, bareStorms },
     };
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(result, null, 2) + '\n');
@@ -349,7 +374,9 @@ async function main() {
       row('mails delivered /s', mailsPerSec.toFixed(1), ''),
       row(`overload ${offered}/s: fast 503 share`, `${(overload.share503 * 100).toFixed(1)} %`, ''),
       row('  other 5xx', String(overload.non503ServerErrors), '0', pass.overloadNon503ServerErrors),
-      row('  session-check p99 ms', String(overload.sessionP99Ms), '< 10', pass.overloadSessionP99Ms),
+      row(`  session-check p99 ms (median of ${P.storms})`, String(overload.sessionP99Ms), '< 10', pass.overloadSessionP99Ms),
+      row('  bare node:http p99 ms in the same storm', String(overload.bareSessionP99Ms), ''),
+      row('  logins accepted /s (bare server)', `${overload.acceptedPerSec.toFixed(1)} (${overload.bareAcceptedPerSec.toFixed(1)})`, ''),
       row('RSS idle / peak MB', `${idleRss.toFixed(0)} / ${ratios.peakRssMb.toFixed(0)}`, '< 400', pass.peakRssMb),
       '',
       'bench/results/latest.json written',
