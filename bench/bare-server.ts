@@ -1,27 +1,23 @@
 /**
  * The machine's own ceiling: a bare node:http server answering a tiny JSON, as the session check
- * does. For the overload's floor it also takes logins the way Mamori's hashing does and nothing
- * more — argon2id on Mamori's own hash pool (same threads, priority and queue bound), 503 +
- * Retry-After when the queue is full — so the storm costs the machine what it costs Mamori, minus
- * everything Mamori itself does.
+ * does. For the overload's floor it also takes logins the way Mamori hashes them and nothing
+ * more — Mamori's own password hasher, with the options Mamori runs with (same threads, priority
+ * and queue bound), 503 + Retry-After when the queue is full — so the storm costs the machine
+ * what it costs Mamori, minus everything Mamori itself does.
  *
- * argv: port, then JSON { threads, maxQueued, argon2: { memoryCost, timeCost, parallelism } }.
+ * argv: port. The hashing settings come from the environment, as for Mamori (HASH_*, ARGON2_*).
  */
-import { createServer } from 'node:http';
-import { hash as argon2Hash } from '@node-rs/argon2';
-import { BoundedQueue } from '../src/crypto/bounded-queue';
-import { HashPool, type Argon2Params } from '../src/crypto/hash-pool';
+import { createServer, type ServerResponse } from 'node:http';
+import { loadConfig } from '../src/config';
+import { createPasswordHasher, passwordHasherOptions } from '../src/crypto/passwords';
 import { BENCH_PASSWORD } from './dataset';
 
-const opts = JSON.parse(process.argv[3] ?? '{}') as { threads?: number; maxQueued?: number; argon2?: Argon2Params };
-const argon2 = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-const threads = opts.threads ?? 2;
-const pool = new HashPool(threads, argon2);
-const queue = new BoundedQueue(threads * 2, opts.maxQueued ?? 64, 2);
-const stored = await argon2Hash(BENCH_PASSWORD, { algorithm: 2, ...argon2 });
+const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
+const hasher = createPasswordHasher(passwordHasherOptions(config));
+const stored = await hasher.hash(BENCH_PASSWORD);
 
 const body = JSON.stringify({ loginId: 'bench1', name: 'ベンチ 一郎', authenticatedAt: new Date().toISOString(), method: 'email_code' });
-const answer = (res: import('node:http').ServerResponse, status: number, json: string, extra: Record<string, string> = {}) => {
+const answer = (res: ServerResponse, status: number, json: string, extra: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), ...extra });
   res.end(json);
 };
@@ -36,8 +32,8 @@ const server = createServer((req, res) => {
     } catch {
       return answer(res, 400, '{"error":"bad_request"}');
     }
-    queue.run(() => pool.verify(stored, password)).then(
-      (ok) => answer(res, ok ? 200 : 401, ok ? '{"state":"done"}' : '{"error":"invalid_credentials"}'),
+    hasher.verify(stored, password).then(
+      ({ ok }) => answer(res, ok ? 200 : 401, ok ? '{"state":"done"}' : '{"error":"invalid_credentials"}'),
       () => answer(res, 503, '{"error":"overloaded"}', { 'retry-after': '2' }),
     );
   });

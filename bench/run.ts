@@ -13,6 +13,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config';
+import { passwordHasherOptions } from '../src/crypto/passwords';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
 import type { LoadPlan, LoadResult } from './load-plan';
 
@@ -101,7 +102,8 @@ function cacheShare(a: { cache: number; database: number; shared: number }, b: {
 }
 
 async function main() {
-  const config = loadConfig({ NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
+  // The settings Mamori's server below runs with (it gets this environment): argon2id parameters, hashing threads.
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
   const params = config.argon2;
   const pgAdmin = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : null;
   const dbName = `mamori_bench_${Date.now()}`;
@@ -127,9 +129,9 @@ async function main() {
     // this machine's speed drifts by a third within a minute, and a ratio of two runs taken
     // seconds apart is steadier than a ratio of two medians taken minutes apart.
     const barePort = freePort();
-    const hashSlots = config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism()));
-    const bareOpts = JSON.stringify({ threads: hashSlots, maxQueued: config.hashQueue.maxQueued, argon2: params });
-    const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort), bareOpts], { cwd: ROOT, stdio: 'ignore' });
+    const hashSlots = passwordHasherOptions(config).threads;
+    // Same environment as Mamori's server below, so both hash with the same settings.
+    const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort)], { cwd: ROOT, stdio: 'ignore' });
     children.push(bare);
     await waitFor(`http://127.0.0.1:${barePort}/`, bare);
 

@@ -2,12 +2,11 @@
  * The composition root's wiring, shared by `mamori serve`, the other CLI commands and the
  * integration tests: configuration in, a running set of ports, services and workers out.
  */
-import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
 import { createKeyedHasher } from './crypto/keyed-hash';
 import { deriveKey } from './crypto/derive-key';
-import { createPasswordHasher } from './crypto/passwords';
+import { createPasswordHasher, passwordHasherOptions } from './crypto/passwords';
 import { cryptoRandom } from './crypto/random';
 import { createSecretBox } from './crypto/secret-box';
 import type { Clock, Ports } from './domain/ports';
@@ -78,13 +77,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
 
   const keys = [config.secretKey, ...config.oldSecretKeys].map((k) => ({ id: k.id, key: deriveKey(k.key, 'totp-secret') }));
   const secrets = createSecretBox(keys, config.secretKey.id);
-  const passwords = createPasswordHasher({
-    ...config.argon2,
-    // One hashing thread per core, at most four: more threads would only share the same cores.
-    threads: config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism())),
-    maxQueued: config.hashQueue.maxQueued,
-    retryAfterSeconds: 2,
-  });
+  const passwords = createPasswordHasher(passwordHasherOptions(config));
   const transport =
     opts.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createDevMailboxTransport(store.devMailbox, clock));
   const worker = new OutboxWorker({ outbox: store.outbox, transport, clock, from: config.mailFrom, pollIntervalMs: opts.workerPollMs, leaseMs: config.outboxLeaseSeconds * 1000, logger });

@@ -2,6 +2,8 @@
  * argon2id with OWASP's parameters (19 MiB, t=2, p=1) for every password we hash; bcrypt and
  * PBKDF2 accepted from imports and upgraded. All work goes through a bounded queue.
  */
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config';
 import type { PasswordHasher } from '../domain/ports';
 import { BoundedQueue } from './bounded-queue';
 import { HashPool, argon2NeedsRehash } from './hash-pool';
@@ -15,6 +17,17 @@ export interface PasswordHasherOptions {
   threads: number;
   maxQueued: number;
   retryAfterSeconds: number;
+}
+
+/** The options Mamori runs with: also the bench's bare server's, which must hash exactly as Mamori does. */
+export function passwordHasherOptions(config: Pick<Config, 'argon2' | 'hashQueue'>): PasswordHasherOptions {
+  return {
+    ...config.argon2,
+    // One hashing thread per core, at most four: more threads would only share the same cores.
+    threads: config.hashQueue.threads || Math.max(1, Math.min(4, availableParallelism())),
+    maxQueued: config.hashQueue.maxQueued,
+    retryAfterSeconds: 2,
+  };
 }
 
 const ARGON2 = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
