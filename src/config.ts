@@ -50,6 +50,9 @@ const EnvSchema = z.object({
   THROTTLE_DEVICE_LOCK_AFTER: int(20, 2, 1000),
   THROTTLE_IP_LOCK_AFTER: int(100, 2, 100000),
   THROTTLE_IP_LOCK_MINUTES: int(15, 1, 24 * 60),
+  // NIST SP 800-63B-4 §3.2.2: no more than 100 consecutive failed attempts on one account.
+  THROTTLE_ACCOUNT_HARD_LOCK_AFTER: int(100, 10, 100),
+  THROTTLE_CHALLENGES_PER_MINUTE: int(60, 5, 10_000),
   ARGON2_MEMORY_KIB: int(19456, 1024, 4 * 1024 * 1024),
   ARGON2_ITERATIONS: int(2, 1, 20),
   ARGON2_PARALLELISM: int(1, 1, 16),
@@ -217,6 +220,8 @@ export function loadConfig(env: Env = process.env): Config {
       deviceLockAfter: e.THROTTLE_DEVICE_LOCK_AFTER,
       ipLockAfter: e.THROTTLE_IP_LOCK_AFTER,
       ipLockMinutes: e.THROTTLE_IP_LOCK_MINUTES,
+      accountHardLockAfter: e.THROTTLE_ACCOUNT_HARD_LOCK_AFTER,
+      challengesPerMinute: e.THROTTLE_CHALLENGES_PER_MINUTE,
     },
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashQueue: { threads: e.HASH_THREADS, maxQueued: e.HASH_MAX_QUEUED },

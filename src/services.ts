@@ -41,7 +41,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, rp: config.relyingParty });
+  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, throttle, rp: config.relyingParty });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });

@@ -20,6 +20,8 @@ const USAGE = `usage: mamori <command>
                                  lift the lock after five wrong trading passwords, mailed and audited
   support reset-passkeys LOGIN_ID --operator NAME --reason TEXT
                                  remove a customer's passkeys (all lost), mailed and audited
+  support unlock-login LOGIN_ID --operator NAME --reason TEXT
+                                 lift the login lock and the suspension after 100 failures, mailed and audited
   keys rotate                    re-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)
   help                           this text`;
 
@@ -125,6 +127,13 @@ export async function run(argv: string[], env = process.env): Promise<number> {
       if (!arg) throw new UsageError('LOGIN_ID is required');
       const count = await withRuntime(config, (rt) => rt.services.passkeys.supportReset(arg, opts.operator as string, opts.reason as string));
       process.stdout.write(`removed ${count} passkey(s) of ${arg}; the customer has been mailed\n`);
+      return 0;
+    }
+    if (command === 'support' && sub === 'unlock-login') {
+      const opts = flags(argv.slice(3), ['operator', 'reason']);
+      if (!arg) throw new UsageError('LOGIN_ID is required');
+      await withRuntime(config, (rt) => rt.services.login.supportUnlock(arg, opts.operator as string, opts.reason as string));
+      process.stdout.write(`login unlocked for ${arg}; the customer has been mailed\n`);
       return 0;
     }
     if (command === 'keys' && sub === 'rotate') {

@@ -9,6 +9,8 @@ export type AuditType =
   | 'login.succeeded'
   | 'login.failed'
   | 'login.locked'
+  | 'login.suspended'
+  | 'login.unsuspended'
   | 'login.code_sent'
   | 'login.code_failed'
   | 'login.totp_failed'

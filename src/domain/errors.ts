@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_input'
   | 'invalid_credentials'
   | 'login_locked'
+  | 'login_suspended'
   | 'too_many_requests'
   | 'flow_not_found'
   | 'flow_expired'

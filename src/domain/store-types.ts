@@ -159,9 +159,20 @@ export interface AccountRepo {
   /** Conditional update: true only for the first caller with a step later than the last accepted one. */
   claimTotpStep(id: number, step: number): Promise<boolean>;
   count(): Promise<number>;
-  /** Counts a wrong trading password; returns the new count. */
-  recordTradingPasswordFailure(id: number, at: Date): Promise<number>;
-  setTradingPasswordLock(id: number, lockedAt: Date | null): Promise<void>;
+  /**
+   * Takes one trading-password attempt before the password is checked, in one conditional update:
+   * the attempt's number, or null when the lock is on or `max` attempts are already taken.
+   */
+  reserveTradingPasswordAttempt(id: number, max: number, at: Date): Promise<number | null>;
+  /**
+   * Gives an attempt back. With `succeededAs` (the attempt's number) the count starts afresh when no
+   * other attempt was taken since; otherwise only this one is given back.
+   */
+  releaseTradingPasswordAttempt(id: number, succeededAs: number | null): Promise<void>;
+  /** Sets the lock unless it is on already; true only for the call that set it (one mail per lock). */
+  lockTradingPassword(id: number, at: Date): Promise<boolean>;
+  /** The support desk's unlock: lock off, count zero. */
+  unlockTradingPassword(id: number): Promise<void>;
   listSealedTotpSecrets(): Promise<{ id: number; totpSecretSealed: string }[]>;
   updateSealedTotpSecret(id: number, sealed: string): Promise<void>;
 }
@@ -194,8 +205,8 @@ export interface AddressChangeRepo {
   put(c: AddressChange): Promise<void>;
   find(accountId: number, slot: number): Promise<AddressChange | undefined>;
   listForAccount(accountId: number): Promise<AddressChange[]>;
-  /** Counts a wrong code; false when the limit was already reached. */
-  countFailure(accountId: number, slot: number, maxAttempts: number): Promise<boolean>;
+  /** Takes one attempt before the code is compared: its number, or null when all are taken. */
+  reserveAttempt(accountId: number, slot: number, maxAttempts: number): Promise<number | null>;
   replaceCode(accountId: number, slot: number, codeHash: string, sentAt: Date): Promise<void>;
   /** Conditional delete: true only for the first caller holding this code (single use under races). */
   take(accountId: number, slot: number, codeHash: string): Promise<boolean>;
@@ -210,8 +221,11 @@ export interface LoginFlowRepo {
    * which of many concurrent submissions wins (single use, race-safe on both stores).
    */
   transition(id: string, from: LoginFlowState, to: LoginFlowState, patch: Partial<Pick<LoginFlow, 'method' | 'completedAt'>>): Promise<boolean>;
-  /** Counts a wrong code; false when the attempt limit was already reached. */
-  countCodeFailure(id: string, maxAttempts: number): Promise<boolean>;
+  /**
+   * Takes one of the flow's code attempts before the code is compared, while the flow is still in
+   * `state`: the attempt's number, or null when all are taken (or the flow moved on).
+   */
+  reserveCodeAttempt(id: string, state: LoginFlowState, maxAttempts: number): Promise<number | null>;
   replaceCode(id: string, patch: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date; codeEmailId: number }): Promise<void>;
   deleteExpired(before: Date): Promise<number>;
 }
@@ -262,7 +276,16 @@ export interface ThrottleRepo {
   get(key: string): Promise<ThrottleState | undefined>;
   /** Adds a failure inside a sliding window that restarts when older than `windowStart`; returns the count. */
   recordFailure(key: string, now: Date, windowStart: Date): Promise<number>;
-  lock(key: string, until: Date): Promise<void>;
+  /**
+   * Takes one slot in one conditional statement: the count including this one, or null when the
+   * key is locked or `limit` slots are already taken in the window. A window older than
+   * `windowStart`, or a lock that has run out, starts the count afresh.
+   */
+  reserve(key: string, now: Date, windowStart: Date, limit: number): Promise<number | null>;
+  /** Gives a slot back (an attempt that succeeded). */
+  release(key: string): Promise<void>;
+  /** Locks until `until` unless a lock is already running; true only for the call that locked it. */
+  lock(key: string, until: Date, now: Date): Promise<boolean>;
   reset(key: string): Promise<void>;
 }
 
@@ -287,8 +310,8 @@ export interface TotpEnrollmentRepo {
   /** One pending key per account: a new application replaces an unfinished one. */
   put(e: TotpEnrollment): Promise<void>;
   find(accountId: number): Promise<TotpEnrollment | undefined>;
-  /** Counts a wrong code; false when the limit was already reached. */
-  countFailure(accountId: number, maxAttempts: number): Promise<boolean>;
+  /** Takes one attempt before the code is checked: its number, or null when all are taken. */
+  reserveAttempt(accountId: number, maxAttempts: number): Promise<number | null>;
   delete(accountId: number): Promise<void>;
   listSealed(): Promise<{ accountId: number; secretSealed: string }[]>;
   updateSealed(accountId: number, sealed: string): Promise<void>;

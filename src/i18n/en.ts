@@ -159,6 +159,7 @@ export const en: Record<MessageKey, string> = {
   'error.enrollment_expired': 'The setup has expired. Please apply again.',
   'error.invalid_credentials': 'The login ID or password is incorrect. Repeated failures temporarily block logins from unrecognised browsers.',
   'error.login_locked': 'Too many failed attempts: logins from this browser are blocked for about {retryAfterMinutes} minutes.',
+  'error.login_suspended': 'Too many failed attempts: logins from new browsers are suspended. Log in from the browser you usually use, or call the support desk.',
   'error.too_many_requests': 'Too many requests. Please try again later.',
   'error.flow_not_found': 'Your login has ended. Please log in again.',
   'error.flow_expired': 'Your login has expired. Please log in again.',

@@ -83,21 +83,42 @@ function accounts(db: Db): AccountRepo {
       const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
     },
-    async recordTradingPasswordFailure(id, at) {
+    async reserveTradingPasswordAttempt(id, max, at) {
       const r = await db
         .updateTable('accounts')
         .set((eb) => ({ trading_password_failures: eb('trading_password_failures', '+', 1), updated_at: ms(at) }))
         .where('id', '=', id)
+        .where('trading_password_locked_at', 'is', null)
+        .where('trading_password_failures', '<', max)
         .returning('trading_password_failures')
-        .executeTakeFirstOrThrow();
-      return r.trading_password_failures;
+        .executeTakeFirst();
+      return r ? r.trading_password_failures : null;
     },
-    async setTradingPasswordLock(id, lockedAt) {
+    async releaseTradingPasswordAttempt(id, succeededAs) {
+      if (succeededAs !== null) {
+        const r = await db
+          .updateTable('accounts')
+          .set({ trading_password_failures: 0 })
+          .where('id', '=', id)
+          .where('trading_password_locked_at', 'is', null)
+          .where('trading_password_failures', '=', succeededAs)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) return;
+      }
       await db
         .updateTable('accounts')
-        .set(lockedAt ? { trading_password_locked_at: ms(lockedAt) } : { trading_password_locked_at: null, trading_password_failures: 0 })
+        .set((eb) => ({ trading_password_failures: eb('trading_password_failures', '-', 1) }))
         .where('id', '=', id)
+        .where('trading_password_locked_at', 'is', null)
+        .where('trading_password_failures', '>', 0)
         .execute();
+    },
+    async lockTradingPassword(id, at) {
+      const r = await db.updateTable('accounts').set({ trading_password_locked_at: ms(at) }).where('id', '=', id).where('trading_password_locked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async unlockTradingPassword(id) {
+      await db.updateTable('accounts').set({ trading_password_locked_at: null, trading_password_failures: 0 }).where('id', '=', id).execute();
     },
     async listSealedTotpSecrets() {
       const rows = await db.selectFrom('accounts').select(['id', 'totp_secret_sealed']).where('totp_secret_sealed', 'is not', null).execute();
@@ -191,15 +212,16 @@ function addressChanges(db: Db): AddressChangeRepo {
       const rows = await db.selectFrom('address_changes').selectAll().where('account_id', '=', accountId).orderBy('slot').execute();
       return rows.map(toAddressChange);
     },
-    async countFailure(accountId, slot, maxAttempts) {
+    async reserveAttempt(accountId, slot, maxAttempts) {
       const r = await db
         .updateTable('address_changes')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('account_id', '=', accountId)
         .where('slot', '=', slot)
         .where('attempts', '<', maxAttempts)
+        .returning('attempts')
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return r ? r.attempts : null;
     },
     async replaceCode(accountId, slot, codeHash, sentAt) {
       await db
@@ -241,14 +263,16 @@ function loginFlows(db: Db): LoginFlowRepo {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    async countCodeFailure(id, maxAttempts) {
+    async reserveCodeAttempt(id, state, maxAttempts) {
       const r = await db
         .updateTable('login_flows')
         .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
         .where('id', '=', id)
+        .where('state', '=', state)
         .where('code_attempts', '<', maxAttempts)
+        .returning('code_attempts')
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return r ? r.code_attempts : null;
     },
     async replaceCode(id, p) {
       await db
@@ -566,8 +590,46 @@ function throttle(db: Db): ThrottleRepo {
         .executeTakeFirstOrThrow();
       return r.failures;
     },
-    async lock(key, until) {
-      await db.updateTable('throttle').set({ locked_until: ms(until) }).where('key', '=', key).execute();
+    async reserve(key, now, windowStart, limit) {
+      const n = ms(now);
+      const w = ms(windowStart);
+      // The row starts afresh when its window is over or its lock has run out; otherwise a slot is
+      // taken only while none is locked and fewer than `limit` are taken. One statement, so two
+      // processes can never both take the last slot.
+      const fresh = sql<boolean>`(throttle.window_started_at < ${w} OR (throttle.locked_until IS NOT NULL AND throttle.locked_until <= ${n}))`;
+      const r = await db
+        .insertInto('throttle')
+        .values({ key, failures: 1, window_started_at: n, locked_until: null })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({
+              failures: sql<number>`CASE WHEN ${fresh} THEN 1 ELSE throttle.failures + 1 END`,
+              window_started_at: sql<number>`CASE WHEN ${fresh} THEN ${n} ELSE throttle.window_started_at END`,
+              locked_until: sql<number | null>`CASE WHEN ${fresh} THEN NULL ELSE throttle.locked_until END`,
+            })
+            .where(sql<boolean>`${fresh} OR (throttle.locked_until IS NULL AND throttle.failures < ${limit})`),
+        )
+        .returning('failures')
+        .executeTakeFirst();
+      return r ? r.failures : null;
+    },
+    async release(key) {
+      await db
+        .updateTable('throttle')
+        .set((eb) => ({ failures: eb('failures', '-', 1) }))
+        .where('key', '=', key)
+        .where('failures', '>', 0)
+        .execute();
+    },
+    async lock(key, until, now) {
+      const r = await db
+        .updateTable('throttle')
+        .set({ locked_until: ms(until) })
+        .where('key', '=', key)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', ms(now))]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async reset(key) {
       await db.deleteFrom('throttle').where('key', '=', key).execute();
@@ -619,14 +681,15 @@ function totpEnrollments(db: Db): TotpEnrollmentRepo {
         expiresAt: new Date(Number(r.expires_at)),
       };
     },
-    async countFailure(accountId, maxAttempts) {
+    async reserveAttempt(accountId, maxAttempts) {
       const r = await db
         .updateTable('totp_enrollments')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('account_id', '=', accountId)
         .where('attempts', '<', maxAttempts)
+        .returning('attempts')
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return r ? r.attempts : null;
     },
     async delete(accountId) {
       await db.deleteFrom('totp_enrollments').where('account_id', '=', accountId).execute();

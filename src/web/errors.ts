@@ -6,6 +6,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   invalid_credentials: 401,
   login_locked: 423,
+  login_suspended: 423,
   too_many_requests: 429,
   flow_not_found: 404,
   flow_expired: 410,

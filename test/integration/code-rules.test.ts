@@ -80,7 +80,8 @@ describe(`e-mailed code rules (${storeKind})`, () => {
     const results = await Promise.allSettled(Array.from({ length: 30 }, () => h.runtime.services.login.submitCode(handle, code, ctx())));
     const ok = results.filter((r) => r.status === 'fulfilled');
     assert.equal(ok.length, 1);
-    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as DomainError).code, 'flow_state');
+    // The others: the flow is done, or all of its tries were held by checks still running; none judged wrong.
+    for (const r of results) if (r.status === 'rejected') assert.ok(['flow_state', 'too_many_requests'].includes((r.reason as DomainError).code), (r.reason as DomainError).code);
   });
 
   it('a login flow expires', async () => {

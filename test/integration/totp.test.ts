@@ -97,11 +97,14 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   it('one valid code submitted 50 times at once, in 50 logins, yields exactly one session', async () => {
     const a = await h.createAccount();
     const { secret } = await enable(a);
-    const flows = await Promise.all(Array.from({ length: 50 }, () => loginWithCodeStep(a)));
+    const flows = [];
+    for (let i = 0; i < 50; i++) flows.push(await loginWithCodeStep(a));
     const totp = totpCode(secret, h.clock.now());
     const results = await Promise.allSettled(flows.map((f) => h.runtime.services.login.submitTotp((f as { flowHandle: string }).flowHandle, totp, ctx())));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    for (const r of results) if (r.status === 'rejected') assert.equal(code(r.reason), 'totp_replayed');
+    // The others: the code was used, or every attempt slot of the login ID was held by a check still running.
+    for (const r of results) if (r.status === 'rejected') assert.ok(['totp_replayed', 'too_many_requests'].includes(code(r.reason)), code(r.reason));
+    assert.ok(results.some((r) => r.status === 'rejected' && code(r.reason) === 'totp_replayed'));
   });
 
   it('コード再表示: the old key works until the new one is confirmed, then stops', async () => {

@@ -105,12 +105,17 @@ export class SecurityService {
     if (problem) throw new DomainError('password_policy', { reason: problem });
     await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change');
     const { passwords, store, clock, random } = this.ports;
+    const trading = this.deps.tradingPassword;
     // A wrong current password counts toward the same lock as a wrong trading password.
-    if (!(await passwords.verify(account.loginPasswordHash, current)).ok) {
-      return this.deps.tradingPassword.recordFailure(account, ctx, 'login_password_change', 'current_password_invalid');
-    }
+    await trading.guard(account, ctx, 'login_password_change', async () => (await passwords.verify(account.loginPasswordHash, current)).ok, () =>
+      new DomainError('invalid_credentials', { reason: 'current_password' }),
+    );
     if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
-    if ((await passwords.verify(account.tradingPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_trading_password' });
+    // "Must differ from the trading password" answers whether a guess IS the trading password:
+    // each such answer costs one of the same limited attempts.
+    await trading.guard(account, ctx, 'login_password_change', async () => !(await passwords.verify(account.tradingPasswordHash, next)).ok, () =>
+      new DomainError('password_policy', { reason: 'same_as_trading_password' }),
+    );
     const hash = await passwords.hash(next);
     const now = clock.now();
     await store.transaction(async (tx) => {
@@ -130,7 +135,12 @@ export class SecurityService {
     if (problem) throw new DomainError('password_policy', { reason: problem });
     await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change');
     const { passwords, store, clock, random } = this.ports;
-    if ((await passwords.verify(account.loginPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_login_password' });
+    // "Must differ from the login password" answers whether a guess IS the login password: each
+    // such answer costs one of the trading password's limited attempts, so a stranger holding a
+    // session and the trading password cannot test login passwords without limit.
+    await this.deps.tradingPassword.guard(account, ctx, 'trading_password_change', async () => !(await passwords.verify(account.loginPasswordHash, next)).ok, () =>
+      new DomainError('password_policy', { reason: 'same_as_login_password' }),
+    );
     if ((await passwords.verify(account.tradingPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_current' });
     const hash = await passwords.hash(next);
     const now = clock.now();

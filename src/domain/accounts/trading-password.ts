@@ -41,37 +41,52 @@ export class TradingPasswordService {
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
     await this.assertStepUp(account, ctx);
     const { store, clock, passwords } = this.ports;
-    const result = await passwords.verify(account.tradingPasswordHash, raw);
-    if (result.ok) {
-      if (account.tradingPasswordFailures > 0) await store.accounts.setTradingPasswordLock(account.id, null);
-      if (result.needsRehash) await store.accounts.updateTradingPasswordHash(account.id, await passwords.hash(raw), clock.now());
-      return;
-    }
-    return this.recordFailure(account, ctx, purpose);
+    let needsRehash = false;
+    await this.guard(account, ctx, purpose, async () => {
+      const result = await passwords.verify(account.tradingPasswordHash, raw);
+      needsRehash = result.needsRehash;
+      return result.ok;
+    });
+    if (needsRehash) await store.accounts.updateTradingPasswordHash(account.id, await passwords.hash(raw), clock.now());
   }
 
   /**
-   * Counts a failed confirmation and locks after five; the wrong current login password on the
-   * password-change screen counts here too, so neither secret can be guessed without limit.
+   * Any check that could let a signed-in stranger guess a secret of the account — the trading
+   * password, the current login password on the password-change screen, whether a new password
+   * equals the other one — takes one of the same five attempts before it runs, in one conditional
+   * update, so 40 guesses sent at once are judged five times at most (ASVS 5.0 V6.3.1). A pass
+   * gives the attempt back; a failure keeps it, and the fifth sets the lock, once, with one mail.
    */
-  async recordFailure(account: Account, ctx: RequestContext, purpose: string, code: 'trading_password_invalid' | 'current_password_invalid' = 'trading_password_invalid'): Promise<never> {
+  async guard(account: Account, ctx: RequestContext, purpose: string, check: () => Promise<boolean>, onFailure: () => DomainError = () => new DomainError('trading_password_invalid')): Promise<void> {
     const { store, clock, random } = this.ports;
+    const slot = await store.accounts.reserveTradingPasswordAttempt(account.id, TRADING_PASSWORD_MAX_FAILURES, clock.now());
+    if (slot === null) {
+      const fresh = await store.accounts.findById(account.id);
+      if (fresh?.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
+      // Every attempt is taken by checks still running; one of them may yet succeed.
+      throw new DomainError('too_many_requests', { retryAfter: 1 });
+    }
+    let ok: boolean;
+    try {
+      ok = await check();
+    } catch (e) {
+      await store.accounts.releaseTradingPasswordAttempt(account.id, null);
+      throw e;
+    }
+    if (ok) return store.accounts.releaseTradingPasswordAttempt(account.id, slot);
     const now = clock.now();
-    let locked = false;
-    await store.transaction(async (tx) => {
-      const failures = await tx.accounts.recordTradingPasswordFailure(account.id, now);
-      await recordAudit(tx, now, 'trading_password.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, failures } });
-      if (failures >= TRADING_PASSWORD_MAX_FAILURES) {
-        locked = true;
-        await tx.accounts.setTradingPasswordLock(account.id, now);
-        await recordAudit(tx, now, 'trading_password.locked', { accountId: account.id, loginId: account.loginId, ctx });
-        const mail = tradingPasswordLockedMail(this.brand, { name: account.name, at: now });
-        await queueToVerified(tx, random, now, account.id, mail);
-      }
+    const locked = await store.transaction(async (tx) => {
+      await recordAudit(tx, now, 'trading_password.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, failures: slot } });
+      if (slot < TRADING_PASSWORD_MAX_FAILURES || !(await tx.accounts.lockTradingPassword(account.id, now))) return slot >= TRADING_PASSWORD_MAX_FAILURES;
+      await recordAudit(tx, now, 'trading_password.locked', { accountId: account.id, loginId: account.loginId, ctx });
+      const mail = tradingPasswordLockedMail(this.brand, { name: account.name, at: now });
+      await queueToVerified(tx, random, now, account.id, mail);
+      return true;
     });
     if (locked) throw new DomainError('trading_password_locked');
-    if (code === 'current_password_invalid') throw new DomainError('invalid_credentials', { reason: 'current_password' });
-    throw new DomainError('trading_password_invalid');
+    const error = onFailure();
+    if (error.code === 'trading_password_invalid') throw new DomainError('trading_password_invalid', { remaining: TRADING_PASSWORD_MAX_FAILURES - slot });
+    throw error;
   }
 
   /** Support desk: `mamori support unlock-trading-password` and the support API; audited, mailed. */
@@ -82,7 +97,7 @@ export class TradingPasswordService {
     if (!account.tradingPasswordLockedAt) throw new DomainError('flow_state', { reason: 'not_locked' });
     const now = clock.now();
     await store.transaction(async (tx) => {
-      await tx.accounts.setTradingPasswordLock(account.id, null);
+      await tx.accounts.unlockTradingPassword(account.id);
       await recordAudit(tx, now, 'trading_password.unlocked', { accountId: account.id, loginId, operator, detail: { reason } });
       const mail = tradingPasswordUnlockedMail(this.brand, { name: account.name, at: now });
       await queueToVerified(tx, random, now, account.id, mail);

@@ -137,13 +137,14 @@ export class AddressService {
     if (!/^[0-9]{6}$/.test(code)) throw new InvalidInput('code', 'format');
     const { store, clock, keyed, random } = this.ports;
     const pending = await this.livePending(account, slot);
-    if (pending.attempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
     const now = clock.now();
+    // The attempt is taken before the comparison: concurrent guesses are judged five times at most.
+    const used = await store.addressChanges.reserveAttempt(account.id, slot, this.rules.codeMaxAttempts);
+    if (used === null) throw new DomainError('code_attempts_exceeded');
     if (!keyed.equals('address-code', this.codeInput(account.id, slot, pending.address, code), pending.codeHash)) {
-      const counted = await store.addressChanges.countFailure(account.id, slot, this.rules.codeMaxAttempts);
       await recordAudit(store, now, 'address.code_failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
-      const remaining = this.rules.codeMaxAttempts - pending.attempts - 1;
-      if (!counted || remaining <= 0) {
+      const remaining = this.rules.codeMaxAttempts - used;
+      if (remaining <= 0) {
         await store.addressChanges.delete(account.id, slot);
         throw new DomainError('code_attempts_exceeded');
       }

@@ -12,14 +12,14 @@ import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
 import type { DeviceService, IssuedDevice } from '../devices/device-service';
 import { DomainError, InvalidInput } from '../errors';
-import { accountLockedMail, loginCodeMail, loginNotificationMail, recoveryCodeUsedMail } from '../notifications/messages';
+import { accountLockedMail, accountSuspendedMail, loginCodeMail, loginUnlockedMail, loginNotificationMail, recoveryCodeUsedMail } from '../notifications/messages';
 import { canonicalRecoveryCode, recoveryCodeHash } from '../totp/recovery-codes';
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { IssuedSession, SessionService } from '../sessions/session-service';
 import type { Account, EmailAddress, LoginFlow, RecognizedDevice, StoreTx } from '../store-types';
 import { flowIdOf, loadFlow } from './login-flow';
-import { deviceKey, loginIdKey, type LoginThrottle } from './throttle';
+import type { Attempt, FailureOutcome, LoginThrottle } from './throttle';
 
 export interface LoginRules {
   additionalAuthFrom: Date;
@@ -95,21 +95,22 @@ export class LoginService {
 
     // At the 09:00 rush, a login that cannot be hashed now is refused before any database work.
     passwords.assertCapacity();
-    await throttle.assertSourceAllowed(ctx.ip);
     const account = await store.accounts.findByLoginId(loginId);
     const device = account ? await this.liveDeviceOf(account, ctx.deviceToken) : undefined;
-    const key = device ? deviceKey(device.id) : loginIdKey(loginId);
-    const failuresOnRecord = await throttle.assertLoginAllowed(key);
+    // The attempt's slots are taken before the hash is checked, so concurrent guesses cannot all
+    // slip past a limit that none of them has reached yet.
+    const attempt = await throttle.begin({ ip: ctx.ip, loginId, deviceId: device?.id ?? null });
 
     // Unknown IDs cost one argon2id verification too: same answer, same time (ASVS 2.2, SPEC 2).
-    const verification = account
-      ? await passwords.verify(account.loginPasswordHash, password)
-      : (await passwords.verifyDummy(password), { ok: false, needsRehash: false });
+    const verification = await this.judged(attempt, () =>
+      account ? passwords.verify(account.loginPasswordHash, password) : passwords.verifyDummy(password).then(() => ({ ok: false, needsRehash: false })),
+    );
 
     if (!account || !verification.ok) {
-      await this.recordPasswordFailure(loginId, account, key, Boolean(device), ctx);
+      await this.recordPasswordFailure(loginId, account, await attempt.failed(), Boolean(device), ctx);
       throw new DomainError('invalid_credentials');
     }
+    await attempt.succeeded();
     if (verification.needsRehash) {
       // Imported bcrypt / PBKDF2 hashes become argon2id at the first successful login (SPEC 1.5).
       const upgraded = await passwords.hash(password);
@@ -134,10 +135,9 @@ export class LoginService {
       return { state: 'awaiting_totp', flowHandle };
     }
     if (additionalAuthApplies && !device) return this.startCodeStep(account, ctx);
-    // No row, nothing to reset: the common login skips a write. A failure recorded meanwhile by a
-    // concurrent attempt stays counted, which errs on the safe side.
-    if (failuresOnRecord) await throttle.reset(key);
-    return this.completeWithoutFlow(account, device ? 'recognized_device' : 'password', device ?? null, ctx);
+    const login = await this.completeWithoutFlow(account, device ? 'recognized_device' : 'password', device ?? null, ctx);
+    await throttle.clearAfterLogin(account.loginId, device?.id ?? null);
+    return login;
   }
 
   /** Step 2 by the e-mailed 認証コード. */
@@ -146,15 +146,12 @@ export class LoginService {
     const now = clock.now();
     const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_code');
     const code = this.parseCode(rawCode, 'code');
-    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
     if (!flow.codeExpiresAt || flow.codeExpiresAt <= now || !flow.codeHash) throw new DomainError('code_expired');
-
-    // The hash input includes the flow id: a code is bound to the one attempt that asked for it.
-    if (!keyed.equals('login-code', `${flow.id}:${code}`, flow.codeHash)) {
-      await this.recordCodeFailure(flow, ctx, 'login.code_failed');
-      return this.never();
-    }
-    return this.complete(flow, 'awaiting_code', 'email_code', ctx);
+    const codeHash = flow.codeHash;
+    return this.secondStep(flow, ctx, 'login.code_failed', async () =>
+      // The hash input includes the flow id: a code is bound to the one attempt that asked for it.
+      keyed.equals('login-code', `${flow.id}:${code}`, codeHash) ? this.complete(flow, 'awaiting_code', 'email_code', ctx) : null,
+    );
   }
 
   /** Step 2 by the TOTP app's ワンタイムパスワード (RFC 6238). */
@@ -163,18 +160,16 @@ export class LoginService {
     const now = clock.now();
     const flow = await loadFlow(store, keyed, flowHandle, now, 'awaiting_totp');
     const code = this.parseCode(rawCode, 'totp');
-    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
     const account = await store.accounts.findById(flow.accountId);
     if (!account?.totpSecretSealed) throw new DomainError('flow_state');
-    const step = verifyTotp(secrets.open(account.totpSecretSealed), code, now, 1);
-    if (step === null) {
-      await this.deps.throttle.recordFailure(ctx.ip, loginIdKey(account.loginId), false);
-      await this.recordCodeFailure(flow, ctx, 'login.totp_failed');
-      return this.never();
-    }
-    return this.complete(flow, 'awaiting_totp', 'totp', ctx, async (tx) => {
-      // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
-      if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+    const sealed = account.totpSecretSealed;
+    return this.secondStep(flow, ctx, 'login.totp_failed', async () => {
+      const step = verifyTotp(secrets.open(sealed), code, now, 1);
+      if (step === null) return null;
+      return this.complete(flow, 'awaiting_totp', 'totp', ctx, async (tx) => {
+        // A time step is accepted once per account (NIST SP 800-63B-4): decided by a conditional update.
+        if (!(await tx.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+      });
     });
   }
 
@@ -186,24 +181,23 @@ export class LoginService {
     if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('recoveryCode', 'format');
     const canonical = canonicalRecoveryCode(raw);
     if (!canonical) throw new InvalidInput('recoveryCode', 'format');
-    if (flow.codeAttempts >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
     const account = await store.accounts.findById(flow.accountId);
     if (!account) throw new DomainError('flow_not_found');
     const hash = recoveryCodeHash(keyed, account.id, canonical);
-    try {
-      return await this.complete(flow, 'awaiting_totp', 'recovery_code', ctx, async (tx) => {
-        if (!(await tx.recoveryCodes.consume(account.id, hash, now))) throw new DomainError('totp_invalid');
-        const remaining = await tx.recoveryCodes.countUnused(account.id);
-        const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
-        await queueToVerified(tx, random, now, account.id, mail);
-      });
-    } catch (e) {
-      if (e instanceof DomainError && e.code === 'totp_invalid') {
-        await this.deps.throttle.recordFailure(ctx.ip, loginIdKey(account.loginId), false);
-        return this.recordCodeFailure(flow, ctx, 'login.totp_failed');
+    const unknownCode = new Error('recovery code not found');
+    return this.secondStep(flow, ctx, 'login.totp_failed', async () => {
+      try {
+        return await this.complete(flow, 'awaiting_totp', 'recovery_code', ctx, async (tx) => {
+          if (!(await tx.recoveryCodes.consume(account.id, hash, now))) throw unknownCode;
+          const remaining = await tx.recoveryCodes.countUnused(account.id);
+          const mail = recoveryCodeUsedMail(this.deps.brand, { name: account.name, at: now, remaining, ip: ctx.ip });
+          await queueToVerified(tx, random, now, account.id, mail);
+        });
+      } catch (e) {
+        if (e === unknownCode) return null;
+        throw e;
       }
-      throw e;
-    }
+    });
   }
 
   /** 認証コードを再送: a new code, the failure count kept (NIST SP 800-63B-4 §3.1.3.2). */
@@ -265,8 +259,51 @@ export class LoginService {
     if (!account) throw new DomainError('not_found');
     const device = await this.liveDeviceOf(account, ctx.deviceToken);
     const login = await store.transaction((tx) => this.finish(tx, account, 'passkey', device?.id ?? null, ctx, true));
-    await this.deps.throttle.reset(loginIdKey(account.loginId));
+    await this.deps.throttle.clearAfterLogin(account.loginId, device?.id ?? null);
     return login;
+  }
+
+  /**
+   * A passkey assertion is one more attempt at a login factor: it takes the same slots as a
+   * password or a code before it is checked (the flow's account, when it is a second step; the
+   * client address alone for a passwordless login, whose account is not known yet), and a refused
+   * assertion counts as a failure.
+   */
+  async judgePasskey<T>(flowId: string | null, ctx: LoginContext, verify: () => Promise<T>): Promise<T> {
+    const { store } = this.ports;
+    const flow = flowId ? await store.loginFlows.find(flowId) : undefined;
+    const account = flow ? await store.accounts.findById(flow.accountId) : undefined;
+    const attempt = await this.deps.throttle.begin({ ip: ctx.ip, loginId: account?.loginId ?? null, deviceId: flow?.recognizedDeviceId ?? null });
+    let result: T;
+    try {
+      result = await verify();
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'passkey_invalid')) {
+        await attempt.abandon();
+        throw e;
+      }
+      const outcome = await attempt.failed();
+      if (account) await store.transaction((tx) => this.recordLocks(tx, account, outcome, (flow?.recognizedDeviceId ?? null) !== null, ctx));
+      throw e;
+    }
+    await attempt.succeeded();
+    return result;
+  }
+
+  /**
+   * Support desk: lifts the suspension after the hard cap (and the login ID's lock) once the
+   * operator has checked the caller's identity; audited with operator and reason, mailed.
+   */
+  async supportUnlock(loginId: string, operator: string, reason: string): Promise<void> {
+    const { store, clock, random } = this.ports;
+    const account = await store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    if (!(await this.deps.throttle.clearByDesk(account.loginId))) throw new DomainError('flow_state', { reason: 'not_locked' });
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await recordAudit(tx, now, 'login.unsuspended', { accountId: account.id, loginId: account.loginId, operator, detail: { reason } });
+      await queueToVerified(tx, random, now, account.id, loginUnlockedMail(this.deps.brand, { name: account.name, at: now }));
+    });
   }
 
   /** What the code screen shows when reloaded. */
@@ -299,8 +336,74 @@ export class LoginService {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private never(): never {
-    throw new Error('unreachable');
+  /** Runs the expensive check of an attempt; if the check itself breaks, its slots are given back. */
+  private async judged<T>(attempt: Attempt, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (e) {
+      await attempt.abandon();
+      throw e;
+    }
+  }
+
+  /**
+   * Every second step (e-mailed code, TOTP, recovery code) is judged the same way: the throttle's
+   * slots (client address, login ID or recognised device, the account's hard cap) and one of the
+   * flow's own attempts are reserved first; `run` completes the login, or answers null for a wrong
+   * code, which is counted exactly like a wrong password.
+   */
+  private async secondStep(
+    flow: LoginFlow,
+    ctx: LoginContext,
+    type: 'login.code_failed' | 'login.totp_failed',
+    run: () => Promise<CompletedLogin | null>,
+  ): Promise<CompletedLogin> {
+    const { store, clock } = this.ports;
+    const account = await store.accounts.findById(flow.accountId);
+    if (!account) throw new DomainError('flow_not_found');
+    const max = this.rules.codeMaxAttempts;
+    const attempt = await this.deps.throttle.begin({ ip: ctx.ip, loginId: account.loginId, deviceId: flow.recognizedDeviceId });
+    const used = await this.judged(attempt, () => store.loginFlows.reserveCodeAttempt(flow.id, flow.state, max));
+    if (used === null) {
+      await attempt.abandon();
+      const now = await store.loginFlows.find(flow.id);
+      if (now?.state === 'done') throw new DomainError('flow_state', { state: 'done' });
+      // Every try is taken by checks still running; one of them may yet complete the login.
+      if (now?.state === flow.state) throw new DomainError('too_many_requests', { retryAfter: 1 });
+      throw new DomainError('code_attempts_exceeded');
+    }
+    const login = await this.judged(attempt, run);
+    if (login) {
+      await attempt.succeeded();
+      return login;
+    }
+    const outcome = await attempt.failed();
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await recordAudit(tx, now, type, { accountId: account.id, loginId: account.loginId, ctx, detail: { attempt: used } });
+      if (used >= max) await tx.loginFlows.transition(flow.id, flow.state, 'failed', {});
+      await this.recordLocks(tx, account, outcome, flow.recognizedDeviceId !== null, ctx);
+    });
+    if (used >= max || outcome.lockedNow || outcome.suspendedNow) throw new DomainError('code_attempts_exceeded');
+    const remaining = Math.min(max - used, outcome.remaining ?? max);
+    throw new DomainError(type === 'login.code_failed' ? 'code_invalid' : 'totp_invalid', { remaining });
+  }
+
+  /** The lock or suspension a failure caused: audited and mailed once, by the failure that caused it. */
+  private async recordLocks(tx: StoreTx, account: Account, outcome: FailureOutcome, recognized: boolean, ctx: LoginContext): Promise<void> {
+    const { clock, random } = this.ports;
+    const now = clock.now();
+    const who = { accountId: account.id, loginId: account.loginId, ctx };
+    if (outcome.lockedNow) {
+      await recordAudit(tx, now, 'login.locked', { ...who, detail: { scope: recognized ? 'device' : 'unrecognized_browsers' } });
+      const mail = accountLockedMail(this.deps.brand, { name: account.name, at: now, minutes: this.deps.throttle.lockMinutes, ip: ctx.ip });
+      await queueToVerified(tx, random, now, account.id, mail);
+    }
+    if (outcome.suspendedNow) {
+      await recordAudit(tx, now, 'login.suspended', { ...who, detail: { scope: 'unrecognized_browsers', failures: this.deps.throttle.hardLockAfter } });
+      const mail = accountSuspendedMail(this.deps.brand, { name: account.name, at: now, failures: this.deps.throttle.hardLockAfter, ip: ctx.ip });
+      await queueToVerified(tx, random, now, account.id, mail);
+    }
   }
 
   private parseLoginId(raw: unknown): string {
@@ -330,9 +433,8 @@ export class LoginService {
     return device && device.accountId === account.id ? device : undefined;
   }
 
-  private async recordPasswordFailure(loginId: string, account: Account | undefined, key: string, recognized: boolean, ctx: LoginContext): Promise<void> {
-    const { store, clock, random } = this.ports;
-    const outcome = await this.deps.throttle.recordFailure(ctx.ip, key, recognized);
+  private async recordPasswordFailure(loginId: string, account: Account | undefined, outcome: FailureOutcome, recognized: boolean, ctx: LoginContext): Promise<void> {
+    const { store, clock } = this.ports;
     const now = clock.now();
     await store.transaction(async (tx) => {
       await recordAudit(tx, now, 'login.failed', {
@@ -341,24 +443,8 @@ export class LoginService {
         ctx,
         detail: { reason: account ? 'wrong_password' : 'unknown_login_id', recognizedDevice: recognized },
       });
-      if (outcome.lockedNow && account) {
-        await recordAudit(tx, now, 'login.locked', { accountId: account.id, loginId, ctx, detail: { scope: recognized ? 'device' : 'unrecognized_browsers' } });
-        const mail = accountLockedMail(this.deps.brand, { name: account.name, at: now, minutes: this.deps.throttle.lockMinutes, ip: ctx.ip });
-        await queueToVerified(tx, random, now, account.id, mail);
-      }
+      if (account) await this.recordLocks(tx, account, outcome, recognized, ctx);
     });
-  }
-
-  private async recordCodeFailure(flow: LoginFlow, ctx: LoginContext, type: 'login.code_failed' | 'login.totp_failed'): Promise<never> {
-    const { store, clock } = this.ports;
-    const counted = await store.loginFlows.countCodeFailure(flow.id, this.rules.codeMaxAttempts);
-    const used = flow.codeAttempts + 1;
-    await store.transaction(async (tx) => {
-      await recordAudit(tx, clock.now(), type, { accountId: flow.accountId, ctx, detail: { attempt: used } });
-      if (counted && used >= this.rules.codeMaxAttempts) await tx.loginFlows.transition(flow.id, flow.state, 'failed', {});
-    });
-    if (!counted || used >= this.rules.codeMaxAttempts) throw new DomainError('code_attempts_exceeded');
-    throw new DomainError(type === 'login.code_failed' ? 'code_invalid' : 'totp_invalid', { remaining: this.rules.codeMaxAttempts - used });
   }
 
   private async verifiedAddresses(tx: StoreTx, accountId: number): Promise<EmailAddress[]> {
@@ -460,7 +546,7 @@ export class LoginService {
       await guard?.(tx);
       return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
     });
-    await this.deps.throttle.reset(loginIdKey(account.loginId));
+    await this.deps.throttle.clearAfterLogin(account.loginId, flow.recognizedDeviceId);
     return login;
   }
 

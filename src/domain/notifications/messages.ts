@@ -59,12 +59,45 @@ export function accountLockedMail(brand: Brand, p: { name: string; at: Date; min
     text: [
       `${p.name} 様`,
       '',
-      `${formatJst(p.at)}、お客さまのログインIDでパスワードの誤りが続いたため、`,
+      `${formatJst(p.at)}、お客さまのログインIDでログインの誤り（パスワード・認証コードなど）が続いたため、`,
       `普段ご利用の環境（端末・ブラウザ）以外からのログインを${p.minutes}分間制限しました。`,
       `最後の試行元IPアドレス: ${p.ip}`,
       '',
       '普段ご利用の環境からは、これまでどおりログインいただけます。',
       'ご自身の操作でない場合は、ログインパスワードの変更をおすすめします。',
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+/** The hard cap (NIST SP 800-63B-4 §3.2.2): unrecognised browsers stay refused until cleared. */
+export function accountSuspendedMail(brand: Brand, p: { name: string; at: Date; failures: number; ip: string }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】新しい環境からのログインを停止しました`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、お客さまのログインIDでログインの誤りが${p.failures}回続いたため、`,
+      '普段ご利用の環境（端末・ブラウザ）以外からのログインを停止しました。',
+      `最後の試行元IPアドレス: ${p.ip}`,
+      '',
+      '普段ご利用の環境からログインいただくと、停止は解除されます。',
+      'ご利用の環境がない場合は、サポートデスクまでお問い合わせください。',
+      'ご自身の操作でない場合は、第三者がパスワードを入手している可能性があります。ログインパスワードの変更をおすすめします。',
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+export function loginUnlockedMail(brand: Brand, p: { name: string; at: Date }): MailContent {
+  return {
+    subject: `【${brand.brokerName}】ログインの制限を解除しました`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${formatJst(p.at)}、サポートデスクがお客さまのログインの制限を解除しました。`,
+      '新しい環境（端末・ブラウザ）からのログインには、これまでどおり追加認証が必要です。',
+      'お心当たりのない場合は、サポートデスクまでお問い合わせください。',
       footer(brand),
     ].join('\n'),
   };

@@ -20,6 +20,7 @@ import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import type { CompletedLogin, LoginContext, LoginService } from '../login/login-service';
+import type { LoginThrottle } from '../login/throttle';
 import { passkeyNoticeMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
@@ -36,7 +37,7 @@ export interface Ceremony<T> {
 export class PasskeyService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; login: LoginService; sessions: SessionService; rp: RelyingParty },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; login: LoginService; sessions: SessionService; throttle: LoginThrottle; rp: RelyingParty },
   ) {}
 
   list(account: Account): Promise<Passkey[]> {
@@ -126,7 +127,9 @@ export class PasskeyService {
   }
 
   /** 「パスキーでログイン」: no ID typed; the authenticator offers the customer's passkeys for our origin. */
-  async beginLogin(): Promise<Ceremony<unknown>> {
+  async beginLogin(ctx: RequestContext): Promise<Ceremony<unknown>> {
+    // Anyone may ask, so each client address may store only so many challenges a minute.
+    await this.deps.throttle.assertChallengeAllowed(ctx.ip);
     const { challengeId, challenge } = await this.newChallenge('login', null, null);
     return { challengeId, options: await authenticationOptions(this.deps.rp, [], challenge) };
   }
@@ -144,8 +147,11 @@ export class PasskeyService {
     this.parseCredential(input.credential);
     const peek = await this.findChallenge(challengeId);
     const purpose = peek?.purpose === 'second_factor' ? 'second_factor' : 'login';
-    const ch = await this.useChallenge(challengeId, purpose, ctx, null, input.credential);
-    const passkey = await this.assert(ch, input.credential, ctx);
+    // A refused assertion is a failed login attempt like a wrong password (throttled, counted).
+    const { ch, passkey } = await this.deps.login.judgePasskey(purpose === 'second_factor' ? (peek?.flowId ?? null) : null, ctx, async () => {
+      const ch = await this.useChallenge(challengeId, purpose, ctx, null, input.credential);
+      return { ch, passkey: await this.assert(ch, input.credential, ctx) };
+    });
     return this.deps.login.completeWithPasskey(passkey.accountId, ch.flowId, ctx);
   }
 

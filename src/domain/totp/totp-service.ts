@@ -85,13 +85,13 @@ export class TotpService {
     const { store, clock, secrets, random, keyed } = this.ports;
     const code = this.parseCode(rawCode);
     const pending = await this.livePending(account.id);
-    if (pending.attempts >= this.rules.maxAttempts) throw new DomainError('code_attempts_exceeded');
     const now = clock.now();
+    // The attempt is taken before the check: concurrent guesses are judged `maxAttempts` times at most.
+    const used = await store.totpEnrollments.reserveAttempt(account.id, this.rules.maxAttempts);
+    if (used === null) throw new DomainError('code_attempts_exceeded');
     const step = verifyTotp(secrets.open(pending.secretSealed), code, now, 1);
     if (step === null) {
-      const counted = await store.totpEnrollments.countFailure(account.id, this.rules.maxAttempts);
-      const used = pending.attempts + 1;
-      if (!counted || used >= this.rules.maxAttempts) {
+      if (used >= this.rules.maxAttempts) {
         await store.totpEnrollments.delete(account.id);
         throw new DomainError('code_attempts_exceeded');
       }

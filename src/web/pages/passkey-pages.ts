@@ -139,7 +139,7 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
   // Login: passwordless, and the passkey step after the password.
   app.post('/login/passkey/options', async (req) => {
     assertCsrf(req, keyed);
-    return passkeys.beginLogin();
+    return passkeys.beginLogin(loginContext(req));
   });
 
   app.post('/login/passkey/second-factor/options', async (req) => {
