@@ -103,19 +103,16 @@ export class SecurityService {
     const current = this.required(input.current, 'currentPassword');
     const problem = checkLoginPassword(next, account.loginId);
     if (problem) throw new DomainError('password_policy', { reason: problem });
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change');
     const { passwords, store, clock, random } = this.ports;
-    const trading = this.deps.tradingPassword;
-    // A wrong current password counts toward the same lock as a wrong trading password.
-    await trading.guard(account, ctx, 'login_password_change', async () => (await passwords.verify(account.loginPasswordHash, current)).ok, () =>
-      new DomainError('invalid_credentials', { reason: 'current_password' }),
-    );
     if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
-    // "Must differ from the trading password" answers whether a guess IS the trading password:
-    // each such answer costs one of the same limited attempts.
-    await trading.guard(account, ctx, 'login_password_change', async () => !(await passwords.verify(account.tradingPasswordHash, next)).ok, () =>
-      new DomainError('password_policy', { reason: 'same_as_trading_password' }),
-    );
+    // One attempt of the trading password's five covers both other answers this screen gives: a
+    // wrong current login password, and "must differ from the trading password" (which says
+    // whether a guess IS the trading password).
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change', async () => {
+      if (!(await passwords.verify(account.loginPasswordHash, current)).ok) return new DomainError('invalid_credentials', { reason: 'current_password' });
+      if ((await passwords.verify(account.tradingPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_trading_password' });
+      return null;
+    });
     const hash = await passwords.hash(next);
     const now = clock.now();
     await store.transaction(async (tx) => {
@@ -133,15 +130,16 @@ export class SecurityService {
     const next = this.newPassword(input.next, input.confirmation);
     const problem = checkTradingPassword(next, '');
     if (problem) throw new DomainError('password_policy', { reason: problem });
-    await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change');
+    // Once the current one is proved right, "the same as the current one" is a plain comparison.
+    if (next === input.current) throw new DomainError('password_policy', { reason: 'same_as_current' });
     const { passwords, store, clock, random } = this.ports;
-    // "Must differ from the login password" answers whether a guess IS the login password: each
-    // such answer costs one of the trading password's limited attempts, so a stranger holding a
+    // "Must differ from the login password" says whether a guess IS the login password: the answer
+    // is part of the same counted attempt as the current trading password, so a stranger holding a
     // session and the trading password cannot test login passwords without limit.
-    await this.deps.tradingPassword.guard(account, ctx, 'trading_password_change', async () => !(await passwords.verify(account.loginPasswordHash, next)).ok, () =>
-      new DomainError('password_policy', { reason: 'same_as_login_password' }),
-    );
-    if ((await passwords.verify(account.tradingPasswordHash, next)).ok) throw new DomainError('password_policy', { reason: 'same_as_current' });
+    await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change', async () => {
+      if ((await passwords.verify(account.loginPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_login_password' });
+      return null;
+    });
     const hash = await passwords.hash(next);
     const now = clock.now();
     await store.transaction(async (tx) => {

@@ -34,8 +34,14 @@ export class TradingPasswordService {
     if (!at || this.ports.clock.now().getTime() - at.getTime() > STEP_UP_FRESH_MS) throw new DomainError('step_up_required');
   }
 
-  /** Throws unless `raw` is the account's trading password; counts and locks failures. */
-  async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string): Promise<void> {
+  /**
+   * Throws unless `raw` is the account's trading password; counts and locks failures. `alsoCheck`
+   * runs in the same attempt once the trading password is right: a check that would otherwise let a
+   * stranger holding it guess the other secret (the current login password; whether a new password
+   * equals the other one). Its refusal counts as a failure too and is not wiped out by the right
+   * trading password, which is why both are one attempt.
+   */
+  async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('tradingPassword', 'required');
     if (raw.length > 1024) throw new InvalidInput('tradingPassword', 'too_long');
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
@@ -45,19 +51,19 @@ export class TradingPasswordService {
     await this.guard(account, ctx, purpose, async () => {
       const result = await passwords.verify(account.tradingPasswordHash, raw);
       needsRehash = result.needsRehash;
-      return result.ok;
+      if (!result.ok) return false;
+      return (await alsoCheck?.()) ?? true;
     });
     if (needsRehash) await store.accounts.updateTradingPasswordHash(account.id, await passwords.hash(raw), clock.now());
   }
 
   /**
-   * Any check that could let a signed-in stranger guess a secret of the account — the trading
-   * password, the current login password on the password-change screen, whether a new password
-   * equals the other one — takes one of the same five attempts before it runs, in one conditional
-   * update, so 40 guesses sent at once are judged five times at most (ASVS 5.0 V6.3.1). A pass
-   * gives the attempt back; a failure keeps it, and the fifth sets the lock, once, with one mail.
+   * The check takes one of the five attempts before it runs, in one conditional update, so 40
+   * guesses sent at once are judged five times at most (ASVS 5.0 V6.3.1). A pass (true) gives the
+   * attempt back and starts the count afresh; a failure (false: wrong trading password, or the
+   * error to answer) keeps it, and the fifth sets the lock, once, with one mail.
    */
-  async guard(account: Account, ctx: RequestContext, purpose: string, check: () => Promise<boolean>, onFailure: () => DomainError = () => new DomainError('trading_password_invalid')): Promise<void> {
+  private async guard(account: Account, ctx: RequestContext, purpose: string, check: () => Promise<boolean | DomainError>): Promise<void> {
     const { store, clock, random } = this.ports;
     const slot = await store.accounts.reserveTradingPasswordAttempt(account.id, TRADING_PASSWORD_MAX_FAILURES, clock.now());
     if (slot === null) {
@@ -66,14 +72,14 @@ export class TradingPasswordService {
       // Every attempt is taken by checks still running; one of them may yet succeed.
       throw new DomainError('too_many_requests', { retryAfter: 1 });
     }
-    let ok: boolean;
+    let ok: boolean | DomainError;
     try {
       ok = await check();
     } catch (e) {
       await store.accounts.releaseTradingPasswordAttempt(account.id, null);
       throw e;
     }
-    if (ok) return store.accounts.releaseTradingPasswordAttempt(account.id, slot);
+    if (ok === true) return store.accounts.releaseTradingPasswordAttempt(account.id, slot);
     const now = clock.now();
     const locked = await store.transaction(async (tx) => {
       await recordAudit(tx, now, 'trading_password.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, failures: slot } });
@@ -84,9 +90,8 @@ export class TradingPasswordService {
       return true;
     });
     if (locked) throw new DomainError('trading_password_locked');
-    const error = onFailure();
-    if (error.code === 'trading_password_invalid') throw new DomainError('trading_password_invalid', { remaining: TRADING_PASSWORD_MAX_FAILURES - slot });
-    throw error;
+    if (ok === false) throw new DomainError('trading_password_invalid', { remaining: TRADING_PASSWORD_MAX_FAILURES - slot });
+    throw ok;
   }
 
   /** Support desk: `mamori support unlock-trading-password` and the support API; audited, mailed. */
