@@ -4,6 +4,7 @@
  * enforced under concurrency: the database, not the process, decides the one winner.
  */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { DomainError } from '../domain/errors';
 import type { Database, PasskeysTable } from './schema';
 import type { Dialect } from './migrations/column-types';
 import type {
@@ -36,8 +37,12 @@ function accounts(db: Db): AccountRepo {
           created_at: ms(a.createdAt),
           updated_at: ms(a.createdAt),
         })
+        // Two creations of one login ID at once (two processes seeding an empty database, two
+        // imports): the loser is told `conflict`, not a raw constraint error.
+        .onConflict((oc) => oc.column('login_id').doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!row) throw new DomainError('conflict', { field: 'loginId' });
       return toAccount(row);
     },
     async findByLoginId(loginId) {
