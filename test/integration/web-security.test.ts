@@ -202,4 +202,16 @@ describe(`a client address that is not an IP (${storeKind})`, () => {
     const failed = (await h.runtime.store.audit.listForAccount(account.id, 20)).find((e) => e.type === 'login.failed');
     assert.equal(failed?.ip, '192.0.2.44');
   });
+
+  it('an old audit row with junk in place of an address shows nothing in ログイン履歴', async () => {
+    const a = await h.createAccount();
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    await h.runtime.store.audit.append({ at: h.clock.now(), type: 'login.failed', accountId: account.id, loginId: a.loginId, ip: junk, userAgent: 'old row', operator: null, detail: {} });
+    const b = await h.signedIn(a);
+    const page = await b.get('/account/security');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /ログイン履歴/);
+    assert.match(page.body, /127\.0\.0\.1/);
+    assert.doesNotMatch(page.body, /evil/);
+  });
 });
