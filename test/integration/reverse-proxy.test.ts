@@ -93,12 +93,13 @@ describe(`the documented nginx set-up (${storeKind})`, { skip: nginxMissing }, (
     s.tradingSaw.length = 0;
     const res = await send(`${s.nginx.url}/trade/orders`, {
       localAddress: '127.0.0.2',
-      headers: { cookie, 'X-Mamori-Login-Id': [b.loginId, b.loginId], 'x-mamori-login-id': b.loginId },
+      headers: { cookie, 'X-Mamori-Login-Id': [b.loginId, b.loginId], X_Mamori_Login_Id: b.loginId, 'X-Mamori-Step-Up-At': new Date().toISOString() },
     });
     assert.equal(res.status, 200, res.body);
     assert.equal(s.tradingSaw.length, 1);
     assert.equal(s.tradingSaw[0]!['x-mamori-login-id'], a.loginId, JSON.stringify(s.tradingSaw[0]));
     assert.ok(!JSON.stringify(s.tradingSaw[0]).includes(b.loginId), 'the forged login ID never reaches the trading service');
+    assert.equal(s.tradingSaw[0]!['x-mamori-step-up-at'], undefined, 'other X-Mamori-* names are cleared');
   });
 
   it('without a session, forged identity headers are sent to the login page and never reach the trading service', async () => {
