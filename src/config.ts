@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './domain/login/login-service';
@@ -60,8 +61,10 @@ const EnvSchema = z.object({
   HASH_MAX_QUEUED: int(64, 0, 100000),
   OUTBOX_LEASE_SECONDS: int(60, 1, 3600),
   DEV_MAILBOX: z.enum(['on', 'off', 'auto']).default('auto'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z.string().default('false'),
   SUPPORT_API_KEYS: z.string().optional(),
+  SUPPORT_API_LISTEN: z.string().optional(),
+  SUPPORT_API_PUBLIC: z.enum(['true', 'false']).default('false'),
   METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
@@ -76,7 +79,11 @@ export interface Config {
   publicUrl: string;
   /** Cookies get Secure and the __Host- prefix; only off for plain-HTTP hosts that are not localhost. */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /**
+   * Which proxy hops in front of Mamori are believed about the client's address (X-Forwarded-For):
+   * none (false), addresses/CIDRs of the proxies, a hop count, or — development only — all (true).
+   */
+  trustProxy: TrustProxy;
   databaseUrl: string;
   databaseMaxConnections: number;
   smtpUrl: string | null;
@@ -100,8 +107,60 @@ export interface Config {
   outboxLeaseSeconds: number;
   /** Support-desk API keys, one per operator: `name:key` pairs. */
   supportApiKeys: { operator: string; key: string }[];
+  /** The private listener that alone serves the support API (host, port), or null. */
+  supportApiListen: { host: string; port: number } | null;
+  /** Non-production only: the support API also on the public listener (tests, local tools). */
+  supportApiPublic: boolean;
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+}
+
+export type TrustProxy = false | true | { hops: number } | { proxies: string[] };
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One TRUST_PROXY entry: an IP, a CIDR (`10.0.0.0/8`, `fd00::/8`) or a name proxy-addr knows. */
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const version = isIP(ip ?? '');
+  if (!version || rest.length) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY, in the forms Fastify's `trustProxy` takes (the client is the right-most address
+ * that is not a trusted proxy; proxy-addr). `true` believes whatever a client writes into
+ * X-Forwarded-For, so production refuses it (OWASP ASVS 5.0 V4.1.1, trust only configured proxies).
+ */
+export function parseTrustProxy(text: string, production: boolean): TrustProxy {
+  const t = text.trim();
+  if (t === '' || t === 'false' || t === '0') return false;
+  if (t === 'true') {
+    if (production) throw new ConfigError('TRUST_PROXY=true would believe any X-Forwarded-For a client writes; list your proxies\' addresses (e.g. TRUST_PROXY=10.0.0.5,10.0.1.0/24) or give the number of proxy hops');
+    return true;
+  }
+  if (/^\d+$/.test(t)) {
+    const hops = Number(t);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY as a hop count must be between 0 and 10');
+    return { hops };
+  }
+  const proxies = t.split(',').map((s) => s.trim());
+  const bad = proxies.filter((p) => !validProxyEntry(p));
+  if (bad.length || !proxies.length) {
+    throw new ConfigError(`TRUST_PROXY must be false, a number of proxy hops, or comma-separated proxy addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8); not valid: ${bad.map((b) => JSON.stringify(b)).join(', ') || '(empty)'}`);
+  }
+  return { proxies };
+}
+
+/** SUPPORT_API_LISTEN: `host:port` (IPv6 as `[::1]:3001`). */
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new ConfigError('SUPPORT_API_LISTEN must be host:port, e.g. 127.0.0.1:3001');
+  return { host: (m[1] ?? m[2])!, port };
 }
 
 export class ConfigError extends Error {
@@ -157,6 +216,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!production && url.protocol === 'http:' && !localHost) {
     problems.push('PUBLIC_URL uses plain http on a host that is not localhost; browsers would drop the Secure cookies');
   }
+  if (production && e.SUPPORT_API_PUBLIC === 'true') {
+    problems.push('SUPPORT_API_PUBLIC=true is not allowed in production; serve the support API on SUPPORT_API_LISTEN (a private address)');
+  }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const secretText = e.MAMORI_SECRET_KEY ?? loadOrCreateEmbeddedKey(e.MAMORI_DATA_DIR);
@@ -187,7 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST,
     publicUrl,
     secureCookies: true,
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY, production),
     databaseUrl: e.DATABASE_URL,
     databaseMaxConnections: e.DATABASE_MAX_CONNECTIONS,
     smtpUrl: e.SMTP_URL ?? null,
@@ -227,6 +289,8 @@ export function loadConfig(env: Env = process.env): Config {
     hashQueue: { threads: e.HASH_THREADS, maxQueued: e.HASH_MAX_QUEUED },
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     supportApiKeys,
+    supportApiListen: e.SUPPORT_API_LISTEN ? parseListen(e.SUPPORT_API_LISTEN) : null,
+    supportApiPublic: e.SUPPORT_API_PUBLIC === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

@@ -10,6 +10,9 @@ export interface Server {
   runtime: Runtime;
   app: FastifyInstance;
   url: string;
+  /** The private support-API listener (SUPPORT_API_LISTEN), when configured. */
+  supportApp: FastifyInstance | null;
+  supportUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -22,11 +25,24 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  // The support desk's API listens apart, on a private address: the public listener answers 404.
+  let supportApp: FastifyInstance | null = null;
+  let supportUrl: string | null = null;
+  if (config.supportApiListen) {
+    supportApp = buildApp({ config, services: runtime.services, logger: runtime.logger, listener: 'support' });
+    await supportApp.listen(config.supportApiListen);
+    const a = supportApp.server.address();
+    const host = config.supportApiListen.host.includes(':') ? `[${config.supportApiListen.host}]` : config.supportApiListen.host;
+    supportUrl = `http://${host}:${typeof a === 'object' && a ? a.port : config.supportApiListen.port}`;
+  }
   return {
     runtime,
     app,
     url,
+    supportApp,
+    supportUrl,
     async stop() {
+      await supportApp?.close();
       await app.close();
       await runtime.close();
     },

@@ -15,6 +15,7 @@ import { TotpService } from './domain/totp/totp-service';
 import { PasskeyService } from './domain/passkeys/passkey-service';
 import { AddressService } from './domain/addresses/address-service';
 import { SecurityService } from './domain/accounts/security-service';
+import { SupportAccess } from './domain/support/support-access';
 
 export interface Services {
   ports: Ports;
@@ -29,6 +30,7 @@ export interface Services {
   passkeys: PasskeyService;
   addresses: AddressService;
   security: SecurityService;
+  support: SupportAccess;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -45,5 +47,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security };
+  const support = new SupportAccess(ports, config.supportApiKeys);
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support };
 }

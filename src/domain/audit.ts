@@ -35,6 +35,7 @@ export type AuditType =
   | 'trading_password.locked'
   | 'trading_password.unlocked'
   | 'support.action'
+  | 'support.key_rejected'
   | 'passkey.added'
   | 'passkey.renamed'
   | 'passkey.deleted'

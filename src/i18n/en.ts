@@ -121,6 +121,7 @@ export const en: Record<MessageKey, string> = {
   'error.passkey_invalid': 'The passkey could not be verified. Please try again.',
   'error.step_up_required': 'This change needs a passkey confirmation.',
   'error.forbidden.passkey_required': 'A passkey is required. If you cannot use it, please call us.',
+  'error.invalid_input.clientAddress': 'Your connection\'s IP address could not be determined, so the request was refused. Please try again later or contact us.',
   'error.invalid_input.name': 'Names are up to 40 characters.',
   'error.conflict.passkey': 'This passkey is already registered.',
   'error.not_found.passkey': 'Passkey not found.',

@@ -119,6 +119,7 @@ export const ja = {
   'error.passkey_invalid': 'パスキーによる認証ができませんでした。もう一度お試しください。',
   'error.step_up_required': 'この操作には、パスキーによる本人確認が必要です。',
   'error.forbidden.passkey_required': 'パスキーによる認証が必要です。パスキーを使えない場合は、お取引店またはフリーダイヤルまでお問い合わせください。',
+  'error.invalid_input.clientAddress': '接続元のIPアドレスを確認できないため、受け付けできませんでした。時間をおいて再度お試しいただくか、お取引店またはフリーダイヤルまでお問い合わせください。',
   'error.invalid_input.name': '名前は40文字以内で入力してください（改行などの制御文字は使えません）。',
   'error.conflict.passkey': 'このパスキーはすでに登録されています。',
   'error.not_found.passkey': 'パスキーが見つかりません。',

@@ -28,6 +28,7 @@ import { staticFiles } from './static-files';
 import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
+import { assignClientAddress, fastifyTrustProxy } from './client-address';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -35,6 +36,11 @@ export interface AppOptions extends WebDeps {
   metrics?: Metrics;
   /** Extra routes (metrics, support API) registered by the composition root. */
   extraRoutes?: ((app: FastifyInstance) => void)[];
+  /**
+   * `public`: the customers' listener. `support`: the private listener of SUPPORT_API_LISTEN,
+   * which answers the support API and nothing else.
+   */
+  listener?: 'public' | 'support';
 }
 
 /** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
@@ -42,21 +48,26 @@ const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const { config } = opts;
+  const support = opts.listener === 'support';
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 32 * 1024,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Per-request access logs belong to the load balancer; on the session-check hot path they
     // would cost more than the check itself.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
-    serverFactory: fastPathServer({
-      sessions: opts.services.sessions,
-      passwords: opts.services.ports.passwords,
-      https: config.publicUrl.startsWith('https://'),
-      metrics: opts.metrics,
-      logger: opts.logger,
-    }),
+    ...(support
+      ? {}
+      : {
+          serverFactory: fastPathServer({
+            sessions: opts.services.sessions,
+            passwords: opts.services.ports.passwords,
+            https: config.publicUrl.startsWith('https://'),
+            metrics: opts.metrics,
+            logger: opts.logger,
+          }),
+        }),
   });
   const https = config.publicUrl.startsWith('https://');
 
@@ -65,16 +76,26 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.decorateRequest('locale', 'ja');
   app.decorateRequest('t', null as never);
   app.decorateRequest('session', null);
+  app.decorateRequest('clientIp', '');
 
   app.addHook('onRequest', async (req, reply) => {
     applyLocale(req, reply);
     setSecurityHeaders(reply, https);
+    assignClientAddress(req);
     if (req.method === 'GET' || req.method === 'HEAD') return;
     // Pages: every state change must come from our own origin. API: mobile apps send no Origin,
     // but a browser that does must be ours.
     const hasOrigin = Boolean(req.headers.origin || req.headers.referer);
     if ((!isApi(req) || hasOrigin) && !isSameOrigin(req, config.publicUrl)) throw new DomainError('csrf_invalid');
   });
+
+  if (support) {
+    app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));
+    app.setNotFoundHandler(async (req, reply) => reply.status(404).send({ error: { code: 'not_found', message: req.t('error.not_found') } }));
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    supportApi(app, opts);
+    return app;
+  }
 
   if (opts.metrics) metricsRoute(app, opts.metrics, config.metricsToken);
 
@@ -100,7 +121,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);
-  supportApi(app, opts);
+  // The support desk's API is for operators, not the internet: on the public listener only
+  // when explicitly asked for outside production (docs/configuration.md, SUPPORT_API_PUBLIC).
+  if (config.supportApiPublic) supportApi(app, opts);
   for (const extra of opts.extraRoutes ?? []) extra(app);
   return app;
 }

@@ -28,16 +28,16 @@ export function assertCsrf(req: FastifyRequest, keyed: KeyedHasher): void {
   if (!cookie || typeof field !== 'string' || !keyed.equals('csrf', cookie, field)) throw new DomainError('csrf_invalid');
 }
 
-/** Origins we accept: the configured public URL and the origin the request itself was addressed to. */
+/**
+ * The one origin we accept: PUBLIC_URL's. The Host header is not evidence: a client (or a proxy
+ * that passes Host through) writes it, and `Host: evil.example` with `Origin: http://evil.example`
+ * would otherwise match itself (OWASP ASVS 5.0 V3.5.2; OWASP CSRF cheat sheet, "verifying origin
+ * with standard headers" compares against the configured target origin).
+ */
 export function isSameOrigin(req: FastifyRequest, publicUrl: string): boolean {
   const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
   if (!origin) return false;
-  const allowed = new Set([new URL(publicUrl).origin]);
-  if (req.headers.host) {
-    allowed.add(`http://${req.headers.host}`);
-    allowed.add(`https://${req.headers.host}`);
-  }
-  return allowed.has(origin);
+  return origin === new URL(publicUrl).origin;
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

@@ -24,7 +24,8 @@ export interface WebDeps {
 export function loginContext(req: FastifyRequest): LoginContext {
   const device = req.cookies[DEVICE_COOKIE];
   return {
-    ip: req.ip,
+    // Derived once, past the configured proxies only, and checked to be an IP (client-address.ts).
+    ip: req.clientIp,
     userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512),
     deviceToken: typeof device === 'string' ? device : null,
     stepUpAt: req.session?.stepUpAt ?? null,

@@ -159,7 +159,7 @@ describe(`passkeys (${storeKind})`, () => {
   });
 
   it('policy phishing-resistant: no fallback to e-mailed codes, and critical changes need a fresh passkey step-up', async () => {
-    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant', SUPPORT_API_KEYS: `kato:${'p'.repeat(40)}` });
+    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant', SUPPORT_API_KEYS: `kato:${'p'.repeat(40)}`, SUPPORT_API_PUBLIC: 'true' });
     try {
       const a = await strict.createAccount();
       const b = strict.browser();

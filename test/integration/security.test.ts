@@ -18,7 +18,7 @@ describe(`security overview and password changes (${storeKind})`, () => {
   let h: Harness;
   const key = randomBytes(32).toString('hex');
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `sato:${SUPPORT_KEY}` });
+    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `sato:${SUPPORT_KEY}`, SUPPORT_API_PUBLIC: 'true' });
   });
   after(async () => h.close());
 

@@ -18,7 +18,7 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   let h: Harness;
   const key = randomBytes(32).toString('hex');
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `suzuki:${'s'.repeat(40)}` });
+    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `suzuki:${'s'.repeat(40)}`, SUPPORT_API_PUBLIC: 'true' });
   });
   after(async () => h.close());
 

@@ -60,6 +60,30 @@ describe(`web security: CSRF, headers, cookies, bad input (${storeKind})`, () =>
     assert.equal(stats.depth, 0, 'no code was mailed');
   });
 
+  it("a post whose Host and Origin both name another site is refused: only PUBLIC_URL's origin is ours", async () => {
+    const a = await h.createAccount();
+    const b = h.browser();
+    await b.get('/login');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(b.lastPage)![1]!;
+    const page = await h.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { host: 'evil.example', origin: 'http://evil.example', cookie: b.jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, loginId: a.loginId, password: a.loginPassword }).toString(),
+    });
+    assert.equal(page.statusCode, 403);
+    assert.match(page.body, /画面の有効期限が切れました/);
+    const api = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      headers: { host: 'evil.example', origin: 'https://evil.example', 'content-type': 'application/json' },
+      payload: JSON.stringify({ loginId: a.loginId, password: a.loginPassword }),
+    });
+    assert.equal(api.statusCode, 403);
+    assert.equal(api.json().error.code, 'csrf_invalid');
+    assert.equal((await h.runtime.store.outbox.pendingStats()).depth, 0, 'no code was mailed');
+  });
+
   it('bad form input of any kind gets a clear Japanese message, never a 500', async () => {
     const b = h.browser();
     await b.get('/login');
@@ -131,5 +155,63 @@ describe(`web security: CSRF, headers, cookies, bad input (${storeKind})`, () =>
     assert.match(res.body, /<label for="loginId">Login ID<\/label>/);
     const again = await b.get('/login');
     assert.match(again.body, /Login ID/, 'the choice is remembered');
+  });
+});
+
+describe(`a client address that is not an IP (${storeKind})`, () => {
+  let h: Harness;
+  before(async () => {
+    // Believing every hop is the worst case: whatever the client writes becomes its address.
+    h = await startHarness({ TRUST_PROXY: 'true' });
+  });
+  after(async () => h.close());
+
+  const junk = 'https://evil.example/login';
+
+  it('is refused with a clear 400 on the API and a Japanese page, and nothing is stored', async () => {
+    const a = await h.createAccount();
+    const api = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      headers: { 'x-forwarded-for': junk, 'content-type': 'application/json' },
+      payload: JSON.stringify({ loginId: a.loginId, password: 'wrong password' }),
+    });
+    assert.equal(api.statusCode, 400, api.body);
+    assert.equal(api.json().error.code, 'invalid_input');
+    assert.equal(api.json().error.field, 'clientAddress');
+    const page = await h.app.inject({ method: 'GET', url: '/login', headers: { 'x-forwarded-for': junk } });
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /接続元のIPアドレスを確認できない/);
+    assert.doesNotMatch(page.body, /at .*\.ts:\d+/);
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    const events = await h.runtime.store.audit.listForAccount(account.id, 20);
+    assert.ok(events.every((e) => !String(e.ip).includes('evil')));
+    assert.equal(await h.runtime.store.throttle.get(`ip:${junk}`), undefined);
+  });
+
+  it('an IPv4-mapped IPv6 address is recorded as plain IPv4', async () => {
+    const a = await h.createAccount();
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      headers: { 'x-forwarded-for': '::ffff:192.0.2.44', 'content-type': 'application/json' },
+      payload: JSON.stringify({ loginId: a.loginId, password: 'wrong password' }),
+    });
+    assert.equal(res.statusCode, 401);
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    const failed = (await h.runtime.store.audit.listForAccount(account.id, 20)).find((e) => e.type === 'login.failed');
+    assert.equal(failed?.ip, '192.0.2.44');
+  });
+
+  it('an old audit row with junk in place of an address shows nothing in ログイン履歴', async () => {
+    const a = await h.createAccount();
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    await h.runtime.store.audit.append({ at: h.clock.now(), type: 'login.failed', accountId: account.id, loginId: a.loginId, ip: junk, userAgent: 'old row', operator: null, detail: {} });
+    const b = await h.signedIn(a);
+    const page = await b.get('/account/security');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /ログイン履歴/);
+    assert.match(page.body, /127\.0\.0\.1/);
+    assert.doesNotMatch(page.body, /evil/);
   });
 });

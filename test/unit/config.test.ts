@@ -48,4 +48,62 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SESSION_CACHE_MS: '600000', MAMORI_SECRET_KEY: KEY }), /SESSION_CACHE_MS/);
     assert.throws(() => loadConfig({ SESSION_CACHE_ENTRIES: '10', MAMORI_SECRET_KEY: KEY }), /SESSION_CACHE_ENTRIES/);
   });
+
+  describe('TRUST_PROXY: which proxy hops are believed about the client address', () => {
+    const trust = (v: string | undefined, env: Record<string, string> = {}) => loadConfig({ MAMORI_SECRET_KEY: KEY, TRUST_PROXY: v, ...env }).trustProxy;
+    const production = { NODE_ENV: 'production', MAMORI_SECRET_KEY: KEY, PUBLIC_URL: 'https://trade.example.jp', SMTP_URL: 'smtp://relay:25' };
+
+    it('unset, false or 0: the socket address, no header believed', () => {
+      assert.equal(trust(undefined), false);
+      assert.equal(trust('false'), false);
+      assert.equal(trust('0'), false);
+    });
+
+    it('a comma-separated list of proxy addresses and CIDRs', () => {
+      assert.deepEqual(trust('127.0.0.1'), { proxies: ['127.0.0.1'] });
+      assert.deepEqual(trust(' 10.0.0.5 , 10.0.1.0/24,fd00::/8, ::1, loopback'), { proxies: ['10.0.0.5', '10.0.1.0/24', 'fd00::/8', '::1', 'loopback'] });
+    });
+
+    it('a hop count', () => {
+      assert.deepEqual(trust('1'), { hops: 1 });
+      assert.deepEqual(trust('2'), { hops: 2 });
+    });
+
+    it('refuses anything else with a message that says what is accepted', () => {
+      for (const bad of ['yes', '10.0.0.300', '10.0.0.0/33', 'fd00::/129', '10.0.0.1,', 'proxy.example', '10.0.0.0/8/1', '11', '-1', 'https://evil.example']) {
+        assert.throws(() => trust(bad), (e: unknown) => {
+          assert.ok(e instanceof ConfigError, bad);
+          assert.match(e.message, /TRUST_PROXY/);
+          return true;
+        });
+      }
+    });
+
+    it('true believes any X-Forwarded-For a client writes: refused in production, allowed in development', () => {
+      assert.equal(trust('true'), true);
+      assert.throws(() => loadConfig({ ...production, TRUST_PROXY: 'true' }), (e: unknown) => e instanceof ConfigError && /TRUST_PROXY=true/.test(e.message) && /proxies' addresses/.test(e.message));
+      assert.deepEqual(loadConfig({ ...production, TRUST_PROXY: '10.0.0.5' }).trustProxy, { proxies: ['10.0.0.5'] });
+    });
+  });
+
+  describe('the support API listener', () => {
+    it('is off by default, on a private host:port with SUPPORT_API_LISTEN', () => {
+      const off = loadConfig({ MAMORI_SECRET_KEY: KEY });
+      assert.equal(off.supportApiListen, null);
+      assert.equal(off.supportApiPublic, false);
+      assert.deepEqual(loadConfig({ MAMORI_SECRET_KEY: KEY, SUPPORT_API_LISTEN: '127.0.0.1:3001' }).supportApiListen, { host: '127.0.0.1', port: 3001 });
+      assert.deepEqual(loadConfig({ MAMORI_SECRET_KEY: KEY, SUPPORT_API_LISTEN: '[::1]:3001' }).supportApiListen, { host: '::1', port: 3001 });
+      for (const bad of ['3001', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:99999', 'host:port']) {
+        assert.throws(() => loadConfig({ MAMORI_SECRET_KEY: KEY, SUPPORT_API_LISTEN: bad }), /SUPPORT_API_LISTEN must be host:port/, bad);
+      }
+    });
+
+    it('SUPPORT_API_PUBLIC=true is refused in production', () => {
+      assert.equal(loadConfig({ MAMORI_SECRET_KEY: KEY, SUPPORT_API_PUBLIC: 'true' }).supportApiPublic, true);
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'production', MAMORI_SECRET_KEY: KEY, PUBLIC_URL: 'https://t.example.jp', SMTP_URL: 'smtp://relay:25', SUPPORT_API_PUBLIC: 'true' }),
+        /SUPPORT_API_PUBLIC=true is not allowed in production/,
+      );
+    });
+  });
 });

@@ -4,6 +4,7 @@
  * every other recognised browser (SPEC 2; ASVS 3.3.3), so a thief holding the old password or a
  * stolen cookie is locked out at once.
  */
+import { shownIp } from '../client-address';
 import { checkLoginPassword, checkTradingPassword, MAX_PASSWORD } from '../../crypto/password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
@@ -65,7 +66,8 @@ export class SecurityService {
       .slice(0, LOGIN_HISTORY_SIZE)
       .map((e) => ({
         at: e.at,
-        ip: e.ip ?? '',
+        // Rows written before addresses were checked may hold junk: shown only when a valid IP.
+        ip: shownIp(e.ip) ?? '',
         ...describeUserAgent(e.userAgent ?? ''),
         method: typeof e.detail.method === 'string' ? e.detail.method : null,
         result: RESULT_OF[e.type] ?? 'wrong_password',

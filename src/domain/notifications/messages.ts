@@ -4,7 +4,11 @@
  * customer learns that a mail with such a link is phishing.
  */
 import type { Brand } from '../context';
+import { shownIp } from '../client-address';
 import { formatJst } from './format';
+
+/** An address in a mail: only a valid IP is ever printed (no client-written text, no URLs). */
+const ipText = (ip: string) => shownIp(ip) ?? '不明';
 
 export interface MailContent {
   subject: string;
@@ -61,7 +65,7 @@ export function accountLockedMail(brand: Brand, p: { name: string; at: Date; min
       '',
       `${formatJst(p.at)}、お客さまのログインIDでログインの誤り（パスワード・認証コードなど）が続いたため、`,
       `普段ご利用の環境（端末・ブラウザ）以外からのログインを${p.minutes}分間制限しました。`,
-      `最後の試行元IPアドレス: ${p.ip}`,
+      `最後の試行元IPアドレス: ${ipText(p.ip)}`,
       '',
       '普段ご利用の環境からは、これまでどおりログインいただけます。',
       'ご自身の操作でない場合は、ログインパスワードの変更をおすすめします。',
@@ -117,7 +121,7 @@ export function loginNotificationMail(
       `日時: ${formatJst(p.at)}`,
       `ブラウザ: ${p.browser}`,
       `OS: ${p.os}`,
-      `IPアドレス: ${p.ip}`,
+      `IPアドレス: ${ipText(p.ip)}`,
       `認証方法: ${methodLabel(p.method)}`,
       footer(brand),
     ].join('\n'),
@@ -176,7 +180,7 @@ export function recoveryCodeUsedMail(brand: Brand, p: { name: string; at: Date; 
     text: [
       `${p.name} 様`,
       '',
-      `${formatJst(p.at)}、リカバリーコードを使ってログインがありました（IPアドレス: ${p.ip}）。`,
+      `${formatJst(p.at)}、リカバリーコードを使ってログインがありました（IPアドレス: ${ipText(p.ip)}）。`,
       `未使用のリカバリーコードは残り${p.remaining}個です。`,
       'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。',
       footer(brand),
@@ -256,7 +260,7 @@ export function passwordChangedMail(brand: Brand, kind: 'login' | 'trading', p: 
   const extra = kind === 'login' ? ['ほかの端末・ブラウザのログインはすべて終了し、普段ご利用の環境の登録も解除しました。'] : [];
   return {
     subject: `【${brand.brokerName}】${what}変更のお知らせ`,
-    text: [`${p.name} 様`, '', `${formatJst(p.at)}、${what}を変更しました（IPアドレス: ${p.ip}）。`, ...extra, footer(brand)].join('\n'),
+    text: [`${p.name} 様`, '', `${formatJst(p.at)}、${what}を変更しました（IPアドレス: ${ipText(p.ip)}）。`, ...extra, footer(brand)].join('\n'),
   };
 }
 

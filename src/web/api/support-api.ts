@@ -1,25 +1,19 @@
 /**
- * The support desk's API (SPEC 1.3 step 7): actions an operator takes after checking a caller's
- * identity by phone. Each operator has an API key; every action records the operator and a reason.
+ * The support desk's API: actions an operator takes after checking a caller's identity by phone.
+ * Each operator has an API key; every action records the operator and a reason. Served on the
+ * private SUPPORT_API_LISTEN listener (web/app.ts); wrong keys are audited and limited per
+ * address by domain/support/support-access.ts.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError, InvalidInput } from '../../domain/errors';
-import type { WebDeps } from '../request-context';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { InvalidInput } from '../../domain/errors';
+import { loginContext, type WebDeps } from '../request-context';
 
 export function supportApi(app: FastifyInstance, deps: WebDeps): void {
-  const keys = deps.config.supportApiKeys.map((k) => ({ operator: k.operator, digest: digest(k.key) }));
-
-  function operatorOf(req: FastifyRequest): string {
+  function operatorOf(req: FastifyRequest): Promise<string> {
     const auth = req.headers.authorization;
-    const presented = typeof auth === 'string' && auth.startsWith('Bearer ') ? digest(auth.slice(7).trim()) : null;
-    // Compare digests in constant time, against every key, so timing tells nothing.
-    let found: string | null = null;
-    for (const k of keys) if (presented && timingSafeEqual(presented, k.digest)) found = k.operator;
-    if (!found) throw new DomainError('forbidden', { reason: 'support_key' });
-    return `api:${found}`;
+    const presented = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+    const { ip, userAgent } = loginContext(req);
+    return deps.services.support.authenticate(presented || null, { ip, userAgent });
   }
 
   function reasonOf(req: FastifyRequest): string {
@@ -33,7 +27,7 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   /** Every support action: the operator's key, a reason, the customer's login ID; audited by the service. */
   function action(path: string, run: (loginId: string, operator: string, reason: string) => Promise<Record<string, unknown>>) {
     app.post(`/api/v1/support/accounts/:loginId/${path}`, async (req, reply) => {
-      const operator = operatorOf(req);
+      const operator = await operatorOf(req);
       const reason = reasonOf(req);
       const { loginId } = req.params as { loginId: string };
       return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason)), operator });
