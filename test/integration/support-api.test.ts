@@ -63,7 +63,9 @@ describe(`the support API on its own listener (${storeKind})`, () => {
     assert.ok(letIn(await reset(supportUrl, 'support-guessed', KEY, '127.0.0.3')));
 
     const events = (await rejections()).slice(0, (await rejections()).length - before);
-    assert.equal(events.length, 6, 'each judged wrong key is audited');
+    // Five judged wrong keys, then two refused unjudged while limited (a wrong key and the right one).
+    assert.equal(events.length, 7, 'every refused request is audited');
+    assert.equal(events.filter((e) => e.detail.reason === 'limited').length, 2);
     for (const e of events) {
       assert.equal(e.ip, '127.0.0.2');
       assert.ok(!JSON.stringify(e).includes(WRONG.slice(0, 20)), 'the presented key is never recorded');

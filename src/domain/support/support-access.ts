@@ -3,9 +3,7 @@
  * or missing key audited (`support.key_rejected`, with the client address and never the key)
  * and limited per client address, so the keys cannot be guessed at speed (OWASP ASVS 5.0
  * V6.3.1 and V16.3.1; NIST SP 800-63B-4 §3.2.2 rate limiting). The counter is the shared
- * throttle table under its own key prefix, so every process counts together; each wrong key is
- * counted by one atomic statement that returns the new count, and the answer is judged on that
- * count, so of many guesses at once exactly the limit is answered 403 and the rest 429.
+ * throttle table under its own key prefix, so every process counts together.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { recordAudit } from '../audit';
@@ -37,25 +35,25 @@ export class SupportAccess {
     const { store, clock } = this.deps;
     const key = supportIpKey(ctx.ip);
     const now = clock.now();
-    const state = await store.throttle.get(key);
-    const lockedUntil = state?.lockedUntil && state.lockedUntil > now ? state.lockedUntil : null;
-
+    // The attempt takes its slot before the key is compared (the throttle's reservation): of many
+    // guesses at once exactly `maxFailures` are compared, and a limited address waits even with
+    // the right key, so the pause never tells that a guess was right.
+    const count = await store.throttle.reserve(key, now, new Date(now.getTime() - this.rules.windowSeconds * 1000), this.rules.maxFailures);
+    if (count === null) {
+      await recordAudit(store, now, 'support.key_rejected', { ctx, detail: { reason: 'limited' } });
+      const state = await store.throttle.get(key);
+      throw this.limited(state?.lockedUntil && state.lockedUntil > now ? state.lockedUntil : new Date(now.getTime() + this.rules.windowSeconds * 1000), now);
+    }
     const presented = presentedKey ? digest(presentedKey) : null;
     // Compare digests in constant time, against every key, so timing tells nothing.
     let found: string | null = null;
     for (const k of this.keys) if (presented && timingSafeEqual(presented, k.digest)) found = k.operator;
-    if (found && !lockedUntil) return `api:${found}`;
-    // A limited address waits even with the right key: the pause must not tell a guess is right.
-    if (found) throw this.limited(lockedUntil!, now);
-
-    const failures = await store.throttle.recordFailure(key, now, new Date(now.getTime() - this.rules.windowSeconds * 1000));
-    await recordAudit(store, now, 'support.key_rejected', { ctx, detail: { reason: presentedKey ? 'wrong_key' : 'missing_key', failures } });
-    if (failures >= this.rules.maxFailures) {
-      const until = new Date(now.getTime() + this.rules.lockSeconds * 1000);
-      await store.throttle.lock(key, until);
-      if (failures > this.rules.maxFailures) throw this.limited(until, now);
+    if (found) {
+      await store.throttle.release(key);
+      return `api:${found}`;
     }
-    if (lockedUntil) throw this.limited(lockedUntil, now);
+    await recordAudit(store, now, 'support.key_rejected', { ctx, detail: { reason: presentedKey ? 'wrong_key' : 'missing_key', failures: count } });
+    if (count >= this.rules.maxFailures) await store.throttle.lock(key, new Date(now.getTime() + this.rules.lockSeconds * 1000), now);
     throw new DomainError('forbidden', { reason: 'support_key' });
   }
 

@@ -34,8 +34,9 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     });
   }
 
-  const { totp, tradingPassword, passkeys } = deps.services;
+  const { totp, tradingPassword, passkeys, login } = deps.services;
   action('totp/reset', async (id, op, why) => (await totp.supportReset(id, op, why), { totp: 'reset' }));
   action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
   action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
+  action('login/unlock', async (id, op, why) => (await login.supportUnlock(id, op, why), { login: 'unlocked' }));
 }
