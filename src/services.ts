@@ -15,6 +15,7 @@ import { TotpService } from './domain/totp/totp-service';
 import { PasskeyService } from './domain/passkeys/passkey-service';
 import { AddressService } from './domain/addresses/address-service';
 import { SecurityService } from './domain/accounts/security-service';
+import { ReauthenticationService } from './domain/reauthentication/reauthentication-service';
 
 export interface Services {
   ports: Ports;
@@ -29,6 +30,7 @@ export interface Services {
   passkeys: PasskeyService;
   addresses: AddressService;
   security: SecurityService;
+  reauthentication: ReauthenticationService;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -40,10 +42,12 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
-  const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, rp: config.relyingParty });
+  // A change to how the customer logs in is confirmed with a code under the login code's rules (SPEC 2).
+  const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword }, config.login);
+  const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
+  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, rp: config.relyingParty, reauthentication });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security };
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, reauthentication };
 }

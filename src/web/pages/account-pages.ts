@@ -70,7 +70,7 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
           <div class="actions"><a class="button secondary" href="/account/totp/reregister">${t('otp.reregister')}</a> <a class="button secondary" href="/account/totp/stop">${t('otp.stop')}</a></div>
           <p class="note">${t('otp.recoveryRemaining', { count: status.unusedRecoveryCodes })} <a href="/account/totp/recovery-codes">${t('otp.regenerate')}</a></p>`
       : html`<span class="state off">${t('info.notInUse')}</span>
-          <form method="post" action="/account/totp/apply" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="primary">${t('otp.apply')}</button></form>`;
+          <a class="button primary" href="/account/totp/apply">${t('otp.apply')}</a>`;
     const body = html`
       <p class="breadcrumb">${t('menu.customerInfo')} › ${t('info.title')}</p>
       <nav class="page-menu" aria-label="${t('info.title')}"><a href="#services">${t('info.services')}</a> <a href="#security">${t('security.title')}</a></nav>

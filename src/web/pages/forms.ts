@@ -46,12 +46,13 @@ export function tradingPasswordForm(
   req: FastifyRequest,
   reply: FastifyReply,
   deps: WebDeps,
-  o: { title: string; lead: string; action: string; button: string; back: string; extra?: Html; error?: string; status?: number },
+  o: { title: string; lead: string; action: string; button: string; back: string; before?: Html; extra?: Html; error?: string; status?: number },
 ) {
   const { t } = req;
   const body = html`
     ${alertBox(o.error)}
     <p>${o.lead}</p>
+    ${o.before ?? html``}
     <form method="post" action="${o.action}" class="card" novalidate>
       ${csrfInput(req, reply, deps)}
       ${o.extra ?? html``}
