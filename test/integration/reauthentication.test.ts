@@ -77,7 +77,7 @@ describe(`changes to how a customer logs in need a fresh second factor (${storeK
       ['/account/totp/recovery-codes', '/account/totp/recovery-codes'],
     ] as const) {
       await b.get(screen);
-      for (const form of [{ tradingPassword: a.tradingPassword }, { tradingPassword: a.tradingPassword, confirmationCode: wrongCode(secret) }]) {
+      for (const form of [{ tradingPassword: a.tradingPassword }, { tradingPassword: a.tradingPassword, confirmationCode: wrongCode(secret) }] as Record<string, string>[]) {
         const res = await b.post(action, form);
         assert.ok(res.statusCode >= 400, `${action} refused (${res.statusCode})`);
         assert.doesNotMatch(res.body, /class="recovery-codes"/, 'no recovery codes revealed');
