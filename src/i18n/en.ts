@@ -286,7 +286,7 @@ export const en: Record<MessageKey, string> = {
   'error.password_policy.same_as_login_password': 'The trading password must differ from the login password.',
   'error.password_policy.same_as_trading_password': 'The login password must differ from the trading password.',
   'error.password_policy.same_as_current': 'The new password is the same as the current one.',
-  'reauth.title': 'Confirmation code',
+  'reauth.title': 'Confirm it is you',
   'reauth.lead': 'Changing how you log in needs a confirmation code as well as your trading password. Press "Send a confirmation code by e-mail" and we send a 6-digit code to e-mail address 1 (representative). Enter it in the "Confirmation code" field.',
   'reauth.send': 'Send a confirmation code by e-mail',
   'reauth.sent': 'We sent a confirmation code to {address}. It is valid for {minutes} minutes.',

@@ -285,7 +285,7 @@ export const ja = {
   'error.password_policy.same_as_trading_password': 'ログインパスワードは取引パスワードと異なるものにしてください。',
   'error.password_policy.same_as_current': '新しいパスワードが現在のパスワードと同じです。',
   // Re-authentication on the 確認 screens of every change to how the customer logs in.
-  'reauth.title': '確認コード',
+  'reauth.title': '本人確認',
   'reauth.lead': 'ログイン方法の変更には、取引パスワードに加えて確認コードが必要です。「確認コードをメールで送信」を押すと、メールアドレス1（代表）に確認コード（数字6桁）をお送りします。メールに記載の確認コードを「確認コード」欄に入力してください。',
   'reauth.send': '確認コードをメールで送信',
   'reauth.sent': '{address} 宛に確認コードを送信しました。有効期限は{minutes}分です。',
