@@ -291,6 +291,7 @@ export const en: Record<MessageKey, string> = {
   'reauth.send': 'Send a confirmation code by e-mail',
   'reauth.sent': 'We sent a confirmation code to {address}. It is valid for {minutes} minutes.',
   'reauth.totpHint': 'If you use the one-time password service, you may enter the one-time password your app shows now instead.',
+  'reauth.formLead': 'If this is correct, enter the confirmation code we e-mailed and your trading password, and press "{button}".',
   'reauth.label': 'Confirmation code',
   'otp.applyConfirmTitle': 'One-time password service: confirm application',
   'otp.applyLead': 'Apply for the one-time password service. On the next screen, scan the QR code with an authenticator app and enter the code it shows to finish.',

@@ -127,8 +127,8 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
       ${reauthSection(req, reply, deps, reauth)}
       <form method="post" action="/account/passkeys/${p.id}/delete" class="card" novalidate>
         <input type="hidden" name="_csrf" value="${csrfField(req, reply, keyed, random)}">
+        <p class="note">${t('reauth.formLead', { button: t('passkey.delete') })}</p>
         ${confirmationCodeInput(req)}
-        <p class="note">${t('common.tradingPasswordLead', { button: t('passkey.delete') })}</p>
         ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
         <div class="actions"><a class="button secondary" href="/account/passkeys">${t('common.backToInput')}</a> <button type="submit" class="primary">${t('passkey.delete')}</button></div>
       </form>

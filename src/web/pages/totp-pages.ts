@@ -115,7 +115,7 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
     return tradingPasswordForm(req, reply, deps, {
       ...o,
       before: reauthSection(req, reply, deps, view),
-      extra: confirmationCodeInput(req),
+      secondFactor: { field: confirmationCodeInput(req), note: req.t('reauth.formLead', { button: o.button }) },
       error: error?.message,
       status: error?.status,
     });
