@@ -45,7 +45,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   // A change to how the customer logs in is confirmed with a code under the login code's rules (SPEC 2).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, rp: config.relyingParty, reauthentication });
+  const passkeys = new PasskeyService(ports, { brand, login, sessions, rp: config.relyingParty, reauthentication });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });

@@ -1,6 +1,7 @@
 /**
- * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration confirmed with the
- * trading password, passwordless login with a discoverable credential, the second step after the
+ * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
+ * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
+ * passwordless login with a discoverable credential, the second step after the
  * password, step-up for critical operations, rename and delete. Every ceremony is bound to a
  * single-use, expiring challenge; every refusal is audited.
  */
@@ -15,7 +16,6 @@ import {
   type RelyingParty,
 } from '../../crypto/webauthn';
 import { hasControlChars, normalizeInput } from '../../crypto/normalize';
-import type { TradingPasswordService } from '../accounts/trading-password';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
@@ -39,7 +39,6 @@ export class PasskeyService {
     private readonly ports: Ports,
     private readonly deps: {
       brand: Brand;
-      tradingPassword: TradingPasswordService;
       login: LoginService;
       sessions: SessionService;
       rp: RelyingParty;
