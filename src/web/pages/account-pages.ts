@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { maskAddress } from '../../domain/addresses/masking';
 import { html } from '../../web/html';
-import { csrfField } from '../csrf';
 import { renderPage } from '../layout';
 import { sessionToken, type WebDeps } from '../request-context';
 
@@ -64,7 +63,6 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
     const representative = emails.find((e) => e.slot === 1);
     const status = await deps.services.totp.status(account);
     const passkeyCount = (await deps.services.passkeys.list(account)).length;
-    const csrf = csrfField(req, reply, deps.services.ports.keyed, deps.services.ports.random);
     const totpCell = status.enabled
       ? html`<span class="state on">${t('info.inUse')}</span>
           <div class="actions"><a class="button secondary" href="/account/totp/reregister">${t('otp.reregister')}</a> <a class="button secondary" href="/account/totp/stop">${t('otp.stop')}</a></div>
