@@ -64,8 +64,9 @@
     register: function (button) {
       var form = button.closest('form');
       var tradingPassword = form.querySelector('[name=tradingPassword]').value;
+      var confirmationCode = form.querySelector('[name=confirmationCode]').value;
       var name = form.querySelector('[name=name]').value;
-      return post('/account/passkeys/register/options', { tradingPassword: tradingPassword }).then(function (r) {
+      return post('/account/passkeys/register/options', { tradingPassword: tradingPassword, confirmationCode: confirmationCode }).then(function (r) {
         return window.SimpleWebAuthnBrowser.startRegistration({ optionsJSON: r.options }).then(function (credential) {
           return post('/account/passkeys/register/verify', { challengeId: r.challengeId, credential: credential, name: name });
         });

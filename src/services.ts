@@ -16,6 +16,7 @@ import { PasskeyService } from './domain/passkeys/passkey-service';
 import { AddressService } from './domain/addresses/address-service';
 import { SecurityService } from './domain/accounts/security-service';
 import { SupportAccess } from './domain/support/support-access';
+import { ReauthenticationService } from './domain/reauthentication/reauthentication-service';
 
 export interface Services {
   ports: Ports;
@@ -31,6 +32,7 @@ export interface Services {
   addresses: AddressService;
   security: SecurityService;
   support: SupportAccess;
+  reauthentication: ReauthenticationService;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -42,11 +44,13 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
-  const totp = new TotpService(ports, { brand, tradingPassword }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, tradingPassword, login, sessions, throttle, rp: config.relyingParty });
+  // A change to how the customer logs in is confirmed with a code under the login code's rules (SPEC 2).
+  const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword }, config.login);
+  const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
+  const passkeys = new PasskeyService(ports, { brand, login, sessions, throttle, rp: config.relyingParty, reauthentication });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support };
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication };
 }

@@ -40,7 +40,9 @@ export type AuditType =
   | 'passkey.renamed'
   | 'passkey.deleted'
   | 'passkey.failed'
-  | 'step_up.succeeded';
+  | 'step_up.succeeded'
+  | 'reauthentication.code_sent'
+  | 'reauthentication.failed';
 
 export interface AuditFacts {
   accountId?: number | null;

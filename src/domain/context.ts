@@ -4,6 +4,8 @@ export interface RequestContext {
   userAgent: string;
   /** When the signed-in session last gave a fresh passkey assertion (policy phishing-resistant). */
   stepUpAt?: Date | null;
+  /** The signed-in session the command came from: a confirmation code is bound to it. */
+  sessionId?: number | null;
 }
 
 export interface Brand {

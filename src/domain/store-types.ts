@@ -304,6 +304,8 @@ export interface TotpEnrollment {
   attempts: number;
   createdAt: Date;
   expiresAt: Date;
+  /** The session that passed the confirmation and alone may see and confirm the key (null: before migration 0010). */
+  sessionId?: number | null;
 }
 
 export interface TotpEnrollmentRepo {
@@ -372,7 +374,46 @@ export interface ChallengeRepo {
   consume(id: string, at: Date): Promise<boolean>;
 }
 
+/** What a confirmation code may confirm: every change to how the customer logs in. */
+export type ReauthenticationPurpose = 'totp_apply' | 'totp_reregister' | 'totp_stop' | 'recovery_codes' | 'passkey_register' | 'passkey_delete';
+
+export interface ReauthenticationKey {
+  accountId: number;
+  sessionId: number;
+  purpose: ReauthenticationPurpose;
+}
+
+/** A confirmation code mailed for one purpose in one session (or, with no code, a TOTP customer's wrong-try count). */
+export interface ReauthenticationCode extends ReauthenticationKey {
+  codeHash: string | null;
+  attempts: number;
+  sendCount: number;
+  sentAt: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface ReauthenticationCodeRepo {
+  find(key: ReauthenticationKey): Promise<ReauthenticationCode | undefined>;
+  /** Removes an expired row for the key and inserts this one; false when a live row exists (a concurrent request). */
+  start(row: ReauthenticationCode, now: Date): Promise<boolean>;
+  /**
+   * A new code for a live row, keeping its wrong-try count: only while unexpired, under the try
+   * and send limits and after the cooldown, all in the one conditional update.
+   */
+  replaceCode(key: ReauthenticationKey, p: { codeHash: string; now: Date; expiresAt: Date; sentBefore: Date; maxAttempts: number; maxSends: number }): Promise<boolean>;
+  /**
+   * Reserves one try before any comparison (`UPDATE … SET attempts = attempts + 1 WHERE … AND
+   * attempts < max RETURNING`): of any number of concurrent guesses, at most `maxAttempts` are judged.
+   */
+  reserveAttempt(key: ReauthenticationKey, maxAttempts: number, now: Date): Promise<{ codeHash: string | null; attempts: number } | undefined>;
+  /** Conditional delete: true only for the first caller holding this code hash (single use). */
+  take(key: ReauthenticationKey, codeHash: string): Promise<boolean>;
+  delete(key: ReauthenticationKey): Promise<void>;
+}
+
 export interface StoreTx {
+  reauthenticationCodes: ReauthenticationCodeRepo;
   addressChanges: AddressChangeRepo;
   passkeys: PasskeyRepo;
   challenges: ChallengeRepo;

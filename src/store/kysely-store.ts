@@ -88,6 +88,7 @@ export class KyselyStore implements Store {
   get passkeys() { return this.repos.passkeys; }
   get challenges() { return this.repos.challenges; }
   get addressChanges() { return this.repos.addressChanges; }
+  get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -10,7 +10,7 @@ import type { Dialect } from './migrations/column-types';
 import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
   StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo, Passkey, PasskeyRepo, ChallengeRepo, ChallengePurpose,
-  AddressChange, AddressChangeRepo, AuditEventInput,
+  AddressChange, AddressChangeRepo, AuditEventInput, ReauthenticationCode, ReauthenticationCodeRepo, ReauthenticationKey, ReauthenticationPurpose,
 } from '../domain/store-types';
 import {
   fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
@@ -667,11 +667,14 @@ function totpEnrollments(db: Db): TotpEnrollmentRepo {
         attempts: e.attempts,
         created_at: ms(e.createdAt),
         expires_at: ms(e.expiresAt),
+        session_id: e.sessionId ?? null,
       };
       await db
         .insertInto('totp_enrollments')
         .values(row)
-        .onConflict((oc) => oc.column('account_id').doUpdateSet({ kind: row.kind, secret_sealed: row.secret_sealed, attempts: 0, created_at: row.created_at, expires_at: row.expires_at }))
+        .onConflict((oc) =>
+          oc.column('account_id').doUpdateSet({ kind: row.kind, secret_sealed: row.secret_sealed, attempts: 0, created_at: row.created_at, expires_at: row.expires_at, session_id: row.session_id }),
+        )
         .execute();
     },
     async find(accountId) {
@@ -684,6 +687,7 @@ function totpEnrollments(db: Db): TotpEnrollmentRepo {
         attempts: r.attempts,
         createdAt: new Date(Number(r.created_at)),
         expiresAt: new Date(Number(r.expires_at)),
+        sessionId: r.session_id === null ? null : Number(r.session_id),
       };
     },
     async reserveAttempt(accountId, maxAttempts) {
@@ -705,6 +709,75 @@ function totpEnrollments(db: Db): TotpEnrollmentRepo {
     },
     async updateSealed(accountId, sealed) {
       await db.updateTable('totp_enrollments').set({ secret_sealed: sealed }).where('account_id', '=', accountId).execute();
+    },
+  };
+}
+
+function toReauthenticationCode(r: Selectable<Database['reauthentication_codes']>): ReauthenticationCode {
+  return {
+    accountId: Number(r.account_id),
+    sessionId: Number(r.session_id),
+    purpose: r.purpose as ReauthenticationPurpose,
+    codeHash: r.code_hash,
+    attempts: r.attempts,
+    sendCount: r.send_count,
+    sentAt: r.sent_at === null ? null : new Date(Number(r.sent_at)),
+    createdAt: new Date(Number(r.created_at)),
+    expiresAt: new Date(Number(r.expires_at)),
+  };
+}
+
+function reauthenticationCodes(db: Db): ReauthenticationCodeRepo {
+  const table = 'reauthentication_codes' as const;
+  const byKey = <Q extends { where: (...a: any[]) => Q }>(q: Q, k: ReauthenticationKey): Q =>
+    q.where('account_id', '=', k.accountId).where('session_id', '=', k.sessionId).where('purpose', '=', k.purpose);
+  return {
+    async find(k) {
+      const r = await byKey(db.selectFrom(table).selectAll(), k).executeTakeFirst();
+      return r && toReauthenticationCode(r);
+    },
+    async start(c, now) {
+      await byKey(db.deleteFrom(table), c).where('expires_at', '<=', ms(now)).execute();
+      const r = await db
+        .insertInto(table)
+        .values({
+          account_id: c.accountId,
+          session_id: c.sessionId,
+          purpose: c.purpose,
+          code_hash: c.codeHash,
+          attempts: c.attempts,
+          send_count: c.sendCount,
+          sent_at: msOrNull(c.sentAt),
+          created_at: ms(c.createdAt),
+          expires_at: ms(c.expiresAt),
+        })
+        .onConflict((oc) => oc.columns(['account_id', 'session_id', 'purpose']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+    async replaceCode(k, p) {
+      const r = await byKey(db.updateTable(table).set((eb) => ({ code_hash: p.codeHash, sent_at: ms(p.now), expires_at: ms(p.expiresAt), send_count: eb('send_count', '+', 1) })), k)
+        .where('expires_at', '>', ms(p.now))
+        .where('attempts', '<', p.maxAttempts)
+        .where('send_count', '<', p.maxSends)
+        .where((eb) => eb.or([eb('sent_at', 'is', null), eb('sent_at', '<=', ms(p.sentBefore))]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async reserveAttempt(k, maxAttempts, now) {
+      const r = await byKey(db.updateTable(table).set((eb) => ({ attempts: eb('attempts', '+', 1) })), k)
+        .where('attempts', '<', maxAttempts)
+        .where('expires_at', '>', ms(now))
+        .returning(['code_hash', 'attempts'])
+        .executeTakeFirst();
+      return r && { codeHash: r.code_hash, attempts: r.attempts };
+    },
+    async take(k, codeHash) {
+      const r = await byKey(db.deleteFrom(table), k).where('code_hash', '=', codeHash).executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
+    async delete(k) {
+      await byKey(db.deleteFrom(table), k).execute();
     },
   };
 }
@@ -863,6 +936,7 @@ export const SESSIONS_CHANNEL = 'mamori_sessions';
 
 export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
   return {
+    reauthenticationCodes: reauthenticationCodes(db),
     passkeys: passkeys(db),
     challenges: challenges(db),
     totpEnrollments: totpEnrollments(db),

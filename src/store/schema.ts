@@ -135,6 +135,19 @@ export interface TotpEnrollmentsTable {
   attempts: number;
   created_at: number;
   expires_at: number;
+  session_id: number | null;
+}
+
+export interface ReauthenticationCodesTable {
+  account_id: number;
+  session_id: number;
+  purpose: string;
+  code_hash: string | null;
+  attempts: number;
+  send_count: number;
+  sent_at: number | null;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface RecoveryCodesTable {
@@ -183,6 +196,7 @@ export interface AddressChangesTable {
 
 export interface Database {
   address_changes: AddressChangesTable;
+  reauthentication_codes: ReauthenticationCodesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   totp_enrollments: TotpEnrollmentsTable;

@@ -29,6 +29,7 @@ export function loginContext(req: FastifyRequest): LoginContext {
     userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512),
     deviceToken: typeof device === 'string' ? device : null,
     stepUpAt: req.session?.stepUpAt ?? null,
+    sessionId: req.session?.id ?? null,
   };
 }
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
 async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
@@ -26,11 +26,13 @@ async function signInByCode(srv: RunningServer, page: Page, c: { loginId: string
   await enterMailedCode(page, srv, c.emails[0]!);
 }
 
-async function registerPasskey(page: Page, tradingPassword: string) {
+async function registerPasskey(srv: RunningServer, page: Page, c: { tradingPassword: string; emails: string[] }) {
   await page.getByRole('link', { name: '口座情報', exact: true }).click();
   await page.getByRole('link', { name: '登録情報照会', exact: true }).click();
   await page.getByRole('link', { name: 'パスキーの管理' }).click();
-  await page.getByLabel('取引パスワード').fill(tradingPassword);
+  // Registering a passkey changes how the customer logs in: a code mailed for it, and the trading password.
+  await enterMailedConfirmationCode(page, srv, c.emails[0]!);
+  await page.getByLabel('取引パスワード').fill(c.tradingPassword);
   await page.getByRole('button', { name: 'パスキーを登録' }).click();
   await page.getByText('パスキーを登録しました。').waitFor();
 }
@@ -57,12 +59,12 @@ describe('passkeys in a real browser', () => {
 
     await signInByCode(srv, page, customer);
     const mailsBefore = srv.smtp.mails.length;
-    await registerPasskey(page, customer.tradingPassword);
+    await registerPasskey(srv, page, customer);
     assert.equal((await authenticator.credentials()).length, 1, 'the authenticator holds one resident credential');
     const row = page.locator('table.details tr').nth(1);
     assert.match(await row.innerText(), /この端末のパスキー/);
     assert.match(await row.innerText(), /未使用/);
-    const notice = await srv.smtp.waitForMail((m) => srv.smtp.mails.indexOf(m) >= mailsBefore && m.subject.includes('パスキー'), 10_000);
+    const notice = await srv.smtp.waitForMail((m) => srv.smtp.mails.indexOf(m) >= mailsBefore && m.subject.includes('パスキーを登録しました'), 10_000);
     assert.ok(notice.to.includes(customer.emails[0]!));
     assert.doesNotMatch(notice.text, /https?:\/\//, 'no link in a notice mail');
 
@@ -84,10 +86,12 @@ describe('passkeys in a real browser', () => {
     await page.getByRole('alert').waitFor();
     assert.equal(await page.locator('table.details input[name=name]').inputValue(), '会社のパソコン', 'a bad name changes nothing');
     await page.getByRole('link', { name: '削除' }).click();
+    const deleteCode = await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
     await page.getByLabel('取引パスワード').fill('not my trading password');
     await page.getByRole('button', { name: '削除' }).click();
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /取引パスワード/);
+    await page.getByLabel('確認コード', { exact: true }).fill(deleteCode);
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '削除' }).click();
     await page.getByText('パスキーを削除しました。').waitFor();
@@ -112,7 +116,7 @@ describe('passkeys in a real browser', () => {
       await signInByCode(strict, page, c);
       // New customers are asked to register one.
       assert.match(await page.content(), /フィッシング対策のため、パスキーを登録してください。/);
-      await registerPasskey(page, c.tradingPassword);
+      await registerPasskey(strict, page, c);
       await page.getByRole('button', { name: 'ログアウト' }).click();
 
       // From another browser (no passkey there): the password leads only to the passkey step.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { enterLoginPassword, launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedConfirmationCode, launchChromium } from '../support/browser';
 import { FakeClock } from '../support/fake-clock';
 import { startTestServer, type RunningServer } from '../support/server';
 
@@ -53,8 +53,17 @@ describe('one-time passwords in a real browser', () => {
     await page.getByRole('link', { name: '口座情報', exact: true }).click();
     await page.getByRole('link', { name: '登録情報照会', exact: true }).click();
     await page.getByRole('link', { name: '各種サービス利用状況' }).click();
-    await page.getByRole('button', { name: '申込' }).click();
-    await page.getByRole('heading', { name: 'ワンタイムパスワードサービス申込' }).waitFor();
+    await page.getByRole('link', { name: '申込' }).click();
+    // 申込 -確認-: a signed-in session alone is not enough; a code mailed for this purpose and the trading password.
+    await page.getByRole('heading', { name: 'ワンタイムパスワードサービス申込 -確認-' }).waitFor();
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '申込', exact: true }).click();
+    assert.match(await page.getByRole('alert').innerText(), /確認コード（数字6桁）を入力してください/);
+    await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    assert.match(await page.getByRole('status').innerText(), /jimu\*\*\*\*\* 宛に確認コードを送信しました/);
+    await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '申込', exact: true }).click();
+    await page.getByRole('heading', { name: 'ワンタイムパスワードサービス申込', exact: true }).waitFor();
     assert.ok(await page.getByRole('link', { name: 'https://apps.apple.com/jp/app/google-authenticator/id388497605' }).isVisible());
     assert.ok(await page.getByRole('link', { name: /play\.google\.com/ }).isVisible());
     assert.ok(await page.getByRole('img', { name: 'ワンタイムパスワード設定用QRコード' }).isVisible());
@@ -119,8 +128,10 @@ describe('one-time passwords in a real browser', () => {
     clock.advance(30_000);
     await page.goto(`${srv.url}/account/info`);
     await page.getByRole('link', { name: 'コード再表示' }).click();
+    // A TOTP customer may confirm with the current one-time password instead of a mailed code.
+    assert.match(await page.locator('main').innerText(), /現在のワンタイムパスワードを入力することもできます/);
+    await page.getByLabel('確認コード', { exact: true }).fill(codeAt(secret));
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
-    await page.getByLabel('現在のワンタイムパスワード').fill(codeAt(secret));
     await page.getByRole('button', { name: 'コード再表示' }).click();
     await page.getByRole('heading', { name: 'コード再表示（別の端末の登録）' }).waitFor();
     const newSecret = await readKey(page);
@@ -137,9 +148,11 @@ describe('one-time passwords in a real browser', () => {
     await page.getByRole('link', { name: '利用停止' }).click();
     await page.getByRole('heading', { name: 'ワンタイムパスワードサービス利用停止 -入力-' }).waitFor();
     await page.getByRole('link', { name: '確認画面へ' }).click();
+    const stopCode = await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
     await page.getByLabel('取引パスワード').fill('wrong trading password');
     await page.getByRole('button', { name: '利用停止' }).click();
     assert.match(await page.getByRole('alert').innerText(), /取引パスワードが正しくありません/);
+    await page.getByLabel('確認コード', { exact: true }).fill(stopCode);
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '利用停止' }).click();
     await page.getByRole('heading', { name: 'ワンタイムパスワードサービス利用停止 -完了-' }).waitFor();

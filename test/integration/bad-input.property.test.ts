@@ -124,9 +124,12 @@ describe(`generated bad input (${storeKind})`, () => {
     ['/account/emails/1/notification', ['loginNotification', 'tradingPassword']],
     ['/account/password', ['currentPassword', 'newPassword', 'newPasswordConfirmation', 'tradingPassword']],
     ['/account/trading-password', ['currentPassword', 'newPassword', 'newPasswordConfirmation']],
-    ['/account/totp/stop', ['tradingPassword']],
+    ['/account/totp/apply', ['tradingPassword', 'confirmationCode']],
+    ['/account/totp/stop', ['tradingPassword', 'confirmationCode']],
     ['/account/totp/verify', ['code']],
-    ['/account/totp/reregister', ['tradingPassword', 'code']],
+    ['/account/totp/reregister', ['tradingPassword', 'confirmationCode']],
+    ['/account/totp/recovery-codes', ['tradingPassword', 'confirmationCode']],
+    ['/account/passkeys/1/delete', ['tradingPassword', 'confirmationCode']],
     ['/account/passkeys/1/rename', ['name']],
   ];
   for (const [url, fields] of forms) {

@@ -2,7 +2,9 @@
  * Two `mamori serve` processes on one database, as behind a load balancer at 09:00: the same
  * e-mailed code and the same TOTP code sent 50 times at once across both give exactly one session
  * each; failures counted on one process lock the login on the other; a logout on one is refused
- * at once by the other's session check, though its session cache would keep it for a minute.
+ * at once by the other's session check, though its session cache would keep it for a minute;
+ * 60 wrong confirmation codes for a change to how the customer logs in, across both, are judged
+ * exactly five times.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -100,5 +102,33 @@ describe(`two processes, one database (${storeKind})`, () => {
       status = await check(b);
     }
     assert.equal(status, 401);
+  });
+
+  it('60 wrong confirmation codes at once on both processes: exactly five judged, the right code refused after them', async () => {
+    const c = await h.createAccount();
+    const start = await postJson(`${a.url}/api/v1/login`, { loginId: c.loginId, password: c.loginPassword });
+    const done = await postJson(`${a.url}/api/v1/login/code`, { flowId: start.json.flowId, code: await code(c.emails[0]!) });
+    // The signed-in page scripts' credentials: the session, and the double-submit CSRF pair (same key on both processes).
+    const csrf = randomBytes(16).toString('hex');
+    const headers = (p: ServerProcess) => ({
+      authorization: `Bearer ${done.json.sessionToken}`,
+      cookie: `__Host-mamori_csrf=${csrf}`,
+      'x-csrf-token': h.runtime.services.ports.keyed.hash('csrf', csrf),
+      origin: p.url,
+    });
+    const sent = await postJson(`${b.url}/account/passkeys/register/code`, {}, headers(b));
+    assert.equal(sent.status, 200);
+    const mail = await h.smtp.waitForMail((x) => x.to.includes(c.emails[0]!) && x.subject.includes('確認コードのお知らせ（パスキーの登録）'), 15_000);
+    const right = /確認コード: (\d{6})/.exec(mail.text)![1]!;
+    const wrong = right === '000000' ? '111111' : '000000';
+    const options = (p: ServerProcess, confirmationCode: string) => postJson(`${p.url}/account/passkeys/register/options`, { tradingPassword: c.tradingPassword, confirmationCode }, headers(p));
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => options(i % 2 ? a : b, wrong)));
+    assert.deepEqual(results.filter((r) => r.status === 401).map((r) => r.json.error.code), Array(4).fill('code_invalid'));
+    assert.equal(results.filter((r) => r.status === 403 && r.json.error.code === 'code_attempts_exceeded').length, 56);
+    const account = (await h.runtime.store.accounts.findByLoginId(c.loginId))!;
+    assert.equal((await h.runtime.store.audit.listForAccount(account.id, 200)).filter((e) => e.type === 'reauthentication.failed').length, 5);
+    const late = await options(a, right);
+    assert.equal(late.status, 403);
+    assert.equal(late.json.options, undefined, 'no registration ceremony after the limit');
   });
 });

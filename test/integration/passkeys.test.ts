@@ -19,14 +19,19 @@ describe(`passkeys (${storeKind})`, () => {
     return b;
   }
 
-  async function register(b: TestBrowser, a: AccountSeed, auth = new SoftAuthenticator(PUBLIC_URL, 'localhost')): Promise<SoftCredential> {
-    const start = await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword });
+  /** 「確認コードをメールで送信」 on the passkey screen, and the code from the mail. */
+  const registrationCode = (b: TestBrowser, a: AccountSeed) => h.mailedConfirmationCode(b, '/account/passkeys', '/account/passkeys/register/code', a.emails[0]!);
+
+  async function register(b: TestBrowser, a: AccountSeed, o: { auth?: SoftAuthenticator; code?: string; name?: string } = {}): Promise<SoftCredential> {
+    const auth = o.auth ?? new SoftAuthenticator(PUBLIC_URL, 'localhost');
+    const confirmationCode = o.code ?? (await registrationCode(b, a));
+    const start = await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword, confirmationCode });
     assert.equal(start.statusCode, 200, start.body);
     const { challengeId, options } = start.json();
     assert.equal(options.authenticatorSelection.userVerification, 'required');
     assert.equal(options.authenticatorSelection.residentKey, 'required');
     const { credential, response } = auth.create(options);
-    const done = await b.json('/account/passkeys/register/verify', { challengeId, credential: response, name: 'iPhone' });
+    const done = await b.json('/account/passkeys/register/verify', { challengeId, credential: response, name: o.name ?? 'iPhone' });
     assert.equal(done.statusCode, 200, done.body);
     return credential;
   }
@@ -42,13 +47,14 @@ describe(`passkeys (${storeKind})`, () => {
     return h.runtime.store.audit.listForAccount(acc!.id, 50);
   };
 
-  it('registers with the trading password, mails the notice, and logs in without a password', async () => {
+  it('registers with the trading password and a mailed confirmation code, mails the notice, and logs in without a password', async () => {
     const a = await h.createAccount();
     const b = await signedIn(a);
-    const wrong = await b.json('/account/passkeys/register/options', { tradingPassword: 'not the trading password' });
+    const code = await registrationCode(b, a);
+    const wrong = await b.json('/account/passkeys/register/options', { tradingPassword: 'not the trading password', confirmationCode: code });
     assert.equal(wrong.statusCode, 401);
     assert.equal(wrong.json().error.code, 'trading_password_invalid');
-    const credential = await register(b, a);
+    const credential = await register(b, a, { code });
     assert.match((await b.get('/account/passkeys')).body, /iPhone/);
     await h.mail(a.emails[0]!, 'パスキーを登録しました');
 
@@ -144,18 +150,37 @@ describe(`passkeys (${storeKind})`, () => {
     assert.ok(all.some((e) => e.type === 'passkey.failed' && e.detail.reason === 'unknown_credential'));
   });
 
-  it('deletes a passkey with the trading password and mails the notice', async () => {
+  it('deletes a passkey with the trading password and a mailed confirmation code, and mails the notice', async () => {
     const a = await h.createAccount();
     const b = await signedIn(a);
     const credential = await register(b, a);
     const [passkey] = await h.runtime.store.passkeys.listForAccount((await h.runtime.store.accounts.findByLoginId(a.loginId))!.id);
-    await b.get(`/account/passkeys/${passkey!.id}/delete`);
-    const wrong = await b.post(`/account/passkeys/${passkey!.id}/delete`, { tradingPassword: 'wrong one here' });
+    const deletion = `/account/passkeys/${passkey!.id}/delete`;
+    const code = await h.mailedConfirmationCode(b, deletion, `${deletion}/code`, a.emails[0]!);
+    const wrong = await b.post(deletion, { tradingPassword: 'wrong one here', confirmationCode: code });
     assert.equal(wrong.statusCode, 401);
-    const done = await b.post(`/account/passkeys/${passkey!.id}/delete`, { tradingPassword: a.tradingPassword });
+    const done = await b.post(deletion, { tradingPassword: a.tradingPassword, confirmationCode: code });
     assert.equal(done.statusCode, 303);
     await h.mail(a.emails[0]!, 'パスキーを削除しました');
     assert.equal((await passwordless(credential)).res.statusCode, 401);
+  });
+
+  it('a passkey named like a link is registered, but no mail repeats the name', async () => {
+    const a = await h.createAccount({ emails: [`one.${Date.now()}@example.com`, `two.${Date.now()}@example.com`] });
+    const b = await signedIn(a);
+    await register(b, a, { name: 'https://evil.example/login' });
+    assert.match((await b.get('/account/passkeys')).body, /https:\/\/evil\.example\/login/, 'the customer still sees the name on the screen');
+    const [passkey] = await h.runtime.store.passkeys.listForAccount((await h.runtime.store.accounts.findByLoginId(a.loginId))!.id);
+    const deletion = `/account/passkeys/${passkey!.id}/delete`;
+    const code = await h.mailedConfirmationCode(b, deletion, `${deletion}/code`, a.emails[0]!);
+    assert.equal((await b.post(deletion, { tradingPassword: a.tradingPassword, confirmationCode: code })).statusCode, 303);
+    for (const to of a.emails) {
+      await h.mail(to, 'パスキーを登録しました');
+      await h.mail(to, 'パスキーを削除しました');
+    }
+    const mine = h.smtp.mails.filter((m) => a.emails.some((e) => m.to.includes(e)));
+    assert.ok(mine.length >= 4);
+    for (const m of mine) assert.doesNotMatch(`${m.subject}\n${m.text}`, /http|evil\.example/, m.subject);
   });
 
   it('policy phishing-resistant: no fallback to e-mailed codes, and critical changes need a fresh passkey step-up', async () => {
@@ -167,8 +192,8 @@ describe(`passkeys (${storeKind})`, () => {
       await b.post('/login/code', { code: await strict.codeFor(a.emails[0]!) });
       const home = await b.get('/account');
       assert.match(home.body, /パスキーを登録してください/);
-      await b.get('/account/passkeys');
-      const start = (await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword })).json();
+      const aCode = await strict.mailedConfirmationCode(b, '/account/passkeys', '/account/passkeys/register/code', a.emails[0]!);
+      const start = (await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword, confirmationCode: aCode })).json();
       const auth = new SoftAuthenticator(PUBLIC_URL, 'localhost');
       const { credential, response } = auth.create(start.options);
       assert.equal((await b.json('/account/passkeys/register/verify', { challengeId: start.challengeId, credential: response })).statusCode, 200);
@@ -190,8 +215,9 @@ describe(`passkeys (${storeKind})`, () => {
       // A critical change (deleting the passkey) needs a fresh step-up, then works.
       const [passkey] = await strict.runtime.store.passkeys.listForAccount((await strict.runtime.store.accounts.findByLoginId(a.loginId))!.id);
       strict.clock.advance(10 * 60_000);
-      await b.get(`/account/passkeys/${passkey!.id}/delete`);
-      const needsStepUp = await b.post(`/account/passkeys/${passkey!.id}/delete`, { tradingPassword: a.tradingPassword });
+      const deletion = `/account/passkeys/${passkey!.id}/delete`;
+      const deleteCode = await strict.mailedConfirmationCode(b, deletion, `${deletion}/code`, a.emails[0]!);
+      const needsStepUp = await b.post(deletion, { tradingPassword: a.tradingPassword, confirmationCode: deleteCode });
       assert.equal(needsStepUp.statusCode, 403);
       assert.match(needsStepUp.body, /パスキーで本人確認/);
       const up = (await b.json('/api/v1/step-up/options', {})).json();
@@ -199,8 +225,8 @@ describe(`passkeys (${storeKind})`, () => {
       assert.equal(stepped.statusCode, 200, stepped.body);
       const session = await strict.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } });
       assert.ok(session.json().stepUpAt, 'the trading service sees the step-up');
-      await b.get(`/account/passkeys/${passkey!.id}/delete`);
-      const deleted = await b.post(`/account/passkeys/${passkey!.id}/delete`, { tradingPassword: a.tradingPassword });
+      await b.get(deletion);
+      const deleted = await b.post(deletion, { tradingPassword: a.tradingPassword, confirmationCode: deleteCode });
       assert.equal(deleted.statusCode, 303);
 
       // Address and password changes of a customer with a passkey need the step-up too.
@@ -208,8 +234,8 @@ describe(`passkeys (${storeKind})`, () => {
       const cb = strict.browser();
       await cb.login(c.loginId, c.loginPassword);
       await cb.post('/login/code', { code: await strict.codeFor(c.emails[0]!) });
-      await cb.get('/account/passkeys');
-      const cStart = (await cb.json('/account/passkeys/register/options', { tradingPassword: c.tradingPassword })).json();
+      const cCode = await strict.mailedConfirmationCode(cb, '/account/passkeys', '/account/passkeys/register/code', c.emails[0]!);
+      const cStart = (await cb.json('/account/passkeys/register/options', { tradingPassword: c.tradingPassword, confirmationCode: cCode })).json();
       const cAuth = new SoftAuthenticator(PUBLIC_URL, 'localhost');
       const cKey = cAuth.create(cStart.options);
       assert.equal((await cb.json('/account/passkeys/register/verify', { challengeId: cStart.challengeId, credential: cKey.response })).statusCode, 200);

@@ -6,12 +6,13 @@ import { promisify } from 'node:util';
 import { totpCode } from '../../src/crypto/totp';
 import { DomainError } from '../../src/domain/errors';
 import type { LoginContext } from '../../src/domain/login/login-service';
-import type { Account } from '../../src/domain/store-types';
+import type { Account, ReauthenticationPurpose } from '../../src/domain/store-types';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
 const run = promisify(execFile);
-const ctx = (deviceToken: string | null = null): LoginContext => ({ ip: '192.0.2.44', userAgent: 'test', deviceToken });
+// Commands come from signed-in session 1 (a confirmation code is bound to its session).
+const ctx = (deviceToken: string | null = null): LoginContext => ({ ip: '192.0.2.44', userAgent: 'test', deviceToken, sessionId: 1 });
 const code = (e: unknown) => (e as DomainError).code;
 
 describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
@@ -24,9 +25,15 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
 
   const account = async (seed: AccountSeed): Promise<Account> => (await h.runtime.store.accounts.findByLoginId(seed.loginId))!;
 
+  /** The 確認 screen's answer: the trading password and a code mailed for this purpose (「確認コードをメールで送信」). */
+  async function confirmation(seed: AccountSeed, purpose: ReauthenticationPurpose, tradingPassword = seed.tradingPassword) {
+    await h.runtime.services.reauthentication.requestCode(await account(seed), 1, purpose, ctx());
+    return { tradingPassword, confirmationCode: await h.confirmationCodeFor(seed.emails[0]!) };
+  }
+
   /** Applies for TOTP the way the screens do, returning the secret the app would hold. */
   async function enable(seed: AccountSeed): Promise<{ secret: string; recoveryCodes: string[] }> {
-    const shown = await h.runtime.services.totp.apply(await account(seed), ctx());
+    const shown = await h.runtime.services.totp.apply(await account(seed), await confirmation(seed, 'totp_apply'), ctx());
     const result = await h.runtime.services.totp.confirm(await account(seed), totpCode(shown.secret, h.clock.now()), ctx());
     h.clock.advance(30_000);
     return { secret: shown.secret, recoveryCodes: result.recoveryCodes };
@@ -39,7 +46,7 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
 
   it('an application confirmed with a first code turns the service on, mails every address and gives ten recovery codes', async () => {
     const a = await h.createAccount({ emails: ['jimu.one@example.com', 'jimu.two@example.com'] });
-    const shown = await h.runtime.services.totp.apply(await account(a), ctx());
+    const shown = await h.runtime.services.totp.apply(await account(a), await confirmation(a, 'totp_apply'), ctx());
     assert.match(shown.grouped, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
     assert.match(shown.uri, new RegExp(`otpauth://totp/.*${a.loginId}`));
     const wrong = totpCode(shown.secret, new Date(h.clock.now().getTime() + 600_000));
@@ -58,11 +65,11 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
 
   it('a pending key expires and a wrong code has a limit', async () => {
     const a = await h.createAccount();
-    const shown = await h.runtime.services.totp.apply(await account(a), ctx());
+    const shown = await h.runtime.services.totp.apply(await account(a), await confirmation(a, 'totp_apply'), ctx());
     for (let i = 0; i < 4; i++) await assert.rejects(h.runtime.services.totp.confirm(await account(a), '000000' === totpCode(shown.secret, h.clock.now()) ? '111111' : '000000', ctx()), (e) => code(e) === 'totp_invalid');
     await assert.rejects(h.runtime.services.totp.confirm(await account(a), '000000' === totpCode(shown.secret, h.clock.now()) ? '111111' : '000000', ctx()), (e) => code(e) === 'code_attempts_exceeded');
     await assert.rejects(h.runtime.services.totp.confirm(await account(a), totpCode(shown.secret, h.clock.now()), ctx()), (e) => code(e) === 'flow_not_found');
-    const again = await h.runtime.services.totp.apply(await account(a), ctx());
+    const again = await h.runtime.services.totp.apply(await account(a), await confirmation(a, 'totp_apply'), ctx());
     h.clock.advance(16 * 60_000);
     await assert.rejects(h.runtime.services.totp.confirm(await account(a), totpCode(again.secret, h.clock.now()), ctx()), (e) => code(e) === 'flow_expired');
   });
@@ -111,10 +118,10 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
     const a = await h.createAccount();
     const { secret: oldSecret } = await enable(a);
     await assert.rejects(
-      h.runtime.services.totp.reregister(await account(a), { tradingPassword: 'wrong trading pw', code: totpCode(oldSecret, h.clock.now()) }, ctx()),
+      h.runtime.services.totp.reregister(await account(a), { tradingPassword: 'wrong trading pw', confirmationCode: totpCode(oldSecret, h.clock.now()) }, ctx()),
       (e) => code(e) === 'trading_password_invalid',
     );
-    const shown = await h.runtime.services.totp.reregister(await account(a), { tradingPassword: a.tradingPassword, code: totpCode(oldSecret, h.clock.now()) }, ctx());
+    const shown = await h.runtime.services.totp.reregister(await account(a), { tradingPassword: a.tradingPassword, confirmationCode: totpCode(oldSecret, h.clock.now()) }, ctx());
     assert.notEqual(shown.secret, oldSecret);
     h.clock.advance(30_000);
     // Not confirmed yet: the old phone still logs in.
@@ -132,9 +139,9 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   it('利用停止 needs the trading password; afterwards login goes back to the e-mailed code', async () => {
     const a = await h.createAccount();
     await enable(a);
-    await assert.rejects(h.runtime.services.totp.stop(await account(a), 'not it at all', ctx()), (e) => code(e) === 'trading_password_invalid');
+    await assert.rejects(h.runtime.services.totp.stop(await account(a), { tradingPassword: 'not it at all', confirmationCode: '000000' }, ctx()), (e) => code(e) === 'trading_password_invalid');
     assert.equal((await h.runtime.services.totp.status(await account(a))).enabled, true);
-    await h.runtime.services.totp.stop(await account(a), a.tradingPassword, ctx());
+    await h.runtime.services.totp.stop(await account(a), await confirmation(a, 'totp_stop'), ctx());
     await h.mail(a.emails[0]!, 'ワンタイムパスワードサービス利用停止');
     assert.equal((await loginWithCodeStep(a)).state, 'awaiting_code');
   });
@@ -154,8 +161,8 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   it('recovery codes can be regenerated with the trading password; the old ones stop working', async () => {
     const a = await h.createAccount();
     const { recoveryCodes: old } = await enable(a);
-    await assert.rejects(h.runtime.services.totp.regenerateRecoveryCodes(await account(a), 'wrong trading', ctx()), (e) => code(e) === 'trading_password_invalid');
-    const fresh = await h.runtime.services.totp.regenerateRecoveryCodes(await account(a), a.tradingPassword, ctx());
+    await assert.rejects(h.runtime.services.totp.regenerateRecoveryCodes(await account(a), { tradingPassword: 'wrong trading', confirmationCode: '000000' }, ctx()), (e) => code(e) === 'trading_password_invalid');
+    const fresh = await h.runtime.services.totp.regenerateRecoveryCodes(await account(a), await confirmation(a, 'recovery_codes'), ctx());
     assert.equal(fresh.length, 10);
     await h.mail(a.emails[0]!, 'リカバリーコード再発行');
     const s1 = await loginWithCodeStep(a);
@@ -166,12 +173,12 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   it('five wrong trading passwords lock their use and mail the customer', async () => {
     const a = await h.createAccount();
     await enable(a);
-    for (let i = 0; i < 4; i++) await assert.rejects(h.runtime.services.totp.stop(await account(a), `wrong ${i}`, ctx()), (e) => code(e) === 'trading_password_invalid');
-    await assert.rejects(h.runtime.services.totp.stop(await account(a), 'wrong 5', ctx()), (e) => code(e) === 'trading_password_locked');
-    await assert.rejects(h.runtime.services.totp.stop(await account(a), a.tradingPassword, ctx()), (e) => code(e) === 'trading_password_locked');
+    for (let i = 0; i < 4; i++) await assert.rejects(h.runtime.services.totp.stop(await account(a), { tradingPassword: `wrong ${i}`, confirmationCode: '000000' }, ctx()), (e) => code(e) === 'trading_password_invalid');
+    await assert.rejects(h.runtime.services.totp.stop(await account(a), { tradingPassword: 'wrong 5', confirmationCode: '000000' }, ctx()), (e) => code(e) === 'trading_password_locked');
+    await assert.rejects(h.runtime.services.totp.stop(await account(a), { tradingPassword: a.tradingPassword, confirmationCode: '000000' }, ctx()), (e) => code(e) === 'trading_password_locked');
     await h.mail(a.emails[0]!, '取引パスワードのご利用を停止しました');
     await h.runtime.services.tradingPassword.unlock(a.loginId, 'tanaka', '本人確認済み');
-    await h.runtime.services.totp.stop(await account(a), a.tradingPassword, ctx());
+    await h.runtime.services.totp.stop(await account(a), await confirmation(a, 'totp_stop'), ctx());
   });
 
   it('the support desk resets a lost phone by CLI and by API, with operator and reason audited and the customer mailed', async () => {

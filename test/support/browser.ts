@@ -29,3 +29,16 @@ export async function enterMailedCode(page: Page, srv: RunningServer, to: string
   await page.getByRole('button', { name: '認証', exact: true }).click();
   await page.getByRole('button', { name: 'ログアウト' }).waitFor();
 }
+
+/**
+ * On a 確認 screen that changes how the customer logs in: 「確認コードをメールで送信」, the screen
+ * says where it went, and the 確認コード from the mail is typed in.
+ */
+export async function enterMailedConfirmationCode(page: Page, srv: RunningServer, to: string): Promise<string> {
+  const from = srv.smtp.mails.length;
+  await page.getByRole('button', { name: '確認コードをメールで送信' }).click();
+  await page.getByText('宛に確認コードを送信しました').waitFor();
+  const code = await srv.confirmationCodeFor(to, from);
+  await page.getByLabel('確認コード', { exact: true }).fill(code);
+  return code;
+}

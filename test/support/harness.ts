@@ -28,6 +28,10 @@ export interface Harness {
   /** Runs the outbox worker once and waits for a mail to arrive at the SMTP server. */
   mail(to: string, subjectIncludes: string): Promise<ReceivedMail>;
   codeFor(to: string): Promise<string>;
+  /** The code of a 「確認コードのお知らせ」 mail (re-authentication for a change to how the customer logs in). */
+  confirmationCodeFor(to: string, purposeLabel?: string): Promise<string>;
+  /** Presses 「確認コードをメールで送信」 on a 確認 screen (sendPath = its form action) and reads the mailed code. */
+  mailedConfirmationCode(b: TestBrowser, screen: string, sendPath: string, to: string): Promise<string>;
   /** A browser signed in by ID, password and the e-mailed code (so it is now recognised). */
   signedIn(a: AccountSeed, userAgent?: string): Promise<TestBrowser>;
   /** A second runtime on the same database with another secret key (key rotation). */
@@ -99,6 +103,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       const found = /認証コード: (\d{6})/.exec(m.text);
       if (!found) throw new Error(`no code in mail: ${m.text}`);
       return found[1]!;
+    },
+    async confirmationCodeFor(to, purposeLabel = '') {
+      const m = await h.mail(to, `確認コードのお知らせ（${purposeLabel}`);
+      smtp.mails.splice(smtp.mails.indexOf(m), 1);
+      const found = /確認コード: (\d{6})/.exec(m.text);
+      if (!found) throw new Error(`no code in mail: ${m.text}`);
+      return found[1]!;
+    },
+    async mailedConfirmationCode(b, screen, sendPath, to) {
+      await b.get(screen);
+      const sent = await b.post(sendPath, {});
+      if (sent.statusCode !== 200 || !sent.body.includes('宛に確認コードを送信しました')) throw new Error(`sending a confirmation code failed: ${sent.statusCode}`);
+      return h.confirmationCodeFor(to);
     },
     async signedIn(a, userAgent) {
       const b = new TestBrowser(app, userAgent);

@@ -25,6 +25,8 @@ export interface RunningServer {
   smtp: SmtpSink;
   db: TestStore;
   codeFor(to: string, after?: number): Promise<string>;
+  /** The code of a 「確認コードのお知らせ」 mail (re-authentication for a change to how the customer logs in). */
+  confirmationCodeFor(to: string, after?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,13 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     async codeFor(to, afterIndex = 0) {
       const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード') && smtp.mails.indexOf(x) >= afterIndex, 15_000);
       const code = /認証コード: (\d{6})/.exec(m.text)?.[1];
+      if (!code) throw new Error('no code in mail');
+      smtp.mails.splice(smtp.mails.indexOf(m), 1);
+      return code;
+    },
+    async confirmationCodeFor(to, afterIndex = 0) {
+      const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('確認コードのお知らせ') && smtp.mails.indexOf(x) >= afterIndex, 15_000);
+      const code = /確認コード: (\d{6})/.exec(m.text)?.[1];
       if (!code) throw new Error('no code in mail');
       smtp.mails.splice(smtp.mails.indexOf(m), 1);
       return code;

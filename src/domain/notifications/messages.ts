@@ -5,7 +5,9 @@
  */
 import type { Brand } from '../context';
 import { shownIp } from '../client-address';
+import type { ReauthenticationPurpose } from '../store-types';
 import { formatJst } from './format';
+import { mailSafeOr } from './mail-safe';
 
 /** An address in a mail: only a valid IP is ever printed (no client-written text, no URLs). */
 const ipText = (ip: string) => shownIp(ip) ?? '不明';
@@ -119,8 +121,9 @@ export function loginNotificationMail(
       `${brand.serviceName}へのログインがありました。`,
       '',
       `日時: ${formatJst(p.at)}`,
-      `ブラウザ: ${p.browser}`,
-      `OS: ${p.os}`,
+      // Both come from the client's User-Agent header: only what can never be a link is repeated.
+      `ブラウザ: ${mailSafeOr(p.browser, '不明')}`,
+      `OS: ${mailSafeOr(p.os, '不明')}`,
       `IPアドレス: ${ipText(p.ip)}`,
       `認証方法: ${methodLabel(p.method)}`,
       footer(brand),
@@ -188,7 +191,10 @@ export function recoveryCodeUsedMail(brand: Brand, p: { name: string; at: Date; 
   };
 }
 
-export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { name: string; at: Date; passkeyName: string }): MailContent {
+/** A passkey's name is the customer's own text (it may be a URL): shown only in a form that cannot be a link. */
+const passkeyName = (name: string) => mailSafeOr(name, '（記号などを含むため表示しません。登録情報照会の「パスキー」でご確認ください）');
+
+export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { name: string; at: Date; passkeyNames: string[] }): MailContent {
   const what = kind === 'added' ? 'パスキーを登録しました' : 'パスキーを削除しました';
   return {
     subject: `【${brand.brokerName}】${what}`,
@@ -196,7 +202,44 @@ export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { 
       `${p.name} 様`,
       '',
       `${formatJst(p.at)}、お客さまのアカウントで${what}。`,
-      `パスキーの名前: ${p.passkeyName}`,
+      `パスキーの名前: ${p.passkeyNames.map(passkeyName).join('、')}`,
+      footer(brand),
+    ].join('\n'),
+  };
+}
+
+/** What a confirmation code is for, in the words of the screens (the mail must say exactly that). */
+export const REAUTHENTICATION_PURPOSE_LABELS: Record<ReauthenticationPurpose, string> = {
+  totp_apply: 'ワンタイムパスワードサービスの申込',
+  totp_reregister: 'ワンタイムパスワードのコード再表示（別の端末への再登録）',
+  totp_stop: 'ワンタイムパスワードサービスの利用停止',
+  recovery_codes: 'リカバリーコードの再発行',
+  passkey_register: 'パスキーの登録',
+  passkey_delete: 'パスキーの削除',
+};
+
+export function reauthenticationCodeMail(
+  brand: Brand,
+  p: { name: string; code: string; purpose: ReauthenticationPurpose; validMinutes: number; requestedAt: Date },
+): MailContent {
+  const what = REAUTHENTICATION_PURPOSE_LABELS[p.purpose];
+  return {
+    subject: `【${brand.brokerName}】確認コードのお知らせ（${what}）`,
+    text: [
+      `${p.name} 様`,
+      '',
+      `${brand.serviceName}で「${what}」のお手続きが行われています。`,
+      'ご本人の確認のため、確認コードをお送りします。お手続きの画面の「確認コード」欄に入力してください。',
+      '',
+      `確認コード: ${p.code}`,
+      '',
+      `このコードは「${what}」にだけ、お手続きを始めた画面でだけ使えます。一度だけ使えます。`,
+      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
+      '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+      '',
+      'お客さまご自身のお手続きでない場合は、このコードを入力せず、',
+      `至急お取引店または${brand.brokerName}サポートデスク（フリーダイヤル ${brand.supportPhone}）までお電話ください。`,
+      'ログインパスワードが第三者に知られているおそれがあります。',
       footer(brand),
     ].join('\n'),
   };

@@ -1,6 +1,7 @@
 /**
- * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration confirmed with the
- * trading password, passwordless login with a discoverable credential, the second step after the
+ * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
+ * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
+ * passwordless login with a discoverable credential, the second step after the
  * password, step-up for critical operations, rename and delete. Every ceremony is bound to a
  * single-use, expiring challenge; every refusal is audited.
  */
@@ -15,7 +16,6 @@ import {
   type RelyingParty,
 } from '../../crypto/webauthn';
 import { hasControlChars, normalizeInput } from '../../crypto/normalize';
-import type { TradingPasswordService } from '../accounts/trading-password';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
@@ -24,6 +24,7 @@ import type { LoginThrottle } from '../login/throttle';
 import { passkeyNoticeMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
+import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
 import type { Account, ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
 
@@ -37,16 +38,26 @@ export interface Ceremony<T> {
 export class PasskeyService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; login: LoginService; sessions: SessionService; throttle: LoginThrottle; rp: RelyingParty },
+    private readonly deps: {
+      brand: Brand;
+      login: LoginService;
+      sessions: SessionService;
+      throttle: LoginThrottle;
+      rp: RelyingParty;
+      reauthentication: ReauthenticationService;
+    },
   ) {}
 
   list(account: Account): Promise<Passkey[]> {
     return this.ports.store.passkeys.listForAccount(account.id);
   }
 
-  /** 「パスキーを登録」: the trading password first, then the browser creates the credential. */
-  async beginRegistration(account: Account, input: { tradingPassword: unknown }, ctx: RequestContext) {
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'passkey_register');
+  /**
+   * 「パスキーを登録」: the trading password and a fresh second factor first (a stolen session
+   * alone must not add the intruder's passkey), then the browser creates the credential.
+   */
+  async beginRegistration(account: Account, input: ChangeConfirmation, ctx: RequestContext) {
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'passkey_register');
     const { challengeId, challenge } = await this.newChallenge('register', account.id, null);
     const existing = await this.list(account);
     const options = await registrationOptions(
@@ -75,7 +86,7 @@ export class PasskeyService {
     const passkey = await store.transaction(async (tx) => {
       const p = await tx.passkeys.insert({ accountId: account.id, ...verified, name, createdAt: now, lastUsedAt: null });
       await recordAudit(tx, now, 'passkey.added', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId: p.id, name } });
-      const mail = passkeyNoticeMail(this.deps.brand, 'added', { name: account.name, at: now, passkeyName: name });
+      const mail = passkeyNoticeMail(this.deps.brand, 'added', { name: account.name, at: now, passkeyNames: [name] });
       await queueToVerified(tx, random, now, account.id, mail);
       return p;
     });
@@ -89,18 +100,18 @@ export class PasskeyService {
     await recordAudit(this.ports.store, this.ports.clock.now(), 'passkey.renamed', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId, name } });
   }
 
-  /** 「削除」, confirmed with the trading password; mailed. */
-  async delete(account: Account, id: unknown, tradingPassword: unknown, ctx: RequestContext): Promise<void> {
+  /** 「削除」, confirmed with the trading password and a fresh second factor; mailed. */
+  async delete(account: Account, id: unknown, input: ChangeConfirmation, ctx: RequestContext): Promise<void> {
     const passkeyId = this.parseId(id);
     const passkey = (await this.list(account)).find((p) => p.id === passkeyId);
     if (!passkey) throw new DomainError('not_found', { field: 'passkey' });
-    await this.deps.tradingPassword.confirm(account, tradingPassword, ctx, 'passkey_delete');
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'passkey_delete');
     const { store, clock, random } = this.ports;
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.passkeys.delete(account.id, passkeyId);
       await recordAudit(tx, now, 'passkey.deleted', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId, name: passkey.name } });
-      const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkey.name });
+      const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyNames: [passkey.name] });
       await queueToVerified(tx, random, now, account.id, mail);
     });
   }
@@ -120,7 +131,7 @@ export class PasskeyService {
     await store.transaction(async (tx) => {
       for (const p of passkeys) await tx.passkeys.delete(account.id, p.id);
       await recordAudit(tx, now, 'passkey.deleted', { accountId: account.id, loginId, operator, detail: { reason, count: passkeys.length, by: 'support' } });
-      const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyName: passkeys.map((p) => p.name).join('、') });
+      const mail = passkeyNoticeMail(this.deps.brand, 'deleted', { name: account.name, at: now, passkeyNames: passkeys.map((p) => p.name) });
       await queueToVerified(tx, random, now, account.id, mail);
     });
     return passkeys.length;

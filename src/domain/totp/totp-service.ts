@@ -12,6 +12,7 @@ import { DomainError, InvalidInput } from '../errors';
 import { totpNoticeMail, type TotpNoticeKind } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
+import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { Account, StoreTx, TotpEnrollment } from '../store-types';
 import { RECOVERY_CODE_COUNT, canonicalRecoveryCode, newRecoveryCode, recoveryCodeHash } from './recovery-codes';
 
@@ -39,7 +40,7 @@ export interface TotpStatus {
 export class TotpService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; reauthentication: ReauthenticationService },
     private readonly rules: TotpRules,
   ) {}
 
@@ -54,26 +55,29 @@ export class TotpService {
     };
   }
 
-  /** 「申込」: a fresh key for a customer without the service. */
-  async apply(account: Account, ctx: RequestContext): Promise<ShownKey> {
+  /**
+   * 「申込」: a fresh key for a customer without the service, once the change is confirmed: a
+   * stolen session alone must not put an intruder's authenticator on the account.
+   */
+  async apply(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<ShownKey> {
     if (account.totpEnabledAt) throw new DomainError('conflict', { field: 'totp' });
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_apply');
     return this.newPendingKey(account, 'apply', ctx);
   }
 
-  /** 「コード再表示」: proven with the trading password and a current code, then a new key. */
-  async reregister(account: Account, input: { tradingPassword: unknown; code: unknown }, ctx: RequestContext): Promise<ShownKey> {
+  /**
+   * 「コード再表示」: confirmed with the trading password and a fresh second factor — the current
+   * one-time password, or, for a customer whose phone is gone, a code mailed to the representative address.
+   */
+  async reregister(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<ShownKey> {
     if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
-    const code = this.parseCode(input.code);
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'totp_reregister');
-    const step = verifyTotp(this.ports.secrets.open(account.totpSecretSealed), code, this.ports.clock.now(), 1);
-    if (step === null) throw new DomainError('totp_invalid', { remaining: this.rules.maxAttempts });
-    if (!(await this.ports.store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_reregister');
     return this.newPendingKey(account, 'reregister', ctx);
   }
 
-  /** The key being set up, shown again (「コード登録画面へ戻る」). */
-  async shownKey(account: Account): Promise<ShownKey> {
-    const pending = await this.livePending(account.id);
+  /** The key being set up, shown again (「コード登録画面へ戻る」) — only to the session that confirmed the application. */
+  async shownKey(account: Account, ctx: RequestContext): Promise<ShownKey> {
+    const pending = await this.livePending(account.id, ctx);
     return this.present(account, pending);
   }
 
@@ -84,7 +88,7 @@ export class TotpService {
   async confirm(account: Account, rawCode: unknown, ctx: RequestContext): Promise<{ kind: 'apply' | 'reregister'; recoveryCodes: string[] }> {
     const { store, clock, secrets, random, keyed } = this.ports;
     const code = this.parseCode(rawCode);
-    const pending = await this.livePending(account.id);
+    const pending = await this.livePending(account.id, ctx);
     const now = clock.now();
     // The attempt is taken before the check: concurrent guesses are judged `maxAttempts` times at most.
     const used = await store.totpEnrollments.reserveAttempt(account.id, this.rules.maxAttempts);
@@ -114,20 +118,20 @@ export class TotpService {
     return { kind: pending.kind, recoveryCodes };
   }
 
-  /** 「利用停止」, confirmed with the trading password: login goes back to the e-mailed code rule. */
-  async stop(account: Account, tradingPassword: unknown, ctx: RequestContext): Promise<void> {
+  /** 「利用停止」, confirmed with the trading password and a fresh second factor: login goes back to the e-mailed code rule. */
+  async stop(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<void> {
     if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
-    await this.deps.tradingPassword.confirm(account, tradingPassword, ctx, 'totp_stop');
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_stop');
     await this.ports.store.transaction(async (tx) => {
       await this.clear(tx, account.id);
       await this.notify(tx, account, 'stopped', ctx, 'totp.stopped', {});
     });
   }
 
-  /** New recovery codes, confirmed with the trading password; the old ones stop working. */
-  async regenerateRecoveryCodes(account: Account, tradingPassword: unknown, ctx: RequestContext): Promise<string[]> {
+  /** New recovery codes, confirmed with the trading password and a fresh second factor; the old ones stop working. */
+  async regenerateRecoveryCodes(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<string[]> {
     if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
-    await this.deps.tradingPassword.confirm(account, tradingPassword, ctx, 'recovery_codes');
+    await this.deps.reauthentication.confirmChange(account, input, ctx, 'recovery_codes');
     const { random, keyed, clock } = this.ports;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random));
     await this.ports.store.transaction(async (tx) => {
@@ -174,6 +178,7 @@ export class TotpService {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+
   private parseCode(raw: unknown): string {
     if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('totp', 'format');
     const code = normalizeCode(raw);
@@ -181,16 +186,16 @@ export class TotpService {
     return code;
   }
 
-  private async livePending(accountId: number): Promise<TotpEnrollment> {
+  private async livePending(accountId: number, ctx: RequestContext): Promise<TotpEnrollment> {
     const pending = await this.ports.store.totpEnrollments.find(accountId);
-    if (!pending) throw new DomainError('flow_not_found');
+    // The key is shown to, and confirmed by, the session that passed the confirmation only.
+    if (!pending || (pending.sessionId != null && pending.sessionId !== ctx.sessionId)) throw new DomainError('flow_not_found');
     if (pending.expiresAt <= this.ports.clock.now()) throw new DomainError('flow_expired');
     return pending;
   }
 
   private async newPendingKey(account: Account, kind: 'apply' | 'reregister', ctx: RequestContext): Promise<ShownKey> {
     const { store, clock, random, secrets } = this.ports;
-    void ctx;
     const now = clock.now();
     const enrollment: TotpEnrollment = {
       accountId: account.id,
@@ -199,6 +204,7 @@ export class TotpService {
       attempts: 0,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.rules.enrollmentTtlSeconds * 1000),
+      sessionId: ctx.sessionId ?? null,
     };
     await store.totpEnrollments.put(enrollment);
     return this.present(account, enrollment);

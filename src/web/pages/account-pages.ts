@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { maskAddress } from '../../domain/addresses/masking';
 import { html } from '../../web/html';
-import { csrfField } from '../csrf';
 import { renderPage } from '../layout';
 import { sessionToken, type WebDeps } from '../request-context';
 
@@ -64,13 +63,12 @@ export function accountPages(app: FastifyInstance, deps: WebDeps): void {
     const representative = emails.find((e) => e.slot === 1);
     const status = await deps.services.totp.status(account);
     const passkeyCount = (await deps.services.passkeys.list(account)).length;
-    const csrf = csrfField(req, reply, deps.services.ports.keyed, deps.services.ports.random);
     const totpCell = status.enabled
       ? html`<span class="state on">${t('info.inUse')}</span>
           <div class="actions"><a class="button secondary" href="/account/totp/reregister">${t('otp.reregister')}</a> <a class="button secondary" href="/account/totp/stop">${t('otp.stop')}</a></div>
           <p class="note">${t('otp.recoveryRemaining', { count: status.unusedRecoveryCodes })} <a href="/account/totp/recovery-codes">${t('otp.regenerate')}</a></p>`
       : html`<span class="state off">${t('info.notInUse')}</span>
-          <form method="post" action="/account/totp/apply" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="primary">${t('otp.apply')}</button></form>`;
+          <a class="button primary" href="/account/totp/apply">${t('otp.apply')}</a>`;
     const body = html`
       <p class="breadcrumb">${t('menu.customerInfo')} › ${t('info.title')}</p>
       <nav class="page-menu" aria-label="${t('info.title')}"><a href="#services">${t('info.services')}</a> <a href="#security">${t('security.title')}</a></nav>

@@ -46,16 +46,31 @@ export function tradingPasswordForm(
   req: FastifyRequest,
   reply: FastifyReply,
   deps: WebDeps,
-  o: { title: string; lead: string; action: string; button: string; back: string; extra?: Html; error?: string; status?: number },
+  o: {
+    title: string;
+    lead: string;
+    action: string;
+    button: string;
+    back: string;
+    /** Above the form (the 本人確認 section of a change to how the customer logs in). */
+    before?: Html;
+    extra?: Html;
+    /** A field typed with the trading password (確認コード), and the note that names both. */
+    secondFactor?: { field: Html; note: string };
+    error?: string;
+    status?: number;
+  },
 ) {
   const { t } = req;
   const body = html`
     ${alertBox(o.error)}
     <p>${o.lead}</p>
+    ${o.before ?? html``}
     <form method="post" action="${o.action}" class="card" novalidate>
       ${csrfInput(req, reply, deps)}
       ${o.extra ?? html``}
-      <p class="note">${t('common.tradingPasswordLead', { button: o.button })}</p>
+      <p class="note">${o.secondFactor?.note ?? t('common.tradingPasswordLead', { button: o.button })}</p>
+      ${o.secondFactor?.field ?? html``}
       ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
       <div class="actions"><a class="button secondary" href="${o.back}">${t('common.backToInput')}</a> <button type="submit" class="primary">${o.button}</button></div>
     </form>

@@ -15,6 +15,7 @@ import { html } from '../html';
 import { alertBox, passwordInput, renderPage, stepUpHint } from '../layout';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
 import { requireSession } from './account-pages';
+import { confirmationCodeInput, reauthSection, reauthView, sendCodeRoute } from './reauthentication';
 
 type Body = Record<string, unknown>;
 
@@ -43,8 +44,10 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, o: { error?: string; info?: string; status?: number } = {}) {
     const { t } = req;
-    const list = await passkeys.list(await accountOf(req));
+    const account = await accountOf(req);
+    const list = await passkeys.list(account);
     const csrf = csrfField(req, reply, keyed, random);
+    const reauth = await reauthView(req, deps, account, 'passkey_register', '/account/passkeys/register/code');
     const rows = list.map(
       (p) => html`<tr>
         <td>${p.name}
@@ -66,10 +69,12 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
         ? html`<table class="details"><tr><th scope="col">${t('passkey.name')}</th><th scope="col">${t('passkey.created')}</th><th scope="col">${t('passkey.lastUsed')}</th><th scope="col"></th></tr>${rows}</table>`
         : html`<p>${t('passkey.none')}</p>`}
       <h2>${t('passkey.register')}</h2>
+      ${reauthSection(req, reply, deps, reauth)}
       <form class="card" data-passkey-form novalidate>
         <input type="hidden" name="_csrf" value="${csrf}">
         <p class="note">${t('passkey.registerLead')}</p>
         <div class="field"><label for="passkeyName">${t('passkey.name')}</label><input id="passkeyName" name="name" type="text" maxlength="40" value="${t('passkey.defaultName')}"></div>
+        ${confirmationCodeInput(req)}
         ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
         <button type="button" class="primary" data-passkey="register">${t('passkey.register')}</button>
       </form>
@@ -82,9 +87,12 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
     return renderList(req, reply, { info: q.added === '1' ? req.t('passkey.added') : q.deleted === '1' ? req.t('passkey.deleted') : undefined });
   });
 
+  sendCodeRoute(app, deps, guard, '/account/passkeys/register/code', 'passkey_register', (req, reply, error) => renderList(req, reply, { error: error?.message, status: error?.status }));
+
   app.post('/account/passkeys/register/options', guard, async (req) => {
     assertCsrf(req, keyed);
-    return passkeys.beginRegistration(await accountOf(req), { tradingPassword: body(req).tradingPassword }, loginContext(req));
+    const b = body(req);
+    return passkeys.beginRegistration(await accountOf(req), { tradingPassword: b.tradingPassword, confirmationCode: b.confirmationCode }, loginContext(req));
   });
 
   app.post('/account/passkeys/register/verify', guard, async (req) => {
@@ -108,15 +116,19 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
   async function renderDelete(req: FastifyRequest, reply: FastifyReply, o: { error?: string; status?: number } = {}) {
     const { t } = req;
     const id = (req.params as { id: string }).id;
-    const p = (await passkeys.list(await accountOf(req))).find((x) => String(x.id) === id);
+    const account = await accountOf(req);
+    const p = (await passkeys.list(account)).find((x) => String(x.id) === id);
     if (!p) return renderList(req, reply, { error: t('error.not_found.passkey'), status: 404 });
+    const reauth = await reauthView(req, deps, account, 'passkey_delete', `/account/passkeys/${p.id}/delete/code`);
     const bodyHtml = html`
       ${alertBox(o.error)}
       <p>${t('passkey.deleteLead')}</p>
       <table class="details"><tr><th scope="row">${t('passkey.name')}</th><td>${p.name}</td></tr><tr><th scope="row">${t('passkey.created')}</th><td>${formatJst(p.createdAt)}</td></tr></table>
+      ${reauthSection(req, reply, deps, reauth)}
       <form method="post" action="/account/passkeys/${p.id}/delete" class="card" novalidate>
         <input type="hidden" name="_csrf" value="${csrfField(req, reply, keyed, random)}">
-        <p class="note">${t('common.tradingPasswordLead', { button: t('passkey.delete') })}</p>
+        <p class="note">${t('reauth.formLead', { button: t('passkey.delete') })}</p>
+        ${confirmationCodeInput(req)}
         ${passwordInput('tradingPassword', 'tradingPassword', t('common.tradingPassword'), t('common.showPassword'), { autocomplete: 'off' })}
         <div class="actions"><a class="button secondary" href="/account/passkeys">${t('common.backToInput')}</a> <button type="submit" class="primary">${t('passkey.delete')}</button></div>
       </form>
@@ -125,10 +137,12 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
   }
 
   app.get('/account/passkeys/:id/delete', guard, async (req, reply) => renderDelete(req, reply));
+  sendCodeRoute(app, deps, guard, '/account/passkeys/:id/delete/code', 'passkey_delete', (req, reply, error) => renderDelete(req, reply, { error: error?.message, status: error?.status }));
   app.post('/account/passkeys/:id/delete', guard, async (req, reply) => {
     try {
       assertCsrf(req, keyed);
-      await passkeys.delete(await accountOf(req), (req.params as { id: string }).id, body(req).tradingPassword, loginContext(req));
+      const b = body(req);
+      await passkeys.delete(await accountOf(req), (req.params as { id: string }).id, { tradingPassword: b.tradingPassword, confirmationCode: b.confirmationCode }, loginContext(req));
       return reply.redirect('/account/passkeys?deleted=1', 303);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;

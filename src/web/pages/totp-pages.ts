@@ -13,8 +13,10 @@ import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { Html, html } from '../html';
 import { alertBox, passwordInput, renderPage } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
+import type { ReauthenticationPurpose } from '../../domain/store-types';
 import { requireSession } from './account-pages';
 import { tradingPasswordForm } from './forms';
+import { confirmationCodeInput, reauthSection, reauthView, sendCodeRoute } from './reauthentication';
 
 const APP_LINKS = [
   { os: 'iPhone', url: 'https://apps.apple.com/jp/app/google-authenticator/id388497605' },
@@ -43,7 +45,8 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
     if (!(e instanceof DomainError)) throw e;
     const retry = retryAfterOf(e);
     if (retry) reply.header('Retry-After', String(retry));
-    const expired = e.code === 'flow_not_found' || e.code === 'flow_expired';
+    // A pending key that is gone; a missing confirmation code has its own message.
+    const expired = (e.code === 'flow_not_found' || e.code === 'flow_expired') && e.details.reason !== 'reauthentication';
     return { message: expired ? req.t('error.enrollment_expired') : messageOf(e, req.t), status: statusOf(e.code), code: e.code };
   }
 
@@ -98,23 +101,52 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
     </section>`;
   }
 
-  const renderTradingPasswordForm = (req: FastifyRequest, reply: FastifyReply, o: Parameters<typeof tradingPasswordForm>[3]) => tradingPasswordForm(req, reply, deps, o);
+  /**
+   * A 確認 screen of a change to how the customer logs in: 確認コード (mailed, or the current
+   * one-time password) and 取引パスワード; its send button posts to `<action>/code`.
+   */
+  async function confirmScreen(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    o: { title: string; lead: string; action: string; button: string; back: string; purpose: ReauthenticationPurpose },
+    error?: { message: string; status: number },
+  ) {
+    const view = await reauthView(req, deps, await accountOf(req), o.purpose, `${o.action}/code`);
+    return tradingPasswordForm(req, reply, deps, {
+      ...o,
+      before: reauthSection(req, reply, deps, view),
+      secondFactor: { field: confirmationCodeInput(req), note: req.t('reauth.formLead', { button: o.button }) },
+      error: error?.message,
+      status: error?.status,
+    });
+  }
 
-  // 申込
+  const confirmation = (form: Record<string, unknown>) => ({ tradingPassword: form.tradingPassword, confirmationCode: form.confirmationCode });
+
+  // 申込 -確認-: a stolen session alone cannot put an intruder's key on the account.
+  const applyConfirm = (req: FastifyRequest, reply: FastifyReply, error?: { message: string; status: number }) =>
+    confirmScreen(req, reply, { title: req.t('otp.applyConfirmTitle'), lead: req.t('otp.applyLead'), action: '/account/totp/apply', button: req.t('otp.apply'), back: '/account/info', purpose: 'totp_apply' }, error);
+
+  app.get('/account/totp/apply', guard, async (req, reply) => applyConfirm(req, reply));
+  sendCodeRoute(app, deps, guard, '/account/totp/apply/code', 'totp_apply', applyConfirm);
   app.post('/account/totp/apply', guard, async (req, reply) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
     try {
       assertCsrf(req, keyed);
-      await totp.apply(await accountOf(req), loginContext(req));
+      await totp.apply(await accountOf(req), confirmation(form), loginContext(req));
       return reply.redirect('/account/totp/key', 303);
     } catch (e) {
       const err = errorText(req, reply, e);
-      return renderPage(req, reply, deps, { title: req.t('otp.applyTitle'), body: html`${alertBox(err.message)}<p><a href="/account/info">${req.t('otp.toInfo')}</a></p>`, status: err.status });
+      if (err.code === 'conflict') {
+        return renderPage(req, reply, deps, { title: req.t('otp.applyTitle'), body: html`${alertBox(err.message)}<p><a href="/account/info">${req.t('otp.toInfo')}</a></p>`, status: err.status });
+      }
+      return applyConfirm(req, reply, err);
     }
   });
 
   app.get('/account/totp/key', guard, async (req, reply) => {
     try {
-      return await renderKey(req, reply, await totp.shownKey(await accountOf(req)));
+      return await renderKey(req, reply, await totp.shownKey(await accountOf(req), loginContext(req)));
     } catch (e) {
       const err = errorText(req, reply, e);
       return renderPage(req, reply, deps, { title: req.t('otp.applyTitle'), body: html`${alertBox(err.message)}<p><a href="/account/info">${req.t('otp.toInfo')}</a></p>`, status: err.status });
@@ -148,23 +180,20 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
 
   // コード再表示
   const reregisterForm = (req: FastifyRequest, reply: FastifyReply, error?: { message: string; status: number }) =>
-    renderTradingPasswordForm(req, reply, {
-      title: req.t('otp.reregisterTitle'),
-      lead: req.t('otp.reregisterLead'),
-      action: '/account/totp/reregister',
-      button: req.t('otp.reregister'),
-      back: '/account/info',
-      extra: passwordInput('currentCode', 'code', req.t('otp.currentCode'), req.t('common.showPassword'), { autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 }),
-      error: error?.message,
-      status: error?.status,
-    });
+    confirmScreen(
+      req,
+      reply,
+      { title: req.t('otp.reregisterTitle'), lead: req.t('otp.reregisterLead'), action: '/account/totp/reregister', button: req.t('otp.reregister'), back: '/account/info', purpose: 'totp_reregister' },
+      error,
+    );
 
   app.get('/account/totp/reregister', guard, async (req, reply) => reregisterForm(req, reply));
+  sendCodeRoute(app, deps, guard, '/account/totp/reregister/code', 'totp_reregister', reregisterForm);
   app.post('/account/totp/reregister', guard, async (req, reply) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     try {
       assertCsrf(req, keyed);
-      await totp.reregister(await accountOf(req), { tradingPassword: form.tradingPassword, code: form.code }, loginContext(req));
+      await totp.reregister(await accountOf(req), confirmation(form), loginContext(req));
       return reply.redirect('/account/totp/key', 303);
     } catch (e) {
       return reregisterForm(req, reply, errorText(req, reply, e));
@@ -181,22 +210,20 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
   });
 
   const stopConfirm = (req: FastifyRequest, reply: FastifyReply, error?: { message: string; status: number }) =>
-    renderTradingPasswordForm(req, reply, {
-      title: req.t('otp.stopConfirmTitle'),
-      lead: req.t('otp.stopLead'),
-      action: '/account/totp/stop',
-      button: req.t('otp.stop'),
-      back: '/account/totp/stop',
-      error: error?.message,
-      status: error?.status,
-    });
+    confirmScreen(
+      req,
+      reply,
+      { title: req.t('otp.stopConfirmTitle'), lead: req.t('otp.stopLead'), action: '/account/totp/stop', button: req.t('otp.stop'), back: '/account/totp/stop', purpose: 'totp_stop' },
+      error,
+    );
 
   app.get('/account/totp/stop/confirm', guard, async (req, reply) => stopConfirm(req, reply));
+  sendCodeRoute(app, deps, guard, '/account/totp/stop/code', 'totp_stop', stopConfirm);
   app.post('/account/totp/stop', guard, async (req, reply) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     try {
       assertCsrf(req, keyed);
-      await totp.stop(await accountOf(req), form.tradingPassword, loginContext(req));
+      await totp.stop(await accountOf(req), confirmation(form), loginContext(req));
       const { t } = req;
       return renderPage(req, reply, deps, {
         title: t('otp.stopDoneTitle'),
@@ -209,22 +236,20 @@ export function totpPages(app: FastifyInstance, deps: WebDeps): void {
 
   // リカバリーコード再発行
   const regenerateForm = (req: FastifyRequest, reply: FastifyReply, error?: { message: string; status: number }) =>
-    renderTradingPasswordForm(req, reply, {
-      title: req.t('otp.regenerateTitle'),
-      lead: req.t('otp.regenerateLead'),
-      action: '/account/totp/recovery-codes',
-      button: req.t('otp.regenerate'),
-      back: '/account/info',
-      error: error?.message,
-      status: error?.status,
-    });
+    confirmScreen(
+      req,
+      reply,
+      { title: req.t('otp.regenerateTitle'), lead: req.t('otp.regenerateLead'), action: '/account/totp/recovery-codes', button: req.t('otp.regenerate'), back: '/account/info', purpose: 'recovery_codes' },
+      error,
+    );
 
   app.get('/account/totp/recovery-codes', guard, async (req, reply) => regenerateForm(req, reply));
+  sendCodeRoute(app, deps, guard, '/account/totp/recovery-codes/code', 'recovery_codes', regenerateForm);
   app.post('/account/totp/recovery-codes', guard, async (req, reply) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     try {
       assertCsrf(req, keyed);
-      const codes = await totp.regenerateRecoveryCodes(await accountOf(req), form.tradingPassword, loginContext(req));
+      const codes = await totp.regenerateRecoveryCodes(await accountOf(req), confirmation(form), loginContext(req));
       return renderPage(req, reply, deps, {
         title: req.t('otp.regenerateTitle'),
         body: html`${recoveryList(req, codes)}<p><a class="button primary" href="/account/info">${req.t('otp.toInfo')}</a></p>`,

@@ -1,0 +1,203 @@
+/**
+ * Re-authentication for every change to how a customer logs in (TOTP 申込 / コード再表示 /
+ * 利用停止, recovery-code regeneration, passkey registration and deletion). A session alone is
+ * not enough: a stolen session cookie must not let an intruder put their own authenticator on
+ * the account. The change is confirmed with the trading password (the caller's part) and with a
+ * fresh second factor the customer already controls: a one-time code mailed for exactly this
+ * purpose to the representative address, or — for a TOTP customer — the current one-time
+ * password, accepted once. NIST SP 800-63B-4 §4.2.2 / §6.1.2.1 (binding an additional
+ * authenticator requires authentication at AAL2, with an existing authenticator); ASVS 5.0
+ * V6.4.3 / V7.5.1 (re-authentication before changing authentication factors).
+ *
+ * A code is bound to account, session and purpose in its keyed hash, as the login code is bound
+ * to its flow: mailed for 「パスキーの登録」 it cannot stop TOTP, and a code read from the
+ * customer's mail in another session is worthless. 10 minutes, a resend cooldown, single use by a
+ * conditional delete, and at most five tries, each reserved by a conditional update before the
+ * comparison so that concurrent guesses on any number of processes are judged at most five times.
+ */
+import { normalizeCode } from '../../crypto/normalize';
+import { newNumericCode } from '../../crypto/tokens';
+import { verifyTotp } from '../../crypto/totp';
+import type { TradingPasswordService } from '../accounts/trading-password';
+import { maskAddress } from '../addresses/masking';
+import { recordAudit } from '../audit';
+import type { Brand, RequestContext } from '../context';
+import { DomainError, InvalidInput } from '../errors';
+import { reauthenticationCodeMail } from '../notifications/messages';
+import { queueMail } from '../notifications/outbox';
+import type { Ports } from '../ports';
+import type { Account, ReauthenticationCode, ReauthenticationKey, ReauthenticationPurpose } from '../store-types';
+
+export interface ReauthenticationRules {
+  codeTtlSeconds: number;
+  codeMaxAttempts: number;
+  codeResendCooldownSeconds: number;
+  codeMaxSends: number;
+}
+
+/** What the 確認 screens show about the code: where it went (masked) and when another may be asked for. */
+export interface SentCode {
+  masked: string;
+  expiresAt: Date;
+  resendAvailableAt: Date;
+}
+
+/** The second factor typed on a 確認 screen: the mailed code, or (TOTP customers) the current one-time password. */
+export interface FreshSecondFactor {
+  code?: unknown;
+  totp?: unknown;
+}
+
+/** A 確認 screen's answer: the trading password and a fresh second factor (mailed code or current one-time password). */
+export interface ChangeConfirmation {
+  tradingPassword: unknown;
+  confirmationCode: unknown;
+}
+
+const REASON = 'reauthentication';
+
+export class ReauthenticationService {
+  constructor(
+    private readonly ports: Ports,
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly rules: ReauthenticationRules,
+  ) {}
+
+  /**
+   * What every change to how the customer logs in calls in its confirm step: the code's format
+   * first (a typo costs no trading-password try), then the trading password, then the fresh
+   * second factor, which is spent. Nothing is changed unless all three pass.
+   */
+  async confirmChange(account: Account, input: ChangeConfirmation, ctx: RequestContext, purpose: ReauthenticationPurpose): Promise<void> {
+    this.parse({ code: input.confirmationCode });
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, purpose);
+    await this.assertFreshSecondFactor(account, ctx.sessionId, purpose, { code: input.confirmationCode }, ctx);
+  }
+
+  /** 「確認コードをメールで送信」: a code for this purpose and this session, to the representative address. */
+  async requestCode(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, ctx: RequestContext): Promise<SentCode> {
+    const key = this.key(account, sessionId, purpose);
+    const { store, clock, random, keyed } = this.ports;
+    const now = clock.now();
+    const existing = await store.reauthenticationCodes.find(key);
+    const live = existing && existing.expiresAt > now ? existing : undefined;
+    if (live) this.assertMaySend(live, now);
+    const address = await this.representativeAddress(account);
+    const code = newNumericCode(random, 6);
+    const codeHash = keyed.hash('reauthentication-code', this.codeInput(key, code));
+    const expiresAt = new Date(now.getTime() + this.rules.codeTtlSeconds * 1000);
+    await store.transaction(async (tx) => {
+      const stored = live
+        ? await tx.reauthenticationCodes.replaceCode(key, { codeHash, now, expiresAt, sentBefore: this.cooldownStart(now), maxAttempts: this.rules.codeMaxAttempts, maxSends: this.rules.codeMaxSends })
+        : await tx.reauthenticationCodes.start({ ...key, codeHash, attempts: 0, sendCount: 1, sentAt: now, createdAt: now, expiresAt }, now);
+      // Lost a race with another request for the same code: that one's mail is the one to use.
+      if (!stored) throw new DomainError('resend_too_soon', { reason: REASON, retryAfter: this.rules.codeResendCooldownSeconds });
+      const mail = reauthenticationCodeMail(this.deps.brand, { name: account.name, code, purpose, validMinutes: Math.round(this.rules.codeTtlSeconds / 60), requestedAt: now });
+      await queueMail(tx, random, now, address, mail);
+      await recordAudit(tx, now, 'reauthentication.code_sent', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose } });
+    });
+    return { masked: maskAddress(address), expiresAt, resendAvailableAt: this.resendAt(now) };
+  }
+
+  /** The code sent in this session for this purpose, if one is still live (for the 確認 screen). */
+  async sentCode(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose): Promise<SentCode | null> {
+    if (typeof sessionId !== 'number') return null;
+    const row = await this.ports.store.reauthenticationCodes.find(this.key(account, sessionId, purpose));
+    const now = this.ports.clock.now();
+    if (!row || !row.sentAt || row.expiresAt <= now) return null;
+    const address = await this.representativeAddress(account).catch(() => null);
+    return address ? { masked: maskAddress(address), expiresAt: row.expiresAt, resendAvailableAt: this.resendAt(row.sentAt) } : null;
+  }
+
+  /** Throws unless the input is a 6-digit value: call before the trading password, so a typo costs nothing. */
+  parse(proof: FreshSecondFactor): string {
+    const raw = proof.code ?? proof.totp;
+    if (raw === undefined || raw === null || raw === '') throw new InvalidInput('confirmationCode', 'required');
+    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('confirmationCode', 'format');
+    const code = normalizeCode(raw);
+    if (!/^\d{6}$/.test(code)) throw new InvalidInput('confirmationCode', 'format');
+    return code;
+  }
+
+  /**
+   * Throws unless `proof` is a fresh second factor for this account, session and purpose; on
+   * success the mailed code (or the one-time password's time step) is spent.
+   */
+  async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<void> {
+    const value = this.parse(proof);
+    const key = this.key(account, sessionId, purpose);
+    const { store, clock, keyed, secrets } = this.ports;
+    const now = clock.now();
+    const totpOn = Boolean(account.totpSecretSealed && account.totpEnabledAt);
+    const existing = await store.reauthenticationCodes.find(key);
+    if (!existing || existing.expiresAt <= now) {
+      if (!totpOn) throw new DomainError(existing ? 'code_expired' : 'flow_not_found', { reason: REASON });
+      // A TOTP customer may answer without a mailed code: the row then only counts wrong tries,
+      // so one-time passwords are limited exactly like codes.
+      await store.reauthenticationCodes.start({ ...key, codeHash: null, attempts: 0, sendCount: 0, sentAt: null, createdAt: now, expiresAt: new Date(now.getTime() + this.rules.codeTtlSeconds * 1000) }, now);
+    }
+    const reserved = await store.reauthenticationCodes.reserveAttempt(key, this.rules.codeMaxAttempts, now);
+    if (!reserved) {
+      const row = await store.reauthenticationCodes.find(key);
+      if (row && row.expiresAt <= now) throw new DomainError('code_expired', { reason: REASON });
+      throw new DomainError('code_attempts_exceeded', { reason: REASON });
+    }
+    if (reserved.codeHash && proof.totp === undefined && keyed.equals('reauthentication-code', this.codeInput(key, value), reserved.codeHash)) {
+      // Single use: of two submissions of the same code, only one deletes the row.
+      if (!(await store.reauthenticationCodes.take(key, reserved.codeHash))) throw new DomainError('flow_state', { reason: REASON });
+      return;
+    }
+    if (totpOn) {
+      const step = verifyTotp(secrets.open(account.totpSecretSealed as string), value, now, 1);
+      if (step !== null) {
+        // The account's own replay guard: a one-time password used to log in (or here) is refused.
+        if (!(await store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
+        await store.reauthenticationCodes.delete(key);
+        return;
+      }
+    }
+    const remaining = this.rules.codeMaxAttempts - reserved.attempts;
+    await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });
+    if (remaining <= 0) throw new DomainError('code_attempts_exceeded', { reason: REASON });
+    throw new DomainError('code_invalid', { reason: REASON, remaining });
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private key(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose): ReauthenticationKey {
+    // Only a signed-in session can confirm a change: the code is bound to it.
+    if (typeof sessionId !== 'number' || !Number.isSafeInteger(sessionId)) throw new DomainError('session_invalid');
+    return { accountId: account.id, sessionId, purpose };
+  }
+
+  private codeInput(key: ReauthenticationKey, code: string): string {
+    return `${key.accountId}:${key.sessionId}:${key.purpose}:${code}`;
+  }
+
+  private assertMaySend(live: ReauthenticationCode, now: Date): void {
+    if (live.attempts >= this.rules.codeMaxAttempts) {
+      throw new DomainError('code_attempts_exceeded', { reason: REASON, retryAfter: Math.ceil((live.expiresAt.getTime() - now.getTime()) / 1000) });
+    }
+    if (live.sentAt) {
+      const wait = Math.ceil((this.resendAt(live.sentAt).getTime() - now.getTime()) / 1000);
+      if (wait > 0) throw new DomainError('resend_too_soon', { reason: REASON, retryAfter: wait });
+    }
+    if (live.sendCount >= this.rules.codeMaxSends) throw new DomainError('too_many_requests', { reason: REASON });
+  }
+
+  /** メールアドレス1 (代表), verified: where the firm's notices go, so the customer, not only the session, sees the code. */
+  private async representativeAddress(account: Account): Promise<string> {
+    const emails = await this.ports.store.emails.listForAccount(account.id);
+    const representative = emails.find((e) => e.slot === 1 && e.verifiedAt);
+    if (!representative) throw new DomainError('forbidden', { reason: 'no_address' });
+    return representative.address;
+  }
+
+  private resendAt(sentAt: Date): Date {
+    return new Date(sentAt.getTime() + this.rules.codeResendCooldownSeconds * 1000);
+  }
+
+  private cooldownStart(now: Date): Date {
+    return new Date(now.getTime() - this.rules.codeResendCooldownSeconds * 1000);
+  }
+}
