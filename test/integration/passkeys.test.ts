@@ -150,6 +150,26 @@ describe(`passkeys (${storeKind})`, () => {
     assert.ok(all.some((e) => e.type === 'passkey.failed' && e.detail.reason === 'unknown_credential'));
   });
 
+  it('refused passkeys at the second step count like wrong passwords: the login ID locks, and then even the right passkey waits', async () => {
+    const a = await h.createAccount();
+    const credential = await register(await signedIn(a), a);
+    const b = h.browser();
+    await b.login(a.loginId, a.loginPassword);
+    // A phishing site's origin: each assertion is refused (and audited) as passkey_invalid.
+    const phishing = new SoftAuthenticator('https://gunma-shoken.example.net', 'localhost');
+    for (let i = 0; i < h.config.throttle.accountLockAfter; i++) {
+      const { challengeId, options } = (await b.json('/login/passkey/second-factor/options', {})).json();
+      const res = await b.json('/login/passkey/verify', { challengeId, credential: phishing.get(credential, options) });
+      assert.equal(res.statusCode, 401, res.body);
+    }
+    const { challengeId, options } = (await b.json('/login/passkey/second-factor/options', {})).json();
+    const right = await b.json('/login/passkey/verify', { challengeId, credential: new SoftAuthenticator(PUBLIC_URL, 'localhost').get(credential, options) });
+    assert.equal(right.statusCode, 423, right.body);
+    assert.equal(right.json().error.code, 'login_locked');
+    assert.ok((await events(a)).some((e) => e.type === 'login.locked'));
+    await h.mail(a.emails[0]!, 'ログインを一時的に制限しました');
+  });
+
   it('deletes a passkey with the trading password and a mailed confirmation code, and mails the notice', async () => {
     const a = await h.createAccount();
     const b = await signedIn(a);
