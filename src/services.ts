@@ -45,7 +45,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (SPEC 2).
-  const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword }, config.login);
+  const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
   const passkeys = new PasskeyService(ports, { brand, login, sessions, throttle, rp: config.relyingParty, reauthentication });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.

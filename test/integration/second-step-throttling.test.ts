@@ -123,6 +123,23 @@ describe(`second steps are throttled like passwords (${storeKind})`, () => {
     assert.equal((await unlock('again')).statusCode, 409, 'nothing left to unlock');
   });
 
+  it('wrong confirmation codes for a change of login method count toward the hard cap too', async () => {
+    const a = await h.createAccount();
+    const b = await h.signedIn(a);
+    const wrongFor = (right: string) => String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    const totpCodeRight = await h.mailedConfirmationCode(b, '/account/totp/apply', '/account/totp/apply/code', a.emails[0]!);
+    for (let i = 0; i < 5; i++) await b.post('/account/totp/apply', { tradingPassword: a.tradingPassword, confirmationCode: wrongFor(totpCodeRight) });
+    const passkeyCodeRight = await h.mailedConfirmationCode(b, '/account/passkeys', '/account/passkeys/register/code', a.emails[0]!);
+    for (let i = 0; i < 5; i++) {
+      const r = await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword, confirmationCode: wrongFor(passkeyCodeRight) });
+      assert.notEqual(r.statusCode, 200);
+    }
+    assert.equal(await audits(a, 'reauthentication.failed'), 10);
+    // Ten consecutive wrong second factors: a new browser is now refused even with the password.
+    await assert.rejects(login(a, stranger()), is('login_suspended'));
+    await h.mail(a.emails[0]!, '新しい環境からのログインを停止しました');
+  });
+
   it('the trading-password change screen cannot test login passwords without limit', async () => {
     const a = await h.createAccount();
     const account = async () => (await h.runtime.store.accounts.findByLoginId(a.loginId))!;

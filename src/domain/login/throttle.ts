@@ -183,6 +183,19 @@ export class LoginThrottle {
     return { lockedNow, suspendedNow, remaining };
   }
 
+  /**
+   * A wrong second factor outside a login (the fresh factor that confirms a change of how the
+   * customer logs in) is one more consecutive failure of the account: it counts toward the hard
+   * cap, though it locks no browser by itself. True when it reached the cap just now.
+   */
+  async countFactorFailure(loginId: string): Promise<boolean> {
+    const { throttle } = this.deps.store;
+    const now = this.deps.clock.now();
+    const key = accountKey(loginId);
+    const count = await throttle.recordFailure(key, now, NO_WINDOW);
+    return count >= this.rules.accountHardLockAfter && (await throttle.lock(key, UNTIL_CLEARED, now));
+  }
+
   /** A completed login: the login ID's (or device's) failures and the account's consecutive count end. */
   async clearAfterLogin(loginId: string, deviceId: number | null): Promise<void> {
     const { throttle } = this.deps.store;

@@ -23,8 +23,9 @@ import { maskAddress } from '../addresses/masking';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
-import { reauthenticationCodeMail } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
+import type { LoginThrottle } from '../login/throttle';
+import { accountSuspendedMail, reauthenticationCodeMail } from '../notifications/messages';
+import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account, ReauthenticationCode, ReauthenticationKey, ReauthenticationPurpose } from '../store-types';
 
@@ -59,7 +60,7 @@ const REASON = 'reauthentication';
 export class ReauthenticationService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; throttle: LoginThrottle },
     private readonly rules: ReauthenticationRules,
   ) {}
 
@@ -158,6 +159,13 @@ export class ReauthenticationService {
     }
     const remaining = this.rules.codeMaxAttempts - reserved.attempts;
     await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });
+    if (await this.deps.throttle.countFactorFailure(account.loginId)) {
+      await store.transaction(async (tx) => {
+        const failures = this.deps.throttle.hardLockAfter;
+        await recordAudit(tx, now, 'login.suspended', { accountId: account.id, loginId: account.loginId, ctx, detail: { scope: 'unrecognized_browsers', failures } });
+        await queueToVerified(tx, this.ports.random, now, account.id, accountSuspendedMail(this.deps.brand, { name: account.name, at: now, failures, ip: ctx.ip }));
+      });
+    }
     if (remaining <= 0) throw new DomainError('code_attempts_exceeded', { reason: REASON });
     throw new DomainError('code_invalid', { reason: REASON, remaining });
   }
