@@ -7,7 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { weakKeyReason, weakTokenReason } from './crypto/secret-strength';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
 
@@ -60,6 +62,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SUPPORT_API_KEYS: z.string().optional(),
   METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
+  METRICS_LISTEN: z.string().min(1).optional(),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
 });
@@ -99,6 +102,8 @@ export interface Config {
   supportApiKeys: { operator: string; key: string }[];
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** When set, /metrics is served only on this private address (a second listener), never on the main one. */
+  metricsListen: { host: string; port: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +135,61 @@ function loadOrCreateEmbeddedKey(dataDir: string): string {
   return hex;
 }
 
+/**
+ * Loopback, RFC 1918 and unique-local (RFC 4193) ranges: where a metrics listener may be bound, so
+ * that counters useful to an attacker are never served where customers can reach them.
+ */
+const PRIVATE = (() => {
+  const b = new BlockList();
+  b.addSubnet('127.0.0.0', 8, 'ipv4');
+  b.addSubnet('10.0.0.0', 8, 'ipv4');
+  b.addSubnet('172.16.0.0', 12, 'ipv4');
+  b.addSubnet('192.168.0.0', 16, 'ipv4');
+  b.addAddress('::1', 'ipv6');
+  b.addSubnet('fc00::', 7, 'ipv6');
+  return b;
+})();
+
+/** `host:port` or `[v6]:port` with a private or loopback IP address; the problem otherwise. */
+export function parseMetricsListen(text: string): { host: string; port: number } | string {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const host = m ? (m[1] ?? m[2]!) : '';
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) return 'METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464 or [::1]:9464)';
+  const family = isIP(host);
+  if (!family) return 'METRICS_LISTEN must name an IP address, not a host name (e.g. 10.0.0.5:9464)';
+  if (!PRIVATE.check(host, family === 4 ? 'ipv4' : 'ipv6')) return `METRICS_LISTEN ${host} is not a loopback or private address (127.0.0.0/8, 10/8, 172.16/12, 192.168/16, ::1, fc00::/7)`;
+  return { host, port };
+}
+
+const GENERATE = 'generate one with: openssl rand -hex 32';
+
+/** Production refuses secrets that were typed rather than generated (ASVS 5.0 V13.3). */
+function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_SECRET_KEYS?: string; METRICS_TOKEN?: string; SUPPORT_API_KEYS?: string }): string[] {
+  const problems: string[] = [];
+  const key = (text: string, name: string) => {
+    let reason: string | null = null;
+    try {
+      reason = weakKeyReason(parseKey(text, name).key);
+    } catch {
+      return; // its format is reported where it is parsed
+    }
+    if (reason) problems.push(`${name} does not look random (it ${reason}); ${GENERATE}`);
+  };
+  if (e.MAMORI_SECRET_KEY) key(e.MAMORI_SECRET_KEY, 'MAMORI_SECRET_KEY');
+  (e.MAMORI_OLD_SECRET_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean).forEach((k, i) => key(k, `MAMORI_OLD_SECRET_KEYS[${i}]`));
+  if (e.METRICS_TOKEN) {
+    const reason = weakTokenReason(e.METRICS_TOKEN);
+    if (reason) problems.push(`METRICS_TOKEN does not look random (it ${reason}); ${GENERATE}`);
+  }
+  for (const pair of (e.SUPPORT_API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const operator = pair.slice(0, Math.max(0, pair.indexOf(':')));
+    const reason = weakTokenReason(pair.slice(pair.indexOf(':') + 1));
+    if (reason) problems.push(`SUPPORT_API_KEYS: the key of ${operator || 'an operator'} does not look random (it ${reason}); ${GENERATE}`);
+  }
+  return problems;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -150,7 +210,13 @@ export function loadConfig(env: Env = process.env): Config {
     else if (url.protocol !== 'https:') problems.push('PUBLIC_URL must be https:// in production (cookies are Secure)');
     if (!e.SMTP_URL) problems.push('SMTP_URL is required in production');
     if (e.DEV_MAILBOX === 'on') problems.push('DEV_MAILBOX=on is not allowed in production');
+    // Open metrics tell an attacker how a stuffing run goes (ASVS 5.0 V13.4: no unprotected
+    // monitoring endpoints): a token, or a listener only the private network reaches.
+    if (!e.METRICS_TOKEN && !e.METRICS_LISTEN) problems.push('METRICS_TOKEN (openssl rand -hex 32) or METRICS_LISTEN (a private address such as 10.0.0.5:9464) is required in production');
+    problems.push(...weakSecretProblems(e));
   }
+  const metricsListen = e.METRICS_LISTEN ? parseMetricsListen(e.METRICS_LISTEN) : null;
+  if (typeof metricsListen === 'string') problems.push(metricsListen);
   if (!production && url.protocol === 'http:' && !localHost) {
     problems.push('PUBLIC_URL uses plain http on a host that is not localhost; browsers would drop the Secure cookies');
   }
@@ -223,5 +289,6 @@ export function loadConfig(env: Env = process.env): Config {
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     supportApiKeys,
     metricsToken: e.METRICS_TOKEN ?? null,
+    metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
   };
 }

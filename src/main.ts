@@ -5,11 +5,14 @@ import { newToken } from './crypto/tokens';
 import { DomainError } from './domain/errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { buildApp } from './web/app';
+import { startMetricsListener, type MetricsListener } from './web/metrics-listener';
 
 export interface Server {
   runtime: Runtime;
   app: FastifyInstance;
   url: string;
+  /** The private /metrics listener's URL, when METRICS_LISTEN is set. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -19,6 +22,14 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
   runtime.worker.start();
   await app.listen({ port: config.port, host: config.host });
+  let metricsListener: MetricsListener | null = null;
+  try {
+    if (config.metricsListen) metricsListener = await startMetricsListener(runtime.metrics, config.metricsListen, config.metricsToken);
+  } catch (e) {
+    await app.close();
+    await runtime.close();
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -26,7 +37,9 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     runtime,
     app,
     url,
+    metricsUrl: metricsListener?.url ?? null,
     async stop() {
+      await metricsListener?.close();
       await app.close();
       await runtime.close();
     },

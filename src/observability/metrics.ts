@@ -108,7 +108,9 @@ export function createMetrics(sources: MetricSources): Metrics {
     onAudit(e) {
       events.inc({ type: e.type });
       if (e.type === 'login.succeeded') logins.inc({ result: 'success', method: String(e.detail.method ?? 'unknown') });
-      else if (e.type === 'login.failed') logins.inc({ result: String(e.detail.reason ?? 'wrong_password'), method: 'password' });
+      // One result for unknown IDs and wrong passwords (ASVS 5.0 V6.3.8): a metric can leak
+      // whether an ID exists; the audit log, which only operators read, keeps the difference.
+      else if (e.type === 'login.failed') logins.inc({ result: 'invalid_credentials', method: 'password' });
       else if (e.type === 'login.code_sent') codes.inc();
       else if (e.type === 'login.locked') lockouts.inc({ kind: 'login' });
       else if (e.type === 'trading_password.locked') lockouts.inc({ kind: 'trading_password' });
