@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   SUPPORT_API_KEYS: z.string().optional(),
   METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
   METRICS_LISTEN: z.string().min(1).optional(),
+  PURGE_INTERVAL_SECONDS: int(60, 0, 24 * 3600),
+  PURGE_BATCH_SIZE: int(500, 1, 10_000),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
 });
@@ -104,6 +106,8 @@ export interface Config {
   metricsToken: string | null;
   /** When set, /metrics is served only on this private address (a second listener), never on the main one. */
   metricsListen: { host: string; port: number } | null;
+  /** Expired rows are deleted every `intervalMs` (jittered; 0 = never), `batchSize` rows per statement. */
+  purge: { intervalMs: number; batchSize: number };
 }
 
 export class ConfigError extends Error {
@@ -290,5 +294,6 @@ export function loadConfig(env: Env = process.env): Config {
     supportApiKeys,
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
+    purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
   };
 }

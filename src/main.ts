@@ -21,6 +21,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
   runtime.worker.start();
+  runtime.purger.start();
   await app.listen({ port: config.port, host: config.host });
   let metricsListener: MetricsListener | null = null;
   try {

@@ -25,7 +25,7 @@ interface Pbkdf2Params {
   hash: Buffer;
 }
 
-function parsePbkdf2(stored: string): Pbkdf2Params | null {
+export function parsePbkdf2(stored: string): Pbkdf2Params | null {
   let m = PHC_PBKDF2.exec(stored);
   if (m) return { digest: DIGESTS[m[1]!]!, iterations: Number(m[2]), salt: b64(m[4]!), hash: b64(m[5]!) };
   m = PASSLIB_PBKDF2.exec(stored);

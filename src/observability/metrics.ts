@@ -18,6 +18,8 @@ export interface Metrics {
   registry: Registry;
   onAudit(e: AuditEventInput): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Expired rows deleted by this process's purger. */
+  rowsPurged(table: string, rows: number): void;
 }
 
 export interface MetricSources {
@@ -59,6 +61,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       for (const answer of ['cache', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
     },
   });
+  const purged = new Counter({ name: 'mamori_rows_purged_total', help: 'Expired rows deleted by the purger, by table', labelNames: ['table'], registers: [registry] });
   const latency = new Histogram({
     name: 'mamori_http_request_duration_seconds',
     help: 'Request latency by route',
@@ -119,6 +122,9 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
     observeRequest(method, route, status, seconds) {
       latency.observe({ method, route, status: String(status) }, seconds);
+    },
+    rowsPurged(table, rows) {
+      purged.inc({ table }, rows);
     },
   };
 }

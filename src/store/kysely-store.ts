@@ -88,6 +88,8 @@ export class KyselyStore implements Store {
   get passkeys() { return this.repos.passkeys; }
   get challenges() { return this.repos.challenges; }
   get addressChanges() { return this.repos.addressChanges; }
+  get expiredRows() { return this.repos.expiredRows; }
+  get passwordHashKinds() { return this.repos.passwordHashKinds; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the
