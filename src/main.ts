@@ -20,6 +20,10 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   const runtime = await createRuntime(config, opts);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
+  // Before the first login: failures must already last as long as the slowest imported hash.
+  await runtime.learnHashKinds();
+  const learning = setInterval(() => runtime.learnHashKinds().catch((e) => runtime.logger.warn({ err: e }, 'reading password hash kinds failed')), 60_000);
+  learning.unref();
   runtime.worker.start();
   runtime.purger.start();
   await app.listen({ port: config.port, host: config.host });
@@ -40,6 +44,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     url,
     metricsUrl: metricsListener?.url ?? null,
     async stop() {
+      clearInterval(learning);
       await metricsListener?.close();
       await app.close();
       await runtime.close();

@@ -60,6 +60,12 @@ export interface Runtime {
   metrics: Metrics;
   /** Deletes expired rows; `mamori serve` starts its timer, tests call `runOnce`. */
   purger: Purger;
+  /**
+   * Times every kind of password hash recorded in the database (imports made by any process), so
+   * failed verifications last as long as the slowest (crypto/passwords.ts). `mamori serve` calls
+   * it at start and every minute.
+   */
+  learnHashKinds(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +119,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     secretBox: secrets,
     metrics,
     purger,
+    async learnHashKinds() {
+      const kinds = await store.passwordHashKinds.list();
+      if (kinds.length === 0) return;
+      for (const k of kinds) await passwords.learn(k.example);
+    },
     async close() {
       await purger.stop();
       await services.sessions.close();

@@ -39,6 +39,18 @@ export function isLegacyHash(stored: string): boolean {
   return Boolean(p && p.iterations >= 1 && p.iterations <= 10_000_000 && p.hash.length >= 16);
 }
 
+/** What a hashing thread needs to verify a legacy hash (plain data: it crosses to a worker). */
+export type LegacyJob =
+  | { scheme: 'bcrypt'; stored: string }
+  | { scheme: 'pbkdf2'; digest: string; iterations: number; salt: string; hash: string };
+
+export function legacyJob(stored: string): LegacyJob | null {
+  if (BCRYPT.test(stored)) return { scheme: 'bcrypt', stored };
+  const p = parsePbkdf2(stored);
+  if (!p || !isLegacyHash(stored)) return null;
+  return { scheme: 'pbkdf2', digest: p.digest, iterations: p.iterations, salt: p.salt.toString('base64'), hash: p.hash.toString('base64') };
+}
+
 export async function verifyLegacy(stored: string, password: string): Promise<boolean> {
   if (BCRYPT.test(stored)) return bcrypt.compare(password, stored);
   const p = parsePbkdf2(stored);

@@ -1,13 +1,36 @@
 /**
  * argon2id with OWASP's parameters (19 MiB, t=2, p=1) for every password we hash; bcrypt and
- * PBKDF2 accepted from imports and upgraded. All work goes through a bounded queue.
+ * PBKDF2 accepted from imports and upgraded. All work goes through a bounded queue, on the
+ * hashing threads.
+ *
+ * A failed verification takes as long as the slowest kind of hash in the database. Imported
+ * hashes are slower or faster than our argon2id (bcrypt-12 330 ms, PBKDF2 13 ms, against 22 ms
+ * for an unknown ID: issue 14), so without this the time of a wrong password told an imported
+ * account from an argon2id one and from an unknown ID (ASVS 5.0 V6.3.8; SPEC: unknown IDs and
+ * wrong passwords look the same in time). Each kind present (recorded at import, see
+ * `learn`) is timed once on the hashing threads; a failure then waits, on a timer and not on a
+ * core, until FLOOR_MARGIN × the slowest kind's time has passed since it began.
  */
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Config } from '../config';
 import type { PasswordHasher } from '../domain/ports';
 import { BoundedQueue } from './bounded-queue';
 import { HashPool, argon2NeedsRehash } from './hash-pool';
-import { isLegacyHash, verifyLegacy } from './legacy-hashes';
+import { passwordHashKind } from './hash-kind';
+import { isLegacyHash, legacyJob } from './legacy-hashes';
+
+/** Above the slowest kind's median, so that almost every failure ends at the floor, not after it. */
+const FLOOR_MARGIN = 1.25;
+const CALIBRATION_RUNS = 5;
+
+export interface HasherTiming {
+  now(): number;
+  wait(ms: number): Promise<void>;
+}
+
+const realTiming: HasherTiming = { now: () => performance.now(), wait: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export interface PasswordHasherOptions {
   memoryCost: number;
@@ -32,40 +55,101 @@ export function passwordHasherOptions(config: Pick<Config, 'argon2' | 'hashQueue
 
 const ARGON2 = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
-export function createPasswordHasher(o: PasswordHasherOptions): PasswordHasher & { queueDepth(): number; inFlight(): number; rejected(): number; close(): Promise<void> } {
+export type ProcessPasswordHasher = PasswordHasher & {
+  queueDepth(): number;
+  inFlight(): number;
+  rejected(): number;
+  /** How long a failed verification takes at least, in ms (0 until a kind was timed). */
+  floorMs(): number;
+  close(): Promise<void>;
+};
+
+export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTiming = realTiming): ProcessPasswordHasher {
   const queue = new BoundedQueue(o.threads * 2, o.maxQueued, o.retryAfterSeconds);
   const params = { memoryCost: o.memoryCost, timeCost: o.timeCost, parallelism: o.parallelism };
   const pool = new HashPool(o.threads, params);
+  const ownKind = `argon2id v=19 m=${o.memoryCost} t=${o.timeCost} p=${o.parallelism}`;
   let dummy: Promise<string> | null = null;
+  /** Median verification time of each kind timed so far, ms. */
+  const timed = new Map<string, Promise<number>>();
+  let floor = 0;
 
   const hash = (password: string) => queue.run(() => pool.hash(password));
+
+  const check = (stored: string, password: string): Promise<boolean> => {
+    if (ARGON2.test(stored)) return queue.run(() => pool.verify(stored, password));
+    const legacy = legacyJob(stored);
+    return legacy ? queue.run(() => pool.verifyLegacy(legacy, password)) : Promise.resolve(false);
+  };
+
+  const dummyHash = () =>
+    (dummy ??= hash('mamori dummy password for unknown login ids').catch((e) => {
+      dummy = null;
+      throw e;
+    }));
+
+  /** A failure returns no sooner than the floor after it began. */
+  const holdFailure = async (startedAt: number) => {
+    const left = startedAt + floor - timing.now();
+    if (left > 0) await timing.wait(left);
+  };
+
+  const time = (kind: string, example: string): Promise<number> => {
+    let t = timed.get(kind);
+    if (!t) {
+      t = (async () => {
+        const runs: number[] = [];
+        for (let i = 0; i < CALIBRATION_RUNS; i++) {
+          const wrong = randomBytes(12).toString('base64');
+          const start = timing.now();
+          await check(example, wrong);
+          runs.push(timing.now() - start);
+        }
+        runs.sort((a, b) => a - b);
+        const median = runs[Math.floor(runs.length / 2)]!;
+        floor = Math.max(floor, median * FLOOR_MARGIN);
+        return median;
+      })();
+      // A failed timing (the queue full at that moment) is tried again at the next learn.
+      t.catch(() => timed.delete(kind));
+      timed.set(kind, t);
+    }
+    return t;
+  };
 
   return {
     hash,
     async verify(stored, password) {
-      if (ARGON2.test(stored)) {
-        const ok = await queue.run(() => pool.verify(stored, password));
-        return { ok, needsRehash: ok && argon2NeedsRehash(stored, params) };
+      const startedAt = timing.now();
+      const ok = await check(stored, password);
+      if (!ok) {
+        await holdFailure(startedAt);
+        return { ok, needsRehash: false };
       }
-      if (isLegacyHash(stored)) {
-        const ok = await queue.run(() => verifyLegacy(stored, password));
-        return { ok, needsRehash: ok };
-      }
-      return { ok: false, needsRehash: false };
+      // Imported bcrypt / PBKDF2 and argon2 with other parameters become our argon2id (SPEC 1.5).
+      return { ok, needsRehash: !ARGON2.test(stored) || argon2NeedsRehash(stored, params) };
     },
     async verifyDummy(password) {
-      dummy ??= queue.run(() => pool.hash('mamori dummy password for unknown login ids')).catch((e) => {
-        dummy = null;
-        throw e;
-      });
-      const stored = await dummy;
+      const startedAt = timing.now();
+      const stored = await dummyHash();
       await queue.run(() => pool.verify(stored, password));
+      await holdFailure(startedAt);
     },
     isSupportedHash: (stored) => ARGON2.test(stored) || isLegacyHash(stored),
+    kindOf(stored) {
+      const kind = passwordHashKind(stored);
+      return kind === ownKind ? null : kind;
+    },
+    async learn(stored) {
+      await time(ownKind, await dummyHash());
+      const kind = passwordHashKind(stored);
+      if (kind && kind !== ownKind && (ARGON2.test(stored) || isLegacyHash(stored))) await time(kind, stored);
+    },
     assertCapacity: () => queue.assertRoom(),
     queueDepth: () => queue.depth,
     inFlight: () => queue.inFlight,
     rejected: () => queue.rejected,
+    floorMs: () => floor,
     close: () => pool.close(),
   };
 }
