@@ -141,9 +141,15 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
       return kind === ownKind ? null : kind;
     },
     async learn(stored) {
-      await time(ownKind, await dummyHash());
-      const kind = passwordHashKind(stored);
-      if (kind && kind !== ownKind && (ARGON2.test(stored) || isLegacyHash(stored))) await time(kind, stored);
+      // Never fails its caller (an import already committed): a kind not timed now is timed at
+      // the next refresh of the recorded kinds.
+      try {
+        await time(ownKind, await dummyHash());
+        const kind = passwordHashKind(stored);
+        if (kind && kind !== ownKind && (ARGON2.test(stored) || isLegacyHash(stored))) await time(kind, stored);
+      } catch {
+        // the queue was full (Overloaded) or a thread failed
+      }
     },
     assertCapacity: () => queue.assertRoom(),
     queueDepth: () => queue.depth,
