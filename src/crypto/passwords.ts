@@ -8,8 +8,9 @@
  * for an unknown ID: issue 14), so without this the time of a wrong password told an imported
  * account from an argon2id one and from an unknown ID (ASVS 5.0 V6.3.8; SPEC: unknown IDs and
  * wrong passwords look the same in time). Each kind present (recorded at import, see
- * `learn`) is timed once on the hashing threads; a failure then waits, on a timer and not on a
- * core, until FLOOR_MARGIN × the slowest kind's time has passed since it began.
+ * `learn`) is timed on the hashing threads, and again by every check of it; a failure then
+ * waits, on a timer and not on a core, until FLOOR_MARGIN × the slowest kind's recent 80th
+ * percentile has passed since it began.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -21,9 +22,11 @@ import { HashPool, argon2NeedsRehash } from './hash-pool';
 import { passwordHashKind } from './hash-kind';
 import { isLegacyHash, legacyJob } from './legacy-hashes';
 
-/** Above the slowest kind's median, so that almost every failure ends at the floor, not after it. */
+/** Above the slowest kind's recent times, so that almost every failure ends at the floor, not after it. */
 const FLOOR_MARGIN = 1.25;
 const CALIBRATION_RUNS = 5;
+/** Each kind's floor is taken from its last this many checks. */
+const RECENT_CHECKS = 15;
 
 export interface HasherTiming {
   now(): number;
@@ -70,16 +73,43 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
   const pool = new HashPool(o.threads, params);
   const ownKind = `argon2id v=19 m=${o.memoryCost} t=${o.timeCost} p=${o.parallelism}`;
   let dummy: Promise<string> | null = null;
-  /** Median verification time of each kind timed so far, ms. */
-  const timed = new Map<string, Promise<number>>();
+  /** The last check times of each kind learnt (ms, on a hashing thread), newest last. */
+  const recent = new Map<string, number[]>();
+  const highs = new Map<string, number>();
+  const learning = new Map<string, Promise<void>>();
   let floor = 0;
 
   const hash = (password: string) => queue.run(() => pool.hash(password));
 
+  /**
+   * The floor follows each kind's recent checks, not only its first timing: a loaded machine
+   * slows the slow kinds most (measured: bcrypt on the low-priority threads went from 20 to 80 ms
+   * while other processes ran), and a floor timed when idle would then leak again.
+   */
+  const observe = (kind: string | null, ms: number) => {
+    const xs = kind ? recent.get(kind) : undefined;
+    if (!xs) return;
+    xs.push(ms);
+    if (xs.length > RECENT_CHECKS) xs.shift();
+    const sorted = [...xs].sort((a, b) => a - b);
+    // The 80th percentile: under load a kind's times spread upwards, and the floor must cover them.
+    highs.set(kind!, sorted[Math.floor(0.8 * (sorted.length - 1))]!);
+    floor = Math.max(...highs.values()) * FLOOR_MARGIN;
+  };
+
+  /** Timed on the thread's turn, not while queued: a queue at the 09:00 rush holds every kind alike. */
+  const timedJob = (kind: string | null, job: () => Promise<boolean>) => async () => {
+    const start = timing.now();
+    const ok = await job();
+    observe(kind, timing.now() - start);
+    return ok;
+  };
+
   const check = (stored: string, password: string): Promise<boolean> => {
-    if (ARGON2.test(stored)) return queue.run(() => pool.verify(stored, password));
+    const kind = recent.size ? passwordHashKind(stored) : null;
+    if (ARGON2.test(stored)) return queue.run(timedJob(kind, () => pool.verify(stored, password)));
     const legacy = legacyJob(stored);
-    return legacy ? queue.run(() => pool.verifyLegacy(legacy, password)) : Promise.resolve(false);
+    return legacy ? queue.run(timedJob(kind, () => pool.verifyLegacy(legacy, password))) : Promise.resolve(false);
   };
 
   const dummyHash = () =>
@@ -94,26 +124,16 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
     if (left > 0) await timing.wait(left);
   };
 
-  const time = (kind: string, example: string): Promise<number> => {
-    let t = timed.get(kind);
-    if (!t) {
-      t = (async () => {
-        const runs: number[] = [];
-        for (let i = 0; i < CALIBRATION_RUNS; i++) {
-          const wrong = randomBytes(12).toString('base64');
-          const start = timing.now();
-          await check(example, wrong);
-          runs.push(timing.now() - start);
-        }
-        runs.sort((a, b) => a - b);
-        const median = runs[Math.floor(runs.length / 2)]!;
-        floor = Math.max(floor, median * FLOOR_MARGIN);
-        return median;
-      })();
-      // A failed timing (the queue full at that moment) is tried again at the next learn.
-      t.catch(() => timed.delete(kind));
-      timed.set(kind, t);
-    }
+  /** Times a kind: a few checks the first time, one more at each later call (a fresh sample). */
+  const time = (kind: string, example: string): Promise<void> => {
+    const under = learning.get(kind);
+    if (under) return under;
+    const first = !recent.has(kind);
+    if (first) recent.set(kind, []);
+    const t = (async () => {
+      for (let i = 0; i < (first ? CALIBRATION_RUNS : 1); i++) await check(example, randomBytes(12).toString('base64'));
+    })().finally(() => learning.delete(kind));
+    learning.set(kind, t);
     return t;
   };
 
@@ -132,7 +152,7 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
     async verifyDummy(password) {
       const startedAt = timing.now();
       const stored = await dummyHash();
-      await queue.run(() => pool.verify(stored, password));
+      await queue.run(timedJob(recent.size ? ownKind : null, () => pool.verify(stored, password)));
       await holdFailure(startedAt);
     },
     isSupportedHash: (stored) => ARGON2.test(stored) || isLegacyHash(stored),

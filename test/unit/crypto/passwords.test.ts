@@ -64,7 +64,8 @@ describe('password hashing', () => {
     await h.verify(stored, 'wrong');
     await h.verifyDummy('wrong');
     await h.verify(legacy, 'wrong');
-    assert.deepEqual(waits, [floor, floor, floor], 'a wrong argon2id, an unknown ID and a wrong legacy password are each held to the floor');
+    assert.equal(waits.length, 3, 'a wrong argon2id, an unknown ID and a wrong legacy password are each held');
+    assert.ok(waits.every((w) => w > 0 && w <= floor), `held up to the floor (${floor} ms): ${waits}`);
     await h.close();
   });
 
