@@ -1,13 +1,9 @@
 /**
  * Verification of the hashes a brokerage brings from its old system (SPEC 1.5): bcrypt and
  * PBKDF2 in passlib's modular format or the PHC string format. They are only verified, never
- * produced: a successful login replaces them with argon2id.
+ * produced: a successful login replaces them with argon2id. Parsed here; checked on the hashing
+ * threads (hash-worker.mjs), like argon2id, never on the event loop.
  */
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
-
-const pbkdf2Async = promisify(pbkdf2);
 const DIGESTS: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 
 export const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -49,12 +45,4 @@ export function legacyJob(stored: string): LegacyJob | null {
   const p = parsePbkdf2(stored);
   if (!p || !isLegacyHash(stored)) return null;
   return { scheme: 'pbkdf2', digest: p.digest, iterations: p.iterations, salt: p.salt.toString('base64'), hash: p.hash.toString('base64') };
-}
-
-export async function verifyLegacy(stored: string, password: string): Promise<boolean> {
-  if (BCRYPT.test(stored)) return bcrypt.compare(password, stored);
-  const p = parsePbkdf2(stored);
-  if (!p || !isLegacyHash(stored)) return false;
-  const derived = await pbkdf2Async(password, p.salt, p.iterations, p.hash.length, p.digest);
-  return derived.length === p.hash.length && timingSafeEqual(derived, p.hash);
 }

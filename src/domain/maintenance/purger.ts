@@ -2,7 +2,7 @@
  * Deletes what has expired: login flows, WebAuthn challenges, pending TOTP keys and address
  * changes (their codes with them), throttle rows whose window is over, sessions past their
  * absolute expiry, recognised browsers expired or revoked, and mails sent long ago. Without it
- * these tables only grow, and anyone able to start flows could fill the disk (issue 14, #6).
+ * these tables only grow, and anyone able to start flows could fill the disk.
  *
  * It runs in every server process, on a jittered timer so that processes started together do not
  * purge together, in small batches, each its own short statement with a pause between them, so it

@@ -1,5 +1,5 @@
 /**
- * Three additions of the hardening work (issue 14):
+ * Three additions of the security hardening:
  * - `sessions.recognized_device_id`: the recognised browser a session was made from, so 解除 of
  *   that browser ends its sessions at once (domain/accounts/security-service.ts). Nullable and
  *   without a foreign key: older sessions have none, and the purger may delete a long-revoked
