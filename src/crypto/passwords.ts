@@ -6,11 +6,11 @@
  * A failed verification takes as long as the slowest kind of hash in the database. Imported
  * hashes are slower or faster than our argon2id (bcrypt-12 330 ms, PBKDF2 13 ms, against 22 ms
  * for an unknown ID, measured), so without this the time of a wrong password told an imported
- * account from an argon2id one and from an unknown ID (ASVS 5.0 V6.3.8: unknown IDs and
- * wrong passwords must look the same, in time too; test/integration/password-timing.test.ts). Each kind present (recorded at import, see
- * `learn`) is timed on the hashing threads, and again by every check of it; a failure then
- * waits, on a timer and not on a core, until FLOOR_MARGIN × the slowest kind's recent 80th
- * percentile has passed since it began.
+ * account from an argon2id one and from an unknown ID (ASVS 5.0 V6.3.8: unknown IDs and wrong
+ * passwords must look the same, in time too; test/integration/password-timing.test.ts). Each
+ * kind present (recorded at import, see `learn`) is timed on the hashing threads, and again by
+ * every check of it; a failure then waits, on a timer and not on a core, until FLOOR_MARGIN ×
+ * the slowest kind's recent 80th percentile has passed since it began.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
