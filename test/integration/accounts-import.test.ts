@@ -76,6 +76,14 @@ describe(`accounts import (${storeKind})`, () => {
     assert.ok(pbkdf2Account.totpEnabledAt);
   });
 
+  it('the import records the kinds of the hashes it kept, and a running server learns them: its failures then wait as long as the slowest', async () => {
+    const kinds = (await h.runtime.store.passwordHashKinds.list()).map((k) => k.kind);
+    assert.deepEqual(kinds, ['bcrypt 2b cost=08', 'pbkdf2-sha256 i=29000 l=32']);
+    assert.equal(h.runtime.passwords.floorMs(), 0, 'the import ran in another process');
+    await h.runtime.learnHashKinds();
+    assert.ok(h.runtime.passwords.floorMs() > 0);
+  });
+
   it('a bcrypt hash is upgraded to argon2id at the next successful login', async () => {
     const before = await h.runtime.store.accounts.findByLoginId('imp-bcrypt');
     assert.match(before!.loginPasswordHash, /^\$2[aby]\$/);
