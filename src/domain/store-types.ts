@@ -361,9 +361,10 @@ export interface ExpiredRowsRepo {
    * Deletes at most `limit` rows of `table` that ended before `before` (a flow, challenge, code or
    * pending change: its expiry; a session: its absolute expiry; a recognised browser: its expiry
    * or revocation; a mail: when it was sent; a throttle row: the start of its window, and only
-   * when it is not locked at `now`). Returns how many. The audit log has no such method.
+   * when it is not locked at `now`, nor its key one of `keepKeyPrefixes`). Returns how many. The
+   * audit log has no such method.
    */
-  deleteBatch(table: PurgeTable, before: Date, now: Date, limit: number): Promise<number>;
+  deleteBatch(table: PurgeTable, before: Date, now: Date, limit: number, keepKeyPrefixes?: readonly string[]): Promise<number>;
 }
 
 /** Kinds of stored password hash (scheme and cost) other than the current argon2id, one example each. */

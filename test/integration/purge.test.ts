@@ -10,6 +10,7 @@ import { Purger, DEFAULT_PURGE_RULES } from '../../src/domain/maintenance/purger
 import type { Database } from '../../src/store/schema';
 import { openStore } from '../../src/store/open';
 import { startHarness, type Harness } from '../support/harness';
+import { startServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const HOUR = 3600_000;
@@ -57,6 +58,8 @@ describe(`purging expired rows (${storeKind})`, () => {
     await h.browser().login(`ghost-${a.loginId}`, 'a wrong password');
     await store.throttle.recordFailure('test:locked', new Date(t0), new Date(t0 - 15 * 60_000));
     await store.throttle.lock('test:locked', new Date(t0 + 72 * HOUR));
+    // An account's consecutive-failure count (the hard cap) has no window: no age ends it.
+    await store.throttle.recordFailure(`acct:${a.loginId}`, new Date(t0), new Date(0));
 
     // Fourteen hours later: all of that is more than an hour past its expiry. Then live rows.
     h.clock.set(new Date(t0 + 14 * HOUR));
@@ -81,7 +84,8 @@ describe(`purging expired rows (${storeKind})`, () => {
     assert.equal(pass.rows.address_changes, 1);
     assert.equal(pass.rows.throttle, 1, "the first unknown ID's row; the address's row was renewed");
     assert.ok(await store.throttle.get('test:locked'), 'a locked throttle row stays, however old its window');
-    assert.equal(await count('throttle'), 1 + 2, 'the locked row and the two of the fresh failure (address, second ID)');
+    assert.equal((await store.throttle.get(`acct:${a.loginId}`))?.failures, 1, 'a consecutive-failure count stays, however old');
+    assert.equal(await count('throttle'), 1 + 1 + 2, 'the locked row, the count, and the two of the fresh failure (address, second ID)');
     assert.equal(pass.rows.sessions, 2, 'the two sessions of t0, past their absolute expiry');
     assert.equal(pass.rows.recognized_devices, 1, 'the revoked browser');
     assert.equal(await count('audit_events'), audit, 'the audit log is never purged');
@@ -116,6 +120,32 @@ describe(`purging expired rows (${storeKind})`, () => {
       assert.equal(await count('login_flows'), 0);
     } finally {
       await other.close();
+    }
+  });
+
+  it('two `mamori serve` processes purge on their own timers, together deleting every expired row once', async () => {
+    const a = await h.createAccount();
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    // The servers run on the real clock: rows that expired two hours ago by it.
+    const past = new Date(Date.now() - 2 * HOUR);
+    for (let i = 0; i < 300; i++) await h.runtime.store.loginFlows.insert({ ...flow(account.id, past), createdAt: past });
+    const env = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: randomBytes(32).toString('hex'), PURGE_INTERVAL_SECONDS: '1', PURGE_BATCH_SIZE: '20' };
+    const servers = [await startServerProcess(env), await startServerProcess(env)];
+    try {
+      const remaining = async () => Number((await h.runtime.store.db.selectFrom('login_flows').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', past.getTime() + 1).executeTakeFirstOrThrow()).n);
+      const deadline = Date.now() + 15_000;
+      while ((await remaining()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await remaining(), 0);
+      const purged = await Promise.all(
+        servers.map(async (p) => {
+          const line = (await (await fetch(`${p.url}/metrics`)).text()).split('\n').find((l) => l.startsWith('mamori_rows_purged_total{table="login_flows"} '));
+          return line ? Number(line.split(' ')[1]) : 0;
+        }),
+      );
+      assert.ok(purged.reduce((x, y) => x + y, 0) >= 300, `counted by the two processes: ${purged}`);
+      for (const p of servers) assert.equal(p.child.exitCode, null, 'both still running');
+    } finally {
+      await Promise.all(servers.map((p) => p.stop()));
     }
   });
 });

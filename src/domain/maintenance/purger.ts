@@ -31,6 +31,12 @@ export interface PurgeRules {
   throttleWindowMs: number;
   /** How long a sent mail is kept (delivery questions; its code expired long before). */
   sentMailKeepMs: number;
+  /**
+   * Throttle rows never purged by age: counters of consecutive failures, which no window ends
+   * (the account's hard cap, `acct:` in domain/login/throttle.ts, cleared only by a success or the
+   * support desk; NIST SP 800-63B-4 §3.2.2). Purging one would hand an attacker 100 fresh guesses.
+   */
+  throttleKeysKept: readonly string[];
 }
 
 export const DEFAULT_PURGE_RULES: Omit<PurgeRules, 'throttleWindowMs'> = {
@@ -39,6 +45,7 @@ export const DEFAULT_PURGE_RULES: Omit<PurgeRules, 'throttleWindowMs'> = {
   pauseMs: 50,
   graceMs: 3600_000,
   sentMailKeepMs: 7 * 24 * 3600_000,
+  throttleKeysKept: ['acct:'],
 };
 
 /** At most this many batches per table and pass; the rest waits for the next pass. */
@@ -85,7 +92,8 @@ export class Purger {
     for (const table of PURGE_TABLES) {
       for (let batch = 0; batch < MAX_BATCHES_PER_PASS && !this.stopped; batch++) {
         const now = this.deps.clock.now();
-        const n = await this.deps.store.expiredRows.deleteBatch(table, this.before(table, now.getTime()), now, this.rules.batchSize);
+        const keep = table === 'throttle' ? this.rules.throttleKeysKept : [];
+        const n = await this.deps.store.expiredRows.deleteBatch(table, this.before(table, now.getTime()), now, this.rules.batchSize, keep);
         pass.batches[table] = (pass.batches[table] ?? 0) + 1;
         if (n > 0) {
           pass.rows[table] = (pass.rows[table] ?? 0) + n;

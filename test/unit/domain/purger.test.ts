@@ -6,6 +6,7 @@ import type { PurgeTable } from '../../../src/domain/store-types';
 const clock = { now: () => new Date('2026-06-01T12:00:00Z') };
 const rules = { ...DEFAULT_PURGE_RULES, batchSize: 10, pauseMs: 1, throttleWindowMs: 15 * 60_000 };
 
+
 /** A table of `rows` expired rows, deleted `limit` at a time, recording each statement. */
 function fakeRows(rows: Partial<Record<PurgeTable, number>>) {
   const left = { ...rows };
