@@ -6,9 +6,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { weakKeyReason, weakTokenReason } from './crypto/secret-strength';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
 
@@ -66,6 +67,9 @@ const EnvSchema = z.object({
   SUPPORT_API_LISTEN: z.string().optional(),
   SUPPORT_API_PUBLIC: z.enum(['true', 'false']).default('false'),
   METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
+  METRICS_LISTEN: z.string().min(1).optional(),
+  PURGE_INTERVAL_SECONDS: int(60, 0, 24 * 3600),
+  PURGE_BATCH_SIZE: int(500, 1, 10_000),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
 });
@@ -113,6 +117,10 @@ export interface Config {
   supportApiPublic: boolean;
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** When set, /metrics is served only on this private address (a second listener), never on the main one. */
+  metricsListen: { host: string; port: number } | null;
+  /** Expired rows are deleted every `intervalMs` (jittered; 0 = never), `batchSize` rows per statement. */
+  purge: { intervalMs: number; batchSize: number };
 }
 
 export type TrustProxy = false | true | { hops: number } | { proxies: string[] };
@@ -192,6 +200,61 @@ function loadOrCreateEmbeddedKey(dataDir: string): string {
   return hex;
 }
 
+/**
+ * Loopback, RFC 1918 and unique-local (RFC 4193) ranges: where a metrics listener may be bound, so
+ * that counters useful to an attacker are never served where customers can reach them.
+ */
+const PRIVATE = (() => {
+  const b = new BlockList();
+  b.addSubnet('127.0.0.0', 8, 'ipv4');
+  b.addSubnet('10.0.0.0', 8, 'ipv4');
+  b.addSubnet('172.16.0.0', 12, 'ipv4');
+  b.addSubnet('192.168.0.0', 16, 'ipv4');
+  b.addAddress('::1', 'ipv6');
+  b.addSubnet('fc00::', 7, 'ipv6');
+  return b;
+})();
+
+/** `host:port` or `[v6]:port` with a private or loopback IP address; the problem otherwise. */
+export function parseMetricsListen(text: string): { host: string; port: number } | string {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const host = m ? (m[1] ?? m[2]!) : '';
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) return 'METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464 or [::1]:9464)';
+  const family = isIP(host);
+  if (!family) return 'METRICS_LISTEN must name an IP address, not a host name (e.g. 10.0.0.5:9464)';
+  if (!PRIVATE.check(host, family === 4 ? 'ipv4' : 'ipv6')) return `METRICS_LISTEN ${host} is not a loopback or private address (127.0.0.0/8, 10/8, 172.16/12, 192.168/16, ::1, fc00::/7)`;
+  return { host, port };
+}
+
+const GENERATE = 'generate one with: openssl rand -hex 32';
+
+/** Production refuses secrets that were typed rather than generated (ASVS 5.0 V13.3). */
+function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_SECRET_KEYS?: string; METRICS_TOKEN?: string; SUPPORT_API_KEYS?: string }): string[] {
+  const problems: string[] = [];
+  const key = (text: string, name: string) => {
+    let reason: string | null = null;
+    try {
+      reason = weakKeyReason(parseKey(text, name).key);
+    } catch {
+      return; // its format is reported where it is parsed
+    }
+    if (reason) problems.push(`${name} does not look random (it ${reason}); ${GENERATE}`);
+  };
+  if (e.MAMORI_SECRET_KEY) key(e.MAMORI_SECRET_KEY, 'MAMORI_SECRET_KEY');
+  (e.MAMORI_OLD_SECRET_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean).forEach((k, i) => key(k, `MAMORI_OLD_SECRET_KEYS[${i}]`));
+  if (e.METRICS_TOKEN) {
+    const reason = weakTokenReason(e.METRICS_TOKEN);
+    if (reason) problems.push(`METRICS_TOKEN does not look random (it ${reason}); ${GENERATE}`);
+  }
+  for (const pair of (e.SUPPORT_API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const operator = pair.slice(0, Math.max(0, pair.indexOf(':')));
+    const reason = weakTokenReason(pair.slice(pair.indexOf(':') + 1));
+    if (reason) problems.push(`SUPPORT_API_KEYS: the key of ${operator || 'an operator'} does not look random (it ${reason}); ${GENERATE}`);
+  }
+  return problems;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -212,7 +275,13 @@ export function loadConfig(env: Env = process.env): Config {
     else if (url.protocol !== 'https:') problems.push('PUBLIC_URL must be https:// in production (cookies are Secure)');
     if (!e.SMTP_URL) problems.push('SMTP_URL is required in production');
     if (e.DEV_MAILBOX === 'on') problems.push('DEV_MAILBOX=on is not allowed in production');
+    // Open metrics tell an attacker how a stuffing run goes (ASVS 5.0 V13.4: no unprotected
+    // monitoring endpoints): a token, or a listener only the private network reaches.
+    if (!e.METRICS_TOKEN && !e.METRICS_LISTEN) problems.push('METRICS_TOKEN (openssl rand -hex 32) or METRICS_LISTEN (a private address such as 10.0.0.5:9464) is required in production');
+    problems.push(...weakSecretProblems(e));
   }
+  const metricsListen = e.METRICS_LISTEN ? parseMetricsListen(e.METRICS_LISTEN) : null;
+  if (typeof metricsListen === 'string') problems.push(metricsListen);
   if (!production && url.protocol === 'http:' && !localHost) {
     problems.push('PUBLIC_URL uses plain http on a host that is not localhost; browsers would drop the Secure cookies');
   }
@@ -292,5 +361,7 @@ export function loadConfig(env: Env = process.env): Config {
     supportApiListen: e.SUPPORT_API_LISTEN ? parseListen(e.SUPPORT_API_LISTEN) : null,
     supportApiPublic: e.SUPPORT_API_PUBLIC === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,
+    metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
+    purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
   };
 }

@@ -5,6 +5,7 @@ import { newToken } from './crypto/tokens';
 import { DomainError } from './domain/errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { buildApp } from './web/app';
+import { startMetricsListener, type MetricsListener } from './web/metrics-listener';
 
 export interface Server {
   runtime: Runtime;
@@ -13,6 +14,8 @@ export interface Server {
   /** The private support-API listener (SUPPORT_API_LISTEN), when configured. */
   supportApp: FastifyInstance | null;
   supportUrl: string | null;
+  /** The private /metrics listener's URL, when METRICS_LISTEN is set. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -20,8 +23,21 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   const runtime = await createRuntime(config, opts);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
+  // Before the first login: failures must already last as long as the slowest imported hash.
+  await runtime.learnHashKinds();
+  const learning = setInterval(() => runtime.learnHashKinds().catch((e) => runtime.logger.warn({ err: e }, 'reading password hash kinds failed')), 60_000);
+  learning.unref();
   runtime.worker.start();
+  runtime.purger.start();
   await app.listen({ port: config.port, host: config.host });
+  let metricsListener: MetricsListener | null = null;
+  try {
+    if (config.metricsListen) metricsListener = await startMetricsListener(runtime.metrics, config.metricsListen, config.metricsToken);
+  } catch (e) {
+    await app.close();
+    await runtime.close();
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -41,7 +57,10 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     url,
     supportApp,
     supportUrl,
+    metricsUrl: metricsListener?.url ?? null,
     async stop() {
+      clearInterval(learning);
+      await metricsListener?.close();
       await supportApp?.close();
       await app.close();
       await runtime.close();

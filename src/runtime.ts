@@ -18,6 +18,7 @@ import { buildServices, type Services } from './services';
 import type { KyselyStore } from './store/kysely-store';
 import { openStore } from './store/open';
 import { createMetrics, type Metrics } from './observability/metrics';
+import { DEFAULT_PURGE_RULES, Purger } from './domain/maintenance/purger';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -57,6 +58,14 @@ export interface Runtime {
   passwords: ReturnType<typeof createPasswordHasher>;
   secretBox: ReturnType<typeof createSecretBox>;
   metrics: Metrics;
+  /** Deletes expired rows; `mamori serve` starts its timer, tests call `runOnce`. */
+  purger: Purger;
+  /**
+   * Times every kind of password hash recorded in the database (imports made by any process), so
+   * failed verifications last as long as the slowest (crypto/passwords.ts). `mamori serve` calls
+   * it at start and every minute.
+   */
+  learnHashKinds(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +103,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const services = buildServices(ports, config, { sleep: opts.sleep });
   const metrics = createMetrics({ outbox: store.outbox, hashQueue: passwords, sessionChecks: services.sessions.answered, now: () => clock.now() });
   store.observeAudit((e) => metrics.onAudit(e));
+  const purger = new Purger(
+    { store, clock, onPurged: (table, rows) => metrics.rowsPurged(table, rows), onError: (e) => logger.warn({ err: e }, 'purging expired rows failed; next pass retries') },
+    { ...DEFAULT_PURGE_RULES, intervalMs: config.purge.intervalMs, batchSize: config.purge.batchSize, throttleWindowMs: config.throttle.windowMinutes * 60_000 },
+  );
   return {
     config,
     store,
@@ -105,7 +118,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     passwords,
     secretBox: secrets,
     metrics,
+    purger,
+    async learnHashKinds() {
+      const kinds = await store.passwordHashKinds.list();
+      if (kinds.length === 0) return;
+      for (const k of kinds) await passwords.learn(k.example);
+    },
     async close() {
+      await purger.stop();
       await services.sessions.close();
       await passwords.close();
       await worker.stop();

@@ -4,6 +4,7 @@
  * storm took both cores from the event loop and session checks waited tens of milliseconds.
  */
 import { Worker } from 'node:worker_threads';
+import type { LegacyJob } from './legacy-hashes';
 
 export interface Argon2Params {
   memoryCost: number;
@@ -68,6 +69,11 @@ export class HashPool {
 
   verify(stored: string, password: string): Promise<boolean> {
     return this.run<boolean>({ op: 'verify', stored, password });
+  }
+
+  /** An imported bcrypt or PBKDF2 hash, parsed by legacy-hashes.ts, checked on the same threads. */
+  verifyLegacy(legacy: LegacyJob, password: string): Promise<boolean> {
+    return this.run<boolean>({ op: 'legacy', legacy, password });
   }
 
   async close(): Promise<void> {

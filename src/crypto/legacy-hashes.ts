@@ -1,13 +1,9 @@
 /**
  * Verification of the hashes a brokerage brings from its old system (SPEC 1.5): bcrypt and
  * PBKDF2 in passlib's modular format or the PHC string format. They are only verified, never
- * produced: a successful login replaces them with argon2id.
+ * produced: a successful login replaces them with argon2id. Parsed here; checked on the hashing
+ * threads (hash-worker.mjs), like argon2id, never on the event loop.
  */
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
-
-const pbkdf2Async = promisify(pbkdf2);
 const DIGESTS: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 
 export const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -25,7 +21,7 @@ interface Pbkdf2Params {
   hash: Buffer;
 }
 
-function parsePbkdf2(stored: string): Pbkdf2Params | null {
+export function parsePbkdf2(stored: string): Pbkdf2Params | null {
   let m = PHC_PBKDF2.exec(stored);
   if (m) return { digest: DIGESTS[m[1]!]!, iterations: Number(m[2]), salt: b64(m[4]!), hash: b64(m[5]!) };
   m = PASSLIB_PBKDF2.exec(stored);
@@ -39,10 +35,14 @@ export function isLegacyHash(stored: string): boolean {
   return Boolean(p && p.iterations >= 1 && p.iterations <= 10_000_000 && p.hash.length >= 16);
 }
 
-export async function verifyLegacy(stored: string, password: string): Promise<boolean> {
-  if (BCRYPT.test(stored)) return bcrypt.compare(password, stored);
+/** What a hashing thread needs to verify a legacy hash (plain data: it crosses to a worker). */
+export type LegacyJob =
+  | { scheme: 'bcrypt'; stored: string }
+  | { scheme: 'pbkdf2'; digest: string; iterations: number; salt: string; hash: string };
+
+export function legacyJob(stored: string): LegacyJob | null {
+  if (BCRYPT.test(stored)) return { scheme: 'bcrypt', stored };
   const p = parsePbkdf2(stored);
-  if (!p || !isLegacyHash(stored)) return false;
-  const derived = await pbkdf2Async(password, p.salt, p.iterations, p.hash.length, p.digest);
-  return derived.length === p.hash.length && timingSafeEqual(derived, p.hash);
+  if (!p || !isLegacyHash(stored)) return null;
+  return { scheme: 'pbkdf2', digest: p.digest, iterations: p.iterations, salt: p.salt.toString('base64'), hash: p.hash.toString('base64') };
 }

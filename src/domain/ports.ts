@@ -31,6 +31,14 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
   /** True when a stored hash is in a format we can verify. */
   isSupportedHash(storedHash: string): boolean;
+  /** The kind (scheme and cost) of a stored hash that is not the current argon2id; null for ours. */
+  kindOf(storedHash: string): string | null;
+  /**
+   * Times a verification of this hash's kind once, so that every failed verification lasts as
+   * long as the slowest kind present (no timing difference between unknown IDs, argon2id and
+   * imported accounts).
+   */
+  learn(storedHash: string): Promise<void>;
   /** Throws Overloaded when no hash could be queued now: refuse before doing any other work. */
   assertCapacity(): void;
 }

@@ -84,6 +84,8 @@ export interface Session {
   userAgent: string;
   /** Last fresh passkey assertion in this session (step-up), if any. */
   stepUpAt: Date | null;
+  /** The recognised browser the session was made from; 解除 of that browser ends the session. */
+  recognizedDeviceId?: number | null;
 }
 
 export interface SessionWithAccount extends Session {
@@ -250,6 +252,8 @@ export interface SessionRepo {
   touchMany(touches: { id: number; lastSeenAt: Date; idleExpiresAt: Date }[]): Promise<void>;
   end(id: number, at: Date): Promise<void>;
   endAllForAccount(accountId: number, at: Date, exceptId?: number): Promise<void>;
+  /** Ends the account's live sessions made from this recognised browser; returns how many. */
+  endAllForDevice(accountId: number, deviceId: number, at: Date): Promise<number>;
   /** Tells every process, at commit, that this account's sessions changed (a no-op where nobody else listens). */
   announceChange(accountId: number): Promise<void>;
 }
@@ -412,6 +416,35 @@ export interface ReauthenticationCodeRepo {
   delete(key: ReauthenticationKey): Promise<void>;
 }
 
+/** Tables whose rows expire; the purger (domain/maintenance/purger.ts) deletes them in batches. */
+export type PurgeTable =
+  | 'login_flows'
+  | 'webauthn_challenges'
+  | 'totp_enrollments'
+  | 'address_changes'
+  | 'reauthentication_codes'
+  | 'throttle'
+  | 'sessions'
+  | 'recognized_devices'
+  | 'outbox';
+
+export interface ExpiredRowsRepo {
+  /**
+   * Deletes at most `limit` rows of `table` that ended before `before` (a flow, challenge, code or
+   * pending change: its expiry; a session: its absolute expiry; a recognised browser: its expiry
+   * or revocation; a mail: when it was sent; a throttle row: the start of its window, and only
+   * when it is not locked at `now`, nor its key one of `keepKeyPrefixes`). Returns how many. The
+   * audit log has no such method.
+   */
+  deleteBatch(table: PurgeTable, before: Date, now: Date, limit: number, keepKeyPrefixes?: readonly string[]): Promise<number>;
+}
+
+/** Kinds of stored password hash (scheme and cost) other than the current argon2id, one example each. */
+export interface PasswordHashKindRepo {
+  record(kind: string, example: string, at: Date): Promise<void>;
+  list(): Promise<{ kind: string; example: string }[]>;
+}
+
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
   addressChanges: AddressChangeRepo;
@@ -428,6 +461,8 @@ export interface StoreTx {
   outbox: OutboxRepo;
   throttle: ThrottleRepo;
   devMailbox: DevMailboxRepo;
+  expiredRows: ExpiredRowsRepo;
+  passwordHashKinds: PasswordHashKindRepo;
 }
 
 export interface Store extends StoreTx {

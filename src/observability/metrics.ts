@@ -18,6 +18,8 @@ export interface Metrics {
   registry: Registry;
   onAudit(e: AuditEventInput): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Expired rows deleted by this process's purger. */
+  rowsPurged(table: string, rows: number): void;
 }
 
 export interface MetricSources {
@@ -33,7 +35,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'mamori_' });
   const logins = new Counter({ name: 'mamori_logins_total', help: 'Login attempts by result and method', labelNames: ['result', 'method'], registers: [registry] });
   const codes = new Counter({ name: 'mamori_codes_sent_total', help: 'E-mailed login codes queued', registers: [registry] });
-  const lockouts = new Counter({ name: 'mamori_lockouts_total', help: 'Lockouts by kind (login, trading_password)', labelNames: ['kind'], registers: [registry] });
+  const lockouts = new Counter({ name: 'mamori_lockouts_total', help: 'Lockouts by kind (login, suspension after the hard cap, trading_password)', labelNames: ['kind'], registers: [registry] });
   const events = new Counter({ name: 'mamori_security_events_total', help: 'Audit events by type', labelNames: ['type'], registers: [registry] });
   let counted = 0;
   new Counter({
@@ -59,6 +61,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       for (const answer of ['cache', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
     },
   });
+  const purged = new Counter({ name: 'mamori_rows_purged_total', help: 'Expired rows deleted by the purger, by table', labelNames: ['table'], registers: [registry] });
   const latency = new Histogram({
     name: 'mamori_http_request_duration_seconds',
     help: 'Request latency by route',
@@ -108,15 +111,21 @@ export function createMetrics(sources: MetricSources): Metrics {
     onAudit(e) {
       events.inc({ type: e.type });
       if (e.type === 'login.succeeded') logins.inc({ result: 'success', method: String(e.detail.method ?? 'unknown') });
-      else if (e.type === 'login.failed') logins.inc({ result: String(e.detail.reason ?? 'wrong_password'), method: 'password' });
+      // One result for unknown IDs and wrong passwords (ASVS 5.0 V6.3.8): a metric can leak
+      // whether an ID exists; the audit log, which only operators read, keeps the difference.
+      else if (e.type === 'login.failed') logins.inc({ result: 'invalid_credentials', method: 'password' });
       else if (e.type === 'login.code_sent') codes.inc();
       else if (e.type === 'login.locked') lockouts.inc({ kind: 'login' });
+      else if (e.type === 'login.suspended') lockouts.inc({ kind: 'suspension' });
       else if (e.type === 'trading_password.locked') lockouts.inc({ kind: 'trading_password' });
       const f = FAILURES[e.type];
       if (f && (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor')) logins.inc(f);
     },
     observeRequest(method, route, status, seconds) {
       latency.observe({ method, route, status: String(status) }, seconds);
+    },
+    rowsPurged(table, rows) {
+      purged.inc({ table }, rows);
     },
   };
 }

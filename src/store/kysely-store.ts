@@ -89,6 +89,8 @@ export class KyselyStore implements Store {
   get challenges() { return this.repos.challenges; }
   get addressChanges() { return this.repos.addressChanges; }
   get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
+  get expiredRows() { return this.repos.expiredRows; }
+  get passwordHashKinds() { return this.repos.passwordHashKinds; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -11,6 +11,7 @@ import type {
   AccountRepo, AuditRepo, DevMailboxRepo, DeviceRepo, EmailRepo, LoginFlowRepo, OutboxRepo, RecoveryCodeRepo, SessionRepo,
   StoreTx, ThrottleRepo, TotpEnrollmentKind, TotpEnrollmentRepo, Passkey, PasskeyRepo, ChallengeRepo, ChallengePurpose,
   AddressChange, AddressChangeRepo, AuditEventInput, ReauthenticationCode, ReauthenticationCodeRepo, ReauthenticationKey, ReauthenticationPurpose,
+  ExpiredRowsRepo, PasswordHashKindRepo, PurgeTable,
 } from '../domain/store-types';
 import {
   fromLoginFlow, ms, msOrNull, toAccount, toAudit, toDevMail, toDevice, toEmail, toLoginFlow, toOutbox, toSession,
@@ -394,6 +395,7 @@ function sessions(db: Db, announce: RepositoryHooks['announceSessions'], direct:
           user_agent: s.userAgent,
           login_id: s.loginId,
           name: s.name,
+          recognized_device_id: s.recognizedDeviceId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -438,6 +440,16 @@ function sessions(db: Db, announce: RepositoryHooks['announceSessions'], direct:
     },
     async end(id, at) {
       await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('ended_at', 'is', null).execute();
+    },
+    async endAllForDevice(accountId, deviceId, at) {
+      const r = await db
+        .updateTable('sessions')
+        .set({ ended_at: ms(at) })
+        .where('account_id', '=', accountId)
+        .where('recognized_device_id', '=', deviceId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
     async endAllForAccount(accountId, at, exceptId) {
       let q = db.updateTable('sessions').set({ ended_at: ms(at) }).where('account_id', '=', accountId).where('ended_at', 'is', null);
@@ -916,6 +928,60 @@ function challenges(db: Db): ChallengeRepo {
   };
 }
 
+/**
+ * What each table's expired rows are, as SQL over `before` and `now` (epoch ms), and the column
+ * that names a row. The condition is applied twice: to pick a batch, and again on the rows being
+ * deleted, so a row renewed in between (a throttle row that failed again, a TOTP key applied for
+ * anew) is kept.
+ */
+const EXPIRED: Record<PurgeTable, { key: string; expired: (before: number, now: number, keep: readonly string[]) => ReturnType<typeof sql> }> = {
+  login_flows: { key: 'id', expired: (b) => sql`expires_at < ${b}` },
+  webauthn_challenges: { key: 'id', expired: (b) => sql`expires_at < ${b}` },
+  totp_enrollments: { key: 'account_id', expired: (b) => sql`expires_at < ${b}` },
+  // One row per (account, slot): a batch names accounts, the condition picks their expired slots.
+  address_changes: { key: 'account_id', expired: (b) => sql`expires_at < ${b}` },
+  // One row per (account, session, purpose): likewise by account.
+  reauthentication_codes: { key: 'account_id', expired: (b) => sql`expires_at < ${b}` },
+  throttle: {
+    key: 'key',
+    expired: (b, n, keep) =>
+      sql`window_started_at < ${b} AND (locked_until IS NULL OR locked_until < ${n})${sql.join(
+        keep.map((p) => sql` AND key NOT LIKE ${`${p.replace(/[%_\\]/g, '')}%`}`),
+        sql``,
+      )}`,
+  },
+  // By the absolute expiry only: the idle expiry is earlier, but unindexed (migration 0009).
+  sessions: { key: 'id', expired: (b) => sql`absolute_expires_at < ${b}` },
+  recognized_devices: { key: 'id', expired: (b) => sql`(expires_at < ${b} OR revoked_at < ${b})` },
+  outbox: { key: 'id', expired: (b) => sql`sent_at < ${b}` },
+};
+
+function expiredRows(db: Db, dialect: Dialect): ExpiredRowsRepo {
+  // PostgreSQL: skip rows another purger (or a request) has locked rather than wait for them.
+  const skipLocked = dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+  return {
+    async deleteBatch(table, before, now, limit, keepKeyPrefixes = []) {
+      const { key, expired } = EXPIRED[table];
+      const cond = expired(ms(before), ms(now), keepKeyPrefixes);
+      const r = await sql`DELETE FROM ${sql.table(table)} WHERE ${sql.ref(key)} IN (
+          SELECT ${sql.ref(key)} FROM ${sql.table(table)} WHERE ${cond} LIMIT ${limit}${skipLocked}
+        ) AND ${cond}`.execute(db);
+      return Number(r.numAffectedRows ?? 0);
+    },
+  };
+}
+
+function passwordHashKinds(db: Db): PasswordHashKindRepo {
+  return {
+    async record(kind, example, at) {
+      await db.insertInto('password_hash_kinds').values({ kind, example, recorded_at: ms(at) }).onConflict((oc) => oc.column('kind').doNothing()).execute();
+    },
+    async list() {
+      return db.selectFrom('password_hash_kinds').select(['kind', 'example']).orderBy('kind').execute();
+    },
+  };
+}
+
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
   onAudit?: (e: AuditEventInput) => void;
@@ -951,5 +1017,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     outbox: outbox(db, hooks.mailQueued),
     throttle: throttle(db),
     devMailbox: devMailbox(db),
+    expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
+    passwordHashKinds: passwordHashKinds(db),
   };
 }

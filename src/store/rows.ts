@@ -113,6 +113,7 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     ip: r.ip,
     userAgent: r.user_agent,
     stepUpAt: dateOrNull(r.step_up_at ?? null),
+    recognizedDeviceId: r.recognized_device_id == null ? null : Number(r.recognized_device_id),
   };
 }
 

@@ -77,6 +77,15 @@ export interface SessionsTable {
   /** Copies of the account's, for the session check (migration 0006); null on older sessions. */
   login_id: string | null;
   name: string | null;
+  /** The recognised browser the session was made from (migration 0009); 解除 ends it. */
+  recognized_device_id: Generated<number | null>;
+}
+
+/** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
+export interface PasswordHashKindsTable {
+  kind: string;
+  example: string;
+  recorded_at: number;
 }
 
 export interface AuditEventsTable {
@@ -206,6 +215,7 @@ export interface Database {
   login_flows: LoginFlowsTable;
   recognized_devices: RecognizedDevicesTable;
   sessions: SessionsTable;
+  password_hash_kinds: PasswordHashKindsTable;
   session_changes: SessionChangesTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;

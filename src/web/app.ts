@@ -97,7 +97,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return app;
   }
 
-  if (opts.metrics) metricsRoute(app, opts.metrics, config.metricsToken);
+  // With METRICS_LISTEN, /metrics lives only on the private listener (web/metrics-listener.ts).
+  if (opts.metrics) metricsRoute(app, opts.metrics, config.metricsToken, !config.metricsListen);
 
   app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));
   app.setNotFoundHandler(async (req, reply) => {

@@ -9,8 +9,14 @@ import type { Metrics } from '../observability/metrics';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: string | null): void {
-  const expected = token ? digest(token) : null;
+/** Does this Authorization header carry the token (or is none configured)? Constant time. */
+export function metricsAuthorized(token: string | null, auth: string | undefined): boolean {
+  if (!token) return true;
+  const presented = typeof auth === 'string' && auth.startsWith('Bearer ') ? digest(auth.slice(7).trim()) : null;
+  return Boolean(presented && timingSafeEqual(presented, digest(token)));
+}
+
+export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: string | null, serveHere = true): void {
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -18,12 +24,9 @@ export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: stri
     metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  if (!serveHere) return;
   app.get('/metrics', async (req, reply) => {
-    if (expected) {
-      const auth = req.headers.authorization;
-      const presented = typeof auth === 'string' && auth.startsWith('Bearer ') ? digest(auth.slice(7).trim()) : null;
-      if (!presented || !timingSafeEqual(presented, expected)) return reply.status(401).send({ error: { code: 'forbidden', message: 'metrics token required' } });
-    }
+    if (!metricsAuthorized(token, req.headers.authorization)) return reply.status(401).send({ error: { code: 'forbidden', message: 'metrics token required' } });
     reply.header('Cache-Control', 'no-store');
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

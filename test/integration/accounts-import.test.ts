@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { hashSync as argon2Hash } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { startHarness, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
@@ -75,6 +76,14 @@ describe(`accounts import (${storeKind})`, () => {
     assert.ok(pbkdf2Account.totpEnabledAt);
   });
 
+  it('the import records the kinds of the hashes it kept, and a running server learns them: its failures then wait as long as the slowest', async () => {
+    const kinds = (await h.runtime.store.passwordHashKinds.list()).map((k) => k.kind);
+    assert.deepEqual(kinds, ['bcrypt 2b cost=08', 'pbkdf2-sha256 i=29000 l=32']);
+    assert.equal(h.runtime.passwords.floorMs(), 0, 'the import ran in another process');
+    await h.runtime.learnHashKinds();
+    assert.ok(h.runtime.passwords.floorMs() > 0);
+  });
+
   it('a bcrypt hash is upgraded to argon2id at the next successful login', async () => {
     const before = await h.runtime.store.accounts.findByLoginId('imp-bcrypt');
     assert.match(before!.loginPasswordHash, /^\$2[aby]\$/);
@@ -91,6 +100,39 @@ describe(`accounts import (${storeKind})`, () => {
     const step = await h.runtime.services.login.start({ loginId: 'imp-pbkdf2', password: 'pbkdf2 password three' }, { ip: '192.0.2.1', userAgent: 't', deviceToken: null });
     // Imported with a TOTP secret: the one-time password is the second step.
     assert.equal(step.state, 'awaiting_totp');
+  });
+
+  it('every imported or outdated kind of hash becomes the current argon2id at the first success, login and trading password alike', async () => {
+    const salt = randomBytes(16);
+    const phc = (pw: string) => `$pbkdf2-sha512$i=2000,l=64$${salt.toString('base64').replace(/=+$/, '')}$${pbkdf2Sync(pw, salt, 2000, 64, 'sha512').toString('base64').replace(/=+$/, '')}`;
+    const kinds: Record<string, (pw: string) => string> = {
+      'bcrypt-2a': (pw) => bcrypt.hashSync(pw, 4).replace(/^\$2b\$/, '$2a$'),
+      'bcrypt-2y': (pw) => bcrypt.hashSync(pw, 4).replace(/^\$2b\$/, '$2y$'),
+      'pbkdf2-passlib': passlibPbkdf2,
+      'pbkdf2-phc': phc,
+      argon2i: (pw) => argon2Hash(pw, { algorithm: 1 /* Argon2i */, memoryCost: 4096, timeCost: 1 }),
+      'argon2id-weaker': (pw) => argon2Hash(pw, { algorithm: 2 /* Argon2id */, memoryCost: 1024, timeCost: 1 }),
+    };
+    const current = /^\$argon2id\$v=19\$m=4096,t=1,p=1\$/;
+    const records = Object.entries(kinds).map(([kind, make], i) => ({
+      loginId: `rehash-${kind}`, name: '太田 四郎', emails: [`ota${i}@example.com`],
+      loginPasswordHash: make(`login password ${kind}`), tradingPasswordHash: make(`trading password ${kind}`),
+    }));
+    assert.deepEqual((await h.runtime.services.accounts.import(records, 'test')).map((r) => r.status), records.map(() => 'created'));
+    const ctx = { ip: '192.0.2.1', userAgent: 't', deviceToken: null };
+    for (const kind of Object.keys(kinds)) {
+      const loginId = `rehash-${kind}`;
+      const before = (await h.runtime.store.accounts.findByLoginId(loginId))!;
+      assert.doesNotMatch(before.loginPasswordHash, current, kind);
+      assert.equal((await h.runtime.services.login.start({ loginId, password: `login password ${kind}` }, ctx)).state, 'awaiting_code', kind);
+      const upgraded = (await h.runtime.store.accounts.findByLoginId(loginId))!;
+      assert.match(upgraded.loginPasswordHash, current, `login password, ${kind}`);
+      await h.runtime.services.tradingPassword.confirm(upgraded, `trading password ${kind}`, ctx, 'test');
+      assert.match((await h.runtime.store.accounts.findByLoginId(loginId))!.tradingPasswordHash, current, `trading password, ${kind}`);
+      // The new hashes verify the same passwords, and no longer ask to be upgraded.
+      assert.equal((await h.runtime.services.login.start({ loginId, password: `login password ${kind}` }, ctx)).state, 'awaiting_code');
+      assert.equal((await h.runtime.store.accounts.findByLoginId(loginId))!.loginPasswordHash, upgraded.loginPasswordHash);
+    }
   });
 
   it('reads standard input and explains usage errors', async () => {

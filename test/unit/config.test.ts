@@ -2,10 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const KEY = 'a'.repeat(64);
+/** Production needs keys and tokens that were generated, not typed. */
+const RANDOM_KEY = randomBytes(32).toString('hex');
+const TOKEN = randomBytes(32).toString('hex');
+const PROD = { NODE_ENV: 'production', MAMORI_SECRET_KEY: RANDOM_KEY, PUBLIC_URL: 'https://trade.example.jp', SMTP_URL: 'smtp://relay:25', METRICS_TOKEN: TOKEN };
 
 describe('configuration', () => {
   it('has safe embedded defaults and generates a key under the data directory', () => {
@@ -35,8 +40,43 @@ describe('configuration', () => {
     });
     assert.throws(() => loadConfig({ NODE_ENV: 'production', MAMORI_SECRET_KEY: KEY, PUBLIC_URL: 'http://trade.example.jp', SMTP_URL: 'smtp://relay:25' }), /must be https/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', MAMORI_SECRET_KEY: '0'.repeat(64), PUBLIC_URL: 'https://t.example.jp', SMTP_URL: 'smtp://relay:25' }), /example from the documentation/);
-    const ok = loadConfig({ NODE_ENV: 'production', MAMORI_SECRET_KEY: KEY, PUBLIC_URL: 'https://trade.example.jp', SMTP_URL: 'smtp://relay:25' });
+    const ok = loadConfig(PROD);
     assert.equal(ok.devMailbox, false);
+  });
+
+  it('refuses production when /metrics would be open: a token or a private METRICS_LISTEN is required', () => {
+    const { METRICS_TOKEN: _t, ...open } = PROD;
+    assert.throws(() => loadConfig(open), /METRICS_TOKEN \(openssl rand -hex 32\) or METRICS_LISTEN .* is required in production/);
+    assert.throws(() => loadConfig({ ...open, METRICS_LISTEN: '0.0.0.0:9464' }), /METRICS_LISTEN 0\.0\.0\.0 is not a loopback or private address/);
+    assert.throws(() => loadConfig({ ...open, METRICS_LISTEN: '203.0.113.7:9464' }), /not a loopback or private address/);
+    assert.throws(() => loadConfig({ ...open, METRICS_LISTEN: '[2001:db8::1]:9464' }), /not a loopback or private address/);
+    assert.throws(() => loadConfig({ ...open, METRICS_LISTEN: 'metrics.internal:9464' }), /must name an IP address/);
+    assert.throws(() => loadConfig({ ...open, METRICS_LISTEN: '10.0.0.5' }), /must be host:port/);
+    for (const listen of ['127.0.0.1:9464', '10.0.0.5:9464', '172.20.1.2:9464', '192.168.1.10:9464', '[::1]:9464', '[fd12:3456::7]:9464']) {
+      const c = loadConfig({ ...open, METRICS_LISTEN: listen });
+      assert.equal(c.metricsToken, null);
+      assert.equal(c.metricsListen?.port, 9464, listen);
+    }
+    assert.equal(loadConfig(PROD).metricsListen, null);
+  });
+
+  it('refuses typed, low-entropy secrets in production and says how to generate one', () => {
+    const weakKeys = ['1'.repeat(64), 'a'.repeat(64), '0123456789abcdef'.repeat(4), '00112233445566778899aabbccddeeff'.repeat(2), Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex')];
+    for (const k of weakKeys) {
+      assert.throws(() => loadConfig({ ...PROD, MAMORI_SECRET_KEY: k }), /MAMORI_SECRET_KEY does not look random .*openssl rand -hex 32/, k);
+      assert.throws(() => loadConfig({ ...PROD, MAMORI_OLD_SECRET_KEYS: `${randomBytes(32).toString('hex')},${k}` }), /MAMORI_OLD_SECRET_KEYS\[1\] does not look random/, k);
+    }
+    const weakTokens = ['1'.repeat(40), 'ab'.repeat(20), '0123456789abcdef'.repeat(3), 'abcdefghijklmnopqrstuvwxyz0123456789', 'metrics-token-metrics-token-metrics-token'];
+    for (const t of weakTokens) {
+      assert.throws(() => loadConfig({ ...PROD, METRICS_TOKEN: t }), /METRICS_TOKEN does not look random .*openssl rand -hex 32/, t);
+      assert.throws(() => loadConfig({ ...PROD, SUPPORT_API_KEYS: `tanaka:${randomBytes(24).toString('hex')},suzuki:${t}` }), /SUPPORT_API_KEYS: the key of suzuki does not look random/, t);
+    }
+    // Generated ones pass, in the formats the docs suggest.
+    for (let i = 0; i < 200; i++) {
+      loadConfig({ ...PROD, MAMORI_SECRET_KEY: randomBytes(32).toString('hex'), MAMORI_OLD_SECRET_KEYS: randomBytes(32).toString('base64'), METRICS_TOKEN: randomBytes(32).toString('hex'), SUPPORT_API_KEYS: `tanaka:${randomBytes(24).toString('hex')}` });
+    }
+    // Outside production a typed key is fine (tests, demos).
+    assert.equal(loadConfig({ MAMORI_SECRET_KEY: '1'.repeat(64), METRICS_TOKEN: '1'.repeat(40) }).metricsToken, '1'.repeat(40));
   });
 
   it('explains every invalid value', () => {

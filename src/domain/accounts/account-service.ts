@@ -52,7 +52,13 @@ export class AccountService {
     const loginPasswordHash = record.loginPasswordHash ?? (await passwords.hash(record.loginPassword as string));
     const tradingPasswordHash = record.tradingPasswordHash ?? (await passwords.hash(record.tradingPassword as string));
     const now = clock.now();
-    return store.transaction(async (tx) => {
+    const imported = [record.loginPasswordHash, record.tradingPasswordHash].filter((h): h is string => Boolean(h));
+    const created = await store.transaction(async (tx) => {
+      // Every process learns the kinds of imported hashes, to time failures like the slowest (crypto/passwords.ts).
+      for (const h of imported) {
+        const kind = passwords.kindOf(h);
+        if (kind) await tx.passwordHashKinds.record(kind, h, now);
+      }
       const account = await tx.accounts.insert({
         loginId: record.loginId,
         name: record.name,
@@ -70,5 +76,8 @@ export class AccountService {
       await recordAudit(tx, now, 'account.created', { accountId: account.id, loginId: account.loginId, operator, detail: { totp: Boolean(record.totpSecret) } });
       return account;
     });
+    // This process at once; the others at their next refresh of the recorded kinds.
+    for (const h of imported) await passwords.learn(h);
+    return created;
   }
 }

@@ -80,7 +80,7 @@ export class SecurityService {
     return live.map((d) => ({ id: d.id, ...describeUserAgent(d.userAgent), firstUsedAt: d.createdAt, lastUsedAt: d.lastUsedAt, current: d.id === currentDeviceId }));
   }
 
-  /** 解除: that browser's next login asks for the e-mailed code again. */
+  /** 解除: that browser's sessions end at once, and its next login asks for the e-mailed code again. */
   async revokeDevice(account: Account, rawId: unknown, ctx: RequestContext): Promise<void> {
     const id = typeof rawId === 'string' && /^[0-9]{1,15}$/.test(rawId) ? Number(rawId) : rawId;
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new InvalidInput('device', 'format');
@@ -88,6 +88,7 @@ export class SecurityService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
+      await this.deps.sessions.endAllFromDevice(tx, account.id, id);
       await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
     });
   }

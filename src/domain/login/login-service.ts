@@ -571,7 +571,8 @@ export class LoginService {
       device = await this.deps.devices.recognize(tx, account.id, ctx);
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
-    const session = await this.deps.sessions.issue(tx, account, method, ctx);
+    // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
+    const session = await this.deps.sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null);
     await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
     const notify = (await this.verifiedAddresses(tx, account.id)).filter((e) => e.loginNotification);
     if (notify.length) {

@@ -10,6 +10,7 @@ import { passkeys } from './0004-passkeys';
 import { addresses } from './0005-addresses';
 import { sessionAccountCopy } from './0006-session-account-copy';
 import { sessionChanges } from './0007-session-changes';
+import { purgeAndDeviceSessions } from './0009-purge-and-device-sessions';
 import { reauthentication } from './0010-reauthentication';
 
 export type { Dialect } from './column-types';
@@ -23,6 +24,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0005_addresses': addresses(dialect),
     '0006_session_account_copy': sessionAccountCopy(),
     '0007_session_changes': sessionChanges(dialect),
+    '0009_purge_and_device_sessions': purgeAndDeviceSessions(dialect),
     '0010_reauthentication': reauthentication(dialect),
   };
   return { getMigrations: async () => migrations };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { performance } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { BoundedQueue } from '../../../src/crypto/bounded-queue';
 import { checkLoginPassword, checkTradingPassword } from '../../../src/crypto/password-policy';
@@ -41,6 +42,31 @@ describe('password hashing', () => {
       assert.deepEqual(await h.verify(stored, 'old password'), { ok: true, needsRehash: true }, stored);
       assert.equal((await h.verify(stored, 'other password')).ok, false, stored);
     }
+  });
+
+  it('holds every failed verification until the slowest kind learnt has had time, on a timer; successes are not held', async () => {
+    const waits: number[] = [];
+    // The real clock while kinds are timed (as at start-up), then a frozen one: each later
+    // verification seems to take no time, so a held failure waits exactly the floor.
+    let frozen: number | null = null;
+    const h = createPasswordHasher(fast, { now: () => frozen ?? performance.now(), wait: async (ms) => void waits.push(ms) });
+    const legacy = bcrypt.hashSync('old password', 6);
+    assert.equal(h.kindOf(legacy), 'bcrypt 2b cost=06');
+    const stored = await h.hash('correct horse battery');
+    assert.equal(h.kindOf(stored), null, 'our own argon2id is no extra kind');
+    assert.equal(h.floorMs(), 0, 'nothing learnt yet');
+    await h.learn(legacy);
+    const floor = h.floorMs();
+    assert.ok(floor > 0);
+    frozen = 0;
+    await h.verify(stored, 'correct horse battery');
+    assert.deepEqual(waits, [], 'a success is not held');
+    await h.verify(stored, 'wrong');
+    await h.verifyDummy('wrong');
+    await h.verify(legacy, 'wrong');
+    assert.equal(waits.length, 3, 'a wrong argon2id, an unknown ID and a wrong legacy password are each held');
+    assert.ok(waits.every((w) => w > 0 && w <= floor), `held up to the floor (${floor} ms): ${waits}`);
+    await h.close();
   });
 
   it('refuses unknown hash formats without throwing', async () => {
