@@ -5,13 +5,12 @@
  * one record — and the right secret sent afterwards must be refused.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { flowIdOf } from '../../src/domain/login/login-flow';
 import type { AuditType } from '../../src/domain/audit';
-import { startHarness, type AccountSeed, type Harness } from '../support/harness';
+import type { AccountSeed, Harness } from '../support/harness';
 import { HttpBrowser } from '../support/http-browser';
-import { postJson, startServerProcess, type ServerProcess } from '../support/server-process';
+import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const AT_ONCE = 60;
@@ -20,28 +19,21 @@ describe(`attempt limits hold under 60 guesses at once on two processes (${store
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  const key = randomBytes(32).toString('hex');
   const lockAfter = 10;
 
+  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
+
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key });
-    const env = {
-      DATABASE_URL: h.db.url,
-      SMTP_URL: h.smtp.url,
-      MAMORI_SECRET_KEY: key,
+    deployment = await startTwoProcesses({
       THROTTLE_ACCOUNT_LOCK_AFTER: String(lockAfter),
       // The growing delay would only stretch the test; the limits are what is under test.
       THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100',
       // Every request comes from 127.0.0.1: keep the per-address block out of these cases.
       THROTTLE_IP_LOCK_AFTER: '100000',
-    };
-    // Started together on an empty database, as a deployment's processes are: both seed the demo account.
-    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    });
+    ({ h, a, b } = deployment);
   });
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await h?.close();
-  });
+  after(async () => deployment?.close());
 
   const server = (i: number) => (i % 2 ? a : b).url;
   const accountId = async (c: AccountSeed) => (await h.runtime.store.accounts.findByLoginId(c.loginId))!.id;

@@ -5,11 +5,10 @@
  * login-password change still ends every other session too.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CookieJar } from '../support/cookie-jar';
-import { startHarness, type AccountSeed, type Harness } from '../support/harness';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import type { AccountSeed, Harness } from '../support/harness';
+import { startTwoProcesses, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 /** A browser over real HTTP: cookies, the CSRF field of the last page, the process's own Origin. */
@@ -51,18 +50,14 @@ describe(`removing a recognised browser ends its sessions on every process (${st
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  const key = randomBytes(32).toString('hex');
+
+  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
 
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key });
-    const env = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: key, SESSION_CACHE_MS: '60000' };
-    a = await startServerProcess(env);
-    b = await startServerProcess(env);
+    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000' });
+    ({ h, a, b } = deployment);
   });
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await h?.close();
-  });
+  after(async () => deployment?.close());
 
   const signIn = async (p: ServerProcess, c: AccountSeed, userAgent: string) => {
     const browser = new HttpBrowser(userAgent);

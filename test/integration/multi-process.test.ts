@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { totpCode } from '../../src/crypto/totp';
-import { startHarness, type Harness } from '../support/harness';
-import { postJson, startServerProcess, type ServerProcess } from '../support/server-process';
+import type { Harness } from '../support/harness';
+import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -20,18 +20,14 @@ describe(`two processes, one database (${storeKind})`, () => {
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  const key = randomBytes(32).toString('hex');
+
+  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
 
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key });
-    const env = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: key, SESSION_CACHE_MS: '60000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' };
-    a = await startServerProcess(env);
-    b = await startServerProcess(env);
+    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' });
+    ({ h, a, b } = deployment);
   });
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await h?.close();
-  });
+  after(async () => deployment?.close());
 
   const code = async (to: string) => {
     const m = await h.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード'), 15_000);

@@ -1,5 +1,7 @@
 /** `mamori serve` as its own process, as production runs it: for multi-process and crash tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { startHarness, type Harness } from './harness';
 import { freePort } from './server';
 
 export interface ServerProcess {
@@ -67,4 +69,24 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     json = { raw: text };
   }
   return { status: res.status, json };
+}
+
+/**
+ * A deployment as at 09:00: the harness (database, SMTP sink, secret key) and two `mamori serve`
+ * processes on its database, started together as a load balancer's processes are.
+ */
+export async function startTwoProcesses(env: Record<string, string> = {}): Promise<{ h: Harness; a: ServerProcess; b: ServerProcess; close(): Promise<void> }> {
+  const key = randomBytes(32).toString('hex');
+  const h = await startHarness({ MAMORI_SECRET_KEY: key });
+  const shared = { DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, MAMORI_SECRET_KEY: key, ...env };
+  const [a, b] = await Promise.all([startServerProcess(shared), startServerProcess(shared)]);
+  return {
+    h,
+    a,
+    b,
+    async close() {
+      await Promise.all([a.stop(), b.stop()]);
+      await h.close();
+    },
+  };
 }

@@ -91,7 +91,7 @@ describe('configuration', () => {
 
   describe('TRUST_PROXY: which proxy hops are believed about the client address', () => {
     const trust = (v: string | undefined, env: Record<string, string> = {}) => loadConfig({ MAMORI_SECRET_KEY: KEY, TRUST_PROXY: v, ...env }).trustProxy;
-    const production = { NODE_ENV: 'production', MAMORI_SECRET_KEY: KEY, PUBLIC_URL: 'https://trade.example.jp', SMTP_URL: 'smtp://relay:25' };
+    const production = PROD;
 
     it('unset, false or 0: the socket address, no header believed', () => {
       assert.equal(trust(undefined), false);
