@@ -58,8 +58,10 @@ describe(`purging expired rows (${storeKind})`, () => {
     await h.browser().login(`ghost-${a.loginId}`, 'a wrong password');
     await store.throttle.recordFailure('test:locked', new Date(t0), new Date(t0 - 15 * 60_000));
     await store.throttle.lock('test:locked', new Date(t0 + 72 * HOUR), new Date(t0));
-    // An account's consecutive-failure count (the hard cap) has no window: no age ends it.
-    await store.throttle.recordFailure(`acct:${a.loginId}`, new Date(t0), new Date(0));
+    // An account's consecutive-failure count (the hard cap) has no window: no age ends it, only a
+    // success (so not this customer's, who logs in below).
+    const dormant = `acct:dormant-${a.loginId}`;
+    await store.throttle.recordFailure(dormant, new Date(t0), new Date(0));
 
     // Fourteen hours later: all of that is more than an hour past its expiry. Then live rows.
     h.clock.set(new Date(t0 + 14 * HOUR));
@@ -84,8 +86,12 @@ describe(`purging expired rows (${storeKind})`, () => {
     assert.equal(pass.rows.address_changes, 1);
     assert.equal(pass.rows.throttle, 1, "the first unknown ID's row; the address's row was renewed");
     assert.ok(await store.throttle.get('test:locked'), 'a locked throttle row stays, however old its window');
-    assert.equal((await store.throttle.get(`acct:${a.loginId}`))?.failures, 1, 'a consecutive-failure count stays, however old');
-    assert.equal(await count('throttle'), 1 + 1 + 2, 'the locked row, the count, and the two of the fresh failure (address, second ID)');
+    assert.equal((await store.throttle.get(dormant))?.failures, 1, 'a consecutive-failure count stays, however old');
+    assert.equal(
+      await count('throttle'),
+      1 + 2 + 3,
+      "the locked row; two consecutive-failure counts (the dormant one, the first unknown ID's); the fresh failure's address, ID and count",
+    );
     assert.equal(pass.rows.sessions, 2, 'the two sessions of t0, past their absolute expiry');
     assert.equal(pass.rows.recognized_devices, 1, 'the revoked browser');
     assert.equal(await count('audit_events'), audit, 'the audit log is never purged');
