@@ -107,7 +107,7 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
       action: `/account/emails/${v.slot}/change`,
       button,
       back: `/account/emails/${v.slot}/change`,
-      before: reauth ? reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressLead'), carry: html`<input type="hidden" name="address" value="${address}">` }) : undefined,
+      before: reauth ? reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressChangeLead'), carry: html`<input type="hidden" name="address" value="${address}">` }) : undefined,
       secondFactor: reauth ? { field: confirmationCodeInput(req), note: t('reauth.formLead', { button }) } : undefined,
       // The address the customer just typed is shown back whole, so a typo can be caught here;
       // registered addresses are only ever shown masked.
@@ -243,7 +243,7 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
       action: `/account/emails/${v.slot}/remove`,
       button,
       back: '/account/emails',
-      before: reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressLead') }),
+      before: reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressRemoveLead') }),
       secondFactor: { field: confirmationCodeInput(req), note: t('reauth.formLead', { button }) },
       extra: html`<table class="details"><tr><th scope="row">${slotName(req, v)}</th><td>${v.masked}</td></tr></table>`,
       error: error?.message,
