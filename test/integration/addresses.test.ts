@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { totpCode } from '../../src/crypto/totp';
+import { generateTotpSecret, totpCode } from '../../src/crypto/totp';
 import { startHarness, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
@@ -327,6 +327,26 @@ describe(`addresses and login notification (${storeKind})`, () => {
       // The right code for the right purpose in the right session still works after those tries.
       const removed = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword, confirmationCode: removeCode });
       assert.match(removed.body, /メールアドレス2を削除しました/);
+    });
+
+    it('a TOTP customer may confirm the change with the current one-time password instead, accepted once', async () => {
+      const a = await h.createAccount({ emails: ['jimu.shibukawa@example.com'] });
+      const b = await h.signedIn(a);
+      const { secrets, random } = h.runtime.services.ports;
+      const secret = generateTotpSecret(random);
+      const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+      await h.runtime.store.accounts.setTotp(acc.id, secrets.seal(secret), h.clock.now(), h.clock.now());
+      const next = 'ikaho.shibukawa@example.org';
+      await b.get('/account/emails/1/change');
+      const confirm = await b.post('/account/emails/1/change/confirm', { address: next, addressConfirmation: next });
+      assert.match(confirm.body, /現在のワンタイムパスワードを入力することもできます/);
+      const now = totpCode(secret, h.clock.now());
+      const res = await b.post('/account/emails/1/change', { address: next, tradingPassword: a.tradingPassword, confirmationCode: now });
+      assert.equal(res.statusCode, 303, res.body);
+      await addressCode(next);
+      const replayed = await b.post('/account/emails/1/change', { address: 'other.shibukawa@example.org', tradingPassword: a.tradingPassword, confirmationCode: now });
+      assert.equal(replayed.statusCode, 401);
+      assert.match(replayed.body, /すでに使用されています/);
     });
 
     it('may still add an address to an empty slot with the trading password alone; every verified address is told', async () => {
