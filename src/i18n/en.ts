@@ -305,6 +305,7 @@ export const en: Record<MessageKey, string> = {
   'error.code_invalid.reauthentication': 'The confirmation code is not correct. Please try again ({remaining} tries left).',
   'error.code_expired.reauthentication': 'The confirmation code has expired. Press "Send a confirmation code by e-mail" for a new one.',
   'error.code_attempts_exceeded.reauthentication': 'Too many wrong confirmation codes: this change is paused. Wait about 10 minutes, then send a new code.',
+  'error.flow_state.address': 'This registration no longer applies: another address was registered in this slot since. To change it, start again from "Change" on the e-mail address page.',
   'error.flow_state.reauthentication': 'This confirmation code has already been used. Send a new one.',
   'error.resend_too_soon.reauthentication': 'You can request another confirmation code in {retryAfter} seconds.',
   'error.too_many_requests.reauthentication': 'Too many confirmation codes were requested. Please try again later.',

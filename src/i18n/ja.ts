@@ -304,6 +304,7 @@ export const ja = {
   'error.code_invalid.reauthentication': '確認コードが正しくありません。もう一度入力してください（あと{remaining}回）。',
   'error.code_expired.reauthentication': '確認コードの有効期限が切れました。「確認コードをメールで送信」を押して、新しい確認コードを受け取ってください。',
   'error.code_attempts_exceeded.reauthentication': '確認コードの誤りが規定回数を超えたため、この手続きを一時的に停止しています。10分ほどしてから、もう一度「確認コードをメールで送信」を押してください。',
+  'error.flow_state.address': 'このメールアドレスの登録手続きは、その後に登録されたメールアドレスがあるため無効になりました。変更する場合は、Eメールアドレス登録照会の「変更」からお手続きください。',
   'error.flow_state.reauthentication': 'この確認コードはすでに使用されています。新しい確認コードを送信してください。',
   'error.resend_too_soon.reauthentication': '確認コードの再送は{retryAfter}秒後から可能です。',
   'error.too_many_requests.reauthentication': '確認コードの送信回数が上限に達しました。しばらくしてから再度お試しください。',

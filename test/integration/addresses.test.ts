@@ -349,6 +349,18 @@ describe(`addresses and login notification (${storeKind})`, () => {
       assert.match(replayed.body, /すでに使用されています/);
     });
 
+    it('a request made for an empty slot does not replace an address verified in that slot after it', async () => {
+      const a = await h.createAccount({ emails: ['jimu.tatebayashi@example.com'] });
+      const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+      const ctx = { ip: '192.0.2.44', userAgent: 'test' };
+      await h.runtime.services.addresses.requestChange(acc, { slot: 2, address: intruder, tradingPassword: a.tradingPassword }, ctx);
+      const code = await addressCode(intruder);
+      h.clock.advance(1000);
+      await h.runtime.store.emails.putVerified(acc.id, 2, 'second.tatebayashi@example.com', h.clock.now());
+      await assert.rejects(h.runtime.services.addresses.confirmChange(acc, { slot: 2, code }, ctx), (e: { code?: string }) => e.code === 'flow_state');
+      assert.deepEqual((await emailsOf(a)).map((e) => e.address), ['jimu.tatebayashi@example.com', 'second.tatebayashi@example.com']);
+    });
+
     it('may still add an address to an empty slot with the trading password alone; every verified address is told', async () => {
       const a = await h.createAccount({ emails: ['jimu.midori@example.com'] });
       const b = await h.signedIn(a);

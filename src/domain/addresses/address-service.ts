@@ -208,6 +208,9 @@ export class AddressService {
       if (!(await tx.addressChanges.take(account.id, slot, pending.codeHash))) throw new DomainError('flow_state');
       const current = await tx.emails.listForAccount(account.id);
       const before = current.find((e) => e.slot === slot);
+      // A request judged against an empty slot (trading password alone) must not replace an
+      // address verified after it was made: that would be a change without the fresh factor.
+      if (before?.verifiedAt && before.verifiedAt > pending.createdAt) throw new DomainError('flow_state', { reason: 'address' });
       const others = current.filter((e) => e.slot !== slot);
       if (others.some((e) => e.address.toLowerCase() === pending.address.toLowerCase())) throw new DomainError('conflict', { reason: 'duplicate_address' });
       await tx.emails.putVerified(account.id, slot, pending.address, now);
