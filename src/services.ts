@@ -49,7 +49,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
   const passkeys = new PasskeyService(ports, { brand, login, sessions, throttle, rp: config.relyingParty, reauthentication });
   // An address is proved with the same code rules as a login (SPEC 2): 6 digits, 10 minutes, 5 tries.
-  const addresses = new AddressService(ports, { brand, tradingPassword }, config.login);
+  const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
   return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication };

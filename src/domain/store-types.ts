@@ -379,7 +379,15 @@ export interface ChallengeRepo {
 }
 
 /** What a confirmation code may confirm: every change to how the customer logs in. */
-export type ReauthenticationPurpose = 'totp_apply' | 'totp_reregister' | 'totp_stop' | 'recovery_codes' | 'passkey_register' | 'passkey_delete';
+export type ReauthenticationPurpose =
+  | 'totp_apply'
+  | 'totp_reregister'
+  | 'totp_stop'
+  | 'recovery_codes'
+  | 'passkey_register'
+  | 'passkey_delete'
+  | 'address_change'
+  | 'address_remove';
 
 export interface ReauthenticationKey {
   accountId: number;

@@ -1,14 +1,16 @@
 /**
  * Eメールアドレス登録照会, ログイン通知 and the security overview in a real Chromium, with the
  * notice's Japanese labels and a real SMTP server: masked addresses, 仮登録 → code → registered,
- * メールアドレス1 changed with the old address told, login notification on → a login from another
+ * メールアドレス1 changed (trading password and a confirmation code mailed to the current メールアドレス1,
+ * none to the new one before that) with the old address told, address 2 removed the same way,
+ * login notification on → a login from another
  * browser mails it, a wrong trading password changes nothing, 解除 forces a code, and a password
  * change ends the other browser's session.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -72,11 +74,20 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByRole('link', { name: 'Eメールアドレス登録照会へ' }).click();
     assert.match(await page.locator('main').innerText(), /isesa\*\*\*\*\*|ises\*\*\*\*\*/);
 
-    // メールアドレス1 changed: the old address is told.
+    // メールアドレス1 changed: the trading password alone is not enough; the confirmation code goes
+    // to the current メールアドレス1, and the old address is told.
     await page.getByRole('link', { name: 'メールアドレス1 変更' }).click();
     await page.getByLabel('新しいメールアドレス', { exact: true }).fill('isesaki.home@example.org');
     await page.getByLabel('新しいメールアドレス（確認のため再入力）').fill('isesaki.home@example.org');
     await page.getByRole('button', { name: '確認画面へ' }).click();
+    await page.getByRole('heading', { name: 'Eメールアドレス変更 -確認-' }).waitFor();
+    await page.getByRole('heading', { name: '本人確認' }).waitFor();
+    await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '変更', exact: true }).click();
+    assert.match(await page.getByRole('alert').innerText(), /確認コード（数字6桁）を入力してください/);
+    await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    assert.match(await page.locator('td.new-address').innerText(), /isesaki\.home@example\.org/, 'the new address survives the send button');
+    assert.ok(!srv.smtp.mails.some((m) => m.to.includes('isesaki.home@example.org')), 'nothing to the new address yet');
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '変更', exact: true }).click();
     await page.getByLabel('確認コード').fill(await addressCode('isesaki.home@example.org'));
@@ -84,6 +95,15 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByText('メールアドレス1を変更しました。以前のメールアドレスにもお知らせを送信しました。').waitFor();
     const toOld = await srv.smtp.waitForMail((m) => m.to.includes('jimukyoku.isesaki@example.com') && m.subject.includes('メールアドレス変更のお知らせ'), 15_000);
     assert.match(toOld.text, /変更されました/);
+
+    // メールアドレス2 removed with the trading password and a code mailed to the new メールアドレス1.
+    await page.getByRole('link', { name: 'Eメールアドレス登録照会へ' }).click();
+    await page.getByRole('link', { name: 'メールアドレス2 削除' }).click();
+    await page.getByRole('heading', { name: 'Eメールアドレス削除 -確認-' }).waitFor();
+    await enterMailedConfirmationCode(page, srv, 'isesaki.home@example.org');
+    await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
+    await page.getByRole('button', { name: '削除', exact: true }).click();
+    await page.getByText('メールアドレス2を削除しました。').waitFor();
 
     // ログイン通知 設定変更: a wrong trading password changes nothing; then 通知する.
     await page.getByRole('link', { name: 'Eメールアドレス登録照会へ' }).click();

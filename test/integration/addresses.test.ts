@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { totpCode } from '../../src/crypto/totp';
+import { generateTotpSecret, totpCode } from '../../src/crypto/totp';
 import { startHarness, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
@@ -26,12 +26,22 @@ describe(`addresses and login notification (${storeKind})`, () => {
     return /確認コード: (\d{6})/.exec(m.text)![1]!;
   };
 
-  async function requestAddress(b: TestBrowser, a: AccountSeed, slot: number, address: string) {
+  /** 「確認コードをメールで送信」 on a change or removal 確認 screen: the code goes to メールアドレス1 as it is now. */
+  async function sendConfirmationCode(b: TestBrowser, a: AccountSeed, path: string, form: Record<string, string>, purposeLabel: string) {
+    const sent = await b.post(`${path}/code`, form);
+    assert.equal(sent.statusCode, 200, sent.body);
+    assert.match(sent.body, /宛に確認コードを送信しました/);
+    return h.confirmationCodeFor(a.emails[0]!, purposeLabel);
+  }
+
+  /** 入力 → 確認 → 変更/仮登録; replacing a verified address also takes a fresh code mailed to メールアドレス1. */
+  async function requestAddress(b: TestBrowser, a: AccountSeed, slot: number, address: string, o: { replacesVerified?: boolean } = {}) {
     await b.get(`/account/emails/${slot}/change`);
     const confirm = await b.post(`/account/emails/${slot}/change/confirm`, { address, addressConfirmation: address });
     assert.equal(confirm.statusCode, 200, confirm.body);
     assert.match(confirm.body, /取引パスワード/);
-    const sent = await b.post(`/account/emails/${slot}/change`, { address, tradingPassword: a.tradingPassword });
+    const confirmationCode = o.replacesVerified ? await sendConfirmationCode(b, a, `/account/emails/${slot}/change`, { address }, 'メールアドレスの変更') : undefined;
+    const sent = await b.post(`/account/emails/${slot}/change`, { address, tradingPassword: a.tradingPassword, ...(confirmationCode ? { confirmationCode } : {}) });
     assert.equal(sent.statusCode, 303, sent.body);
     return b.follow(sent);
   }
@@ -81,7 +91,7 @@ describe(`addresses and login notification (${storeKind})`, () => {
   it('changing メールアドレス1 tells the old address, and login codes go to the new one', async () => {
     const a = await h.createAccount({ emails: ['old.takasaki@example.com'] });
     const b = await h.signedIn(a);
-    await requestAddress(b, a, 1, 'new.takasaki@example.com');
+    await requestAddress(b, a, 1, 'new.takasaki@example.com', { replacesVerified: true });
     // Until the code is entered, the old address stays in use.
     assert.equal((await emailsOf(a))[0]!.address, 'old.takasaki@example.com');
     const res = await b.post('/account/emails/1/verify', { code: await addressCode('new.takasaki@example.com') });
@@ -131,18 +141,24 @@ describe(`addresses and login notification (${storeKind})`, () => {
     assert.equal((await emailsOf(a)).length, 2, 'nothing changed');
   });
 
-  it('removes address 2 or 3 with the trading password; メールアドレス1 cannot be removed', async () => {
+  it('removes address 2 or 3 with the trading password and a fresh confirmation code; メールアドレス1 cannot be removed', async () => {
     const a = await h.createAccount({ emails: ['jimu.numata@example.com', 'second.numata@example.com'] });
     const b = await h.signedIn(a);
     const list = await b.get('/account/emails');
     assert.doesNotMatch(list.body, /href="\/account\/emails\/1\/remove"/);
     assert.equal((await b.get('/account/emails/1/remove')).statusCode, 403);
-    assert.equal((await b.post('/account/emails/1/remove', { tradingPassword: a.tradingPassword })).statusCode, 403);
-    await b.get('/account/emails/2/remove');
-    const wrong = await b.post('/account/emails/2/remove', { tradingPassword: 'wrong trading pw' });
+    assert.equal((await b.post('/account/emails/1/remove', { tradingPassword: a.tradingPassword, confirmationCode: '123456' })).statusCode, 403);
+    const screen = await b.get('/account/emails/2/remove');
+    assert.match(screen.body, /本人確認/);
+    assert.match(screen.body, /action="\/account\/emails\/2\/remove\/code"/);
+    const noCode = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword });
+    assert.equal(noCode.statusCode, 400);
+    assert.match(noCode.body, /確認コード（数字6桁）を入力してください/);
+    const code = await sendConfirmationCode(b, a, '/account/emails/2/remove', {}, 'メールアドレスの削除');
+    const wrong = await b.post('/account/emails/2/remove', { tradingPassword: 'wrong trading pw', confirmationCode: code });
     assert.equal(wrong.statusCode, 401);
     assert.equal((await emailsOf(a)).length, 2);
-    const done = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword });
+    const done = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword, confirmationCode: code });
     assert.match(done.body, /メールアドレス2を削除しました/);
     assert.deepEqual((await emailsOf(a)).map((e) => e.slot), [1]);
     await h.mail('second.numata@example.com', 'メールアドレス削除のお知らせ');
@@ -227,5 +243,131 @@ describe(`addresses and login notification (${storeKind})`, () => {
     assert.match((await b.get('/account')).body, /class="recommend"/);
     await h.runtime.store.emails.setLoginNotification((await emailsOf(a))[0]!.accountId, 1, true);
     assert.doesNotMatch((await b.get('/account')).body, /class="recommend"/);
+  });
+  // The hole this guards: with a stolen session and the trading password, moving メールアドレス1
+  // to the intruder's address would send every later login and confirmation code there.
+  describe('a stolen session that knows the trading password', () => {
+    const intruder = 'intruder.kanra@example.net';
+    const mailedTo = async (to: string) => {
+      await h.runtime.worker.runOnce();
+      return h.smtp.mails.filter((m) => m.to.includes(to));
+    };
+
+    it('cannot change メールアドレス1 without a fresh code: nothing pending, nothing mailed to the new address', async () => {
+      const a = await h.createAccount({ emails: ['jimu.kanra@example.com'] });
+      const b = await h.signedIn(a);
+      await b.get('/account/emails/1/change');
+      const confirm = await b.post('/account/emails/1/change/confirm', { address: intruder, addressConfirmation: intruder });
+      const noCode = await b.post('/account/emails/1/change', { address: intruder, tradingPassword: a.tradingPassword });
+      assert.equal(noCode.statusCode, 400, 'the trading password alone is not enough');
+      assert.match(noCode.body, /確認コード（数字6桁）を入力してください/);
+      assert.match(confirm.body, /本人確認/);
+      assert.match(confirm.body, /確認コードをメールで送信/);
+      assert.match(confirm.body, /name="confirmationCode"/);
+      const guessed = await b.post('/account/emails/1/change', { address: intruder, tradingPassword: a.tradingPassword, confirmationCode: '123456' });
+      assert.equal(guessed.statusCode, 404);
+      assert.match(guessed.body, /確認コードが送信されていません/);
+      const acc = await h.runtime.store.accounts.findByLoginId(a.loginId);
+      assert.equal((await h.runtime.store.addressChanges.listForAccount(acc!.id)).length, 0, 'nothing pending');
+      assert.deepEqual((await emailsOf(a)).map((e) => e.address), ['jimu.kanra@example.com']);
+      assert.equal((await mailedTo(intruder)).length, 0, 'no code mailed to the new address');
+    });
+
+    it('can change メールアドレス1 with the code mailed to the current メールアドレス1 for 「メールアドレスの変更」, once', async () => {
+      const a = await h.createAccount({ emails: ['jimu.fujioka@example.com'] });
+      const b = await h.signedIn(a);
+      const next = 'home.fujioka@example.org';
+      await b.get('/account/emails/1/change');
+      await b.post('/account/emails/1/change/confirm', { address: next, addressConfirmation: next });
+      const sent = await b.post('/account/emails/1/change/code', { address: next });
+      assert.match(sent.body, /jimu\*\*\*\*\* 宛に確認コードを送信しました/, 'to the current representative address, masked');
+      assert.match(sent.body, /class="new-address">home\.fujioka@example\.org</, 'the screen still shows the address being confirmed');
+      const mail = await h.mail('jimu.fujioka@example.com', '確認コードのお知らせ（メールアドレスの変更）');
+      h.smtp.mails.splice(h.smtp.mails.indexOf(mail), 1);
+      assert.match(mail.text, /「メールアドレスの変更」のお手続き/);
+      const code = /確認コード: (\d{6})/.exec(mail.text)![1]!;
+      assert.equal((await mailedTo(next)).length, 0, 'the new address is sent nothing before the change is confirmed');
+      const res = await b.post('/account/emails/1/change', { address: next, tradingPassword: a.tradingPassword, confirmationCode: code });
+      assert.equal(res.statusCode, 303, res.body);
+      const done = await b.post('/account/emails/1/verify', { code: await addressCode(next) });
+      assert.match(done.body, /メールアドレス1を変更しました/);
+      assert.deepEqual((await emailsOf(a)).map((e) => e.address), [next]);
+      const again = await b.post('/account/emails/1/change', { address: 'third.fujioka@example.org', tradingPassword: a.tradingPassword, confirmationCode: code });
+      assert.notEqual(again.statusCode, 303, 'a confirmation code is single use');
+    });
+
+    it('cannot use a confirmation code mailed for another purpose or in another session', async () => {
+      const a = await h.createAccount({ emails: ['jimu.annaka@example.com', 'second.annaka@example.com'] });
+      const b = await h.signedIn(a);
+      const other = await h.signedIn(a, IPHONE);
+      const totpCode = await h.mailedConfirmationCode(b, '/account/totp/apply', '/account/totp/apply/code', a.emails[0]!);
+      await b.get('/account/emails/2/remove');
+      const removeCode = await sendConfirmationCode(b, a, '/account/emails/2/remove', {}, 'メールアドレスの削除');
+      await other.get('/account/emails/1/change');
+      const otherSessionCode = await sendConfirmationCode(other, a, '/account/emails/1/change', { address: intruder }, 'メールアドレスの変更');
+      await b.get('/account/emails/1/change');
+      const ownCode = await sendConfirmationCode(b, a, '/account/emails/1/change', { address: intruder }, 'メールアドレスの変更');
+      const attempts: [string, string][] = [
+        [totpCode, 'ワンタイムパスワードサービスの申込'],
+        [removeCode, 'メールアドレスの削除'],
+        [otherSessionCode, 'another session'],
+      ];
+      for (const [code, what] of attempts) {
+        if (code === ownCode) continue;
+        const res = await b.post('/account/emails/1/change', { address: intruder, tradingPassword: a.tradingPassword, confirmationCode: code });
+        assert.equal(res.statusCode, 401, what);
+        assert.match(res.body, /確認コードが正しくありません/, what);
+      }
+      const removeWithChangeCode = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword, confirmationCode: ownCode === removeCode ? '000000' : ownCode });
+      assert.equal(removeWithChangeCode.statusCode, 401, 'a code for 変更 does not remove');
+      assert.deepEqual((await emailsOf(a)).map((e) => e.address), ['jimu.annaka@example.com', 'second.annaka@example.com'], 'nothing changed');
+      const acc = await h.runtime.store.accounts.findByLoginId(a.loginId);
+      assert.equal((await h.runtime.store.addressChanges.listForAccount(acc!.id)).length, 0, 'nothing pending');
+      assert.equal((await mailedTo(intruder)).length, 0);
+      // The right code for the right purpose in the right session still works after those tries.
+      const removed = await b.post('/account/emails/2/remove', { tradingPassword: a.tradingPassword, confirmationCode: removeCode });
+      assert.match(removed.body, /メールアドレス2を削除しました/);
+    });
+
+    it('a TOTP customer may confirm the change with the current one-time password instead, accepted once', async () => {
+      const a = await h.createAccount({ emails: ['jimu.shibukawa@example.com'] });
+      const b = await h.signedIn(a);
+      const { secrets, random } = h.runtime.services.ports;
+      const secret = generateTotpSecret(random);
+      const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+      await h.runtime.store.accounts.setTotp(acc.id, secrets.seal(secret), h.clock.now(), h.clock.now());
+      const next = 'ikaho.shibukawa@example.org';
+      await b.get('/account/emails/1/change');
+      const confirm = await b.post('/account/emails/1/change/confirm', { address: next, addressConfirmation: next });
+      assert.match(confirm.body, /現在のワンタイムパスワードを入力することもできます/);
+      const now = totpCode(secret, h.clock.now());
+      const res = await b.post('/account/emails/1/change', { address: next, tradingPassword: a.tradingPassword, confirmationCode: now });
+      assert.equal(res.statusCode, 303, res.body);
+      await addressCode(next);
+      const replayed = await b.post('/account/emails/1/change', { address: 'other.shibukawa@example.org', tradingPassword: a.tradingPassword, confirmationCode: now });
+      assert.equal(replayed.statusCode, 401);
+      assert.match(replayed.body, /すでに使用されています/);
+    });
+
+    it('a request made for an empty slot does not replace an address verified in that slot after it', async () => {
+      const a = await h.createAccount({ emails: ['jimu.tatebayashi@example.com'] });
+      const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+      const ctx = { ip: '192.0.2.44', userAgent: 'test' };
+      await h.runtime.services.addresses.requestChange(acc, { slot: 2, address: intruder, tradingPassword: a.tradingPassword }, ctx);
+      const code = await addressCode(intruder);
+      h.clock.advance(1000);
+      await h.runtime.store.emails.putVerified(acc.id, 2, 'second.tatebayashi@example.com', h.clock.now());
+      await assert.rejects(h.runtime.services.addresses.confirmChange(acc, { slot: 2, code }, ctx), (e: { code?: string }) => e.code === 'flow_state');
+      assert.deepEqual((await emailsOf(a)).map((e) => e.address), ['jimu.tatebayashi@example.com', 'second.tatebayashi@example.com']);
+    });
+
+    it('may still add an address to an empty slot with the trading password alone; every verified address is told', async () => {
+      const a = await h.createAccount({ emails: ['jimu.midori@example.com'] });
+      const b = await h.signedIn(a);
+      await requestAddress(b, a, 3, 'third.midori@example.net');
+      await b.post('/account/emails/3/verify', { code: await addressCode('third.midori@example.net') });
+      assert.equal((await emailsOf(a)).length, 2);
+      await h.mail('jimu.midori@example.com', 'メールアドレス登録のお知らせ');
+    });
   });
 });

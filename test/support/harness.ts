@@ -30,8 +30,11 @@ export interface Harness {
   codeFor(to: string): Promise<string>;
   /** The code of a 「確認コードのお知らせ」 mail (re-authentication for a change to how the customer logs in). */
   confirmationCodeFor(to: string, purposeLabel?: string): Promise<string>;
-  /** Presses 「確認コードをメールで送信」 on a 確認 screen (sendPath = its form action) and reads the mailed code. */
-  mailedConfirmationCode(b: TestBrowser, screen: string, sendPath: string, to: string): Promise<string>;
+  /**
+   * Presses 「確認コードをメールで送信」 on a 確認 screen (sendPath = its form action) and reads the
+   * mailed code; `form` is what that screen's send form carries besides CSRF (the new address).
+   */
+  mailedConfirmationCode(b: TestBrowser, screen: string, sendPath: string, to: string, form?: Record<string, string>): Promise<string>;
   /** A browser signed in by ID, password and the e-mailed code (so it is now recognised). */
   signedIn(a: AccountSeed, userAgent?: string): Promise<TestBrowser>;
   /** A second runtime on the same database with another secret key (key rotation). */
@@ -111,9 +114,9 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       if (!found) throw new Error(`no code in mail: ${m.text}`);
       return found[1]!;
     },
-    async mailedConfirmationCode(b, screen, sendPath, to) {
+    async mailedConfirmationCode(b, screen, sendPath, to, form = {}) {
       await b.get(screen);
-      const sent = await b.post(sendPath, {});
+      const sent = await b.post(sendPath, form);
       if (sent.statusCode !== 200 || !sent.body.includes('宛に確認コードを送信しました')) throw new Error(`sending a confirmation code failed: ${sent.statusCode}`);
       return h.confirmationCodeFor(to);
     },

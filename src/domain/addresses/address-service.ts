@@ -4,6 +4,21 @@
  * they read is never used, so a typo cannot lock a customer out of the e-mailed code. Every change
  * is confirmed with the trading password (and, under the phishing-resistant policy, a fresh
  * passkey step-up), audited, and told by mail to the addresses it concerns, the old one included.
+ *
+ * Replacing or removing an address that is already verified is a change to how the customer logs
+ * in: メールアドレス1 receives the login codes and the confirmation codes of every other such
+ * change, so whoever moves it receives them all from then on. It therefore takes, besides the
+ * trading password, a fresh second factor the customer already controls (a code mailed to the
+ * CURRENT メールアドレス1 for this purpose and session, or the current one-time password) — the
+ * code sent to the new address only proves that address works, not who asked. NIST SP 800-63B-4
+ * §4.2.2 / §6.1.2.1; ASVS 5.0 V6.4.3 / V7.5.1. Addresses 2 and 3 are held to the same rule: the
+ * customer relies on them for notices, and removing one silences the customer's own warnings.
+ *
+ * Adding an address to an empty slot (2 or 3) keeps the trading password alone: it takes nothing
+ * away — メールアドレス1 still receives every code, the new address must still prove itself with
+ * its own code, and every verified address (メールアドレス1 included) is told it was added, so the
+ * customer hears of an intruder's address and can remove it with a fresh code the intruder does
+ * not receive (docs/architecture.md, "Addresses and the security overview").
  */
 import { normalizeCode, normalizeInput, hasControlChars, isWellFormed } from '../../crypto/normalize';
 import { newNumericCode } from '../../crypto/tokens';
@@ -15,6 +30,7 @@ import { DomainError, InvalidInput } from '../errors';
 import { addressCodeMail, addressNoticeMail, loginNotificationChangedMail, type MailContent } from '../notifications/messages';
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
+import type { ReauthenticationService, SentCode } from '../reauthentication/reauthentication-service';
 import type { Account } from '../store-types';
 import { maskAddress } from './masking';
 
@@ -39,7 +55,7 @@ export interface SlotView {
 export class AddressService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService },
+    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; reauthentication: ReauthenticationService },
     private readonly rules: AddressRules,
   ) {}
 
@@ -86,11 +102,27 @@ export class AddressService {
     return address;
   }
 
-  /** 確認 → 変更/仮登録: the trading password, then a code to the new address. */
-  async requestChange(account: Account, input: { slot: unknown; address: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<{ slot: number; masked: string }> {
+  /** Whether the slot holds a verified address, so that changing or removing it needs a fresh second factor. */
+  async replacesVerified(account: Account, slot: number): Promise<boolean> {
+    return (await this.ports.store.emails.listForAccount(account.id)).some((e) => e.slot === slot && Boolean(e.verifiedAt));
+  }
+
+  /**
+   * 確認 → 変更/仮登録: the trading password (and, for a verified address, the fresh second
+   * factor), then a code to the new address. Nothing is stored or mailed unless all pass.
+   */
+  async requestChange(
+    account: Account,
+    input: { slot: unknown; address: unknown; tradingPassword: unknown; confirmationCode?: unknown },
+    ctx: RequestContext,
+  ): Promise<{ slot: number; masked: string }> {
     const slot = this.parseSlot(input.slot);
     const address = await this.checkNewAddress(account, slot, input.address);
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_change');
+    if (await this.replacesVerified(account, slot)) {
+      await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, 'address_change');
+    } else {
+      await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_change');
+    }
     const { store, clock, random } = this.ports;
     const now = clock.now();
     const code = newNumericCode(random, 6);
@@ -110,6 +142,27 @@ export class AddressService {
       await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
     });
     return { slot, masked: maskAddress(address) };
+  }
+
+  /**
+   * 「確認コードをメールで送信」 on 変更 -確認-: the new address is checked first, so a code is
+   * mailed only for a change that could be made, and only where a verified address is replaced
+   * (adding to an empty slot needs none). The code goes to the current メールアドレス1, never to
+   * the new address: whoever asks must already read the customer's mail.
+   */
+  async requestChangeCode(account: Account, input: { slot: unknown; address: unknown }, ctx: RequestContext): Promise<SentCode> {
+    const slot = this.parseSlot(input.slot);
+    await this.checkNewAddress(account, slot, input.address);
+    if (!(await this.replacesVerified(account, slot))) throw new DomainError('not_found', { reason: 'address' });
+    return this.deps.reauthentication.requestCode(account, ctx.sessionId, 'address_change', ctx);
+  }
+
+  /** 「確認コードをメールで送信」 on 削除 -確認-: only for a registered address 2 or 3. */
+  async requestRemoveCode(account: Account, rawSlot: unknown, ctx: RequestContext): Promise<SentCode> {
+    const slot = this.parseSlot(rawSlot);
+    if (slot === REPRESENTATIVE_SLOT) throw new DomainError('forbidden', { reason: 'representative_address' });
+    if (!(await this.ports.store.emails.listForAccount(account.id)).some((e) => e.slot === slot)) throw new DomainError('not_found', { reason: 'address' });
+    return this.deps.reauthentication.requestCode(account, ctx.sessionId, 'address_remove', ctx);
   }
 
   /** A new code for a pending address; the wrong-code count is kept, as for login codes. */
@@ -155,6 +208,9 @@ export class AddressService {
       if (!(await tx.addressChanges.take(account.id, slot, pending.codeHash))) throw new DomainError('flow_state');
       const current = await tx.emails.listForAccount(account.id);
       const before = current.find((e) => e.slot === slot);
+      // A request judged against an empty slot (trading password alone) must not replace an
+      // address verified after it was made: that would be a change without the fresh factor.
+      if (before?.verifiedAt && before.verifiedAt > pending.createdAt) throw new DomainError('flow_state', { reason: 'address' });
       const others = current.filter((e) => e.slot !== slot);
       if (others.some((e) => e.address.toLowerCase() === pending.address.toLowerCase())) throw new DomainError('conflict', { reason: 'duplicate_address' });
       await tx.emails.putVerified(account.id, slot, pending.address, now);
@@ -168,14 +224,18 @@ export class AddressService {
     return { slot, kind };
   }
 
-  /** Addresses 2 and 3 can be removed; メールアドレス1 (代表) cannot — it is where the firm's notices go. */
-  async remove(account: Account, input: { slot: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<void> {
+  /**
+   * Addresses 2 and 3 can be removed, with the trading password and a fresh second factor;
+   * メールアドレス1 (代表) cannot — it is where the firm's notices go.
+   */
+  async remove(account: Account, input: { slot: unknown; tradingPassword: unknown; confirmationCode?: unknown }, ctx: RequestContext): Promise<void> {
     const slot = this.parseSlot(input.slot);
     if (slot === REPRESENTATIVE_SLOT) throw new DomainError('forbidden', { reason: 'representative_address' });
     const { store, clock, random } = this.ports;
     const existing = (await store.emails.listForAccount(account.id)).find((e) => e.slot === slot);
     if (!existing) throw new DomainError('not_found', { reason: 'address' });
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_remove');
+    // Even a never-verified row is removed only with the fresh factor: one rule, no weaker path.
+    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, 'address_remove');
     const now = clock.now();
     await store.transaction(async (tx) => {
       if (!(await tx.emails.deleteSlot(account.id, slot))) throw new DomainError('not_found', { reason: 'address' });

@@ -216,6 +216,8 @@ export const REAUTHENTICATION_PURPOSE_LABELS: Record<ReauthenticationPurpose, st
   recovery_codes: 'リカバリーコードの再発行',
   passkey_register: 'パスキーの登録',
   passkey_delete: 'パスキーの削除',
+  address_change: 'メールアドレスの変更',
+  address_remove: 'メールアドレスの削除',
 };
 
 export function reauthenticationCodeMail(

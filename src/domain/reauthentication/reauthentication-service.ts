@@ -1,6 +1,7 @@
 /**
  * Re-authentication for every change to how a customer logs in (TOTP 申込 / コード再表示 /
- * 利用停止, recovery-code regeneration, passkey registration and deletion). A session alone is
+ * 利用停止, recovery-code regeneration, passkey registration and deletion, changing or removing
+ * a verified e-mail address — where these very codes are sent). A session alone is
  * not enough: a stolen session cookie must not let an intruder put their own authenticator on
  * the account. The change is confirmed with the trading password (the caller's part) and with a
  * fresh second factor the customer already controls: a one-time code mailed for exactly this

@@ -1,7 +1,9 @@
 /**
  * Eメールアドレス登録照会 and its changes, on the notice's screens: the three slots (メールアドレス1
  * 代表), 変更 / 仮登録 (入力 → 確認 with 取引パスワード → the code mailed to the new address →
- * 完了), 削除 for addresses 2 and 3, and ログイン通知 設定変更 (入力 → 確認 → 完了).
+ * 完了), 削除 for addresses 2 and 3, and ログイン通知 設定変更 (入力 → 確認 → 完了). 変更 of a
+ * verified address and 削除 carry the 本人確認 card (reauthentication.ts) on their 確認 screens:
+ * the rule is the domain's (domain/addresses/address-service.ts), this file only draws it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SlotView } from '../../domain/addresses/address-service';
@@ -12,6 +14,7 @@ import { alertBox, renderPage } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { requireSession } from './account-pages';
 import { csrfInput, formBody, pageError, sessionAccount, tradingPasswordForm, type PageError } from './forms';
+import { confirmationCodeInput, reauthSection, reauthView } from './reauthentication';
 
 export function addressPages(app: FastifyInstance, deps: WebDeps): void {
   const { addresses } = deps.services;
@@ -90,14 +93,22 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(req, reply, deps, { title: t(v.masked ? 'emails.changeInputTitle' : 'emails.provisionalInputTitle'), body, status: o.error?.status });
   }
 
-  function changeConfirm(req: FastifyRequest, reply: FastifyReply, v: SlotView, address: string, error?: PageError) {
+  async function changeConfirm(req: FastifyRequest, reply: FastifyReply, v: SlotView, address: string, error?: PageError) {
     const { t } = req;
+    const button = t(v.masked ? 'emails.change' : 'emails.provisional');
+    // Only a registered (verified) address is masked in the overview: replacing it is a change to
+    // where the codes go, so its 確認 screen asks for a fresh code sent to メールアドレス1.
+    const reauth = v.masked
+      ? await reauthView(req, deps, await sessionAccount(req, deps), 'address_change', `/account/emails/${v.slot}/change/code`)
+      : null;
     return tradingPasswordForm(req, reply, deps, {
       title: t(v.masked ? 'emails.changeConfirmTitle' : 'emails.provisionalConfirmTitle'),
-      lead: t('emails.changeConfirmLead'),
+      lead: t(v.masked ? 'emails.changeVerifiedConfirmLead' : 'emails.changeConfirmLead'),
       action: `/account/emails/${v.slot}/change`,
-      button: t(v.masked ? 'emails.change' : 'emails.provisional'),
+      button,
       back: `/account/emails/${v.slot}/change`,
+      before: reauth ? reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressChangeLead'), carry: html`<input type="hidden" name="address" value="${address}">` }) : undefined,
+      secondFactor: reauth ? { field: confirmationCodeInput(req), note: t('reauth.formLead', { button }) } : undefined,
       // The address the customer just typed is shown back whole, so a typo can be caught here;
       // registered addresses are only ever shown masked.
       extra: html`<table class="details"><tr><th scope="row">${slotName(req, v)}</th><td>${v.masked ?? t('common.notRegistered')}</td></tr>
@@ -122,9 +133,29 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
       assertCsrf(req, deps.services.ports.keyed);
       const v = await slotView(req);
       const address = await addresses.checkNewAddress(await sessionAccount(req, deps), v.slot, form.address, form.addressConfirmation);
-      return changeConfirm(req, reply, v, address);
+      return await changeConfirm(req, reply, v, address);
     } catch (e) {
       return fail(req, reply, e, (err) => changeInput(req, reply, { address: typeof form.address === 'string' ? form.address.slice(0, 254) : '', error: err }));
+    }
+  });
+
+  // 「確認コードをメールで送信」 on 変更 -確認-: the screen is drawn again with the same new address.
+  app.post('/account/emails/:slot/change/code', guard, async (req, reply) => {
+    const form = formBody(req);
+    const typed = typeof form.address === 'string' ? form.address.slice(0, 254) : '';
+    try {
+      assertCsrf(req, deps.services.ports.keyed);
+      const v = await slotView(req);
+      const account = await sessionAccount(req, deps);
+      const address = await addresses.checkNewAddress(account, v.slot, form.address);
+      try {
+        await addresses.requestChangeCode(account, { slot: v.slot, address }, loginContext(req));
+      } catch (e) {
+        return await changeConfirm(req, reply, v, address, pageError(req, reply, e));
+      }
+      return await changeConfirm(req, reply, v, address);
+    } catch (e) {
+      return fail(req, reply, e, (err) => changeInput(req, reply, { address: typed, error: err }));
     }
   });
 
@@ -133,11 +164,12 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
     try {
       assertCsrf(req, deps.services.ports.keyed);
       const v = await slotView(req);
-      await addresses.requestChange(await sessionAccount(req, deps), { slot: v.slot, address: form.address, tradingPassword: form.tradingPassword }, loginContext(req));
+      const change = { slot: v.slot, address: form.address, tradingPassword: form.tradingPassword, confirmationCode: form.confirmationCode };
+      await addresses.requestChange(await sessionAccount(req, deps), change, loginContext(req));
       return reply.redirect(`/account/emails/${v.slot}/verify`, 303);
     } catch (e) {
       return fail(req, reply, e, async (err) => {
-        // A bad address goes back to 入力; a wrong trading password stays on 確認.
+        // A bad address goes back to 入力; a wrong trading password or confirmation code stays on 確認.
         if (err.code === 'invalid_input' && (e as DomainError).details.field === 'address') return changeInput(req, reply, { error: err });
         if (err.code === 'conflict') return changeInput(req, reply, { error: err });
         return changeConfirm(req, reply, await slotView(req), typeof form.address === 'string' ? form.address.slice(0, 254) : '', err);
@@ -197,18 +229,22 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  // 削除 (addresses 2 and 3)
+  // 削除 (addresses 2 and 3), with the 本人確認 card: removing an address is confirmed like a change.
   async function removeConfirm(req: FastifyRequest, reply: FastifyReply, error?: PageError) {
     const { t } = req;
     const v = await slotView(req);
     if (!v.masked) return renderList(req, reply, { error: t('error.not_found.address'), status: 404 });
     if (v.slot === 1) return renderList(req, reply, { error: t('error.forbidden.representative_address'), status: 403 });
+    const button = t('emails.remove');
+    const reauth = await reauthView(req, deps, await sessionAccount(req, deps), 'address_remove', `/account/emails/${v.slot}/remove/code`);
     return tradingPasswordForm(req, reply, deps, {
       title: t('emails.removeTitle'),
       lead: t('emails.removeLead'),
       action: `/account/emails/${v.slot}/remove`,
-      button: t('emails.remove'),
+      button,
       back: '/account/emails',
+      before: reauthSection(req, reply, deps, { ...reauth, lead: t('reauth.addressRemoveLead') }),
+      secondFactor: { field: confirmationCodeInput(req), note: t('reauth.formLead', { button }) },
       extra: html`<table class="details"><tr><th scope="row">${slotName(req, v)}</th><td>${v.masked}</td></tr></table>`,
       error: error?.message,
       status: error?.status,
@@ -223,12 +259,23 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
+  app.post('/account/emails/:slot/remove/code', guard, async (req, reply) => {
+    try {
+      assertCsrf(req, deps.services.ports.keyed);
+      await addresses.requestRemoveCode(await sessionAccount(req, deps), slotOf(req), loginContext(req));
+      return await removeConfirm(req, reply);
+    } catch (e) {
+      return fail(req, reply, e, (err) => removeConfirm(req, reply, err));
+    }
+  });
+
   app.post('/account/emails/:slot/remove', guard, async (req, reply) => {
     const { t } = req;
+    const form = formBody(req);
     try {
       assertCsrf(req, deps.services.ports.keyed);
       const slot = slotOf(req);
-      await addresses.remove(await sessionAccount(req, deps), { slot, tradingPassword: formBody(req).tradingPassword }, loginContext(req));
+      await addresses.remove(await sessionAccount(req, deps), { slot, tradingPassword: form.tradingPassword, confirmationCode: form.confirmationCode }, loginContext(req));
       const body = html`<p class="alert info" role="status">${t('emails.removedDone', { n: slot })}</p><p><a class="button primary" href="/account/emails">${t('emails.toList')}</a></p>`;
       return renderPage(req, reply, deps, { title: t('emails.removeDoneTitle'), body });
     } catch (e) {

@@ -18,6 +18,10 @@ export interface ReauthView {
   sendAction: string;
   totp: boolean;
   sent: SentCode | null;
+  /** The screen's own lead, when the general one (ログイン方法の変更) does not say what this change is. */
+  lead?: string;
+  /** Hidden fields the send button must carry so the screen can be drawn again (the new address). */
+  carry?: Html;
 }
 
 /** What the screen needs to know: has a code been sent in this session for this purpose, does the customer have TOTP. */
@@ -34,10 +38,11 @@ export function reauthSection(req: FastifyRequest, reply: FastifyReply, deps: We
   return html`
     <section class="card reauth" aria-labelledby="reauth-title">
       <h2 id="reauth-title">${t('reauth.title')}</h2>
-      <p>${t('reauth.lead')}</p>
+      <p>${v.lead ?? t('reauth.lead')}</p>
       ${v.sent ? alertBox(t('reauth.sent', { address: v.sent.masked, minutes }), 'info') : html``}
       <form method="post" action="${v.sendAction}" class="inline">
         ${csrfInput(req, reply, deps)}
+        ${v.carry ?? html``}
         <button type="submit" class="secondary">${t('reauth.send')}</button>
       </form>
       ${v.totp ? html`<p class="note">${t('reauth.totpHint')}</p>` : html``}
