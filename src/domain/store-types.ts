@@ -291,6 +291,8 @@ export interface ThrottleRepo {
   /** Locks until `until` unless a lock is already running; true only for the call that locked it. */
   lock(key: string, until: Date, now: Date): Promise<boolean>;
   reset(key: string): Promise<void>;
+  /** Deletes several keys in one statement (a completed login clears its counters at once). */
+  resetMany(keys: string[]): Promise<void>;
 }
 
 export interface DevMailboxRepo {

@@ -651,6 +651,9 @@ function throttle(db: Db): ThrottleRepo {
     async reset(key) {
       await db.deleteFrom('throttle').where('key', '=', key).execute();
     },
+    async resetMany(keys) {
+      if (keys.length) await db.deleteFrom('throttle').where('key', 'in', keys).execute();
+    },
   };
 }
 

@@ -90,7 +90,7 @@ export class LoginService {
   async start(input: { loginId: unknown; password: unknown }, ctx: LoginContext): Promise<LoginStep> {
     const loginId = this.parseLoginId(input.loginId);
     const password = this.parsePassword(input.password);
-    const { store, clock, passwords } = this.ports;
+    const { store, passwords } = this.ports;
     const { throttle } = this.deps;
 
     // At the 09:00 rush, a login that cannot be hashed now is refused before any database work.
@@ -110,13 +110,23 @@ export class LoginService {
       await this.recordPasswordFailure(loginId, account, await attempt.failed(), Boolean(device), ctx);
       throw new DomainError('invalid_credentials');
     }
-    await attempt.succeeded();
-    if (verification.needsRehash) {
+    try {
+      return await this.afterPassword(account, device, password, verification.needsRehash, attempt, ctx);
+    } finally {
+      // Whatever broke after the right password (a database error), that password counts as no failure.
+      await attempt.abandon();
+    }
+  }
+
+  /** The password was right: the second step the account and browser call for, or the session. */
+  private async afterPassword(account: Account, device: RecognizedDevice | undefined, password: string, needsRehash: boolean, attempt: Attempt, ctx: LoginContext): Promise<LoginStep> {
+    const { store, clock, passwords } = this.ports;
+    if (needsRehash) {
       // Imported bcrypt / PBKDF2 hashes become argon2id at the first successful login (SPEC 1.5).
       const upgraded = await passwords.hash(password);
       await store.transaction(async (tx) => {
         await tx.accounts.updateLoginPasswordHash(account.id, upgraded, account.passwordChangedAt);
-        await recordAudit(tx, clock.now(), 'account.password_rehashed', { accountId: account.id, loginId, ctx });
+        await recordAudit(tx, clock.now(), 'account.password_rehashed', { accountId: account.id, loginId: account.loginId, ctx });
       });
     }
 
@@ -125,18 +135,23 @@ export class LoginService {
     const strict = this.rules.passkeyPolicy === 'phishing-resistant';
     const additionalAuthApplies = clock.now() >= this.rules.additionalAuthFrom;
     const secondStepNeeded = hasTotp || (additionalAuthApplies && !device) || (strict && hasPasskey);
-    if (secondStepNeeded && hasPasskey) {
-      // A customer with a passkey is offered it instead of the e-mailed code or TOTP.
-      const flowHandle = await this.createFlow(account, 'awaiting_passkey', device ?? null, ctx);
-      return { state: 'awaiting_passkey', flowHandle, fallback: strict ? null : hasTotp ? 'totp' : 'email_code' };
+    if (secondStepNeeded) {
+      // The password's slots go back; the second step takes its own, and only a completed login
+      // clears the counters.
+      await attempt.succeeded();
+      if (hasPasskey) {
+        // A customer with a passkey is offered it instead of the e-mailed code or TOTP.
+        const flowHandle = await this.createFlow(account, 'awaiting_passkey', device ?? null, ctx);
+        return { state: 'awaiting_passkey', flowHandle, fallback: strict ? null : hasTotp ? 'totp' : 'email_code' };
+      }
+      if (hasTotp) {
+        const flowHandle = await this.createFlow(account, 'awaiting_totp', device ?? null, ctx);
+        return { state: 'awaiting_totp', flowHandle };
+      }
+      return this.startCodeStep(account, ctx);
     }
-    if (hasTotp) {
-      const flowHandle = await this.createFlow(account, 'awaiting_totp', device ?? null, ctx);
-      return { state: 'awaiting_totp', flowHandle };
-    }
-    if (additionalAuthApplies && !device) return this.startCodeStep(account, ctx);
     const login = await this.completeWithoutFlow(account, device ? 'recognized_device' : 'password', device ?? null, ctx);
-    await throttle.clearAfterLogin(account.loginId, device?.id ?? null);
+    await attempt.loggedIn();
     return login;
   }
 
