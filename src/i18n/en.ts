@@ -242,6 +242,7 @@ export const en: Record<MessageKey, string> = {
   'history.result.wrong_code': 'Failed (code)',
   'history.result.wrong_totp': 'Failed (one-time password)',
   'history.result.locked': 'Login restricted',
+  'history.result.suspended': 'New browsers suspended',
   'history.result.passkey_refused': 'Failed (passkey)',
   'devices.title': 'Recognised devices',
   'devices.lead': 'Browsers that log in without an e-mailed code. Remove any you do not recognise or no longer use; their next login needs a code.',

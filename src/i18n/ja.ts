@@ -240,6 +240,7 @@ export const ja = {
   'history.result.wrong_code': '失敗（認証コード誤り）',
   'history.result.wrong_totp': '失敗（ワンタイムパスワード誤り）',
   'history.result.locked': 'ログイン制限',
+  'history.result.suspended': '新しい環境からのログインを停止',
   'history.result.passkey_refused': '失敗（パスキー）',
   'devices.title': '登録済み端末',
   'devices.lead': '認証コードなしでログインできる、普段ご利用の端末・ブラウザです。心当たりのない端末や、使わなくなった端末は「解除」してください。解除した端末からの次回ログインでは、認証コードが必要になります。',

@@ -86,6 +86,9 @@ describe(`second steps are throttled like passwords (${storeKind})`, () => {
     await h.mail(a.emails[0]!, '新しい環境からのログインを停止しました');
     assert.equal(mails(a.emails[0]!, '新しい環境からのログインを停止しました'), 1);
     assert.equal(await audits(a, 'login.suspended'), 1);
+    // The customer sees it in ログイン履歴, where a worried customer looks.
+    const history = await h.runtime.services.security.loginHistory((await h.runtime.store.accounts.findByLoginId(a.loginId))!);
+    assert.equal(history[0]?.result, 'suspended');
     // A day later still suspended: only a recognised browser or the desk lifts it.
     h.clock.advance(24 * 3600_000);
     await assert.rejects(login(a, stranger()), is('login_suspended'));

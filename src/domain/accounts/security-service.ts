@@ -20,9 +20,9 @@ import type { SessionService } from '../sessions/session-service';
 export const LOGIN_HISTORY_SIZE = 20;
 
 /** The events a customer recognises as "a login to my account", successful or not. */
-const HISTORY_TYPES = ['login.succeeded', 'login.failed', 'login.code_failed', 'login.totp_failed', 'login.locked', 'passkey.failed'] as const;
+const HISTORY_TYPES = ['login.succeeded', 'login.failed', 'login.code_failed', 'login.totp_failed', 'login.locked', 'login.suspended', 'passkey.failed'] as const;
 
-export type HistoryResult = 'success' | 'wrong_password' | 'wrong_code' | 'wrong_totp' | 'locked' | 'passkey_refused';
+export type HistoryResult = 'success' | 'wrong_password' | 'wrong_code' | 'wrong_totp' | 'locked' | 'suspended' | 'passkey_refused';
 
 export interface HistoryEntry {
   at: Date;
@@ -49,6 +49,7 @@ const RESULT_OF: Record<string, HistoryResult> = {
   'login.code_failed': 'wrong_code',
   'login.totp_failed': 'wrong_totp',
   'login.locked': 'locked',
+  'login.suspended': 'suspended',
   'passkey.failed': 'passkey_refused',
 };
 

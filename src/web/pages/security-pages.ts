@@ -32,10 +32,11 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     const account = await sessionAccount(req, deps);
     const [history, list] = await Promise.all([security.loginHistory(account), security.devices(account, await currentDeviceId(req))]);
     const historyRows = history.map(
-      (e) => html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td>${formatJst(e.at)}</td><td>${e.ip}</td><td>${e.browser} / ${e.os}</td><td>${e.method ? methodLabel(e.method) : '—'}</td><td>${resultLabel(req, e)}</td></tr>`,
+      (e) =>
+        html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td data-label="${t('history.at')}">${formatJst(e.at)}</td><td data-label="${t('history.ip')}">${e.ip}</td><td data-label="${t('history.browser')}">${e.browser} / ${e.os}</td><td data-label="${t('history.method')}">${e.method ? methodLabel(e.method) : '—'}</td><td data-label="${t('history.result')}">${resultLabel(req, e)}</td></tr>`,
     );
     const deviceRows = list.map(
-      (d) => html`<tr><td>${d.browser} / ${d.os}${d.current ? html` <span class="badge">${t('devices.current')}</span>` : html``}</td><td>${formatJst(d.firstUsedAt)}</td><td>${formatJst(d.lastUsedAt)}</td>
+      (d) => html`<tr><td data-label="${t('history.browser')}">${d.browser} / ${d.os}${d.current ? html` <span class="badge">${t('devices.current')}</span>` : html``}</td><td data-label="${t('devices.firstUsed')}">${formatJst(d.firstUsedAt)}</td><td data-label="${t('devices.lastUsed')}">${formatJst(d.lastUsedAt)}</td>
         <td><form method="post" action="/account/devices/${d.id}/revoke" class="inline">${csrfInput(req, reply, deps)}<button type="submit" class="secondary" aria-label="${d.browser} / ${d.os} ${t('devices.revoke')}">${t('devices.revoke')}</button></form></td></tr>`,
     );
     const body = html`
