@@ -55,24 +55,21 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     url,
     smtp,
     db,
-    async codeFor(to, afterIndex = 0) {
-      const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード') && smtp.mails.indexOf(x) >= afterIndex, 15_000);
-      const code = /認証コード: (\d{6})/.exec(m.text)?.[1];
-      if (!code) throw new Error('no code in mail');
-      smtp.mails.splice(smtp.mails.indexOf(m), 1);
-      return code;
-    },
-    async confirmationCodeFor(to, afterIndex = 0) {
-      const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('確認コードのお知らせ') && smtp.mails.indexOf(x) >= afterIndex, 15_000);
-      const code = /確認コード: (\d{6})/.exec(m.text)?.[1];
-      if (!code) throw new Error('no code in mail');
-      smtp.mails.splice(smtp.mails.indexOf(m), 1);
-      return code;
-    },
+    codeFor: (to, afterIndex = 0) => takeCode(smtp, to, '認証コード', '認証コード', afterIndex),
+    confirmationCodeFor: (to, afterIndex = 0) => takeCode(smtp, to, '確認コードのお知らせ', '確認コード', afterIndex),
     async stop() {
       await server.stop();
       await smtp.stop();
       await db.drop();
     },
   };
+}
+
+/** Waits for the mail with this subject (from `afterIndex` on), takes it out of the sink and reads its code. */
+async function takeCode(smtp: SmtpSink, to: string, subject: string, label: string, afterIndex: number): Promise<string> {
+  const m = await smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes(subject) && smtp.mails.indexOf(x) >= afterIndex, 15_000);
+  const code = new RegExp(`${label}: (\\d{6})`).exec(m.text)?.[1];
+  if (!code) throw new Error('no code in mail');
+  smtp.mails.splice(smtp.mails.indexOf(m), 1);
+  return code;
 }

@@ -79,6 +79,8 @@ export interface Attempt {
 }
 
 interface Slot {
+  /** What a full counter means: the address blocked, the login ID (or device) locked, the account suspended. */
+  scope: 'address' | 'login' | 'account';
   key: string;
   count: number;
   limit: number;
@@ -132,6 +134,7 @@ export class LoginThrottle {
     };
     try {
       slots.push({
+        scope: 'address',
         key: ipKey(subject.ip),
         limit: r.ipLockAfter,
         lockMinutes: r.ipLockMinutes,
@@ -141,13 +144,13 @@ export class LoginThrottle {
         const key = subject.deviceId !== null ? deviceKey(subject.deviceId) : loginIdKey(subject.loginId);
         const limit = subject.deviceId !== null ? r.deviceLockAfter : r.accountLockAfter;
         const count = await this.take(key, limit, this.windowStart(r.windowMinutes), (until) => (until ? new DomainError('login_locked', { retryAfter: this.secondsUntil(until) }) : inFlight()));
-        slots.push({ key, limit, lockMinutes: r.accountLockMinutes, count });
+        slots.push({ scope: 'login', key, limit, lockMinutes: r.accountLockMinutes, count });
         if (subject.deviceId === null) {
           const hard = accountKey(subject.loginId);
           const hardCount = await this.take(hard, r.accountHardLockAfter, NO_WINDOW, (until) =>
             until ? new DomainError('login_suspended') : inFlight(),
           );
-          slots.push({ key: hard, limit: r.accountHardLockAfter, lockMinutes: null, count: hardCount });
+          slots.push({ scope: 'account', key: hard, limit: r.accountHardLockAfter, lockMinutes: null, count: hardCount });
         }
         // Growing delay (1 s, 2 s, … 5 s) once failures are on record: cheap for a customer who
         // mistyped, costly for a guesser.
@@ -183,12 +186,12 @@ export class LoginThrottle {
     let suspendedNow = false;
     let remaining: number | null = null;
     for (const s of slots) {
-      if (s.key.startsWith('id:') || s.key.startsWith('dev:')) remaining = Math.max(0, s.limit - s.count);
+      if (s.scope === 'login') remaining = Math.max(0, s.limit - s.count);
       if (s.count < s.limit) continue;
       const until = s.lockMinutes === null ? UNTIL_CLEARED : new Date(now.getTime() + s.lockMinutes * 60_000);
       const first = await throttle.lock(s.key, until, now);
-      if (s.key.startsWith('acct:')) suspendedNow ||= first;
-      else if (!s.key.startsWith('ip:')) lockedNow ||= first;
+      if (s.scope === 'account') suspendedNow ||= first;
+      else if (s.scope === 'login') lockedNow ||= first;
     }
     // A recognised browser's failures do not reserve the hard cap (it must never lock that browser
     // out) but they are consecutive failures of the account all the same.
@@ -224,8 +227,7 @@ export class LoginThrottle {
   async clearByDesk(loginId: string): Promise<boolean> {
     const { throttle } = this.deps.store;
     const had = Boolean((await throttle.get(accountKey(loginId)))?.lockedUntil || (await throttle.get(loginIdKey(loginId)))?.lockedUntil);
-    await throttle.reset(accountKey(loginId));
-    await throttle.reset(loginIdKey(loginId));
+    await throttle.resetMany([accountKey(loginId), loginIdKey(loginId)]);
     return had;
   }
 
