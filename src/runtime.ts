@@ -22,7 +22,7 @@ import { DEFAULT_PURGE_RULES, Purger } from './domain/maintenance/purger';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Paths pino never writes: secrets stay out of logs (CONVENTIONS habit 4). */
+/** Paths pino never writes: secrets stay out of logs (docs/requirements.md R-SECRET-2). */
 export const LOG_REDACT = [
   'req.headers.cookie',
   'req.headers.authorization',

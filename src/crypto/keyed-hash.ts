@@ -3,8 +3,8 @@ import type { KeyedHasher } from '../domain/ports';
 import { deriveKey } from './derive-key';
 
 /**
- * HMAC-SHA256 for tokens and codes at rest (The Copenhagen Book; SPEC 2 "stored only as a keyed
- * hash"): a copy of the database alone cannot turn a stored hash back into a usable code — a
+ * HMAC-SHA256 for tokens and codes at rest (The Copenhagen Book; docs/requirements.md R-SECRET-1,
+ * R-CODE-1): a copy of the database alone cannot turn a stored hash back into a usable code — a
  * 6-digit code would fall to a plain hash in a million tries. A subkey per purpose keeps a
  * session hash from ever matching a device or CSRF hash.
  */

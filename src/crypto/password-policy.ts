@@ -30,7 +30,7 @@ export function checkLoginPassword(password: string, loginId: string): PasswordP
   return null;
 }
 
-/** The trading password must differ from the login password (SPEC 2): one phished secret is not both. */
+/** The trading password must differ from the login password (docs/requirements.md R-PWD-2): one phished secret is not both. */
 export function checkTradingPassword(trading: string, loginPassword: string): PasswordProblem | null {
   const problem = basic(trading);
   if (problem) return problem;

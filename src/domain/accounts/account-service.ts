@@ -1,5 +1,5 @@
 /**
- * Accounts are created by the brokerage, never by self-registration (SPEC 1.5): one at a time
+ * Accounts are created by the brokerage, never by self-registration (docs/requirements.md R-ACCT-1): one at a time
  * (admin CLI / API) or in bulk when migrating existing customers, keeping their existing hashes.
  */
 import { recordAudit } from '../audit';

@@ -1,7 +1,7 @@
 /**
  * The customer's own security overview on 登録情報照会: ログイン履歴, 登録済み端末 (with 解除),
  * and the two password changes. A login-password change ends every other session and forgets
- * every other recognised browser (SPEC 2; ASVS 3.3.3), so a thief holding the old password or a
+ * every other recognised browser (docs/requirements.md R-PWD-3; ASVS 3.3.3), so a thief holding the old password or a
  * stolen cookie is locked out at once.
  */
 import { shownIp } from '../client-address';

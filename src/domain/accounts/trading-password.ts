@@ -1,6 +1,6 @@
 /**
- * The 取引パスワード confirms every setting change (SPEC 1.4, the notice's 確認 screens) and is
- * offered to the trading service as an API check (SPEC 1.5). Five wrong entries lock its use
+ * The 取引パスワード confirms every setting change (docs/requirements.md R-CHANGE-1, the notice's 確認 screens) and is
+ * offered to the trading service as an API check (R-ACCT-3). Five wrong entries lock its use
  * until the support desk unlocks it (ASVS 2.2.1); the customer is told by mail.
  */
 import { recordAudit } from '../audit';

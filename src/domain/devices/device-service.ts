@@ -1,5 +1,5 @@
 /**
- * Recognised devices (SPEC 2): a random token in a long-lived HttpOnly cookie, stored hashed with
+ * Recognised devices (docs/requirements.md R-DEVICE-1): a random token in a long-lived HttpOnly cookie, stored hashed with
  * the account, set only after a successful additional authentication, expiring after a period
  * unused, revocable, all revoked on a password change. Deliberately not a fingerprint: nothing
  * about the browser is inferred, so nothing can be spoofed or leaked.
