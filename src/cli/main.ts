@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { DomainError } from '../domain/errors';
-import { startServer } from '../main';
-import { createRuntime } from '../runtime';
+import { startServer } from '../composition/start-server';
+import { openRuntime } from '../composition/open-runtime';
 import { openStore } from '../store/open';
 
 const USAGE = `usage: mamori <command>
@@ -55,8 +55,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>): Promise<T> {
-  const rt = await createRuntime(config, { logger: undefined });
+async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config, { logger: undefined });
   try {
     return await fn(rt);
   } finally {

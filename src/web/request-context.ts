@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { LoginContext } from '../domain/login/login-service';
 import type { ActiveSession } from '../domain/store-types';
 import { pickLocale, translator, type Locale, type Translate } from '../i18n';
-import type { Services } from '../services';
+import type { Services } from '../composition/build-services';
 import { DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE, cookieOptions } from './cookies';
 
 declare module 'fastify' {

@@ -54,7 +54,7 @@ export class AccountService {
     const now = clock.now();
     const imported = [record.loginPasswordHash, record.tradingPasswordHash].filter((h): h is string => Boolean(h));
     const created = await store.transaction(async (tx) => {
-      // Every process learns the kinds of imported hashes, to time failures like the slowest (crypto/passwords.ts).
+      // Every process learns the kinds of imported hashes, to time failures like the slowest (hashing/password-hasher.ts).
       for (const h of imported) {
         const kind = passwords.kindOf(h);
         if (kind) await tx.passwordHashKinds.record(kind, h, now);
