@@ -5,7 +5,8 @@
  * stolen cookie is locked out at once.
  */
 import { shownIp } from '../client-address';
-import { checkLoginPassword, checkTradingPassword, MAX_PASSWORD } from '../../crypto/password-policy';
+import { CHANGED_PASSWORD_MAX } from '../input-limits';
+import { checkLoginPassword, checkTradingPassword } from './password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
@@ -156,7 +157,7 @@ export class SecurityService {
 
   private required(raw: unknown, field: string): string {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput(field, 'required');
-    if (raw.length > MAX_PASSWORD * 4) throw new InvalidInput(field, 'too_long');
+    if (raw.length > CHANGED_PASSWORD_MAX) throw new InvalidInput(field, 'too_long');
     return raw;
   }
 

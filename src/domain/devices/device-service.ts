@@ -6,6 +6,7 @@
  */
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
+import { TOKEN_MAX } from '../input-limits';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { RecognizedDevice, Store, StoreTx } from '../store-types';
 
@@ -26,7 +27,7 @@ export class DeviceService {
 
   /** The device for this token if it is live; undefined for unknown, revoked or expired tokens. */
   async findLive(token: string | null | undefined): Promise<RecognizedDevice | undefined> {
-    if (!token || token.length > 128) return undefined;
+    if (!token || token.length > TOKEN_MAX) return undefined;
     const device = await this.deps.store.devices.findByTokenHash(this.deps.keyed.hash('device', token));
     if (!device || device.revokedAt || device.expiresAt <= this.deps.clock.now()) return undefined;
     return device;

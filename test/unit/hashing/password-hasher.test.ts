@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { BoundedQueue } from '../../../src/hashing/bounded-queue';
-import { checkLoginPassword, checkTradingPassword } from '../../../src/crypto/password-policy';
+import { checkLoginPassword, checkTradingPassword } from '../../../src/domain/accounts/password-policy';
 import { createPasswordHasher } from '../../../src/hashing/password-hasher';
 import { Overloaded } from '../../../src/domain/errors';
 

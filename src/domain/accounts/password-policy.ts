@@ -3,9 +3,7 @@
  * no composition rules, and no password from a list of commonly used or breached ones.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
-
-export const MIN_PASSWORD = 8;
-export const MAX_PASSWORD = 128;
+import { PASSWORD_MAX, PASSWORD_MIN } from '../input-limits';
 
 let common: Set<string> | null = null;
 function commonPasswords(): Set<string> {
@@ -17,8 +15,8 @@ export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_log
 
 function basic(password: string): PasswordProblem | null {
   const length = Array.from(password.normalize('NFKC')).length;
-  if (length < MIN_PASSWORD) return 'too_short';
-  if (length > MAX_PASSWORD) return 'too_long';
+  if (length < PASSWORD_MIN) return 'too_short';
+  if (length > PASSWORD_MAX) return 'too_long';
   if (commonPasswords().has(password.toLowerCase())) return 'common';
   return null;
 }
