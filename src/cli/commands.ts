@@ -47,6 +47,20 @@ async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): 
 
 const actor = (env: NodeJS.ProcessEnv) => `cli:${env.USER ?? 'unknown'}`;
 
+/** Accounts from a JSON file or standard input, the brokerage's; `by` names who ran the command in the audit log. */
+function accountsCommand(word: string, summary: string, act: (rt: Runtime, data: unknown, by: string, usage: string) => Promise<number>): Command {
+  return {
+    words: ['accounts', word],
+    arguments: [FILE],
+    options: {},
+    summary,
+    async run({ config, args, env, usage }) {
+      const data = readInput(args[0]!, usage);
+      return withRuntime(config, (rt) => act(rt, data, actor(env), usage));
+    },
+  };
+}
+
 /** A support-desk action on one customer: operator and reason recorded, the customer mailed. */
 function supportCommand(word: string, summary: string, act: (rt: Runtime, loginId: string, operator: string, reason: string) => Promise<string>): Command {
   return {
@@ -93,36 +107,22 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
-  {
-    words: ['accounts', 'import'],
-    arguments: [FILE],
-    options: {},
-    summary: 'import customers from a JSON array (see docs/operations.md); - reads standard input',
-    async run({ config, args, env, usage }) {
-      const data = readInput(args[0]!, usage);
-      if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts', usage);
-      const results = await withRuntime(config, (rt) => rt.services.accounts.import(data, actor(env)));
-      for (const r of results) {
-        const what = r.status === 'invalid' ? `invalid: ${r.problems.map((p) => `${p.field} ${p.reason}`).join('; ')}` : r.status;
-        process.stdout.write(`#${r.index} ${r.loginId ?? '(no loginId)'}: ${what}\n`);
-      }
-      const count = (s: string) => results.filter((r) => r.status === s).length;
-      process.stdout.write(`created ${count('created')}, already present ${count('exists')}, invalid ${count('invalid')}\n`);
-      return count('invalid') > 0 ? 1 : 0;
-    },
-  },
-  {
-    words: ['accounts', 'create'],
-    arguments: [FILE],
-    options: {},
-    summary: 'create one customer from a JSON object; - reads standard input',
-    async run({ config, args, env, usage }) {
-      const data = readInput(args[0]!, usage);
-      const account = await withRuntime(config, (rt) => rt.services.accounts.create(data, actor(env)));
-      process.stdout.write(`created ${account.loginId}\n`);
-      return 0;
-    },
-  },
+  accountsCommand('import', 'import customers from a JSON array (see docs/operations.md); - reads standard input', async (rt, data, by, usage) => {
+    if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts', usage);
+    const results = await rt.services.accounts.import(data, by);
+    for (const r of results) {
+      const what = r.status === 'invalid' ? `invalid: ${r.problems.map((p) => `${p.field} ${p.reason}`).join('; ')}` : r.status;
+      process.stdout.write(`#${r.index} ${r.loginId ?? '(no loginId)'}: ${what}\n`);
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    process.stdout.write(`created ${count('created')}, already present ${count('exists')}, invalid ${count('invalid')}\n`);
+    return count('invalid') > 0 ? 1 : 0;
+  }),
+  accountsCommand('create', 'create one customer from a JSON object; - reads standard input', async (rt, data, by) => {
+    const account = await rt.services.accounts.create(data, by);
+    process.stdout.write(`created ${account.loginId}\n`);
+    return 0;
+  }),
   supportCommand('reset-totp', "stop a customer's one-time passwords (lost phone), mailed and audited", async (rt, id, op, why) => {
     await rt.services.totp.supportReset(id, op, why);
     return `one-time password service reset for ${id}`;
