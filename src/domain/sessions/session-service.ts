@@ -6,7 +6,8 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession, Store, StoreTx } from '../store-types';
+import type { ActiveSession } from './records';
+import type { Store, StoreTx } from '../store';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
 
