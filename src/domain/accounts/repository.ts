@@ -9,7 +9,10 @@ export interface AccountRepo {
   updateTradingPasswordHash(id: number, hash: string, at: Date): Promise<void>;
   updateProfile(id: number, patch: { name: string }, at: Date): Promise<void>;
   setTotp(id: number, sealed: string | null, enabledAt: Date | null, at: Date): Promise<void>;
-  /** Conditional update: true only for the first caller with a step later than the last accepted one. */
+  /**
+   * Conditional update: true only for the first caller with a step later than the last accepted
+   * one (an RFC 6238 time step is accepted once only, NIST SP 800-63B-4 §3.1.4.1).
+   */
   claimTotpStep(id: number, step: number): Promise<boolean>;
   count(): Promise<number>;
   /**

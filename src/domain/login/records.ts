@@ -26,6 +26,5 @@ export interface LoginFlow {
 export interface ThrottleState {
   key: string;
   failures: number;
-  windowStartedAt: Date;
   lockedUntil: Date | null;
 }

@@ -11,9 +11,7 @@ export interface OutboxMailInput {
 export interface OutboxMail extends OutboxMailInput {
   id: number;
   attempts: number;
-  nextAttemptAt: Date;
   sentAt: Date | null;
-  lastError: string | null;
 }
 
 export interface DevMail {

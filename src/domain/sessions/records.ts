@@ -9,7 +9,6 @@ export interface Session {
   lastSeenAt: Date;
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
-  endedAt: Date | null;
   ip: string;
   userAgent: string;
   /** Last fresh passkey assertion in this session (step-up), if any. */

@@ -69,7 +69,6 @@ export class SessionService {
       lastSeenAt: now,
       idleExpiresAt: this.idleExpiry(now, absoluteExpiresAt),
       absoluteExpiresAt,
-      endedAt: null,
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,

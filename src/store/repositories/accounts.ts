@@ -132,12 +132,9 @@ export function toAccount(r: Selectable<AccountsTable>): Account {
     tradingPasswordHash: r.trading_password_hash,
     totpSecretSealed: r.totp_secret_sealed,
     totpEnabledAt: dateOrNull(r.totp_enabled_at),
-    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
-    tradingPasswordFailures: r.trading_password_failures,
     tradingPasswordLockedAt: dateOrNull(r.trading_password_locked_at),
     passwordChangedAt: date(r.password_changed_at),
     createdAt: date(r.created_at),
-    updatedAt: date(r.updated_at),
   };
 }
 

@@ -4,6 +4,7 @@ import type { DevMail } from '../../domain/notifications/records';
 import type { DevMailboxRepo } from '../../domain/notifications/repository';
 import type { DevMailboxTable } from '../schema';
 import { date, ms, type Db } from '../rows';
+import { mailOf } from './outbox';
 
 export function devMailbox(db: Db): DevMailboxRepo {
   return {
@@ -22,11 +23,7 @@ export function devMailbox(db: Db): DevMailboxRepo {
 
 export function toDevMail(r: Selectable<DevMailboxTable>): DevMail {
   return {
-    id: Number(r.id),
-    messageId: r.message_id,
-    to: r.to_address,
-    subject: r.subject,
-    text: r.body,
+    ...mailOf(r),
     deliveredAt: date(r.delivered_at),
   };
 }

@@ -86,15 +86,14 @@ export function outbox(db: Db, queued?: () => void): OutboxRepo {
 
 export function toOutbox(r: Selectable<OutboxTable>): OutboxMail {
   return {
-    id: Number(r.id),
-    messageId: r.message_id,
-    to: r.to_address,
-    subject: r.subject,
-    text: r.body,
+    ...mailOf(r),
     createdAt: date(r.created_at),
     attempts: r.attempts,
-    nextAttemptAt: date(r.next_attempt_at),
     sentAt: dateOrNull(r.sent_at),
-    lastError: r.last_error,
   };
+}
+
+/** The columns a queued mail and a dev-mailbox mail share. */
+export function mailOf(r: { id: number | string; message_id: string; to_address: string; subject: string; body: string }) {
+  return { id: Number(r.id), messageId: r.message_id, to: r.to_address, subject: r.subject, text: r.body };
 }

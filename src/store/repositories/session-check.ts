@@ -29,7 +29,6 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     lastSeenAt: date(r.last_seen_at),
     idleExpiresAt: date(r.idle_expires_at),
     absoluteExpiresAt: date(r.absolute_expires_at),
-    endedAt: dateOrNull(r.ended_at),
     ip: r.ip,
     userAgent: r.user_agent,
     stepUpAt: dateOrNull(r.step_up_at ?? null),

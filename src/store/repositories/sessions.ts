@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { SessionRepo } from '../../domain/sessions/repository';
 import type { Dialect } from '../migrations/column-types';
-import { ms, msOrNull, type Db } from '../rows';
+import { ms, type Db } from '../rows';
 import type { RepositoryHooks } from './index';
 import { sessionCheck, toSession } from './session-check';
 
@@ -22,7 +22,7 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
           last_seen_at: ms(s.lastSeenAt),
           idle_expires_at: ms(s.idleExpiresAt),
           absolute_expires_at: ms(s.absoluteExpiresAt),
-          ended_at: msOrNull(s.endedAt),
+          ended_at: null,
           ip: s.ip,
           user_agent: s.userAgent,
           login_id: s.loginId,

@@ -11,7 +11,6 @@ export function throttle(db: Db): ThrottleRepo {
       return {
         key: r.key,
         failures: r.failures,
-        windowStartedAt: new Date(Number(r.window_started_at)),
         lockedUntil: r.locked_until === null ? null : new Date(Number(r.locked_until)),
       };
     },
