@@ -10,7 +10,7 @@ import { SUBMITTED_PASSWORD_MAX } from '../input-limits';
 import { tradingPasswordLockedMail, tradingPasswordUnlockedMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account } from '../store-types';
+import type { Account } from './records';
 
 export const TRADING_PASSWORD_MAX_FAILURES = 5;
 

@@ -7,7 +7,8 @@ import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import { TOKEN_MAX } from '../input-limits';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession, Store, StoreTx } from '../store-types';
+import type { ActiveSession } from './records';
+import type { Store, StoreTx } from '../store';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
 
@@ -69,7 +70,6 @@ export class SessionService {
       lastSeenAt: now,
       idleExpiresAt: this.idleExpiry(now, absoluteExpiresAt),
       absoluteExpiresAt,
-      endedAt: null,
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
