@@ -24,6 +24,14 @@ export const CHANGED_PASSWORD_MAX = PASSWORD_MAX * 4;
 /** A one-time code field (e-mailed code, TOTP, recovery code, confirmation code) before normalisation: spaces and full-width digits allowed. */
 export const ONE_TIME_CODE_INPUT_MAX = 64;
 
+/**
+ * What the pages' code fields let a customer type (their `maxlength`): six digits with room for
+ * spaces and full-width input, and a recovery code with its dashes. The domain still checks the
+ * format; these only stop a paste of a whole mail.
+ */
+export const ONE_TIME_CODE_FIELD_LENGTH = 12;
+export const RECOVERY_CODE_FIELD_LENGTH = 24;
+
 /** A customer's name as the brokerage supplies it. */
 export const CUSTOMER_NAME_MAX = 100;
 
