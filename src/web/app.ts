@@ -7,12 +7,12 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
-import { isDatabaseUnavailable } from '../store/open';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
 import { supportApi } from './api/support-api';
 import { isSameOrigin } from './csrf';
-import { apiError, messageOf, retryAfterOf, statusOf } from './errors';
+import { failureAnswer } from './failures';
+import { translator } from '../i18n';
 import { html } from './html';
 import { renderPage } from './layout';
 import { accountPages } from './pages/account-pages';
@@ -130,37 +130,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 }
 
 async function handleError(error: unknown, req: FastifyRequest, reply: FastifyReply, deps: WebDeps): Promise<FastifyReply> {
-  let domain: DomainError | null = error instanceof DomainError ? error : null;
-  let status = domain ? statusOf(domain.code) : 500;
-  let message: string;
-
-  if (!domain && isDatabaseUnavailable(error)) {
-    domain = new DomainError('unavailable', { retryAfter: 5 });
-    status = 503;
-  }
-  if (domain) {
-    message = messageOf(domain, req.t);
-    const retry = retryAfterOf(domain);
-    if (retry) reply.header('Retry-After', String(retry));
-  } else {
-    const e = error as { statusCode?: number; code?: string };
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      status = e.statusCode;
-      message = status === 413 ? req.t('error.payload_too_large') : req.t('error.bad_request');
-    } else {
-      // A bug: logged with its stack on the server, never shown to the client.
-      req.log.error({ err: error }, 'unhandled error');
-      message = req.t('error.generic');
-    }
-  }
-  const code = domain?.code ?? (status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal');
-  if (isApi(req) || !req.t) {
-    const body = domain ? apiError(domain, req.t) : { error: { code, message } };
-    return reply.status(status).type('application/json; charset=utf-8').send(body);
-  }
+  const t = req.t ?? translator('ja');
+  const f = failureAnswer(error, t);
+  // A bug: logged with its stack on the server, never shown to the client.
+  if (f.bug) req.log.error({ err: error }, 'unhandled error');
+  if (f.retryAfter) reply.header('Retry-After', String(f.retryAfter));
+  if (isApi(req) || !req.t) return reply.status(f.status).type('application/json; charset=utf-8').send(f.json);
   return renderPage(req, reply, deps, {
-    title: req.t('error.title'),
-    body: html`<p class="alert error" role="alert">${message}</p><p><a href="/login">${req.t('login.title')}</a></p>`,
-    status,
+    title: t('error.title'),
+    body: html`<p class="alert error" role="alert">${f.message}</p><p><a href="/login">${t('login.title')}</a></p>`,
+    status: f.status,
   });
 }
