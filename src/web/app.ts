@@ -6,11 +6,10 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
 import { supportApi } from './api/support-api';
-import { isSameOrigin } from './csrf';
+import { csrfChecks, isApi } from './csrf';
 import { failureAnswer } from './failures';
 import { translator } from '../i18n';
 import { html } from './html';
@@ -20,6 +19,8 @@ import { devMailboxPage } from './pages/dev-mailbox-page';
 import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
+import { passkeyLoginRoutes } from './pages/passkey-login-routes';
+import { signedIn } from './signed-in';
 import { addressPages } from './pages/address-pages';
 import { securityPages } from './pages/security-pages';
 import { applyLocale, type WebDeps } from './request-context';
@@ -43,8 +44,6 @@ export interface AppOptions extends WebDeps {
   listener?: 'public' | 'support';
 }
 
-/** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
-const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const { config } = opts;
@@ -76,18 +75,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.decorateRequest('locale', 'ja');
   app.decorateRequest('t', null as never);
   app.decorateRequest('session', null);
+  app.decorateRequest('account', null);
   app.decorateRequest('clientIp', '');
 
   app.addHook('onRequest', async (req, reply) => {
     applyLocale(req, reply);
     setSecurityHeaders(reply, https);
     assignClientAddress(req);
-    if (req.method === 'GET' || req.method === 'HEAD') return;
-    // Pages: every state change must come from our own origin. API: mobile apps send no Origin,
-    // but a browser that does must be ours.
-    const hasOrigin = Boolean(req.headers.origin || req.headers.referer);
-    if ((!isApi(req) || hasOrigin) && !isSameOrigin(req, config.publicUrl)) throw new DomainError('csrf_invalid');
   });
+  csrfChecks(app, { publicUrl: config.publicUrl, keyed: opts.services.ports.keyed });
 
   if (support) {
     app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));
@@ -108,17 +104,22 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
-    const ready = await opts.services.ports.store.ready().catch(() => false);
+    const ready = await opts.services.operations.ready();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
 
   staticFiles(app);
   loginPages(app, opts);
-  accountPages(app, opts);
-  totpPages(app, opts);
-  passkeyPages(app, opts);
-  addressPages(app, opts);
-  securityPages(app, opts);
+  passkeyLoginRoutes(app, opts);
+  app.register(
+    signedIn(opts, 'login-page', (pages) => {
+      accountPages(pages, opts);
+      totpPages(pages, opts);
+      passkeyPages(pages, opts);
+      addressPages(pages, opts);
+      securityPages(pages, opts);
+    }),
+  );
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);
