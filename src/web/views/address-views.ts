@@ -116,11 +116,8 @@ export function addedView(v: ViewContext, done: { kind: 'added' | 'changed'; slo
 export function removeConfirmSpec(v: ViewContext, s: SlotView, reauth: ReauthState, error?: FormError): ConfirmSpec {
   const { t } = v;
   return {
-    title: t('emails.removeTitle'),
-    lead: t('emails.removeLead'),
-    action: `/account/emails/${s.slot}/remove`,
-    button: t('emails.remove'),
-    back: '/account/emails',
+    title: t('emails.removeTitle'), lead: t('emails.removeLead'), button: t('emails.remove'),
+    action: `/account/emails/${s.slot}/remove`, back: '/account/emails',
     reauth: { ...reauth, lead: t('reauth.addressRemoveLead') },
     extra: rowsTable([[slotName(v, s), s.masked ?? '']]),
     error,
@@ -157,11 +154,8 @@ export function notificationInputView(v: ViewContext, s: SlotView, value: boolea
 export function notificationConfirmSpec(v: ViewContext, s: SlotView, on: boolean, error?: FormError): ConfirmSpec {
   const { t } = v;
   return {
-    title: t('emails.settingConfirmTitle'),
-    lead: t('emails.settingConfirmLead'),
-    action: `/account/emails/${s.slot}/notification`,
-    button: t('common.change'),
-    back: `/account/emails/${s.slot}/notification?value=${on ? 'on' : 'off'}`,
+    title: t('emails.settingConfirmTitle'), lead: t('emails.settingConfirmLead'), button: t('common.change'),
+    action: `/account/emails/${s.slot}/notification`, back: `/account/emails/${s.slot}/notification?value=${on ? 'on' : 'off'}`,
     extra: html`${rowsTable([[t('emails.address', { n: s.slot }), s.masked ?? ''], [t('emails.loginNotification'), notifyLabel(v, on)]], { valueClass: 'new-value' })}
         ${hidden('loginNotification', on ? 'on' : 'off')}`,
     error,

@@ -36,7 +36,8 @@ function invalidAttrs(name: string, error: FormError | null | undefined): Html {
 export function errorSummary(error: FormError | string | null | undefined): Html {
   const message = typeof error === 'string' ? error : error?.message;
   if (!message) return html``;
-  return html`<p class="alert error" role="alert" id="${ERROR_SUMMARY_ID}" tabindex="-1" data-error-summary>${message}</p>`;
+  // The message keeps its own markup (`p.alert.error[role=alert]`); the wrapper is what takes focus.
+  return html`<div id="${ERROR_SUMMARY_ID}" class="error-summary" tabindex="-1" data-error-summary><p class="alert error" role="alert">${message}</p></div>`;
 }
 
 /** A confirmation that something happened (`role=status`: announced without interrupting). */

@@ -49,11 +49,8 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
 export function deleteConfirmSpec(v: ViewContext, p: Passkey, reauth: ReauthState, error?: FormError): ConfirmSpec {
   const { t } = v;
   return {
-    title: t('passkey.deleteTitle'),
-    lead: t('passkey.deleteLead'),
-    action: `/account/passkeys/${p.id}/delete`,
-    button: t('passkey.delete'),
-    back: '/account/passkeys',
+    title: t('passkey.deleteTitle'), lead: t('passkey.deleteLead'), button: t('passkey.delete'),
+    action: `/account/passkeys/${p.id}/delete`, back: '/account/passkeys',
     before: rowsTable([
       [t('passkey.name'), p.name],
       [t('passkey.created'), formatJst(p.createdAt)],

@@ -22,7 +22,7 @@ describe('page views and the page kit', () => {
     const body = page.body.value;
     assert.equal(page.status, 401);
     assert.equal(body.match(/role="alert"/g)?.length, 1);
-    assert.match(body, /<p class="alert error" role="alert" id="error-summary" tabindex="-1" data-error-summary>取引パスワードが正しくありません。<\/p>/);
+    assert.match(body, /<div id="error-summary" class="error-summary" tabindex="-1" data-error-summary><p class="alert error" role="alert">取引パスワードが正しくありません。<\/p><\/div>/);
     assert.ok(body.indexOf('error-summary') < body.indexOf('<form'), 'the summary comes before the forms');
     assert.match(inputTag(body, 'tradingPassword'), /aria-invalid="true" aria-describedby="error-summary"/);
     assert.doesNotMatch(inputTag(body, 'confirmationCode'), /aria-invalid/);
