@@ -62,6 +62,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
           serverFactory: fastPathServer({
             sessions: opts.services.sessions,
             passwords: opts.services.ports.passwords,
+            store: opts.services.ports.store,
             https: config.publicUrl.startsWith('https://'),
             metrics: opts.metrics,
             logger: opts.logger,
@@ -132,7 +133,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
 async function handleError(error: unknown, req: FastifyRequest, reply: FastifyReply, deps: WebDeps): Promise<FastifyReply> {
   const t = req.t ?? translator('ja');
-  const f = failureAnswer(error, t);
+  const f = failureAnswer(error, t, (e) => deps.services.ports.store.isUnavailable(e));
   // A bug: logged with its stack on the server, never shown to the client.
   if (f.bug) req.log.error({ err: error }, 'unhandled error');
   if (f.retryAfter) reply.header('Retry-After', String(f.retryAfter));

@@ -5,7 +5,6 @@
  */
 import { DomainError } from '../domain/errors';
 import type { Translate } from '../i18n';
-import { isDatabaseUnavailable } from '../store/open';
 import { apiError, messageOf, retryAfterOf, statusOf } from './errors';
 
 export interface FailureAnswer {
@@ -18,8 +17,9 @@ export interface FailureAnswer {
   bug: boolean;
 }
 
-export function failureAnswer(error: unknown, t: Translate): FailureAnswer {
-  const domain = error instanceof DomainError ? error : isDatabaseUnavailable(error) ? new DomainError('unavailable', { retryAfter: 5 }) : null;
+/** `isUnavailable`: the store's judgement of whether an error means the database is unreachable. */
+export function failureAnswer(error: unknown, t: Translate, isUnavailable: (e: unknown) => boolean): FailureAnswer {
+  const domain = error instanceof DomainError ? error : isUnavailable(error) ? new DomainError('unavailable', { retryAfter: 5 }) : null;
   if (domain) return { status: statusOf(domain.code), message: messageOf(domain, t), retryAfter: retryAfterOf(domain), json: apiError(domain, t), bug: false };
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyBaseLogger } from 'fastify';
 import { Overloaded } from '../domain/errors';
-import type { PasswordHasher } from '../domain/ports';
+import type { PasswordHasher, Store } from '../domain/ports';
 import type { SessionService } from '../domain/sessions/session-service';
 import { translator, type Translate } from '../i18n';
 import type { Metrics } from '../observability/metrics';
@@ -31,6 +31,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export interface FastPathDeps {
   sessions: SessionService;
   passwords: Pick<PasswordHasher, 'assertCapacity'>;
+  /** Only its judgement of which errors mean the database is unreachable. */
+  store: Pick<Store, 'isUnavailable'>;
   https: boolean;
   metrics?: Metrics;
   logger?: FastifyBaseLogger;
@@ -60,7 +62,7 @@ export function fastPathServer(deps: FastPathDeps) {
   async function sessionCheck(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const { cookies, choice } = read(req);
-    const a = await answerSessionCheck(deps.sessions, { cookies, authorization: req.headers.authorization, locale: choice.locale });
+    const a = await answerSessionCheck(deps, { cookies, authorization: req.headers.authorization, locale: choice.locale });
     if (a.bug) deps.logger?.error({ err: a.bug }, 'session check failed');
     send(req, res, a.status, a.body, [...Object.entries(a.headers).flat(), ...langCookie(choice)]);
     deps.metrics?.observeRequest(req.method ?? 'GET', SESSION_CHECK_PATH, a.status, (performance.now() - started) / 1000);
@@ -76,7 +78,7 @@ export function fastPathServer(deps: FastPathDeps) {
       const started = performance.now();
       const { choice } = read(req);
       const t: Translate = translator(choice.locale);
-      const f = failureAnswer(e, t);
+      const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
       // The unread body is discarded by node:http once the answer is sent; the connection stays usable.
       send(req, res, f.status, JSON.stringify(f.json), [...(f.retryAfter ? ['Retry-After', String(f.retryAfter)] : []), ...langCookie(choice)]);
       deps.metrics?.observeRequest('POST', LOGIN, f.status, (performance.now() - started) / 1000);

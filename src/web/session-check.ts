@@ -7,6 +7,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import { DomainError } from '../domain/errors';
 import type { SessionService } from '../domain/sessions/session-service';
+import type { Store } from '../domain/ports';
 import { translator, type Locale } from '../i18n';
 import { SESSION_COOKIE } from './cookies';
 import { apiError } from './errors';
@@ -43,10 +44,10 @@ export interface SessionCheckAnswer {
   bug?: unknown;
 }
 
-export async function answerSessionCheck(sessions: SessionService, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
+export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
   const t = translator(r.locale);
   try {
-    const session = await sessions.check(tokenFrom(r.cookies, r.authorization));
+    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
     if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
     const body = JSON.stringify({
       loginId: session.loginId,
@@ -59,7 +60,7 @@ export async function answerSessionCheck(sessions: SessionService, r: SessionChe
     // For nginx auth_request, which passes headers (not bodies) on to the trading application.
     return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body };
   } catch (e) {
-    const f = failureAnswer(e, t);
+    const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
     return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };
   }
 }

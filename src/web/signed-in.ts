@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
-import type { Account } from '../domain/store-types';
+import type { Account } from '../domain/accounts/records';
 import { sessionToken, type WebDeps } from './request-context';
 
 declare module 'fastify' {

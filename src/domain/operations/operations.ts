@@ -3,7 +3,7 @@
  * database answers (/readyz), and the mails the embedded mailbox kept instead of sending.
  */
 import type { Ports } from '../ports';
-import type { DevMail } from '../store-types';
+import type { DevMail } from '../notifications/records';
 
 export class Operations {
   constructor(private readonly ports: Ports) {}

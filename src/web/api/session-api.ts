@@ -8,10 +8,10 @@ import { SESSION_CHECK_PATH, answerSessionCheck } from '../session-check';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
 
 export function sessionApi(app: FastifyInstance, deps: WebDeps): void {
-  const { sessions, login } = deps.services;
+  const { sessions, login, ports } = deps.services;
 
   app.get(SESSION_CHECK_PATH, async (req, reply) => {
-    const answer = await answerSessionCheck(sessions, { cookies: req.cookies, authorization: req.headers.authorization, locale: req.locale });
+    const answer = await answerSessionCheck({ sessions, store: ports.store }, { cookies: req.cookies, authorization: req.headers.authorization, locale: req.locale });
     if (answer.bug) req.log.error({ err: answer.bug }, 'session check failed');
     return reply.status(answer.status).headers(answer.headers).type('application/json; charset=utf-8').send(answer.body);
   });

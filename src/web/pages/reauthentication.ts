@@ -5,7 +5,7 @@
  * views/confirm-view.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ReauthenticationPurpose } from '../../domain/store-types';
+import type { ReauthenticationPurpose } from '../../domain/reauthentication/records';
 import { pageError } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { signedInAccount } from '../signed-in';

@@ -1,7 +1,7 @@
 /** The signed-in top screens: 口座情報 menu, 登録情報照会, and the embedded mode's mailbox. */
 import type { AccountOverview } from '../../domain/accounts/account-service';
 import type { TotpStatus } from '../../domain/totp/totp-service';
-import type { DevMail } from '../../domain/store-types';
+import type { DevMail } from '../../domain/notifications/records';
 import { html } from '../html';
 import type { Page } from './frame';
 import { rowsTable, type ViewContext } from './kit';

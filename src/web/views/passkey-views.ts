@@ -3,7 +3,7 @@
  * calls run in /static/passkeys.js), 削除 -確認-, and the passkey step after the password.
  */
 import { formatJst } from '../../domain/notifications/format';
-import type { Passkey } from '../../domain/store-types';
+import type { Passkey } from '../../domain/passkeys/records';
 import { html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
 import { reauthSection } from './confirm-view';

@@ -3,7 +3,7 @@
  * ワンタイムパスワード 認証 → サービス申込 -受付-; then コード再表示, 利用停止 (入力 → 確認 → 完了)
  * and recovery codes. The QR code arrives drawn (the route renders it with the qrcode library).
  */
-import type { ReauthenticationPurpose } from '../../domain/store-types';
+import type { ReauthenticationPurpose } from '../../domain/reauthentication/records';
 import type { ShownKey } from '../../domain/totp/totp-service';
 import { html, type Html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
