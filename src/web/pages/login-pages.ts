@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors';
 import type { CodeStep, CompletedLogin, LoginStep } from '../../domain/login/login-service';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
-import { assertCsrf, csrfField } from '../csrf';
+import { csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { html } from '../html';
 import { alertBox, passwordInput, renderPage } from '../layout';
@@ -151,7 +151,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     const form = (req.body ?? {}) as Form;
     const typedId = typeof form.loginId === 'string' ? form.loginId.slice(0, 64) : '';
     try {
-      assertCsrf(req, keyed);
       return next(reply, await login.start({ loginId: form.loginId, password: form.password }, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -171,7 +170,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     const flow = req.cookies[FLOW_COOKIE];
     const form = (req.body ?? {}) as Form;
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitCode(flow, form.code, loginContext(req)));
     } catch (e) {
       return codeStepFailed(req, reply, flow, e);
@@ -181,7 +179,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/code/resend', async (req, reply) => {
     const flow = req.cookies[FLOW_COOKIE];
     try {
-      assertCsrf(req, keyed);
       const step = await login.resendCode(flow, loginContext(req));
       return renderCode(req, reply, step, { info: req.t('code.resent') });
     } catch (e) {
@@ -201,7 +198,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/totp', async (req, reply) => {
     const form = (req.body ?? {}) as Form;
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitTotp(req.cookies[FLOW_COOKIE], form.code, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -222,7 +218,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/recovery', async (req, reply) => {
     const form = (req.body ?? {}) as Form & { recoveryCode?: unknown };
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitRecoveryCode(req.cookies[FLOW_COOKIE], form.recoveryCode, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -231,13 +226,8 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
+  // The CSRF plugin has checked the form (csrf.ts).
   app.post('/logout', async (req, reply) => {
-    try {
-      assertCsrf(req, keyed);
-    } catch (e) {
-      const err = fail(req, reply, e);
-      return renderLogin(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });
-    }
     await login.logout(sessionToken(req), loginContext(req));
     reply.clearCookie(SESSION_COOKIE, cookieOptions());
     return reply.redirect('/login?loggedOut=1', 303);
