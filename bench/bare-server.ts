@@ -9,7 +9,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { loadConfig } from '../src/config';
-import { createPasswordHasher, passwordHasherOptions } from '../src/crypto/passwords';
+import { createPasswordHasher, passwordHasherOptions } from '../src/hashing/password-hasher';
 import { BENCH_PASSWORD } from './dataset';
 
 const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });

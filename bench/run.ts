@@ -13,7 +13,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config';
-import { passwordHasherOptions } from '../src/crypto/passwords';
+import { passwordHasherOptions } from '../src/hashing/password-hasher';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
 import type { LoadPlan, LoadResult } from './load-plan';
 

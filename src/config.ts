@@ -1,7 +1,7 @@
 /**
  * One typed, validated configuration object, read from the environment once at start.
  * Safe defaults for the embedded mode; production refuses to start with a missing key,
- * a default secret or plain-HTTP cookies (CONVENTIONS habit 12). Every variable is in
+ * a default secret or plain-HTTP cookies (docs/requirements.md R-OPS-1). Every variable is in
  * docs/configuration.md.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The kind of a stored password hash: its scheme and cost parameters, without salt or digest.
  * Two hashes of one kind take the same time to verify, so timing one example of each kind tells
- * how long any failed verification must appear to take (crypto/passwords.ts).
+ * how long any failed verification must appear to take (hashing/password-hasher.ts).
  */
 import { BCRYPT, parsePbkdf2 } from './legacy-hashes';
 

@@ -1,8 +1,8 @@
 /**
- * Verification of the hashes a brokerage brings from its old system (SPEC 1.5): bcrypt and
+ * Verification of the hashes a brokerage brings from its old system (docs/requirements.md R-ACCT-2): bcrypt and
  * PBKDF2 in passlib's modular format or the PHC string format. They are only verified, never
  * produced: a successful login replaces them with argon2id. Parsed here; checked on the hashing
- * threads (hash-worker.mjs), like argon2id, never on the event loop.
+ * threads (hashing/hash-worker.mjs), like argon2id, never on the event loop.
  */
 const DIGESTS: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 

@@ -1,6 +1,6 @@
 /**
  * Input typed with a Japanese IME arrives full-width (`１２３４５６`, `ＡＢＣ`): NFKC turns it into
- * ASCII before any check (SPEC 2; NIST SP 800-63B §5.1.1.2 on normalisation).
+ * ASCII before any check (docs/requirements.md R-INPUT-1; NIST SP 800-63B §5.1.1.2 on normalisation).
  */
 export function normalizeInput(s: string): string {
   return s.normalize('NFKC').trim();

@@ -1,12 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretBox } from '../domain/ports';
 
 /**
  * AES-256-GCM for secrets at rest (TOTP keys). Format `v1.<keyId>.<iv>.<ciphertext>.<tag>`
  * (base64url). The key id names the key, so keys can be rotated (`mamori keys rotate`); it is also
  * bound as associated data, so a sealed value cannot be relabelled to another key.
  */
-export interface RotatingSecretBox extends SecretBox {
+export interface RotatingSecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
   keyIdOf(sealed: string): string;
   needsReseal(sealed: string): boolean;
 }

@@ -4,7 +4,7 @@
  * caller can accept each step once only (NIST SP 800-63B-4).
  */
 import { Secret, TOTP } from 'otpauth';
-import type { Random } from '../domain/ports';
+import type { RandomSource } from './random';
 
 const PERIOD = 30;
 const DIGITS = 6;
@@ -14,7 +14,7 @@ function totp(secretBase32: string, issuer = '', label = ''): TOTP {
 }
 
 /** 160 bits, the length RFC 4226 §4 recommends, as Base32 without padding. */
-export function generateTotpSecret(random: Random): string {
+export function generateTotpSecret(random: RandomSource): string {
   return new Secret({ buffer: new Uint8Array(random.bytes(20)).buffer }).base32;
 }
 

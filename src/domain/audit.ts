@@ -1,6 +1,6 @@
 /**
  * Security events, appended to the audit log in the same transaction as the change they describe
- * (SPEC 2). The type names are stable: operators search and alert on them.
+ * (docs/requirements.md R-AUDIT-1). The type names are stable: operators search and alert on them.
  */
 import type { RequestContext } from './context';
 import type { StoreTx } from './store';

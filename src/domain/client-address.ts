@@ -7,12 +7,13 @@
  * per address, which only works when the address is the real one).
  */
 import { isIP } from 'node:net';
+import { IP_ADDRESS_TEXT_MAX } from './input-limits';
 
 const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
 /** A valid IP address in its usual form (IPv4-mapped IPv6 as plain IPv4), or null. */
 export function parseIp(text: unknown): string | null {
-  if (typeof text !== 'string' || text.length > 45) return null;
+  if (typeof text !== 'string' || text.length > IP_ADDRESS_TEXT_MAX) return null;
   const mapped = MAPPED_V4.exec(text);
   const candidate = mapped ? mapped[1]! : text;
   // isIP accepts an IPv6 zone ("fe80::1%eth0"), whose suffix is free text: not an address we keep.

@@ -1,6 +1,6 @@
 /**
  * The interfaces the domain needs from the outside world. The domain imports nothing from
- * web/, store/ or mail/; the composition root (src/main.ts) wires real implementations and
+ * web/, store/ or mail/; the composition root (src/composition/) wires real implementations and
  * tests wire their own (fixed clock, in-memory SMTP, temporary databases).
  */
 import type { Store } from './store';

@@ -1,4 +1,4 @@
-/** English, the second UI language (SPEC 3). Same keys as ja.ts, enforced by the type. */
+/** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
 import type { MessageKey } from './ja';
 
 export const en: Record<MessageKey, string> = {

@@ -1,5 +1,5 @@
 /**
- * Sends what the outbox holds (SPEC 2: a mail server that is down delays mail, never loses it,
+ * Sends what the outbox holds (docs/requirements.md R-MAIL-1: a mail server that is down delays mail, never loses it,
  * never breaks login). Rows are leased, so several processes share the work and a crashed
  * process's mails are picked up when its lease runs out: at-least-once delivery.
  */

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { LoginContext } from '../domain/login/login-service';
 import type { ActiveSession } from '../domain/sessions/records';
 import { translator, type Locale, type Translate } from '../i18n';
-import type { Services } from '../services';
+import type { Services } from '../composition/build-services';
 import { DEVICE_COOKIE, LANG_COOKIE } from './cookies';
 import { LANG_COOKIE_OPTIONS, chooseLocale } from './locale';
 import { tokenFrom } from './session-check';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config';
-import { createRuntime, type Runtime } from '../../src/runtime';
+import { openRuntime, type Runtime } from '../../src/composition/open-runtime';
 import { openStore } from '../../src/store/open';
 import { buildApp } from '../../src/web/app';
 import { CookieJar } from './cookie-jar';
@@ -70,7 +70,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   };
   const config = loadConfig(baseEnv);
-  const runtime = await createRuntime(config, { clock, store: db.store, sleep: async () => undefined, workerPollMs: 50 });
+  const runtime = await openRuntime(config, { clock, store: db.store, sleep: async () => undefined, workerPollMs: 50 });
   const app = buildApp({ config, services: runtime.services, metrics: runtime.metrics });
   await app.ready();
 
@@ -129,7 +129,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     async startWithKey(hexKey) {
       const cfg = loadConfig({ ...baseEnv, MAMORI_SECRET_KEY: hexKey });
-      const rt = await createRuntime(cfg, { clock, store: openStore(db.url), sleep: async () => undefined });
+      const rt = await openRuntime(cfg, { clock, store: openStore(db.url), sleep: async () => undefined });
       return { runtime: rt, config: cfg, close: () => rt.close() };
     },
     async close() {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/ports';
-import { startServer, type Server } from '../../src/main';
+import { startServer, type Server } from '../../src/composition/start-server';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { createTestStore, type TestStore } from './test-store';
 

@@ -1,7 +1,7 @@
 /**
  * A fresh, empty database per test: a temporary SQLite file, or — when TEST_DATABASE_URL points
  * at a PostgreSQL server — a new database created on it and dropped afterwards. The same tests
- * run unchanged on both (CONVENTIONS habit 8).
+ * run unchanged on both (docs/requirements.md R-OPS-2).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

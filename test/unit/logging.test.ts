@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/runtime';
+import { createLogger } from '../../src/composition/create-logger';
 
 describe('logs', () => {
   it('never contain passwords, codes, tokens, cookies or mail bodies', async () => {

@@ -3,7 +3,8 @@
  * Every problem is reported with the field and a stable reason, never a stack trace.
  */
 import { hasControlChars, normalizeInput } from '../../crypto/normalize';
-import { checkLoginPassword, checkTradingPassword } from '../../crypto/password-policy';
+import { CUSTOMER_NAME_MAX, EMAIL_ADDRESS_MAX, EMAIL_ADDRESSES_MAX, EMAIL_LOCAL_PART_MAX, LOGIN_ID_MAX } from '../input-limits';
+import { checkLoginPassword, checkTradingPassword } from './password-policy';
 
 export interface AccountRecord {
   loginId: string;
@@ -23,10 +24,12 @@ export interface FieldProblem {
 
 /** RFC 5321 limits; deliberately simple syntax (one @, no spaces): the real check is the verification mail. */
 export function isValidEmail(address: string): boolean {
-  return address.length <= 254 && /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(address) && !address.includes('..');
+  return address.length <= EMAIL_ADDRESS_MAX && EMAIL_SYNTAX.test(address) && !address.includes('..');
 }
 
-export const LOGIN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/;
+const EMAIL_SYNTAX = new RegExp(`^[^\\s@<>()",;:\\\\[\\]]{1,${EMAIL_LOCAL_PART_MAX}}@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$`);
+
+export const LOGIN_ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._@-]{2,${LOGIN_ID_MAX - 1}}$`);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -38,17 +41,17 @@ export function parseAccountRecord(raw: unknown, isSupportedHash: (h: string) =>
   const r = raw as Record<string, unknown>;
 
   const loginId = normalizeInput(str(r.loginId) ?? '');
-  if (!LOGIN_ID_PATTERN.test(loginId)) problems.push({ field: 'loginId', reason: 'format (3-64 of A-Z a-z 0-9 . _ @ -)' });
+  if (!LOGIN_ID_PATTERN.test(loginId)) problems.push({ field: 'loginId', reason: `format (3-${LOGIN_ID_MAX} of A-Z a-z 0-9 . _ @ -)` });
 
   const name = normalizeInput(str(r.name) ?? '');
   if (!name) problems.push({ field: 'name', reason: 'required' });
-  else if (name.length > 100) problems.push({ field: 'name', reason: 'too_long' });
+  else if (name.length > CUSTOMER_NAME_MAX) problems.push({ field: 'name', reason: 'too_long' });
   else if (hasControlChars(name)) problems.push({ field: 'name', reason: 'control_characters' });
 
   const emailsRaw = r.emails;
   const emails: string[] = [];
-  if (!Array.isArray(emailsRaw) || emailsRaw.length < 1 || emailsRaw.length > 3) {
-    problems.push({ field: 'emails', reason: 'one to three addresses' });
+  if (!Array.isArray(emailsRaw) || emailsRaw.length < 1 || emailsRaw.length > EMAIL_ADDRESSES_MAX) {
+    problems.push({ field: 'emails', reason: `one to ${EMAIL_ADDRESSES_MAX} addresses` });
   } else {
     emailsRaw.forEach((e, i) => {
       const address = normalizeInput(str(e) ?? '');

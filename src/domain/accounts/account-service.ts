@@ -1,5 +1,5 @@
 /**
- * Accounts are created by the brokerage, never by self-registration (SPEC 1.5): one at a time
+ * Accounts are created by the brokerage, never by self-registration (docs/requirements.md R-ACCT-1): one at a time
  * (admin CLI / API) or in bulk when migrating existing customers, keeping their existing hashes.
  */
 import { maskAddress } from '../addresses/masking';
@@ -82,7 +82,7 @@ export class AccountService {
     const now = clock.now();
     const imported = [record.loginPasswordHash, record.tradingPasswordHash].filter((h): h is string => Boolean(h));
     const created = await store.transaction(async (tx) => {
-      // Every process learns the kinds of imported hashes, to time failures like the slowest (crypto/passwords.ts).
+      // Every process learns the kinds of imported hashes, to time failures like the slowest (hashing/password-hasher.ts).
       for (const h of imported) {
         const kind = passwords.kindOf(h);
         if (kind) await tx.passwordHashKinds.record(kind, h, now);

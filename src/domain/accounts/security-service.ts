@@ -1,11 +1,12 @@
 /**
  * The customer's own security overview on 登録情報照会: ログイン履歴, 登録済み端末 (with 解除),
  * and the two password changes. A login-password change ends every other session and forgets
- * every other recognised browser (SPEC 2; ASVS 3.3.3), so a thief holding the old password or a
+ * every other recognised browser (docs/requirements.md R-PWD-3; ASVS 3.3.3), so a thief holding the old password or a
  * stolen cookie is locked out at once.
  */
 import { shownIp } from '../client-address';
-import { checkLoginPassword, checkTradingPassword, MAX_PASSWORD } from '../../crypto/password-policy';
+import { CHANGED_PASSWORD_MAX } from '../input-limits';
+import { checkLoginPassword, checkTradingPassword } from './password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
@@ -157,7 +158,7 @@ export class SecurityService {
 
   private required(raw: unknown, field: string): string {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput(field, 'required');
-    if (raw.length > MAX_PASSWORD * 4) throw new InvalidInput(field, 'too_long');
+    if (raw.length > CHANGED_PASSWORD_MAX) throw new InvalidInput(field, 'too_long');
     return raw;
   }
 

@@ -1,11 +1,12 @@
 /**
- * The 取引パスワード confirms every setting change (SPEC 1.4, the notice's 確認 screens) and is
- * offered to the trading service as an API check (SPEC 1.5). Five wrong entries lock its use
+ * The 取引パスワード confirms every setting change (docs/requirements.md R-CHANGE-1, the notice's 確認 screens) and is
+ * offered to the trading service as an API check (R-ACCT-3). Five wrong entries lock its use
  * until the support desk unlocks it (ASVS 2.2.1); the customer is told by mail.
  */
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
+import { SUBMITTED_PASSWORD_MAX } from '../input-limits';
 import { tradingPasswordLockedMail, tradingPasswordUnlockedMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
@@ -43,7 +44,7 @@ export class TradingPasswordService {
    */
   async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('tradingPassword', 'required');
-    if (raw.length > 1024) throw new InvalidInput('tradingPassword', 'too_long');
+    if (raw.length > SUBMITTED_PASSWORD_MAX) throw new InvalidInput('tradingPassword', 'too_long');
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
     await this.assertStepUp(account, ctx);
     const { store, clock, passwords } = this.ports;

@@ -1,11 +1,12 @@
 /**
- * Recognised devices (SPEC 2): a random token in a long-lived HttpOnly cookie, stored hashed with
+ * Recognised devices (docs/requirements.md R-DEVICE-1): a random token in a long-lived HttpOnly cookie, stored hashed with
  * the account, set only after a successful additional authentication, expiring after a period
  * unused, revocable, all revoked on a password change. Deliberately not a fingerprint: nothing
  * about the browser is inferred, so nothing can be spoofed or leaked.
  */
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
+import { TOKEN_MAX } from '../input-limits';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { RecognizedDevice } from './records';
 import type { Store, StoreTx } from '../store';
@@ -27,7 +28,7 @@ export class DeviceService {
 
   /** The device for this token if it is live; undefined for unknown, revoked or expired tokens. */
   async findLive(token: string | null | undefined): Promise<RecognizedDevice | undefined> {
-    if (!token || token.length > 128) return undefined;
+    if (!token || token.length > TOKEN_MAX) return undefined;
     const device = await this.deps.store.devices.findByTokenHash(this.deps.keyed.hash('device', token));
     if (!device || device.revokedAt || device.expiresAt <= this.deps.clock.now()) return undefined;
     return device;

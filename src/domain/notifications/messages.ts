@@ -277,7 +277,7 @@ const ADDRESS_NOTICE: Record<AddressNoticeKind, { subject: string; line: (slot: 
   removed: { subject: 'メールアドレス削除のお知らせ', line: (slot, masked) => `メールアドレス${slot}（${masked}）の登録を削除しました。` },
 };
 
-/** SPEC 2: an address added or changed is a mandatory notice, and the old address is told too. */
+/** docs/requirements.md R-NOTIFY-2, R-ADDR-4: an address added or changed is a mandatory notice, and the old address is told too. */
 export function addressNoticeMail(brand: Brand, kind: AddressNoticeKind, p: { name: string; at: Date; slot: number; maskedAddress: string }): MailContent {
   const n = ADDRESS_NOTICE[kind];
   return {

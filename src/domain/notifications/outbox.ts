@@ -1,6 +1,6 @@
 /**
  * Queueing a mail is a row in the outbox, written in the caller's transaction: the mail exists
- * if and only if the change that caused it committed (SPEC 2, transactional outbox).
+ * if and only if the change that caused it committed (docs/requirements.md R-MAIL-1, transactional outbox).
  */
 import type { Random } from '../ports';
 import type { StoreTx } from '../store';

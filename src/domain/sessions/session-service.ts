@@ -5,6 +5,7 @@
  */
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
+import { TOKEN_MAX } from '../input-limits';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { ActiveSession } from './records';
 import type { Store, StoreTx } from '../store';
@@ -82,7 +83,7 @@ export class SessionService {
 
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
   check(token: string | undefined | null): Promise<ActiveSession | null> {
-    if (!token || token.length > 128) return Promise.resolve(null);
+    if (!token || token.length > TOKEN_MAX) return Promise.resolve(null);
     const now = this.deps.clock.now();
     const cached = this.cache.get(token, now.getTime());
     if (cached) {

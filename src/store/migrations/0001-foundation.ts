@@ -134,7 +134,7 @@ export function foundation(dialect: Dialect): Migration {
           .addColumn('delivered_at', time, (c) => c.notNull())
           .execute();
 
-        // The audit log is append-only (SPEC 2): the database itself refuses UPDATE and DELETE.
+        // The audit log is append-only (docs/requirements.md R-AUDIT-1): the database itself refuses UPDATE and DELETE.
         if (pg) {
           await sql`CREATE FUNCTION mamori_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$`.execute(db);

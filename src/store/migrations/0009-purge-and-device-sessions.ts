@@ -9,7 +9,7 @@
  *   it is rewritten by the idle-timeout batches on the hot path; sessions go by their absolute expiry.
  * - `password_hash_kinds`: each kind of stored password hash (scheme and cost) that is not the
  *   current argon2id, with one example, recorded at import; failed logins wait as long as the
- *   slowest kind takes (crypto/passwords.ts), so timing tells no imported account from an unknown ID.
+ *   slowest kind takes (hashing/password-hasher.ts), so timing tells no imported account from an unknown ID.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, type Dialect } from './column-types';

@@ -4,7 +4,7 @@
  * storm took both cores from the event loop and session checks waited tens of milliseconds.
  */
 import { Worker } from 'node:worker_threads';
-import type { LegacyJob } from './legacy-hashes';
+import type { LegacyJob } from '../crypto/legacy-hashes';
 
 export interface Argon2Params {
   memoryCost: number;
@@ -71,7 +71,7 @@ export class HashPool {
     return this.run<boolean>({ op: 'verify', stored, password });
   }
 
-  /** An imported bcrypt or PBKDF2 hash, parsed by legacy-hashes.ts, checked on the same threads. */
+  /** An imported bcrypt or PBKDF2 hash, parsed by crypto/legacy-hashes.ts, checked on the same threads. */
   verifyLegacy(legacy: LegacyJob, password: string): Promise<boolean> {
     return this.run<boolean>({ op: 'legacy', legacy, password });
   }

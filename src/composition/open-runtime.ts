@@ -1,51 +1,29 @@
 /**
- * The composition root's wiring, shared by `mamori serve`, the other CLI commands and the
- * integration tests: configuration in, a running set of ports, services and workers out.
+ * Opens everything a Mamori process runs on, for `mamori serve`, the other CLI commands and the
+ * integration tests alike: configuration in; the migrated store, the ports (clock, randomness,
+ * hashing, keys), the services, the mail worker and the purger out. Nothing is started here:
+ * start-server.ts starts the timers and listeners, a CLI command only uses the services.
  */
-import pino, { type Logger } from 'pino';
-import type { Config } from './config';
-import { createKeyedHasher } from './crypto/keyed-hash';
-import { deriveKey } from './crypto/derive-key';
-import { createPasswordHasher, passwordHasherOptions } from './crypto/passwords';
-import { cryptoRandom } from './crypto/random';
-import { createSecretBox } from './crypto/secret-box';
-import type { Clock, Ports } from './domain/ports';
-import { createDevMailboxTransport } from './mail/dev-mailbox-transport';
-import { OutboxWorker } from './mail/outbox-worker';
-import { createSmtpTransport } from './mail/smtp-transport';
-import type { MailTransport } from './mail/transport';
-import { buildServices, type Services } from './services';
-import type { KyselyStore } from './store/kysely-store';
-import { openStore } from './store/open';
-import { createMetrics, type Metrics } from './observability/metrics';
-import { DEFAULT_PURGE_RULES, Purger } from './domain/maintenance/purger';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createKeyedHasher } from '../crypto/keyed-hash';
+import { deriveKey } from '../crypto/derive-key';
+import { cryptoRandom } from '../crypto/random';
+import { createSecretBox } from '../crypto/secret-box';
+import type { Clock, Ports } from '../domain/ports';
+import { DEFAULT_PURGE_RULES, Purger } from '../domain/maintenance/purger';
+import { createPasswordHasher, passwordHasherOptions } from '../hashing/password-hasher';
+import { createDevMailboxTransport } from '../mail/dev-mailbox-transport';
+import { OutboxWorker } from '../mail/outbox-worker';
+import { createSmtpTransport } from '../mail/smtp-transport';
+import type { MailTransport } from '../mail/transport';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import type { KyselyStore } from '../store/kysely-store';
+import { openStore } from '../store/open';
+import { buildServices, type Services } from './build-services';
+import { createLogger } from './create-logger';
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** Paths pino never writes: secrets stay out of logs (CONVENTIONS habit 4). */
-export const LOG_REDACT = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.loginPassword',
-  '*.tradingPassword',
-  '*.code',
-  '*.token',
-  '*.sessionToken',
-  '*.deviceToken',
-  '*.totpSecret',
-  '*.secret',
-  'body',
-  'text',
-];
-
-export function createLogger(config: Config, destination?: NodeJS.WritableStream): Logger {
-  return pino(
-    { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, base: { service: 'mamori' } },
-    destination as pino.DestinationStream | undefined,
-  );
-}
 
 export interface Runtime {
   config: Config;
@@ -62,7 +40,7 @@ export interface Runtime {
   purger: Purger;
   /**
    * Times every kind of password hash recorded in the database (imports made by any process), so
-   * failed verifications last as long as the slowest (crypto/passwords.ts). `mamori serve` calls
+   * failed verifications last as long as the slowest (hashing/password-hasher.ts). `mamori serve` calls
    * it at start and every minute.
    */
   learnHashKinds(): Promise<void>;
@@ -78,7 +56,7 @@ export interface RuntimeOptions {
   workerPollMs?: number;
 }
 
-export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
   const store = opts.store ?? openStore(config.databaseUrl, { maxConnections: config.databaseMaxConnections });

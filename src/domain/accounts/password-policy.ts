@@ -3,9 +3,7 @@
  * no composition rules, and no password from a list of commonly used or breached ones.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
-
-export const MIN_PASSWORD = 8;
-export const MAX_PASSWORD = 128;
+import { PASSWORD_MAX, PASSWORD_MIN } from '../input-limits';
 
 let common: Set<string> | null = null;
 function commonPasswords(): Set<string> {
@@ -17,8 +15,8 @@ export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_log
 
 function basic(password: string): PasswordProblem | null {
   const length = Array.from(password.normalize('NFKC')).length;
-  if (length < MIN_PASSWORD) return 'too_short';
-  if (length > MAX_PASSWORD) return 'too_long';
+  if (length < PASSWORD_MIN) return 'too_short';
+  if (length > PASSWORD_MAX) return 'too_long';
   if (commonPasswords().has(password.toLowerCase())) return 'common';
   return null;
 }
@@ -30,7 +28,7 @@ export function checkLoginPassword(password: string, loginId: string): PasswordP
   return null;
 }
 
-/** The trading password must differ from the login password (SPEC 2): one phished secret is not both. */
+/** The trading password must differ from the login password (docs/requirements.md R-PWD-2): one phished secret is not both. */
 export function checkTradingPassword(trading: string, loginPassword: string): PasswordProblem | null {
   const problem = basic(trading);
   if (problem) return problem;

@@ -3,9 +3,9 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
-import { BoundedQueue } from '../../../src/crypto/bounded-queue';
-import { checkLoginPassword, checkTradingPassword } from '../../../src/crypto/password-policy';
-import { createPasswordHasher } from '../../../src/crypto/passwords';
+import { BoundedQueue } from '../../../src/hashing/bounded-queue';
+import { checkLoginPassword, checkTradingPassword } from '../../../src/domain/accounts/password-policy';
+import { createPasswordHasher } from '../../../src/hashing/password-hasher';
 import { Overloaded } from '../../../src/domain/errors';
 
 const fast = { memoryCost: 1024, timeCost: 1, parallelism: 1, threads: 2, maxQueued: 10, retryAfterSeconds: 2 };

@@ -15,7 +15,7 @@ try {
 
 /**
  * Imported legacy hashes are verified here too, not on the event loop: a bcrypt-12 check is
- * 330 ms of CPU. `legacy` comes parsed from legacy-hashes.ts.
+ * 330 ms of CPU. `legacy` comes parsed from crypto/legacy-hashes.ts.
  */
 function verifyLegacy(legacy, password) {
   if (legacy.scheme === 'bcrypt') return bcrypt.compareSync(password, legacy.stored);

@@ -1,11 +1,14 @@
-/** Composition root of `mamori serve`: config → store, mailer, services → HTTP server. */
+/**
+ * Starts what `mamori serve` runs: the runtime (open-runtime.ts), the mail worker, the purger, the
+ * timing of password-hash kinds, the public HTTP listener and the private support-API and metrics
+ * listeners when configured. The integration tests start servers through it too.
+ */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config';
-import { newToken } from './crypto/tokens';
-import { DomainError } from './domain/errors';
-import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
-import { buildApp } from './web/app';
-import { startMetricsListener, type MetricsListener } from './web/metrics-listener';
+import type { Config } from '../config';
+import { buildApp } from '../web/app';
+import { startMetricsListener, type MetricsListener } from '../web/metrics-listener';
+import { ensureDemoAccount } from './ensure-demo-account';
+import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime';
 
 export interface Server {
   runtime: Runtime;
@@ -20,7 +23,7 @@ export interface Server {
 }
 
 export async function startServer(config: Config, opts: RuntimeOptions & { quiet?: boolean } = {}): Promise<Server> {
-  const runtime = await createRuntime(config, opts);
+  const runtime = await openRuntime(config, opts);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
   // Before the first login: failures must already last as long as the slowest imported hash.
@@ -66,31 +69,4 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
       await runtime.close();
     },
   };
-}
-
-/** Embedded mode: an empty database gets a demo account, printed once so a newcomer can log in. */
-async function ensureDemoAccount(runtime: Runtime): Promise<void> {
-  if ((await runtime.store.accounts.count()) > 0) return;
-  const loginPassword = `demo-${newToken(runtime.ports.random, 9)}`;
-  const tradingPassword = `trade-${newToken(runtime.ports.random, 9)}`;
-  try {
-    await runtime.services.accounts.create(
-      { loginId: 'demo', name: '群馬 五郎', emails: ['jimu.gunma@example.com'], loginPassword, tradingPassword },
-      'system:demo',
-    );
-  } catch (e) {
-    // Two processes started at once on an empty database: the other one made it first.
-    if (e instanceof DomainError && e.code === 'conflict') return;
-    throw e;
-  }
-  const lines = [
-    '',
-    'Demo account created (the database was empty):',
-    `  ログインID        demo`,
-    `  ログインパスワード  ${loginPassword}`,
-    `  取引パスワード      ${tradingPassword}`,
-    runtime.config.devMailbox ? `  Mails (認証コード): ${runtime.config.publicUrl}/dev/mailbox` : '',
-    '',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
 }

@@ -17,10 +17,10 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config';
 import type { PasswordHasher } from '../domain/ports';
+import { passwordHashKind } from '../crypto/hash-kind';
+import { isLegacyHash, legacyJob } from '../crypto/legacy-hashes';
 import { BoundedQueue } from './bounded-queue';
 import { HashPool, argon2NeedsRehash } from './hash-pool';
-import { passwordHashKind } from './hash-kind';
-import { isLegacyHash, legacyJob } from './legacy-hashes';
 
 /** Above the slowest kind's recent times, so that almost every failure ends at the floor, not after it. */
 const FLOOR_MARGIN = 1.25;

@@ -1,0 +1,153 @@
+/**
+ * Every `mamori` command: its words, arguments, options, one line of usage, and what it does.
+ * A new command is one entry here; command-line.ts reads it and prints its `--help`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config';
+import { openRuntime, type Runtime } from '../composition/open-runtime';
+import { startServer } from '../composition/start-server';
+import { openStore } from '../store/open';
+import { UsageError, type CommandSpec } from './command-line';
+
+export interface CommandInput {
+  config: Config;
+  args: string[];
+  options: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  usage: string;
+}
+
+export interface Command extends CommandSpec {
+  /** Exit code, or -1 for a command that keeps the process running (serve). */
+  run(input: CommandInput): Promise<number>;
+}
+
+const FILE = { name: 'FILE|-', missing: 'a FILE argument (or - for standard input) is required' };
+const LOGIN_ID = { name: 'LOGIN_ID' };
+const OPERATOR_AND_REASON = { operator: 'NAME', reason: 'TEXT' };
+
+function readInput(file: string, usage: string): unknown {
+  const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`the input is not valid JSON: ${(e as Error).message}`, usage);
+  }
+}
+
+async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config, { logger: undefined });
+  try {
+    return await fn(rt);
+  } finally {
+    // Mail queued by the command is sent by the server's worker; the outbox keeps it meanwhile.
+    await rt.close();
+  }
+}
+
+const actor = (env: NodeJS.ProcessEnv) => `cli:${env.USER ?? 'unknown'}`;
+
+/** Accounts from a JSON file or standard input, the brokerage's; `by` names who ran the command in the audit log. */
+function accountsCommand(word: string, summary: string, act: (rt: Runtime, data: unknown, by: string, usage: string) => Promise<number>): Command {
+  return {
+    words: ['accounts', word],
+    arguments: [FILE],
+    options: {},
+    summary,
+    async run({ config, args, env, usage }) {
+      const data = readInput(args[0]!, usage);
+      return withRuntime(config, (rt) => act(rt, data, actor(env), usage));
+    },
+  };
+}
+
+/** A support-desk action on one customer: operator and reason recorded, the customer mailed. */
+function supportCommand(word: string, summary: string, act: (rt: Runtime, loginId: string, operator: string, reason: string) => Promise<string>): Command {
+  return {
+    words: ['support', word],
+    arguments: [LOGIN_ID],
+    options: OPERATOR_AND_REASON,
+    summary,
+    async run({ config, args, options }) {
+      const loginId = args[0]!;
+      const done = await withRuntime(config, (rt) => act(rt, loginId, options.operator!, options.reason!));
+      process.stdout.write(`${done}; the customer has been mailed\n`);
+      return 0;
+    },
+  };
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    words: ['serve'],
+    arguments: [],
+    options: {},
+    summary: 'run the HTTP server (configuration: docs/configuration.md)',
+    async run({ config }) {
+      const server = await startServer(config);
+      process.stderr.write(`mamori listening on ${server.url} (database: ${config.databaseUrl.split('@').pop()})\n`);
+      const shutdown = () => {
+        server.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+      return -1;
+    },
+  },
+  {
+    words: ['migrate'],
+    arguments: [],
+    options: {},
+    summary: 'bring the database schema up to date',
+    async run({ config }) {
+      const store = openStore(config.databaseUrl);
+      await store.migrate();
+      await store.close();
+      process.stdout.write('migrations are current\n');
+      return 0;
+    },
+  },
+  accountsCommand('import', 'import customers from a JSON array (see docs/operations.md); - reads standard input', async (rt, data, by, usage) => {
+    if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts', usage);
+    const results = await rt.services.accounts.import(data, by);
+    for (const r of results) {
+      const what = r.status === 'invalid' ? `invalid: ${r.problems.map((p) => `${p.field} ${p.reason}`).join('; ')}` : r.status;
+      process.stdout.write(`#${r.index} ${r.loginId ?? '(no loginId)'}: ${what}\n`);
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    process.stdout.write(`created ${count('created')}, already present ${count('exists')}, invalid ${count('invalid')}\n`);
+    return count('invalid') > 0 ? 1 : 0;
+  }),
+  accountsCommand('create', 'create one customer from a JSON object; - reads standard input', async (rt, data, by) => {
+    const account = await rt.services.accounts.create(data, by);
+    process.stdout.write(`created ${account.loginId}\n`);
+    return 0;
+  }),
+  supportCommand('reset-totp', "stop a customer's one-time passwords (lost phone), mailed and audited", async (rt, id, op, why) => {
+    await rt.services.totp.supportReset(id, op, why);
+    return `one-time password service reset for ${id}`;
+  }),
+  supportCommand('unlock-trading-password', 'lift the lock after five wrong trading passwords, mailed and audited', async (rt, id, op, why) => {
+    await rt.services.tradingPassword.unlock(id, op, why);
+    return `trading password unlocked for ${id}`;
+  }),
+  supportCommand('reset-passkeys', "remove a customer's passkeys (all lost), mailed and audited", async (rt, id, op, why) => {
+    const count = await rt.services.passkeys.supportReset(id, op, why);
+    return `removed ${count} passkey(s) of ${id}`;
+  }),
+  supportCommand('unlock-login', 'lift the login lock and the suspension after 100 failures, mailed and audited', async (rt, id, op, why) => {
+    await rt.services.login.supportUnlock(id, op, why);
+    return `login unlocked for ${id}`;
+  }),
+  {
+    words: ['keys', 'rotate'],
+    arguments: [],
+    options: {},
+    summary: 're-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)',
+    async run({ config }) {
+      const count = await withRuntime(config, (rt) => rt.services.totp.resealAll((sealed) => rt.secretBox.needsReseal(sealed)));
+      process.stdout.write(`re-encrypted ${count} TOTP secret(s) under key ${config.secretKey.id}\n`);
+      return 0;
+    },
+  },
+];

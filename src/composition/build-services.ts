@@ -1,0 +1,43 @@
+/**
+ * Builds the domain services from ports and configuration: the one list of services. A new
+ * service is its import, one line constructing it, and its name in the returned object (the
+ * Services type follows). Used by open-runtime.ts, so by the server, the CLI and the tests, which
+ * pass their own clock, SMTP server and database.
+ */
+import type { Config } from '../config';
+import { AccountService } from '../domain/accounts/account-service';
+import { DeviceService } from '../domain/devices/device-service';
+import { LoginThrottle } from '../domain/login/throttle';
+import { LoginService } from '../domain/login/login-service';
+import type { Ports } from '../domain/ports';
+import { SessionService } from '../domain/sessions/session-service';
+import { TradingPasswordService } from '../domain/accounts/trading-password';
+import { TotpService } from '../domain/totp/totp-service';
+import { PasskeyService } from '../domain/passkeys/passkey-service';
+import { AddressService } from '../domain/addresses/address-service';
+import { SecurityService } from '../domain/accounts/security-service';
+import { SupportAccess } from '../domain/support/support-access';
+import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
+import { Operations } from '../domain/operations/operations';
+
+export type Services = ReturnType<typeof buildServices>;
+
+export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}) {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const brand = config.brand;
+  const sessions = new SessionService(ports, config.session);
+  const devices = new DeviceService(ports, config.device);
+  const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
+  const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
+  const accounts = new AccountService(ports);
+  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
+  // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
+  const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
+  const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
+  const passkeys = new PasskeyService(ports, { brand, login, sessions, throttle, rp: config.relyingParty, reauthentication });
+  // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
+  const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
+  const security = new SecurityService(ports, { brand, tradingPassword, sessions });
+  const support = new SupportAccess(ports, config.supportApiKeys);
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+}
