@@ -1,6 +1,6 @@
 /**
  * Cookie names and attributes. `__Host-` makes the browser refuse any cookie with a Domain
- * attribute or without Secure, so a sibling subdomain cannot plant or read ours (SPEC 2).
+ * attribute or without Secure, so a sibling subdomain cannot plant or read ours (docs/requirements.md R-SESSION-1).
  * Browsers treat http://localhost as a secure context, so the embedded mode works unchanged.
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';

@@ -1,5 +1,5 @@
 /**
- * HTML templates escape by default (CONVENTIONS habit 7): every interpolated value is escaped
+ * HTML templates escape by default (docs/requirements.md R-WEB-3): every interpolated value is escaped
  * unless it is already an `Html` built by this same tag. There is no way to pass a raw string.
  */
 export class Html {

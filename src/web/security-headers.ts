@@ -1,5 +1,5 @@
 /**
- * Headers on every response (SPEC 2, OWASP ASVS 14.4): a strict CSP with no third-party origin,
+ * Headers on every response (docs/requirements.md R-WEB-2, OWASP ASVS 14.4): a strict CSP with no third-party origin,
  * no inline script or style, no framing. Referrer-Policy is same-origin, not no-referrer:
  * with no-referrer browsers send `Origin: null` on form posts, which the CSRF check would refuse.
  */

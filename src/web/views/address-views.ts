@@ -10,6 +10,7 @@ import type { Page } from './frame';
 
 export type { Page };
 import { actions, codeField, csrfInput, errorSummary, field, hidden, messages, postButton, resultView, rowsTable, type FormError, type ViewContext } from './kit';
+import { EMAIL_ADDRESS_MAX } from '../../domain/input-limits';
 
 const toList = (v: ViewContext) => ({ href: '/account/emails', label: v.t('emails.toList') });
 
@@ -67,8 +68,8 @@ export function changeInputView(v: ViewContext, s: SlotView, o: { address?: stri
       <form method="post" action="/account/emails/${s.slot}/change/confirm" class="card" novalidate>
         ${csrfInput(v.csrf)}
         ${rowsTable([[slotName(v, s), s.masked ?? t('common.notRegistered')]])}
-        ${field({ id: 'address', label: t('emails.newAddress'), type: 'email', inputmode: 'email', autocomplete: 'email', maxlength: 254, value: o.address ?? '' }, o.error)}
-        ${field({ id: 'addressConfirmation', label: t('emails.newAddressAgain'), type: 'email', inputmode: 'email', autocomplete: 'off', maxlength: 254 }, o.error)}
+        ${field({ id: 'address', label: t('emails.newAddress'), type: 'email', inputmode: 'email', autocomplete: 'email', maxlength: EMAIL_ADDRESS_MAX, value: o.address ?? '' }, o.error)}
+        ${field({ id: 'addressConfirmation', label: t('emails.newAddressAgain'), type: 'email', inputmode: 'email', autocomplete: 'off', maxlength: EMAIL_ADDRESS_MAX }, o.error)}
         ${actions({ href: '/account/emails', label: t('common.back') }, t('common.toConfirm'))}
       </form>`;
   return { title: t(s.masked ? 'emails.changeInputTitle' : 'emails.provisionalInputTitle'), body, status: o.error?.status };

@@ -7,6 +7,7 @@
 import type { Brand } from '../../domain/context';
 import type { Translate } from '../../i18n';
 import { html, type Html } from '../html';
+import { ONE_TIME_CODE_FIELD_LENGTH, SUBMITTED_PASSWORD_MAX } from '../../domain/input-limits';
 
 /** What every view may use besides its own data. */
 export interface ViewContext {
@@ -79,7 +80,7 @@ export function field(f: FieldSpec, error?: FormError | null): Html {
 
 /** A one-time code typed from a mail or an app: numeric keyboard, and the OS may offer the code. */
 export function codeField(id: string, label: string, error?: FormError | null, name = id): Html {
-  return field({ id, name, label, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 }, error);
+  return field({ id, name, label, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: ONE_TIME_CODE_FIELD_LENGTH }, error);
 }
 
 /** A password input with the notice's 「パスワードを表示する」 checkbox. */
@@ -91,7 +92,7 @@ export function passwordField(
   return html`
   <div class="field">
     <label for="${f.id}">${f.label}</label>
-    <input id="${f.id}" name="${name}" type="password" autocomplete="${f.autocomplete}" ${f.inputmode ? html`inputmode="${f.inputmode}"` : html``} maxlength="${f.maxlength ?? 1024}" required${invalidAttrs(name, error)}>
+    <input id="${f.id}" name="${name}" type="password" autocomplete="${f.autocomplete}" ${f.inputmode ? html`inputmode="${f.inputmode}"` : html``} maxlength="${f.maxlength ?? SUBMITTED_PASSWORD_MAX}" required${invalidAttrs(name, error)}>
     <label class="show-password"><input type="checkbox" data-toggle-password="${f.id}"> ${f.showLabel}</label>
   </div>`;
 }

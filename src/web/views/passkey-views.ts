@@ -9,6 +9,7 @@ import type { ConfirmSpec, ReauthState } from './confirm-view';
 import { reauthSection } from './confirm-view';
 import type { Page } from './frame';
 import { columnsTable, confirmationCodeField, csrfInput, dead, field, messages, postButton, rowsTable, tradingPasswordField, type FormError, type ViewContext } from './kit';
+import { PASSKEY_NAME_MAX } from '../../domain/input-limits';
 
 export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthState, o: { error?: FormError | string; info?: string; status?: number } = {}): Page {
   const { t } = v;
@@ -18,7 +19,7 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
           <form method="post" action="/account/passkeys/${p.id}/rename" class="inline">
             ${csrfInput(v.csrf)}
             <label class="visually-hidden" for="rename-${p.id}">${t('passkey.name')}</label>
-            <input id="rename-${p.id}" name="name" type="text" maxlength="40" value="${p.name}">
+            <input id="rename-${p.id}" name="name" type="text" maxlength="${PASSKEY_NAME_MAX}" value="${p.name}">
             <button type="submit" class="secondary">${t('passkey.rename')}</button>
           </form></td>
         <td>${formatJst(p.createdAt)}</td>
@@ -36,7 +37,7 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
       <form class="card" data-passkey-form novalidate>
         ${csrfInput(v.csrf)}
         <p class="note">${t('passkey.registerLead')}</p>
-        ${field({ id: 'passkeyName', name: 'name', label: t('passkey.name'), autocomplete: 'off', maxlength: 40, value: t('passkey.defaultName') }, error)}
+        ${field({ id: 'passkeyName', name: 'name', label: t('passkey.name'), autocomplete: 'off', maxlength: PASSKEY_NAME_MAX, value: t('passkey.defaultName') }, error)}
         ${confirmationCodeField(t, error)}
         ${tradingPasswordField(t, error)}
         <button type="button" class="primary" data-passkey="register">${t('passkey.register')}</button>

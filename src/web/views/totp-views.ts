@@ -9,6 +9,7 @@ import { html, type Html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
 import type { Page } from './frame';
 import { actions, csrfInput, dead, errorSummary, linkButton, minutesUntil, passwordField, resultView, rowsTable, type FormError, type ViewContext } from './kit';
+import { ONE_TIME_CODE_FIELD_LENGTH } from '../../domain/input-limits';
 
 const APP_LINKS = [
   { os: 'iPhone', url: 'https://apps.apple.com/jp/app/google-authenticator/id388497605' },
@@ -51,7 +52,7 @@ export function verifyView(v: ViewContext, error?: FormError): Page {
       <p>${t('otp.inputLead')}</p>
       <form method="post" action="/account/totp/verify" class="card" novalidate>
         ${csrfInput(v.csrf)}
-        ${passwordField({ id: 'totp', name: 'code', label: t('totp.label'), showLabel: t('common.showPassword'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 }, error)}
+        ${passwordField({ id: 'totp', name: 'code', label: t('totp.label'), showLabel: t('common.showPassword'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: ONE_TIME_CODE_FIELD_LENGTH }, error)}
         ${actions({ href: '/account/totp/key', label: t('otp.backToKey') }, t('totp.submit'))}
       </form>`;
   return { title: t('otp.confirmTitle'), body, status: error?.status };
