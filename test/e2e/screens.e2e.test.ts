@@ -26,10 +26,34 @@ interface KnownFailure {
 }
 
 /** Remove an entry once the markup is fixed; the test prints entries that no longer match anything. */
-const KNOWN_FAILURES: KnownFailure[] = [];
+const KNOWN_FAILURES: KnownFailure[] = [
+  {
+    check: 'japanese',
+    rule: '日本時間',
+    screens: ['security', 'security-with-history', 'passkeys-registered', 'passkey-delete'],
+    lang: 'en',
+    why: 'pages call formatJst(); use formatDateTime(t, d) from src/i18n/format.ts',
+  },
+  {
+    check: 'japanese',
+    rule: 'メールの認証コード',
+    screens: ['security', 'security-with-history'],
+    lang: 'en',
+    why: 'security-pages.ts calls methodLabel(); use methodName(t, method) from src/i18n/format.ts',
+  },
+  ...['お知らせ照会', 'メッセージ照会', '取引報告書等電子交付サービス照会', '目論見書等照会', '目論見書交付履歴'].map(
+    (rule): KnownFailure => ({ check: 'japanese', rule, screens: ['top'], lang: 'en', why: 'account-pages.ts hard-codes the menu; use t(\'menu.notices\') … t(\'menu.prospectusHistory\')' }),
+  ),
+  {
+    check: 'word',
+    rule: 'in h1 "ワンタイムパスワードサービス',
+    screens: ['totp-apply', 'totp-apply-code-sent', 'totp-key', 'totp-stop', 'totp-stop-confirm'],
+    why: 'a compound longer than a 320 px line: the layout should render the title with wordBreaks() (src/web/line-breaks.ts)',
+  },
+];
 
 const matches = (k: KnownFailure, p: Problem) =>
-  k.check === p.check && (k.check === 'axe' || k.check === 'japanese' ? p.rule === k.rule : p.detail.includes(k.rule)) && (k.screens === 'all' || k.screens.includes(p.screen)) && (!k.lang || k.lang === p.lang);
+  k.check === p.check && (k.check === 'axe' ? p.rule === k.rule : p.detail.includes(k.rule)) && (k.screens === 'all' || k.screens.includes(p.screen)) && (!k.lang || k.lang === p.lang);
 
 describe('every screen, Japanese and English, desktop and phone', () => {
   let srv: RunningServer;

@@ -49,6 +49,8 @@
   for (const cell of document.querySelectorAll('td, th, button, a.button, label, h1, h2, h3, nav a')) {
     if (!visible(cell)) continue;
     for (const node of textNodes(cell)) {
+      // An e-mail address or a URL is not a word: it may break anywhere rather than widen the page.
+      if (/@|:\/\//.test(node.textContent)) continue;
       for (const seg of segmenter.segment(node.textContent)) {
         if (!seg.isWordLike || seg.segment.length < 2) continue;
         const range = document.createRange();

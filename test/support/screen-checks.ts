@@ -42,9 +42,12 @@ const JAPANESE = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
  * (marked lang="ja") and the brokerage's name in the header, which is the configured brand.
  */
 const englishScreenText = `(() => {
-  const root = document.body.cloneNode(true);
-  for (const el of root.querySelectorAll('[lang=ja], header.site .brand, script, style')) el.remove();
-  return root.textContent + ' ' + [...root.querySelectorAll('[aria-label],[alt],[title],input[value]')].map((e) => e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('title') || e.getAttribute('value')).join(' ');
+  const skip = (el) => el.closest('[lang=ja], header.site .brand, script, style');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.trim() && !skip(n.parentElement)) texts.push(n.textContent.trim().replace(/\\s+/g, ' '));
+  for (const el of document.body.querySelectorAll('[aria-label],[alt],[title],input[value]:not([type=hidden])')) if (!skip(el)) texts.push(el.getAttribute('aria-label') || el.getAttribute('alt') || el.getAttribute('title') || el.getAttribute('value') || '');
+  return texts;
 })()`;
 
 interface AxeResult {
@@ -65,8 +68,8 @@ export async function inspectScreen(page: Page, screen: string, lang: Lang): Pro
   const problems: Problem[] = [];
   await page.waitForLoadState('load');
   if (lang === 'en') {
-    const text = String(await page.evaluate(englishScreenText));
-    const leaks = [...new Set(text.split(/\s+/).filter((w) => JAPANESE.test(w)))];
+    const texts = (await page.evaluate(englishScreenText)) as string[];
+    const leaks = [...new Set(texts.filter((w) => JAPANESE.test(w)).map((w) => w.slice(0, 60)))];
     for (const leak of leaks) problems.push({ screen, width: 0, lang, check: 'japanese', rule: leak, detail: `Japanese on an English screen: ${leak}` });
   }
   for (const width of WIDTHS) {
