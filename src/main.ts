@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { newToken } from './crypto/tokens';
+import { announceDemoAccount } from './demo-account';
 import { DomainError } from './domain/errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { buildApp } from './web/app';
@@ -70,7 +71,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
 
 /** Embedded mode: an empty database gets a demo account, printed once so a newcomer can log in. */
 async function ensureDemoAccount(runtime: Runtime): Promise<void> {
-  if ((await runtime.store.accounts.count()) > 0) return;
+  if ((await runtime.store.accounts.count()) > 0) return announceDemoAccount(runtime);
   const loginPassword = `demo-${newToken(runtime.ports.random, 9)}`;
   const tradingPassword = `trade-${newToken(runtime.ports.random, 9)}`;
   try {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config';
+import { resetDemoPasswords } from '../demo-account';
 import { DomainError } from '../domain/errors';
 import { startServer } from '../main';
 import { createRuntime } from '../runtime';
@@ -22,6 +23,7 @@ const USAGE = `usage: mamori <command>
                                  remove a customer's passkeys (all lost), mailed and audited
   support unlock-login LOGIN_ID --operator NAME --reason TEXT
                                  lift the login lock and the suspension after 100 failures, mailed and audited
+  demo reset                     new passwords for the embedded mode's demo account (not in production)
   keys rotate                    re-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)
   help                           this text`;
 
@@ -134,6 +136,11 @@ export async function run(argv: string[], env = process.env): Promise<number> {
       if (!arg) throw new UsageError('LOGIN_ID is required');
       await withRuntime(config, (rt) => rt.services.login.supportUnlock(arg, opts.operator as string, opts.reason as string));
       process.stdout.write(`login unlocked for ${arg}; the customer has been mailed\n`);
+      return 0;
+    }
+    if (command === 'demo' && sub === 'reset') {
+      const p = await withRuntime(config, (rt) => resetDemoPasswords(rt));
+      process.stdout.write(`demo account: new passwords\n  ログインID        demo\n  ログインパスワード  ${p.loginPassword}\n  取引パスワード      ${p.tradingPassword}\n`);
       return 0;
     }
     if (command === 'keys' && sub === 'rotate') {
