@@ -25,19 +25,37 @@ const testFiles = (dir) =>
     .map((f) => join(dir, f))
     .sort();
 
-/** The totals the runner writes at the end of its TAP (`# pass 12` …); a run that died before them counts as one failure. */
-function totalsOf(tapFile, exitCode) {
-  let text = '';
+/**
+ * The results in a suite's TAP: tests passed, failed and skipped (suites, and tests that failed
+ * only because a subtest did, are not counted), and each failure with its error. Counted here
+ * rather than read from the runner's closing summary, which --test-force-exit cuts off (as it
+ * cuts off the dot reporter's list of failures).
+ */
+function resultsOf(tapFile) {
+  let lines = [];
   try {
-    text = readFileSync(tapFile, 'utf8');
+    lines = readFileSync(tapFile, 'utf8').split('\n');
   } catch {
-    // no TAP at all: the runner did not start
+    return null; // the runner did not start
   }
-  const count = (label) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const t = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
-  if (Number.isNaN(t.passed + t.failed + t.skipped)) return { passed: 0, failed: 1, skipped: 0, broken: true };
-  if (exitCode !== 0 && t.failed === 0) t.failed = 1; // e.g. a file that failed to load
-  return t;
+  const r = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)(ok|not ok) \d+ - (.*?)(?: # (SKIP|TODO)\b.*)?$/.exec(lines[i]);
+    if (!m) continue;
+    const block = [];
+    if (lines[i + 1] === `${m[1]}  ---`) {
+      for (let j = i + 2; j < lines.length && lines[j] !== `${m[1]}  ...`; j++) block.push(lines[j].slice(m[1].length + 2));
+    }
+    if (block.some((l) => l === "type: 'suite'" || l === "failureType: 'subtestsFailed'")) continue;
+    if (m[4]) r.skipped += 1;
+    else if (m[2] === 'ok') r.passed += 1;
+    else {
+      r.failed += 1;
+      const detail = block.filter((l) => !/^(duration_ms|type|failureType):/.test(l)).slice(0, 30);
+      r.failures.push(`✖ ${m[3]}\n${detail.map((l) => `    ${l}`).join('\n')}`);
+    }
+  }
+  return r;
 }
 
 const parts = [];
@@ -65,11 +83,14 @@ for (const suite of SUITES) {
     ],
     { stdio: 'inherit' },
   );
-  const t = totalsOf(tap, run.status);
+  const t = resultsOf(tap) ?? { passed: 0, failed: 0, skipped: 0, failures: [] };
+  // A run that failed without a failed test in its TAP (a crash, a file that did not load) still fails.
+  if (run.status !== 0 && t.failed === 0) t.failures.push(`✖ the ${suite.name} run exited with ${run.status ?? run.signal}`), (t.failed = 1);
+  if (t.failures.length) console.log(`\nFailed tests (${suite.name}):\n\n${t.failures.join('\n\n')}`);
   sum.passed += t.passed;
   sum.failed += t.failed;
   sum.skipped += t.skipped;
-  parts.push(`${suite.name} ${t.broken ? 'did not finish' : `${t.passed}/${t.failed}/${t.skipped}`}`);
+  parts.push(`${suite.name} ${t.passed}/${t.failed}/${t.skipped}`);
 }
 
 console.log(`\nTOTAL: ${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped (${parts.join(', ')}; passed/failed/skipped)`);

@@ -26,7 +26,7 @@ async function serve(dir: string): Promise<{ out: () => string; url: string; sto
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (err += c));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no start: ${err}`)), 20_000);
+    const timer = setTimeout(() => rej(new Error(`no start within 60 s: ${err}`)), 60_000);
     child.stderr.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(err);
       if (m) {
