@@ -179,7 +179,7 @@ export const en: Record<MessageKey, string> = {
   'error.overloaded': 'We are very busy. Please try again in {retryAfter} seconds.',
   'error.unavailable': 'The service is temporarily unavailable. Please try again shortly.',
   'error.password_policy': 'The password does not meet the requirements.',
-  'error.trading_password_invalid': 'The trading password is incorrect.',
+  'error.trading_password_invalid': 'The trading password is incorrect. After {remaining} more wrong tries, changes to your settings are stopped.',
   'error.trading_password_locked': 'Setting changes are blocked after repeated wrong trading passwords. Please call us.',
   'error.forbidden': 'This is not allowed.',
   'error.forbidden.no_address': 'No e-mail address is registered, so we cannot send a code. Please call us.',

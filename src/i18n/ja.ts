@@ -177,7 +177,7 @@ export const ja = {
   'error.overloaded': 'ただいまアクセスが集中しています。{retryAfter}秒ほどしてから再度お試しください。',
   'error.unavailable': 'ただいまシステムに接続できません。しばらくしてから再度お試しください。',
   'error.password_policy': 'パスワードが条件を満たしていません。',
-  'error.trading_password_invalid': '取引パスワードが正しくありません。',
+  'error.trading_password_invalid': '取引パスワードが正しくありません。あと{remaining}回誤ると、設定変更を停止します。',
   'error.trading_password_locked': '取引パスワードの誤りが続いたため、設定変更を停止しています。お取引店またはフリーダイヤルまでお問い合わせください。',
   'error.forbidden': 'この操作は行えません。',
   'error.forbidden.no_address': 'メールアドレスが登録されていないため認証コードを送信できません。お取引店またはフリーダイヤルまでお問い合わせください。',

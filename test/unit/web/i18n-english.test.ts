@@ -32,3 +32,13 @@ describe('English without Japanese', () => {
     assert.equal(methodName(translator('en'), 'something_new'), 'something_new');
   });
 });
+
+describe('a wrong trading password', () => {
+  it('says how many tries remain before the lock, in both languages', async () => {
+    const { DomainError } = await import('../../../src/domain/errors');
+    const { messageOf } = await import('../../../src/web/errors');
+    const err = new DomainError('trading_password_invalid', { remaining: 3 });
+    assert.equal(messageOf(err, translator('ja')), '取引パスワードが正しくありません。あと3回誤ると、設定変更を停止します。');
+    assert.match(messageOf(err, translator('en')), /After 3 more wrong tries/);
+  });
+});
