@@ -5,7 +5,8 @@
  */
 import { DomainError } from '../errors';
 import type { KeyedHasher } from '../ports';
-import type { LoginFlow, LoginFlowState, Store } from '../store-types';
+import type { LoginFlow, LoginFlowState } from './records';
+import type { Store } from '../store';
 
 export function flowIdOf(keyed: KeyedHasher, handle: string): string {
   return keyed.hash('login-flow', handle);

@@ -17,7 +17,11 @@ import { canonicalRecoveryCode, recoveryCodeHash } from '../totp/recovery-codes'
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { IssuedSession, SessionService } from '../sessions/session-service';
-import type { Account, EmailAddress, LoginFlow, RecognizedDevice, StoreTx } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { EmailAddress } from '../addresses/records';
+import type { RecognizedDevice } from '../devices/records';
+import type { LoginFlow } from './records';
+import type { StoreTx } from '../store';
 import { flowIdOf, loadFlow } from './login-flow';
 import type { Attempt, FailureOutcome, LoginThrottle } from './throttle';
 

@@ -26,7 +26,8 @@ import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
-import type { Account, ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { ChallengePurpose, Passkey, WebauthnChallenge } from './records';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
