@@ -40,7 +40,9 @@ async function serve(dir: string): Promise<{ out: () => string; url: string; sto
     url,
     async stop() {
       child.kill('SIGTERM');
-      assert.equal(await new Promise((r) => child.on('exit', r)), 0, 'stops cleanly');
+      const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, sig) => r([c, sig])));
+      // The signal and the end of stderr say what happened when it does not stop cleanly.
+      assert.equal(code, 0, `stops cleanly (exit ${code}, signal ${signal}): ${err.slice(-2000)}`);
     },
   };
 }
