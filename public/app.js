@@ -24,5 +24,24 @@ for (const button of document.querySelectorAll('[data-enable-after]')) {
   }, 1000);
 }
 // The error summary takes focus, so keyboard and screen-reader users start at what went wrong.
-const errorSummary = document.querySelector('[data-error-summary]');
+const errorSummary = document.querySelector('[data-error-summary], .error-summary');
 if (errorSummary instanceof HTMLElement) errorSummary.focus();
+// 「コピー」: <button type="button" data-copy="#recovery-codes" data-copied="コピーしました">, the text of the target to the clipboard.
+// 「印刷」: <button type="button" data-print>, the browser's print dialog (the print stylesheet shows only the page's content).
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-copy], [data-print]') : null;
+  if (!(button instanceof HTMLButtonElement)) return;
+  if (button.hasAttribute('data-print')) {
+    window.print();
+    return;
+  }
+  const source = document.querySelector(button.dataset.copy || '');
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.innerText.trim()).then(() => {
+    const label = button.dataset.copied;
+    if (!label) return;
+    const original = button.textContent;
+    button.textContent = label;
+    setTimeout(() => { button.textContent = original; }, 2000);
+  });
+});

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { BrandingEnvSchema, parseBranding, type Branding } from './config-branding';
 import { weakKeyReason, weakTokenReason } from './crypto/secret-strength';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
@@ -72,7 +73,7 @@ const EnvSchema = z.object({
   PURGE_BATCH_SIZE: int(500, 1, 10_000),
   PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
-});
+}).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
 
@@ -98,6 +99,8 @@ export interface Config {
   oldSecretKeys: { id: string; key: Buffer }[];
   devMailbox: boolean;
   brand: { brokerName: string; serviceName: string; supportPhone: string; tradingServiceUrl: string };
+  /** Colours, logo, footer and help links of the screens (src/config-branding.ts). */
+  branding: Branding;
   login: LoginRules;
   /** WebAuthn relying party: the host and origin of PUBLIC_URL; passkeys are bound to them. */
   relyingParty: { id: string; name: string; origin: string };
@@ -288,6 +291,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && e.SUPPORT_API_PUBLIC === 'true') {
     problems.push('SUPPORT_API_PUBLIC=true is not allowed in production; serve the support API on SUPPORT_API_LISTEN (a private address)');
   }
+  const { branding, problems: brandingProblems } = parseBranding(e, { brokerName: e.BROKER_NAME, serviceName: e.SERVICE_NAME, supportPhone: e.SUPPORT_PHONE });
+  problems.push(...brandingProblems);
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const secretText = e.MAMORI_SECRET_KEY ?? loadOrCreateEmbeddedKey(e.MAMORI_DATA_DIR);
@@ -329,6 +334,7 @@ export function loadConfig(env: Env = process.env): Config {
     oldSecretKeys,
     devMailbox: e.DEV_MAILBOX === 'on' || (e.DEV_MAILBOX === 'auto' && !production && !e.SMTP_URL),
     brand: { brokerName: e.BROKER_NAME, serviceName: e.SERVICE_NAME, supportPhone: e.SUPPORT_PHONE, tradingServiceUrl: e.TRADING_SERVICE_URL },
+    branding,
     login: {
       // The notice's date is a JST calendar day: additional authentication starts at 00:00 JST.
       additionalAuthFrom: new Date(`${e.ADDITIONAL_AUTH_FROM}T00:00:00+09:00`),

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
 import { openRuntime, type Runtime } from '../composition/open-runtime';
 import { startServer } from '../composition/start-server';
+import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
 import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
 
@@ -139,6 +140,17 @@ export const COMMANDS: readonly Command[] = [
     await rt.services.login.supportUnlock(id, op, why);
     return `login unlocked for ${id}`;
   }),
+  {
+    words: ['demo', 'reset'],
+    arguments: [],
+    options: {},
+    summary: "new passwords for the embedded mode's demo account (not in production)",
+    async run({ config }) {
+      const p = await withRuntime(config, (rt) => resetDemoPasswords(rt));
+      process.stdout.write(`demo account: new passwords\n  ログインID        ${DEMO_LOGIN_ID}\n  ログインパスワード  ${p.loginPassword}\n  取引パスワード      ${p.tradingPassword}\n`);
+      return 0;
+    },
+  },
   {
     words: ['keys', 'rotate'],
     arguments: [],

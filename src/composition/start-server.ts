@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { buildApp } from '../web/app';
 import { startMetricsListener, type MetricsListener } from '../web/metrics-listener';
-import { ensureDemoAccount } from './ensure-demo-account';
+import { ensureDemoAccount } from './demo-account';
 import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime';
 
 export interface Server {

@@ -26,6 +26,7 @@ import { securityPages } from './pages/security-pages';
 import { applyLocale, type WebDeps } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 import { staticFiles } from './static-files';
+import { brandingRoutes } from './branding';
 import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
@@ -110,6 +111,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
 
   staticFiles(app);
+  brandingRoutes(app, config.branding);
   loginPages(app, opts);
   passkeyLoginRoutes(app, opts);
   app.register(

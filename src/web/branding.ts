@@ -1,0 +1,79 @@
+/**
+ * The brokerage's branding on the screens, from config (src/config-branding.ts): its colours as a
+ * stylesheet of CSS custom properties (served from our origin, so the CSP stays `style-src 'self'`),
+ * its logo, the header's name, the footer (help links, the support number as a tel: link, company
+ * and 金融商品取引業者 registration lines) and the login page's help links with the phishing warning.
+ * Pure functions but for the two routes; the layout places what they return.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Branding } from '../config-branding';
+import type { Brand } from '../domain/context';
+import type { Locale, Translate } from '../i18n';
+import { html, type Html } from './html';
+
+export const BRAND_STYLESHEET_PATH = '/static/brand.css';
+export const LOGO_PATH = '/static/logo';
+export const FAVICON_PATH = '/static/favicon.svg';
+
+/** The colours as custom properties public/style.css reads (--brand, --accent and their text colours). */
+export function brandStylesheet(b: Branding): string {
+  const c = b.colours;
+  return `:root { --brand: ${c.brand}; --brand-text: ${c.brandText}; --accent: ${c.accent}; --accent-text: ${c.accentText}; }\n`;
+}
+
+/** `tel:` with the digits only (and a leading +), so a phone dials `0120-954-171` as typed on the page. */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+/** The support number as a link a phone can call. */
+export function phoneLink(phone: string): Html {
+  return html`<a href="${telHref(phone)}">${phone}</a>`;
+}
+
+/** The names for this page's language: the English ones on English pages when configured. */
+export function brandNames(brand: Brand, b: Branding, locale: Locale): { brokerName: string; serviceName: string } {
+  return locale === 'en' ? b.english : { brokerName: brand.brokerName, serviceName: brand.serviceName };
+}
+
+/** The header's brand: the logo (its alt text the broker's name) or the name in text, then the service name. */
+export function brandHeader(brand: Brand, b: Branding, locale: Locale): Html {
+  const names = brandNames(brand, b, locale);
+  const mark = b.logo ? html`<img src="${LOGO_PATH}" alt="${names.brokerName}">` : html`<strong>${names.brokerName}</strong>`;
+  return html`<div class="brand">${mark} <span>${names.serviceName}</span></div>`;
+}
+
+/** Inside <footer class="site">, above the language switch: help links, support, company and registration. */
+export function footerContent(brand: Brand, b: Branding, t: Translate, locale: Locale): Html {
+  const links = [b.links.help ? html`<a href="${b.links.help}">${t('footer.help')}</a>` : null, b.links.faq ? html`<a href="${b.links.faq}">${t('footer.faq')}</a>` : null].filter(Boolean);
+  const company = locale === 'en' && b.footer.company === brand.brokerName ? b.english.brokerName : b.footer.company;
+  return html`
+  ${links.length ? html`<nav aria-label="${t('footer.help')}">${links}</nav>` : html``}
+  <p class="support">${t('footer.support')} ${phoneLink(b.support.phone)}${b.support.hours ? html` ${b.support.hours}` : html``}</p>
+  <p class="company">${company}</p>
+  ${b.footer.registration ? html`<p class="registration">${b.footer.registration}</p>` : html``}
+  ${b.footer.lines.map((l) => html`<p>${l}</p>`)}`;
+}
+
+/**
+ * Under the login form: 「ログインIDをお忘れの方」「ログインパスワードをお忘れの方」「よくあるご質問」
+ * where configured, and always the phishing warning.
+ */
+export function loginHelp(b: Branding, t: Translate): Html {
+  const items = [
+    b.links.forgotId ? html`<li><a href="${b.links.forgotId}">${t('login.forgotId')}</a></li>` : null,
+    b.links.forgotPassword ? html`<li><a href="${b.links.forgotPassword}">${t('login.forgotPassword')}</a></li>` : null,
+    b.links.faq ? html`<li><a href="${b.links.faq}">${t('login.faq')}</a></li>` : null,
+  ].filter(Boolean);
+  return html`${items.length ? html`<ul class="login-help">${items}</ul>` : html``}<p class="note help phishing">${t('login.phishing')}</p>`;
+}
+
+/** GET /static/brand.css and, when configured, GET /static/logo (read once at start). */
+export function brandingRoutes(app: FastifyInstance, b: Branding): void {
+  const css = brandStylesheet(b);
+  app.get(BRAND_STYLESHEET_PATH, async (_req, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(css));
+  if (!b.logo) return;
+  const logo = { body: readFileSync(b.logo.file), type: b.logo.contentType };
+  app.get(LOGO_PATH, async (_req, reply) => reply.header('Cache-Control', 'public, max-age=3600').type(logo.type).send(logo.body));
+}

@@ -1,0 +1,104 @@
+/**
+ * Every customer screen in a real Chromium, Japanese and English, at 1280, 390 and 320 px: no
+ * horizontal scroll, no word broken inside a table cell or button, every button's label on one
+ * line, no interactive element on top of another, no axe-core violation of WCAG 2.2 AA, and no
+ * Japanese left on an English screen. Screenshots go to test-results/screens/NAME-WIDTH-LANG.png.
+ *
+ * KNOWN_FAILURES lists what needs markup in src/web/pages (the page kit of issue 15 brings it):
+ * they are printed on every run, never hidden, and the test fails on anything not in the list.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { FakeClock } from '../support/fake-clock';
+import { describeProblem, inspectScreen, type Check, type Lang, type Problem } from '../support/screen-checks';
+import { walkEveryScreen } from '../support/screen-tour';
+import { startTestServer, type RunningServer } from '../support/server';
+
+interface KnownFailure {
+  check: Check;
+  /** axe rule id, or for the other checks a part of the detail. */
+  rule: string;
+  screens: string[] | 'all';
+  lang?: Lang;
+  why: string;
+}
+
+/** Remove an entry once the markup is fixed; the test prints entries that no longer match anything. */
+const KNOWN_FAILURES: KnownFailure[] = [
+  {
+    check: 'japanese',
+    rule: '日本時間',
+    screens: ['security', 'security-with-history', 'passkeys-registered', 'passkey-delete'],
+    lang: 'en',
+    why: 'pages call formatJst(); use formatDateTime(t, d) from src/i18n/format.ts',
+  },
+  {
+    check: 'japanese',
+    rule: 'メールの認証コード',
+    screens: ['security', 'security-with-history'],
+    lang: 'en',
+    why: 'security-pages.ts calls methodLabel(); use methodName(t, method) from src/i18n/format.ts',
+  },
+  ...['お知らせ照会', 'メッセージ照会', '取引報告書等電子交付サービス照会', '目論見書等照会', '目論見書交付履歴'].map(
+    (rule): KnownFailure => ({ check: 'japanese', rule, screens: ['top'], lang: 'en', why: 'account-pages.ts hard-codes the menu; use t(\'menu.notices\') … t(\'menu.prospectusHistory\')' }),
+  ),
+  {
+    check: 'word',
+    rule: '(日本時間)',
+    screens: ['security', 'security-with-history'],
+    lang: 'en',
+    why: 'the Japanese of formatJst() on an English page breaks as English does; goes with formatDateTime()',
+  },
+];
+
+const matches = (k: KnownFailure, p: Problem) =>
+  k.check === p.check && (k.check === 'axe' ? p.rule === k.rule : p.detail.includes(k.rule)) && (k.screens === 'all' || k.screens.includes(p.screen)) && (!k.lang || k.lang === p.lang);
+
+describe('every screen, Japanese and English, desktop and phone', () => {
+  let srv: RunningServer;
+  let chromium: Browser;
+  const clock = new FakeClock(new Date());
+  const seen = new Set<KnownFailure>();
+
+  before(async () => {
+    srv = await startTestServer({}, { clock });
+    chromium = await launchChromium();
+  });
+  after(async () => {
+    const unused = KNOWN_FAILURES.filter((k) => !seen.has(k));
+    for (const k of unused) console.log(`screens: known failure no longer seen, remove it from KNOWN_FAILURES: ${k.check} ${k.rule} (${k.why})`);
+    await chromium?.close();
+    await srv?.stop();
+  });
+
+  for (const lang of ['ja', 'en'] as const) {
+    it(`${lang}: layout holds, axe finds nothing${lang === 'en' ? ', no Japanese' : ''}`, async () => {
+      const problems: Problem[] = [];
+      const visited: string[] = [];
+      await walkEveryScreen({
+        srv,
+        chromium,
+        clock,
+        lang,
+        look: async (page, screen) => {
+          visited.push(screen);
+          problems.push(...(await inspectScreen(page, screen, lang)));
+        },
+      });
+      const known: string[] = [];
+      const unexpected: string[] = [];
+      for (const p of problems) {
+        const k = KNOWN_FAILURES.find((x) => matches(x, p));
+        if (k) seen.add(k);
+        (k ? known : unexpected).push(describeProblem(p) + (k ? `  [known: ${k.why}]` : ''));
+      }
+      console.log(`screens ${lang}: ${visited.length} screens (${visited.join(', ')}); ${known.length} known failures, ${unexpected.length} unexpected`);
+      for (const line of known) console.log(`  KNOWN FAILURE ${line}`);
+      for (const line of unexpected) console.log(`  FAILURE ${line}`);
+      assert.ok(visited.length >= 30, `every screen was visited (${visited.length})`);
+      assert.equal(unexpected.length, 0, `${unexpected.length} layout, accessibility or language problems on ${lang} screens (listed above as FAILURE)`);
+    });
+  }
+});

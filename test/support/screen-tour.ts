@@ -1,0 +1,165 @@
+/**
+ * A walk through every customer screen in one language, as a customer would reach each: login and
+ * its errors, the e-mailed code, the top page, 登録情報照会, the security overview (ログイン履歴,
+ * 登録済み端末), password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付,
+ * passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
+ * At each screen it calls `look(page, name)`. Fields and buttons are found by id and form, not
+ * by label, so the same walk serves both languages.
+ */
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { FakeClock } from './fake-clock';
+import type { Lang } from './screen-checks';
+import type { RunningServer } from './server';
+
+export interface Tour {
+  srv: RunningServer;
+  chromium: Browser;
+  clock: FakeClock;
+  lang: Lang;
+  look: (page: Page, screen: string) => Promise<void>;
+}
+
+async function virtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
+
+const submitIn = (page: Page, form: string) => page.locator(`${form} button[type=submit]`).first().click();
+
+export async function walkEveryScreen(tour: Tour): Promise<void> {
+  const { srv, chromium, clock, lang, look } = tour;
+  const customer =
+    lang === 'ja'
+      ? { loginId: 'screens-ja', name: '太田 花子', emails: ['hanako.ota@example.com'], loginPassword: 'oze marsh 2025 ja', tradingPassword: 'akagi trading ja 77' }
+      : { loginId: 'screens-en', name: 'Hanako Ota', emails: ['hanako.ota.en@example.com'], loginPassword: 'oze marsh 2025 en', tradingPassword: 'akagi trading en 77' };
+  const email = customer.emails[0]!;
+  await srv.server.runtime.services.accounts.create(customer, 'e2e');
+  const totpCode = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: clock.now().getTime() });
+
+  const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await virtualAuthenticator(context, page);
+  const passwordStep = async (p: Page, password: string) => {
+    await p.locator('#loginId').fill(customer.loginId);
+    await p.locator('#password').fill(password);
+    await submitIn(p, 'form[action="/login"]');
+  };
+
+  // Login, its error, the e-mailed code and its error.
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await look(page, 'login');
+  await passwordStep(page, 'not the password');
+  await page.locator('[role=alert]').waitFor();
+  await look(page, 'login-error');
+  await passwordStep(page, customer.loginPassword);
+  await page.waitForURL('**/login/code');
+  await look(page, 'code');
+  const code = await srv.codeFor(email);
+  await page.locator('#code').fill(code === '000000' ? '111111' : '000000');
+  await submitIn(page, 'form[action="/login/code"]');
+  await page.locator('[role=alert]').waitFor();
+  await look(page, 'code-error');
+  await page.locator('#code').fill(code);
+  await submitIn(page, 'form[action="/login/code"]');
+  await page.waitForURL('**/account');
+  await look(page, 'top');
+
+  for (const [screen, path] of [
+    ['info', '/account/info'],
+    ['security', '/account/security'],
+    ['password-login', '/account/password'],
+    ['password-trading', '/account/trading-password'],
+    ['emails', '/account/emails'],
+    ['email-change', '/account/emails/1/change'],
+    ['email-notification', '/account/emails/1/notification'],
+    ['email-add', '/account/emails/2/change'],
+  ] as const) {
+    await page.goto(srv.url + path);
+    await look(page, screen);
+  }
+  // The last screen is 仮登録 of メールアドレス2: its 確認 screen.
+  await page.locator('#address').fill('hanako.mobile@example.net');
+  await page.locator('#addressConfirmation').fill('hanako.mobile@example.net');
+  await submitIn(page, 'form[action$="/change/confirm"]');
+  await look(page, 'email-add-confirm');
+  await page.goto(`${srv.url}/account/password`);
+  await submitIn(page, 'form[action="/account/password"]');
+  await page.locator('[role=alert]').waitFor();
+  await look(page, 'password-login-error');
+
+  // ワンタイムパスワードサービス: 申込 -確認- (with the code sent), the key, the code, 受付 with recovery codes.
+  await page.goto(`${srv.url}/account/totp/apply`);
+  await look(page, 'totp-apply');
+  let from = srv.smtp.mails.length;
+  await page.locator('section.reauth button[type=submit]').click();
+  await page.locator('section.reauth [role=status]').waitFor();
+  await look(page, 'totp-apply-code-sent');
+  await page.locator('#confirmationCode').fill(await srv.confirmationCodeFor(email, from));
+  await page.locator('#tradingPassword').fill(customer.tradingPassword);
+  await submitIn(page, 'form[action="/account/totp/apply"]');
+  await page.waitForURL('**/account/totp/key');
+  await page.locator('details.show-key summary').click();
+  await look(page, 'totp-key');
+  const secret = String(await page.locator('code.totp-key').getAttribute('data-secret'));
+  await page.goto(`${srv.url}/account/totp/verify`);
+  await look(page, 'totp-verify');
+  clock.advance(30_000);
+  await page.locator('#totp').fill(totpCode(secret));
+  await submitIn(page, 'form[action="/account/totp/verify"]');
+  await page.locator('ul.codes').waitFor();
+  await look(page, 'totp-receipt');
+  for (const [screen, path] of [
+    ['totp-stop', '/account/totp/stop'],
+    ['totp-stop-confirm', '/account/totp/stop/confirm'],
+    ['totp-recovery-codes', '/account/totp/recovery-codes'],
+    ['totp-reregister', '/account/totp/reregister'],
+    ['passkeys', '/account/passkeys'],
+  ] as const) {
+    await page.goto(srv.url + path);
+    await look(page, screen);
+  }
+
+  // パスキー: registered with the virtual authenticator, then its deletion screen.
+  from = srv.smtp.mails.length;
+  await page.locator('section.reauth button[type=submit]').click();
+  await page.locator('section.reauth [role=status]').waitFor();
+  await page.locator('#confirmationCode').fill(await srv.confirmationCodeFor(email, from));
+  await page.locator('#tradingPassword').fill(customer.tradingPassword);
+  await page.locator('[data-passkey=register]').click();
+  await page.waitForURL('**/account/passkeys?added=1');
+  await look(page, 'passkeys-registered');
+  await page.locator('a.button[href$="/delete"]').first().click();
+  await page.waitForURL('**/delete');
+  await look(page, 'passkey-delete');
+  await page.goto(`${srv.url}/account/security`);
+  await look(page, 'security-with-history');
+
+  await page.locator('form.logout button').click();
+  await page.waitForURL('**/login?loggedOut=1');
+  await look(page, 'logged-out');
+
+  // A browser the account does not know: the passkey step, its fallback (TOTP here), recovery.
+  const other = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
+  const second = await other.newPage();
+  await second.goto(`${srv.url}/login?lang=${lang}`);
+  await passwordStep(second, customer.loginPassword);
+  await second.waitForURL('**/login/passkey');
+  await look(second, 'passkey-step');
+  await submitIn(second, 'form[action="/login/passkey/fallback"]');
+  await second.waitForURL('**/login/totp');
+  await look(second, 'totp-step');
+  await second.locator('#totp').fill('12345');
+  await submitIn(second, 'form[action="/login/totp"]');
+  await second.locator('[role=alert]').waitFor();
+  await look(second, 'totp-step-error');
+  await second.goto(`${srv.url}/login/recovery`);
+  await look(second, 'recovery-step');
+  await second.goto(`${srv.url}/no-such-page`);
+  await look(second, 'not-found');
+  await other.close();
+  await context.close();
+}
