@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'flow_not_found'
   | 'flow_expired'
   | 'flow_state'
+  | 'totp_not_enabled'
   | 'code_invalid'
   | 'code_expired'
   | 'code_attempts_exceeded'

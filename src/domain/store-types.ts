@@ -35,13 +35,18 @@ export interface EmailAddress {
   createdAt: Date;
 }
 
-export type LoginFlowState = 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey' | 'done' | 'failed';
+/** A flow waits for one second step (the method shown), then is done, or failed after its last try. */
+export type LoginFlowState = 'awaiting_second_step' | 'done' | 'failed';
 
 export interface LoginFlow {
   /** Keyed hash of the opaque flow handle the client holds. */
   id: string;
   accountId: number;
   state: LoginFlowState;
+  /** The second-step methods the customer may still use or switch to (a method left is closed). */
+  methodsOpen: string[];
+  /** The method whose screen the customer is shown now. */
+  methodShown: string | null;
   recognizedDeviceId: number | null;
   codeHash: string | null;
   codeExpiresAt: Date | null;
@@ -222,12 +227,16 @@ export interface LoginFlowRepo {
    * Moves a flow from one state to another only if it is still in `from`: the database decides
    * which of many concurrent submissions wins (single use, race-safe on both stores).
    */
-  transition(id: string, from: LoginFlowState, to: LoginFlowState, patch: Partial<Pick<LoginFlow, 'method' | 'completedAt'>>): Promise<boolean>;
+  transition(
+    id: string,
+    from: { state: LoginFlowState; methodShown: string | null },
+    patch: Partial<Pick<LoginFlow, 'state' | 'methodShown' | 'methodsOpen' | 'method' | 'completedAt'>>,
+  ): Promise<boolean>;
   /**
-   * Takes one of the flow's code attempts before the code is compared, while the flow is still in
-   * `state`: the attempt's number, or null when all are taken (or the flow moved on).
+   * Takes one of the flow's code attempts before the code is compared, while the flow still
+   * waits with `methodShown` shown: the attempt's number, or null when all are taken (or the flow moved on).
    */
-  reserveCodeAttempt(id: string, state: LoginFlowState, maxAttempts: number): Promise<number | null>;
+  reserveCodeAttempt(id: string, methodShown: string, maxAttempts: number): Promise<number | null>;
   replaceCode(id: string, patch: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date; codeEmailId: number }): Promise<void>;
   deleteExpired(before: Date): Promise<number>;
 }

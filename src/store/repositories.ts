@@ -256,25 +256,29 @@ function loginFlows(db: Db): LoginFlowRepo {
       const row = await db.selectFrom('login_flows').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toLoginFlow(row);
     },
-    async transition(id, from, to, patch) {
-      const r = await db
+    async transition(id, from, patch) {
+      let q = db
         .updateTable('login_flows')
         .set({
-          state: to,
+          ...(patch.state !== undefined ? { state: patch.state } : {}),
+          ...(patch.methodShown !== undefined ? { method_shown: patch.methodShown } : {}),
+          ...(patch.methodsOpen !== undefined ? { methods_open: patch.methodsOpen.join(',') } : {}),
           ...(patch.method !== undefined ? { method: patch.method } : {}),
           ...(patch.completedAt !== undefined ? { completed_at: msOrNull(patch.completedAt) } : {}),
         })
         .where('id', '=', id)
-        .where('state', '=', from)
-        .executeTakeFirst();
+        .where('state', '=', from.state);
+      q = from.methodShown === null ? q.where('method_shown', 'is', null) : q.where('method_shown', '=', from.methodShown);
+      const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    async reserveCodeAttempt(id, state, maxAttempts) {
+    async reserveCodeAttempt(id, methodShown, maxAttempts) {
       const r = await db
         .updateTable('login_flows')
         .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
         .where('id', '=', id)
-        .where('state', '=', state)
+        .where('state', '=', 'awaiting_second_step')
+        .where('method_shown', '=', methodShown)
         .where('code_attempts', '<', maxAttempts)
         .returning('code_attempts')
         .executeTakeFirst();

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   flow_not_found: 404,
   flow_expired: 410,
   flow_state: 409,
+  totp_not_enabled: 409,
   code_invalid: 401,
   code_expired: 410,
   code_attempts_exceeded: 403,

@@ -2,12 +2,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors';
 import type { CodeStep, CompletedLogin, LoginStep } from '../../domain/login/login-service';
+import { isCompleted, type SecondStepMethod } from '../../domain/login/login-types';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { assertCsrf, csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { html } from '../html';
 import { alertBox, passwordInput, renderPage } from '../layout';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
+import { passkeyLoginPages } from './passkey-login-pages';
+
+/** The screen of each second-step method: a new method adds its page here. */
+export const STEP_PAGES: Record<SecondStepMethod, string> = {
+  email_code: '/login/code',
+  totp: '/login/totp',
+  recovery_code: '/login/recovery',
+  passkey: '/login/passkey',
+};
 
 /** Errors after which the flow cannot go on: the customer starts again at the login page. */
 const FLOW_ENDING = new Set(['flow_not_found', 'flow_expired', 'flow_state', 'code_attempts_exceeded']);
@@ -47,12 +57,13 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   function renderCode(req: FastifyRequest, reply: FastifyReply, step: CodeStep, o: { error?: string; info?: string; status?: number } = {}) {
     const { t } = req;
     const now = clock.now();
-    const wait = Math.max(0, Math.ceil((step.resendAvailableAt.getTime() - now.getTime()) / 1000));
-    const minutes = Math.max(1, Math.round((step.codeExpiresAt.getTime() - now.getTime()) / 60_000));
+    const { resendAvailableAt, codeExpiresAt, mailDelayed, maskedAddress } = step.details;
+    const wait = Math.max(0, Math.ceil((resendAvailableAt.getTime() - now.getTime()) / 1000));
+    const minutes = Math.max(1, Math.round((codeExpiresAt.getTime() - now.getTime()) / 60_000));
     const csrf = csrfField(req, reply, keyed, random);
     const body = html`
-    ${alertBox(o.error)}${alertBox(o.info, 'info')}${step.mailDelayed ? alertBox(t('error.mail_delayed'), 'info') : html``}
-    <p>${t('code.sentTo', { address: step.maskedAddress })}</p>
+    ${alertBox(o.error)}${alertBox(o.info, 'info')}${mailDelayed ? alertBox(t('error.mail_delayed'), 'info') : html``}
+    <p>${t('code.sentTo', { address: maskedAddress })}</p>
     <p class="note">${t('code.validity', { minutes })}</p>
     <form method="post" action="/login/code" class="card" novalidate>
       <input type="hidden" name="_csrf" value="${csrf}">
@@ -106,18 +117,21 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(req, reply, deps, { title: t('recovery.title'), body, status: o.status });
   }
 
-  function finishLogin(reply: FastifyReply, done: CompletedLogin) {
+  function setLoginCookies(reply: FastifyReply, done: CompletedLogin) {
     reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
     if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
     reply.clearCookie(FLOW_COOKIE, cookieOptions());
+  }
+
+  function finishLogin(reply: FastifyReply, done: CompletedLogin) {
+    setLoginCookies(reply, done);
     return reply.redirect('/', 303);
   }
 
   function next(reply: FastifyReply, step: LoginStep) {
-    if (step.state === 'done') return finishLogin(reply, step);
+    if (isCompleted(step)) return finishLogin(reply, step);
     reply.setCookie(FLOW_COOKIE, step.flowHandle, cookieOptions(deps.config.login.flowTtlSeconds));
-    const next = { awaiting_code: '/login/code', awaiting_totp: '/login/totp', awaiting_passkey: '/login/passkey' }[step.state];
-    return reply.redirect(next, 303);
+    return reply.redirect(STEP_PAGES[step.method], 303);
   }
 
   function fail(req: FastifyRequest, reply: FastifyReply, err: unknown): DomainError {
@@ -191,7 +205,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/login/totp', async (req, reply) => {
     try {
-      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_totp');
+      await login.describe(req.cookies[FLOW_COOKIE], 'totp');
       return renderTotp(req, reply);
     } catch (e) {
       return restart(req, reply, fail(req, reply, e));
@@ -212,7 +226,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/login/recovery', async (req, reply) => {
     try {
-      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_totp');
+      await login.describe(req.cookies[FLOW_COOKIE], 'recovery_code');
       return renderRecovery(req, reply);
     } catch (e) {
       return restart(req, reply, fail(req, reply, e));
@@ -230,6 +244,8 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
       return renderRecovery(req, reply, { error: err.code === 'totp_invalid' ? req.t('error.invalid_input.recoveryCode') : messageOf(err, req.t), status: statusOf(err.code) });
     }
   });
+
+  passkeyLoginPages(app, deps, setLoginCookies);
 
   app.post('/logout', async (req, reply) => {
     try {

@@ -1,7 +1,7 @@
 /**
  * Passkey screens and the JSON endpoints their script calls: registration on 登録情報照会's
- * パスキー section, 「パスキーでログイン」 on the login page, the passkey step after the password,
- * and step-up. The WebAuthn browser calls run in /static/passkeys.js (our origin, CSP 'self').
+ * パスキー section and step-up (logging in with a passkey: passkey-login-pages.ts). The WebAuthn
+ * browser calls run in /static/passkeys.js (our origin, CSP 'self').
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors';
@@ -35,12 +35,6 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
     const b = req.body;
     return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Body) : {};
   };
-
-  function setLoginCookies(reply: FastifyReply, done: CompletedLogin) {
-    reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
-    if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
-    reply.clearCookie(FLOW_COOKIE, cookieOptions());
-  }
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, o: { error?: string; info?: string; status?: number } = {}) {
     const { t } = req;
@@ -147,57 +141,6 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       return renderDelete(req, reply, { error: messageOf(e, req.t), status: statusOf(e.code) });
-    }
-  });
-
-  // Login: passwordless, and the passkey step after the password.
-  app.post('/login/passkey/options', async (req) => {
-    assertCsrf(req, keyed);
-    return passkeys.beginLogin(loginContext(req));
-  });
-
-  app.post('/login/passkey/second-factor/options', async (req) => {
-    assertCsrf(req, keyed);
-    return passkeys.beginSecondFactor(req.cookies[FLOW_COOKIE]);
-  });
-
-  app.post('/login/passkey/verify', async (req, reply) => {
-    assertCsrf(req, keyed);
-    const b = body(req);
-    const done = await passkeys.finishLogin({ challengeId: b.challengeId, credential: b.credential }, loginContext(req));
-    setLoginCookies(reply, done);
-    return { redirect: '/' };
-  });
-
-  app.get('/login/passkey', async (req, reply) => {
-    const { t } = req;
-    try {
-      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_passkey');
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      reply.clearCookie(FLOW_COOKIE, cookieOptions());
-      return reply.redirect('/login', 303);
-    }
-    const csrf = csrfField(req, reply, keyed, random);
-    const fallback = strict
-      ? html`<p class="note help">${t('passkey.noFallback', { phone: brand.supportPhone })}</p>`
-      : html`<form method="post" action="/login/passkey/fallback" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">${t('passkey.fallbackCode')}</button></form>`;
-    const bodyHtml = html`
-      <p>${t('passkey.stepLead')}</p>
-      <div class="card"><input type="hidden" name="_csrf" value="${csrf}"><button type="button" class="primary" data-passkey="second-factor">${t('passkey.authenticate')}</button></div>
-      ${fallback}
-      <p><a href="/login">${t('code.restart')}</a></p>`;
-    return renderPage(req, reply, deps, { title: t('passkey.stepTitle'), body: bodyHtml });
-  });
-
-  app.post('/login/passkey/fallback', async (req, reply) => {
-    try {
-      assertCsrf(req, keyed);
-      const step = await login.fallbackFromPasskey(req.cookies[FLOW_COOKIE], loginContext(req));
-      return reply.redirect(step.state === 'awaiting_code' ? '/login/code' : '/login/totp', 303);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, deps, { title: req.t('passkey.stepTitle'), body: html`${alertBox(messageOf(e, req.t))}<p><a href="/login">${req.t('code.restart')}</a></p>`, status: statusOf(e.code) });
     }
   });
 
