@@ -143,7 +143,7 @@ export class LoginService {
     const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    if (!(await this.deps.throttle.clearByDesk(account.loginId))) throw new DomainError('flow_state', { reason: 'not_locked' });
+    if (!(await this.deps.throttle.clearByDesk(account.loginId))) throw new DomainError('not_locked');
     const now = clock.now();
     await store.transaction(async (tx) => {
       await recordAudit(tx, now, 'login.unsuspended', { accountId: account.id, loginId: account.loginId, operator, detail: { reason } });

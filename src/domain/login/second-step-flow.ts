@@ -40,7 +40,7 @@ export class SecondStepFlow {
     if (!shown) throw new DomainError('forbidden', { reason: 'no_second_step' });
     const { handle, flow } = await createFlow(this.ports, this.rules.flowTtlSeconds, { account, shown, open, device, ctx });
     const strategy = this.strategy(shown);
-    if (strategy.beginsWhenShown) await strategy.begin(flow, account, ctx);
+    if (strategy.beginsWhenShown) await strategy.begin?.(flow, account, ctx);
     return this.view(handle, flow);
   }
 
@@ -65,7 +65,7 @@ export class SecondStepFlow {
       method: shown.method,
       alternatives,
       fallback: alternatives[0] ?? null,
-      details: await shown.describe(flow),
+      details: (await shown.describe?.(flow)) ?? {},
     };
   }
 
@@ -73,7 +73,7 @@ export class SecondStepFlow {
   async expectShown(handle: string | null | undefined, method: SecondStepMethod): Promise<SecondStep> {
     const flow = await this.load(handle);
     if (this.shownOf(flow).method !== method && this.strategy(method).shownWith !== flow.methodShown) {
-      throw new DomainError('flow_state', { state: this.shownOf(flow).state });
+      throw new DomainError('method_not_shown', { state: this.shownOf(flow).state });
     }
     return this.view(handle as string, flow);
   }
@@ -92,7 +92,7 @@ export class SecondStepFlow {
     const flow = await this.load(handle);
     const current = this.shownOf(flow);
     // A screen's button says which method it leaves; a stale screen (switched already) is told so.
-    if (o.from && o.from !== current.method) throw new DomainError('flow_state', { state: current.state });
+    if (o.from && o.from !== current.method) throw new DomainError('method_not_shown', { state: current.state });
     const target = o.to;
     const view = await this.view(handle as string, flow);
     const to = target === 'fallback' ? view.fallback : target;
@@ -105,13 +105,14 @@ export class SecondStepFlow {
     if (!moved) throw new DomainError('flow_state', { state: current.state });
     const switched = { ...flow, methodShown: to, methodsOpen: open };
     const strategy = this.strategy(to);
-    if (strategy.beginsWhenShown) await strategy.begin(switched, await account(flow), ctx);
+    if (strategy.beginsWhenShown) await strategy.begin?.(switched, await account(flow), ctx);
     return this.view(handle as string, switched);
   }
 
   /** Starts the shown method again (a new code, a new challenge). */
   async begin(flow: LoginFlow, method: SecondStepMethod, account: Account, ctx: LoginContext): Promise<BeginResult> {
-    return this.usable(flow, method).begin(flow, account, ctx);
+    const strategy = this.usable(flow, method);
+    return strategy.begin ? strategy.begin(flow, account, ctx) : null;
   }
 
   /** Judges an answer by `method`, which must be the shown one (or be offered beside it). */
@@ -123,7 +124,7 @@ export class SecondStepFlow {
     const strategy = this.strategy(method);
     const shown = flow.methodShown;
     if (!flow.methodsOpen.includes(method) || (method !== shown && strategy.shownWith !== shown)) {
-      throw new DomainError('flow_state', { state: this.shownOf(flow).state });
+      throw new DomainError('method_not_shown', { state: this.shownOf(flow).state });
     }
     return strategy;
   }

@@ -110,7 +110,7 @@ export class PasskeyService {
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
     const passkeys = await store.passkeys.listForAccount(account.id);
-    if (!passkeys.length) throw new DomainError('flow_state', { reason: 'no_passkey' });
+    if (!passkeys.length) throw new DomainError('no_passkey');
     const now = clock.now();
     await store.transaction(async (tx) => {
       for (const p of passkeys) await tx.passkeys.delete(account.id, p.id);

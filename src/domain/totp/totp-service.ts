@@ -70,7 +70,7 @@ export class TotpService {
    * one-time password, or, for a customer whose phone is gone, a code mailed to the representative address.
    */
   async reregister(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<ShownKey> {
-    if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_reregister');
     return this.newPendingKey(account, 'reregister', ctx);
   }
@@ -119,7 +119,7 @@ export class TotpService {
 
   /** 「利用停止」, confirmed with the trading password and a fresh second factor: login goes back to the e-mailed code rule. */
   async stop(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<void> {
-    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_stop');
     await this.ports.store.transaction(async (tx) => {
       await this.clear(tx, account.id);
@@ -129,7 +129,7 @@ export class TotpService {
 
   /** New recovery codes, confirmed with the trading password and a fresh second factor; the old ones stop working. */
   async regenerateRecoveryCodes(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<string[]> {
-    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'recovery_codes');
     const { random, keyed, clock } = this.ports;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random));
@@ -151,7 +151,7 @@ export class TotpService {
     if (!why || why.length > 500) throw new InvalidInput('reason', 'required');
     const account = await this.ports.store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('totp_not_enabled');
     await this.ports.store.transaction(async (tx) => {
       await this.clear(tx, account.id);
       await this.notify(tx, account, 'reset', null, 'totp.reset', { reason: why }, op);

@@ -20,7 +20,7 @@ export const STEP_PAGES: Record<SecondStepMethod, string> = {
 };
 
 /** Errors after which the flow cannot go on: the customer starts again at the login page. */
-const FLOW_ENDING = new Set(['flow_not_found', 'flow_expired', 'flow_state', 'code_attempts_exceeded']);
+const FLOW_ENDING = new Set(['flow_not_found', 'flow_expired', 'flow_state', 'method_not_shown', 'code_attempts_exceeded']);
 
 interface Form {
   _csrf?: unknown;

@@ -24,6 +24,7 @@ export interface CodeDetails extends StepDetails {
 export class EmailCodeStrategy implements SecondStepStrategy {
   readonly method = 'email_code' as const;
   readonly state = 'awaiting_code';
+  /** The code is mailed as soon as the step is shown. */
   readonly beginsWhenShown = true;
 
   constructor(private readonly kit: StrategyKit) {}

@@ -5,12 +5,12 @@
  */
 import type { SecondStepMethod } from '../login-types';
 import { EmailCodeStrategy } from './email-code';
-import { PasskeyStrategy } from './passkey';
-import { RecoveryCodeStrategy } from './recovery-code';
+import { passkeyStrategy } from './passkey';
+import { recoveryCodeStrategy } from './recovery-code';
 import type { SecondStepStrategy, StrategyKit } from './strategy';
-import { TotpStrategy } from './totp';
+import { totpStrategy } from './totp';
 
 export function secondStepStrategies(kit: StrategyKit): ReadonlyMap<SecondStepMethod, SecondStepStrategy> {
-  const all: SecondStepStrategy[] = [new PasskeyStrategy(kit), new TotpStrategy(kit), new RecoveryCodeStrategy(kit), new EmailCodeStrategy(kit)];
+  const all: SecondStepStrategy[] = [passkeyStrategy(kit), totpStrategy(kit), recoveryCodeStrategy(kit), new EmailCodeStrategy(kit)];
   return new Map(all.map((s) => [s.method, s]));
 }

@@ -44,12 +44,13 @@ export interface SecondStepStrategy {
    */
   readonly shownWith?: SecondStepMethod;
   /** Showing the method starts it (the e-mailed code is sent at once; a passkey waits for the browser). */
-  readonly beginsWhenShown: boolean;
+  readonly beginsWhenShown?: boolean;
   /** Whether this customer has this way at all; the flow's policy chooses among those offered. */
   offered(factors: AccountFactors): boolean;
-  begin(flow: LoginFlow, account: Account, ctx: LoginContext): Promise<BeginResult>;
-  /** What the step's screen shows (where the code went, when another may be asked for). */
-  describe(flow: LoginFlow): Promise<StepDetails>;
+  /** Starts the method (none: nothing to start, a TOTP app shows a new code every 30 seconds). */
+  begin?(flow: LoginFlow, account: Account, ctx: LoginContext): Promise<BeginResult>;
+  /** What the step's screen shows (where the code went, when another may be asked for); none: nothing. */
+  describe?(flow: LoginFlow): Promise<StepDetails>;
   /** Judges the customer's answer: the completed login, or a thrown error that says why not. */
   verify(flow: LoginFlow, account: Account, input: Record<string, unknown>, ctx: LoginContext): Promise<CompletedLogin>;
 }
