@@ -1,6 +1,6 @@
 /**
  * The repositories behind ports.Store, written once over Kysely: the same SQL runs on SQLite and
- * PostgreSQL. Conditional updates (`WHERE state = 'awaiting_code'`) are how single use is
+ * PostgreSQL. Conditional updates (`WHERE state = 'awaiting_second_step'`) are how single use is
  * enforced under concurrency: the database, not the process, decides the one winner.
  */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';

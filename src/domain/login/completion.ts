@@ -54,7 +54,7 @@ export class LoginCompletion {
     let device: IssuedDevice | null = null;
     if (existingDeviceId !== null) await devices.touch(tx, existingDeviceId);
     else if (additionalAuthenticated) {
-      // Recognised only after a successful additional authentication (SPEC 2).
+      // Recognised only after a successful additional authentication.
       device = await devices.recognize(tx, account.id, ctx);
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
