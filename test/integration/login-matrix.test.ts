@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateTotpSecret, totpCode } from '../../src/crypto/totp';
 import { canonicalRecoveryCode, recoveryCodeHash } from '../../src/domain/totp/recovery-codes';
+import { FakeClock } from '../support/fake-clock';
 import { HttpBrowser } from '../support/http-browser';
 import { startTestServer, type RunningServer } from '../support/server';
 import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
@@ -160,18 +161,21 @@ function matrix(policy: 'seed' | 'phishing-resistant', cases: (ctx: () => Ctx) =
   describe(`login matrix, PASSKEY_POLICY=${policy} (${storeKind})`, () => {
     let s: RunningServer;
     let seq = 0;
+    // Standing at the real time, so the test can move past a code's or a flow's expiry.
+    const clock = new FakeClock(new Date());
     before(async () => {
       s = await startTestServer({
         PASSKEY_POLICY: policy,
         THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100',
         THROTTLE_ACCOUNT_LOCK_AFTER: '6',
         THROTTLE_IP_LOCK_AFTER: '100000',
-      });
+      }, { clock });
     });
     after(async () => s?.stop());
 
     const ctx = (): Ctx => ({
       s,
+      clock,
       async customer(o: { totp?: boolean; passkey?: boolean } = {}) {
         seq += 1;
         const loginId = `matrix${policy === 'seed' ? 's' : 'p'}${seq}`;
@@ -180,7 +184,7 @@ function matrix(policy: 'seed' | 'phishing-resistant', cases: (ctx: () => Ctx) =
         await services.accounts.create({ loginId, name: '行列 太郎', emails: [email], loginPassword: PASSWORD, tradingPassword: 'trading staple 42' }, 'test');
         const account = (await store.accounts.findByLoginId(loginId))!;
         const c: Customer = { loginId, email };
-        const now = new Date();
+        const now = clock.now();
         if (o.totp) {
           c.totpSecret = generateTotpSecret(ports.random);
           await store.accounts.setTotp(account.id, ports.secrets.seal(c.totpSecret), now, now);
@@ -203,6 +207,7 @@ function matrix(policy: 'seed' | 'phishing-resistant', cases: (ctx: () => Ctx) =
 
 interface Ctx {
   s: RunningServer;
+  clock: FakeClock;
   customer(o?: { totp?: boolean; passkey?: boolean }): Promise<Customer>;
   clients(): Client[];
 }
@@ -239,9 +244,9 @@ matrix('seed', (ctx) => {
     assert.ok(await client.signedIn());
   });
 
-  both('TOTP', ctx, async (client, c) => {
+  both('TOTP', ctx, async (client, c, x) => {
     assert.deepEqual(await client.password(c), { status: 200, step: 'totp' });
-    assert.deepEqual(outcome(await client.totp(totpCode(c.totpSecret!, new Date()))), done);
+    assert.deepEqual(outcome(await client.totp(totpCode(c.totpSecret!, x.clock.now()))), done);
     assert.ok(await client.signedIn());
   }, { totp: true });
 
@@ -268,10 +273,10 @@ matrix('seed', (ctx) => {
     assert.deepEqual(outcome(await client.code(await x.s.codeFor(c.email))), done);
   }, { passkey: true });
 
-  both('passkey → fallback to the TOTP', ctx, async (client, c) => {
+  both('passkey → fallback to the TOTP', ctx, async (client, c, x) => {
     assert.deepEqual(await client.password(c), { status: 200, step: 'passkey' });
     assert.deepEqual(await client.fallback(), { status: 200, step: 'totp' });
-    assert.deepEqual(outcome(await client.totp(totpCode(c.totpSecret!, new Date()))), done);
+    assert.deepEqual(outcome(await client.totp(totpCode(c.totpSecret!, x.clock.now()))), done);
   }, { passkey: true, totp: true });
 
   both('wrong password', ctx, async (client, c) => {
@@ -299,9 +304,9 @@ matrix('seed', (ctx) => {
     assert.equal((await client.code(code)).step, 'refused', 'the right code no longer works');
   });
 
-  both('wrong TOTP', ctx, async (client, c) => {
+  both('wrong TOTP', ctx, async (client, c, x) => {
     await client.password(c);
-    const o = await client.totp(wrongDigits(totpCode(c.totpSecret!, new Date())));
+    const o = await client.totp(wrongDigits(totpCode(c.totpSecret!, x.clock.now())));
     assert.deepEqual(outcome(o), { status: 401, step: 'refused' });
     apiCode(client, o, 'totp_invalid');
   }, { totp: true });
@@ -325,6 +330,24 @@ matrix('seed', (ctx) => {
     await client.password(c);
     assert.equal((await client.code('123456')).status, 409);
   }, { passkey: true });
+
+  both('an expired e-mailed code', ctx, async (client, c, x) => {
+    await client.password(c);
+    const code = await x.s.codeFor(c.email);
+    x.clock.advance(11 * 60_000);
+    const o = await client.code(code);
+    assert.deepEqual(outcome(o), { status: 410, step: 'refused' });
+    apiCode(client, o, 'code_expired');
+  });
+
+  both('an expired flow', ctx, async (client, c, x) => {
+    await client.password(c);
+    const code = await x.s.codeFor(c.email);
+    x.clock.advance(16 * 60_000);
+    const o = await client.code(code);
+    assert.deepEqual(outcome(o), { status: 410, step: 'refused' });
+    apiCode(client, o, 'flow_expired');
+  });
 
   both('wrong passwords lock the login ID for unrecognised clients', ctx, async (client, c) => {
     for (let i = 0; i < 6; i++) await client.password(c, `wrong password ${i}`);

@@ -1,7 +1,9 @@
 /**
  * A login flow names the second-step methods still open and the one shown, instead of one state
  * per method: a new method needs no new state. Flows in flight keep going: each waiting state
- * becomes the method it stood for. Written to depend on nothing after 0010.
+ * becomes the method it stood for. A passkey step in flight keeps the passkey alone open (the
+ * migration cannot know the policy it was opened under): its customer who cannot use the passkey
+ * starts the login again. Written to depend on nothing after 0010.
  */
 import type { Kysely, Migration } from 'kysely';
 
