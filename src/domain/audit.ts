@@ -3,7 +3,7 @@
  * (SPEC 2). The type names are stable: operators search and alert on them.
  */
 import type { RequestContext } from './context';
-import type { StoreTx } from './store-types';
+import type { StoreTx } from './store';
 
 export type AuditType =
   | 'login.succeeded'
@@ -64,4 +64,24 @@ export async function recordAudit(tx: Pick<StoreTx, 'audit'>, at: Date, type: Au
     operator: facts.operator ?? null,
     detail: facts.detail ?? {},
   });
+}
+
+export interface AuditEventInput {
+  at: Date;
+  type: string;
+  accountId: number | null;
+  loginId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  operator: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  id: number;
+}
+
+export interface AuditRepo {
+  append(event: AuditEventInput): Promise<void>;
+  listForAccount(accountId: number, limit: number, types?: readonly string[]): Promise<AuditEvent[]>;
 }

@@ -3,9 +3,9 @@
  * web/, store/ or mail/; the composition root (src/main.ts) wires real implementations and
  * tests wire their own (fixed clock, in-memory SMTP, temporary databases).
  */
-import type { Store } from './store-types';
+import type { Store } from './store';
 
-export type { Store } from './store-types';
+export type { Store } from './store';
 
 export interface Clock {
   now(): Date;

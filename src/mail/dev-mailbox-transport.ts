@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/ports';
-import type { DevMailboxRepo } from '../domain/store-types';
+import type { DevMailboxRepo } from '../domain/notifications/repository';
 import type { MailTransport } from './transport';
 
 /** Embedded mode without SMTP: "delivers" into a table the /dev/mailbox page lists. */

@@ -4,7 +4,7 @@
  * process's mails are picked up when its lease runs out: at-least-once delivery.
  */
 import type { Clock } from '../domain/ports';
-import type { OutboxRepo } from '../domain/store-types';
+import type { OutboxRepo } from '../domain/notifications/repository';
 import type { MailTransport } from './transport';
 
 export interface OutboxWorkerOptions {

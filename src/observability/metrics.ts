@@ -5,7 +5,8 @@
  * transaction later rolls back is still counted: metrics are for rates, the audit log for facts.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuditEventInput, OutboxRepo } from '../domain/store-types';
+import type { AuditEventInput } from '../domain/audit';
+import type { OutboxRepo } from '../domain/notifications/repository';
 
 /** The login method each failure type belongs to, for `mamori_logins_total{method}`. */
 const FAILURES: Record<string, { result: string; method: string }> = {

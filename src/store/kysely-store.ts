@@ -1,12 +1,15 @@
 /** ports.Store over a Kysely instance; sqlite.ts and postgres.ts build the instance for their database. */
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './schema';
-import type { AuditEventInput, Store, StoreTx } from '../domain/store-types';
-import { repositories, type RepositoryHooks } from './repositories';
+import type { AuditEventInput } from '../domain/audit';
+import type { Store, StoreTx } from '../domain/store';
+import { repositories, type RepositoryHooks } from './repositories/index';
 
 /** Starts listening for session changes; returns how to stop. */
 export type SessionListenerFactory = (listener: (accountId: number | null) => void) => () => Promise<void>;
 import { migrationProvider, type Dialect } from './migrations/index';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY']);
 
 export class KyselyStore implements Store {
   readonly dialect: Dialect;
@@ -114,6 +117,13 @@ export class KyselyStore implements Store {
       const failed = results?.find((r) => r.status === 'Error');
       throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** The drivers' codes for a refused, dropped or timed-out connection, a server shutting down, a busy SQLite file. */
+  isUnavailable(err: unknown): boolean {
+    const code = (err as { code?: string } | null)?.code;
+    if (!code) return /Connection terminated|timeout exceeded when trying to connect/i.test(String((err as Error)?.message ?? ''));
+    return UNAVAILABLE_CODES.has(code);
   }
 
   async ready(): Promise<boolean> {

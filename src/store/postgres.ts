@@ -3,7 +3,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
-import { activeSessionSql, SESSIONS_CHANNEL, type ActiveSessionRow } from './repositories';
+import { activeSessionSql, type ActiveSessionRow } from './repositories/session-check';
+import { SESSIONS_CHANNEL } from './repositories/sessions';
 
 const ACTIVE_SESSION_SQL = activeSessionSql('$1');
 

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
-import { activeSessionSql, type ActiveSessionRow } from './repositories';
+import { activeSessionSql, type ActiveSessionRow } from './repositories/session-check';
 
 export function openSqliteStore(path: string): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

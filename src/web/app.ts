@@ -7,7 +7,6 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
-import { isDatabaseUnavailable } from '../store/open';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
 import { supportApi } from './api/support-api';
@@ -63,6 +62,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
           serverFactory: fastPathServer({
             sessions: opts.services.sessions,
             passwords: opts.services.ports.passwords,
+            store: opts.services.ports.store,
             https: config.publicUrl.startsWith('https://'),
             metrics: opts.metrics,
             logger: opts.logger,
@@ -134,7 +134,7 @@ async function handleError(error: unknown, req: FastifyRequest, reply: FastifyRe
   let status = domain ? statusOf(domain.code) : 500;
   let message: string;
 
-  if (!domain && isDatabaseUnavailable(error)) {
+  if (!domain && deps.services.ports.store.isUnavailable(error)) {
     domain = new DomainError('unavailable', { retryAfter: 5 });
     status = 503;
   }

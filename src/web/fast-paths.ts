@@ -13,11 +13,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { parseCookie } from 'cookie';
 import type { FastifyBaseLogger } from 'fastify';
 import { DomainError, Overloaded } from '../domain/errors';
-import type { PasswordHasher } from '../domain/ports';
+import type { PasswordHasher, Store } from '../domain/ports';
 import { pickLocale, translator, type Translate } from '../i18n';
 import type { Metrics } from '../observability/metrics';
 import type { SessionService } from '../domain/sessions/session-service';
-import { isDatabaseUnavailable } from '../store/open';
 import { LANG_COOKIE, SESSION_COOKIE } from './cookies';
 import { apiError, retryAfterOf } from './errors';
 import { securityHeaders } from './security-headers';
@@ -30,6 +29,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export interface FastPathDeps {
   sessions: SessionService;
   passwords: Pick<PasswordHasher, 'assertCapacity'>;
+  store: Pick<Store, 'isUnavailable'>;
   https: boolean;
   metrics?: Metrics;
   logger?: FastifyBaseLogger;
@@ -63,7 +63,7 @@ export function fastPathServer(deps: FastPathDeps) {
     } catch (e) {
       // Same mapping as the Fastify error handler: an unreachable database is a 503 with a clear
       // message and Retry-After; anything else a 500 without details.
-      const unavailable = isDatabaseUnavailable(e);
+      const unavailable = deps.store.isUnavailable(e);
       status = unavailable ? 503 : 500;
       if (!unavailable) deps.logger?.error({ err: e }, 'session check failed');
       const t = translate(req, cookies);

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { LoginContext } from '../domain/login/login-service';
-import type { ActiveSession } from '../domain/store-types';
+import type { ActiveSession } from '../domain/sessions/records';
 import { pickLocale, translator, type Locale, type Translate } from '../i18n';
 import type { Services } from '../services';
 import { DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE, cookieOptions } from './cookies';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OutboxMailInput } from '../../src/domain/store-types';
+import type { OutboxMailInput } from '../../src/domain/notifications/records';
 import { createTestStore, storeKind, type TestStore } from '../support/test-store';
 
 describe(`outbox wake-up after commit (${storeKind})`, () => {

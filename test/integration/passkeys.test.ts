@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, PUBLIC_URL, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
-import { storeKind } from '../support/test-store';
+import { recentAuditEvents, storeKind } from '../support/test-store';
 
 describe(`passkeys (${storeKind})`, () => {
   let h: Harness;
@@ -146,7 +146,7 @@ describe(`passkeys (${storeKind})`, () => {
     assert.ok(reasons.includes('replayed_challenge'));
     assert.ok(reasons.includes('expired_challenge'));
     assert.ok(reasons.some((r) => /counter/i.test(r)), `counter refused: ${reasons}`);
-    const all = await h.runtime.store.audit.listRecent(200);
+    const all = await recentAuditEvents(h.runtime.store, 200);
     assert.ok(all.some((e) => e.type === 'passkey.failed' && e.detail.reason === 'unknown_credential'));
   });
 

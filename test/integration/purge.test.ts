@@ -50,7 +50,7 @@ describe(`purging expired rows (${storeKind})`, () => {
     // …and another one whose recognition the customer removed at once.
     await h.signedIn(a, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1');
     const devices = await store.devices.listForAccount(account.id);
-    await store.devices.revoke(devices[0]!.id, h.clock.now());
+    await store.devices.revokeForAccount(account.id, devices[0]!.id, h.clock.now());
     for (let i = 0; i < 120; i++) await store.loginFlows.insert(flow(account.id, new Date(t0 + 15 * 60_000)));
     for (let i = 0; i < 70; i++) await store.challenges.insert(challenge(new Date(t0 + 5 * 60_000)));
     await store.totpEnrollments.put({ accountId: account.id, kind: 'apply', secretSealed: 'x', attempts: 0, createdAt: new Date(t0), expiresAt: new Date(t0 + 15 * 60_000) });

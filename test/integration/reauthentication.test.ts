@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateTotpSecret, totpCode } from '../../src/crypto/totp';
-import type { Account } from '../../src/domain/store-types';
+import type { Account } from '../../src/domain/accounts/records';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
 

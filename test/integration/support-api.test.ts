@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { send, sendJson } from '../support/nginx';
 import { freePort, startTestServer, type RunningServer } from '../support/server';
-import { storeKind } from '../support/test-store';
+import { recentAuditEvents, storeKind } from '../support/test-store';
 
 const KEY = 'k'.repeat(40);
 const WRONG = 'w'.repeat(40);
@@ -32,7 +32,7 @@ describe(`the support API on its own listener (${storeKind})`, () => {
     sendJson(`${base}/api/v1/support/accounts/${loginId}/passkeys/reset`, { reason: '電話で本人確認済み' }, { localAddress, headers: key ? { authorization: `Bearer ${key}` } : {} });
   /** Let in: the key was accepted and the service answered (this account has no passkey to reset). */
   const letIn = (r: { status: number; json(): any }) => r.status === 409 && r.json().error.code === 'flow_state';
-  const rejections = async () => (await s.server.runtime.store.audit.listRecent(500)).filter((e) => e.type === 'support.key_rejected');
+  const rejections = async () => (await recentAuditEvents(s.server.runtime.store, 500)).filter((e) => e.type === 'support.key_rejected');
 
   it('the public listener answers 404 for the support API, even with the right key', async () => {
     await createAccount('support-public');

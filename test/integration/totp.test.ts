@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { totpCode } from '../../src/crypto/totp';
 import { DomainError } from '../../src/domain/errors';
 import type { LoginContext } from '../../src/domain/login/login-service';
-import type { Account, ReauthenticationPurpose } from '../../src/domain/store-types';
+import type { Account } from '../../src/domain/accounts/records';
+import type { ReauthenticationPurpose } from '../../src/domain/reauthentication/records';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
 import { storeKind } from '../support/test-store';
 

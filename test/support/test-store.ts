@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { AuditEvent } from '../../src/domain/audit';
 import type { KyselyStore } from '../../src/store/kysely-store';
 import { openPostgresStore } from '../../src/store/postgres';
+import { toAudit } from '../../src/store/repositories/audit';
 import { openSqliteStore } from '../../src/store/sqlite';
 
 export interface TestStore {
@@ -70,4 +72,10 @@ export async function createTestStore(): Promise<TestStore> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The latest audit events, newest first, read straight from the table (no service lists them). */
+export async function recentAuditEvents(store: KyselyStore, limit: number): Promise<AuditEvent[]> {
+  const rows = await store.db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toAudit);
 }

@@ -5,7 +5,7 @@
 import { recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import type { Ports } from '../ports';
-import type { Account } from '../store-types';
+import type { Account } from './records';
 import { parseAccountRecord, type AccountRecord, type FieldProblem } from './account-input';
 
 export interface ImportResult {

@@ -13,7 +13,8 @@ import { DomainError, InvalidInput } from '../errors';
 import { passwordChangedMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account, RecognizedDevice } from '../store-types';
+import type { Account } from './records';
+import type { RecognizedDevice } from '../devices/records';
 import type { TradingPasswordService } from './trading-password';
 import type { SessionService } from '../sessions/session-service';
 

@@ -9,7 +9,7 @@ import { DomainError, InvalidInput } from '../errors';
 import { tradingPasswordLockedMail, tradingPasswordUnlockedMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account } from '../store-types';
+import type { Account } from './records';
 
 export const TRADING_PASSWORD_MAX_FAILURES = 5;
 

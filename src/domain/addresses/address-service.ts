@@ -31,7 +31,7 @@ import { addressCodeMail, addressNoticeMail, loginNotificationChangedMail, type 
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { ReauthenticationService, SentCode } from '../reauthentication/reauthentication-service';
-import type { Account } from '../store-types';
+import type { Account } from '../accounts/records';
 import { maskAddress } from './masking';
 
 export const SLOTS = [1, 2, 3] as const;

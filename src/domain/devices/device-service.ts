@@ -7,7 +7,8 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { RecognizedDevice, Store, StoreTx } from '../store-types';
+import type { RecognizedDevice } from './records';
+import type { Store, StoreTx } from '../store';
 
 export interface IssuedDevice {
   token: string;

@@ -4,7 +4,8 @@ import type { Brand } from '../context';
 import { accountLockedMail, accountSuspendedMail } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account, StoreTx } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { StoreTx } from '../store';
 import type { LoginContext } from './login-types';
 import type { FailureOutcome, LoginThrottle } from './throttle';
 

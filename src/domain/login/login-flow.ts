@@ -8,7 +8,10 @@
 import { newToken } from '../../crypto/tokens';
 import { DomainError } from '../errors';
 import type { KeyedHasher, Ports } from '../ports';
-import type { Account, LoginFlow, RecognizedDevice, Store } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { LoginFlow } from './records';
+import type { RecognizedDevice } from '../devices/records';
+import type { Store } from '../store';
 import type { LoginContext, SecondStepMethod } from './login-types';
 
 export const AWAITING = 'awaiting_second_step' as const;

@@ -6,7 +6,9 @@
  */
 import { DomainError } from '../errors';
 import type { Ports } from '../ports';
-import type { Account, LoginFlow, RecognizedDevice } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { LoginFlow } from './records';
+import type { RecognizedDevice } from '../devices/records';
 import { AWAITING, createFlow, liveFlow, loadFlow } from './login-flow';
 import type { CompletedLogin, LoginContext, LoginRules, SecondStep, SecondStepMethod } from './login-types';
 import type { AccountFactors, BeginResult, SecondStepStrategy } from './strategies/strategy';

@@ -18,7 +18,7 @@
  */
 import { DomainError } from '../errors';
 import type { Clock } from '../ports';
-import type { Store } from '../store-types';
+import type { Store } from '../store';
 
 export interface ThrottleRules {
   windowMinutes: number;

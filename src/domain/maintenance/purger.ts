@@ -17,7 +17,7 @@
  */
 import { accountKey } from '../login/throttle';
 import type { Clock } from '../ports';
-import type { ExpiredRowsRepo, PurgeTable } from '../store-types';
+import type { ExpiredRowsRepo, PurgeTable } from './repository';
 
 export interface PurgeRules {
   /** Average time between two passes (each is jittered ±20 %); 0 turns the timer off. */

@@ -5,7 +5,7 @@
  */
 import type { Brand } from '../context';
 import { shownIp } from '../client-address';
-import type { ReauthenticationPurpose } from '../store-types';
+import type { ReauthenticationPurpose } from '../reauthentication/records';
 import { formatJst } from './format';
 import { mailSafeOr } from './mail-safe';
 

@@ -3,7 +3,7 @@
  * if and only if the change that caused it committed (SPEC 2, transactional outbox).
  */
 import type { Random } from '../ports';
-import type { StoreTx } from '../store-types';
+import type { StoreTx } from '../store';
 import type { MailContent } from './messages';
 
 export async function queueMail(tx: Pick<StoreTx, 'outbox'>, random: Random, at: Date, to: string, mail: MailContent): Promise<string> {

@@ -15,7 +15,8 @@ import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
-import type { Account, Passkey } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { Passkey } from './records';
 import { parseCredential, type Ceremony, type WebauthnCeremonies } from './webauthn-ceremonies';
 
 export type { Ceremony } from './webauthn-ceremonies';

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import type { Ports } from '../ports';
-import type { ChallengePurpose, Passkey, WebauthnChallenge } from '../store-types';
+import type { ChallengePurpose, Passkey, WebauthnChallenge } from './records';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 

@@ -27,7 +27,8 @@ import type { LoginThrottle } from '../login/throttle';
 import { accountSuspendedMail, reauthenticationCodeMail } from '../notifications/messages';
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
-import type { Account, ReauthenticationCode, ReauthenticationKey, ReauthenticationPurpose } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { ReauthenticationCode, ReauthenticationKey, ReauthenticationPurpose } from './records';
 
 export interface ReauthenticationRules {
   codeTtlSeconds: number;

@@ -12,7 +12,7 @@
  * The keyed hash exists to make a stolen database (or backup) useless; this map lives only in the
  * memory of the process that receives the very same token in every request, for at most the TTL.
  */
-import type { ActiveSession } from '../store-types';
+import type { ActiveSession } from './records';
 
 interface Entry {
   session: ActiveSession;

@@ -6,7 +6,8 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession, Store, StoreTx } from '../store-types';
+import type { ActiveSession } from './records';
+import type { Store, StoreTx } from '../store';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
 
@@ -68,7 +69,6 @@ export class SessionService {
       lastSeenAt: now,
       idleExpiresAt: this.idleExpiry(now, absoluteExpiresAt),
       absoluteExpiresAt,
-      endedAt: null,
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,

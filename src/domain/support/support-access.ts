@@ -10,7 +10,7 @@ import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import type { Clock } from '../ports';
-import type { Store } from '../store-types';
+import type { Store } from '../store';
 
 /** A few wrong keys per minute per address, then a pause; operators paste keys, they do not type them. */
 export const SUPPORT_KEY_RULES = { maxFailures: 5, windowSeconds: 60, lockSeconds: 300 };

@@ -13,7 +13,9 @@ import { totpNoticeMail, type TotpNoticeKind } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
-import type { Account, StoreTx, TotpEnrollment } from '../store-types';
+import type { Account } from '../accounts/records';
+import type { StoreTx } from '../store';
+import type { TotpEnrollment } from './records';
 import { RECOVERY_CODE_COUNT, canonicalRecoveryCode, newRecoveryCode, recoveryCodeHash } from './recovery-codes';
 
 export interface TotpRules {

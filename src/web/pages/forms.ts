@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors';
-import type { Account } from '../../domain/store-types';
+import type { Account } from '../../domain/accounts/records';
 import { csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { html, type Html } from '../html';

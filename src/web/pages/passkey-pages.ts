@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors';
 import type { CompletedLogin } from '../../domain/login/login-service';
 import { formatJst } from '../../domain/notifications/format';
-import type { Account } from '../../domain/store-types';
+import type { Account } from '../../domain/accounts/records';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { assertCsrf, csrfField } from '../csrf';
 import { messageOf, statusOf } from '../errors';

@@ -7,7 +7,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { SentCode } from '../../domain/reauthentication/reauthentication-service';
-import type { Account, ReauthenticationPurpose } from '../../domain/store-types';
+import type { Account } from '../../domain/accounts/records';
+import type { ReauthenticationPurpose } from '../../domain/reauthentication/records';
 import { assertCsrf } from '../csrf';
 import { html, type Html } from '../html';
 import { alertBox } from '../layout';

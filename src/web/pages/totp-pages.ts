@@ -6,14 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { DomainError } from '../../domain/errors';
-import type { Account } from '../../domain/store-types';
+import type { Account } from '../../domain/accounts/records';
 import type { ShownKey } from '../../domain/totp/totp-service';
 import { assertCsrf, csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { Html, html } from '../html';
 import { alertBox, passwordInput, renderPage } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
-import type { ReauthenticationPurpose } from '../../domain/store-types';
+import type { ReauthenticationPurpose } from '../../domain/reauthentication/records';
 import { requireSession } from './account-pages';
 import { tradingPasswordForm } from './forms';
 import { confirmationCodeInput, reauthSection, reauthView, sendCodeRoute } from './reauthentication';

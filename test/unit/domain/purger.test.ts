@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_PURGE_RULES, PURGE_TABLES, Purger } from '../../../src/domain/maintenance/purger';
-import type { PurgeTable } from '../../../src/domain/store-types';
+import type { PurgeTable } from '../../../src/domain/maintenance/repository';
 
 const clock = { now: () => new Date('2026-06-01T12:00:00Z') };
 const rules = { ...DEFAULT_PURGE_RULES, batchSize: 10, pauseMs: 1, throttleWindowMs: 15 * 60_000 };

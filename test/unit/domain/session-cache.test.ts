@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SessionCache } from '../../../src/domain/sessions/session-cache';
-import type { ActiveSession } from '../../../src/domain/store-types';
+import type { ActiveSession } from '../../../src/domain/sessions/records';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 function session(accountId: number, expiresInMs = 3_600_000): ActiveSession {

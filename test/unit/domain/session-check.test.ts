@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SessionService } from '../../../src/domain/sessions/session-service';
-import type { Store } from '../../../src/domain/store-types';
+import type { Store } from '../../../src/domain/store';
 
 it('four simultaneous checks of one session make one read; the next moment is answered from the cache', async () => {
   const now = new Date('2026-06-01T00:00:00Z');

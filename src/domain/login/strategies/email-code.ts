@@ -9,7 +9,9 @@ import { DomainError } from '../../errors';
 import { loginCodeMail } from '../../notifications/messages';
 import { queueMail } from '../../notifications/outbox';
 import { CodeBinding, assertUnexpired, parseCode } from '../../one-time-codes/one-time-code';
-import type { Account, EmailAddress, LoginFlow } from '../../store-types';
+import type { Account } from '../../accounts/records';
+import type { EmailAddress } from '../../addresses/records';
+import type { LoginFlow } from '../records';
 import type { LoginContext } from '../login-types';
 import type { AccountFactors, BeginResult, SecondStepStrategy, StepDetails, StrategyKit } from './strategy';
 

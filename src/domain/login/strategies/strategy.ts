@@ -8,7 +8,8 @@
 import type { Brand } from '../../context';
 import type { Ports } from '../../ports';
 import type { WebauthnCeremonies } from '../../passkeys/webauthn-ceremonies';
-import type { Account, LoginFlow } from '../../store-types';
+import type { Account } from '../../accounts/records';
+import type { LoginFlow } from '../records';
 import type { LoginCompletion } from '../completion';
 import type { CompletedLogin, LoginContext, LoginRules, SecondStepMethod } from '../login-types';
 import type { SecondStepJudge } from '../second-step-judge';

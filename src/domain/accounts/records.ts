@@ -1,0 +1,17 @@
+/** The customer's account as the domain keeps it. Times are Dates here; the store keeps epoch milliseconds. */
+
+export interface Account {
+  id: number;
+  loginId: string;
+  name: string;
+  loginPasswordHash: string;
+  tradingPasswordHash: string;
+  /** TOTP secret sealed with the configured key (AES-256-GCM, key id prefixed); null when not set. */
+  totpSecretSealed: string | null;
+  totpEnabledAt: Date | null;
+  tradingPasswordLockedAt: Date | null;
+  passwordChangedAt: Date;
+  createdAt: Date;
+}
+
+export type NewAccount = Omit<Account, 'id' | 'tradingPasswordLockedAt'>;

@@ -1,0 +1,33 @@
+/** A signed-in session, and the part of it that a session check answers with. Times are Dates here; the store keeps epoch milliseconds. */
+
+export interface Session {
+  id: number;
+  tokenHash: string;
+  accountId: number;
+  method: string;
+  authenticatedAt: Date;
+  lastSeenAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  ip: string;
+  userAgent: string;
+  /** Last fresh passkey assertion in this session (step-up), if any. */
+  stepUpAt: Date | null;
+  /** The recognised browser the session was made from; 解除 of that browser ends the session. */
+  recognizedDeviceId?: number | null;
+}
+
+export interface SessionWithAccount extends Session {
+  loginId: string;
+  name: string;
+}
+
+/**
+ * What a session check answers with, and all that its cache keeps: the request context and the
+ * trading service's answer need no more (the token hash, address and browser stay in the
+ * database; at 09:00 the cache holds tens of thousands of these).
+ */
+export type ActiveSession = Pick<
+  SessionWithAccount,
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt'
+>;

@@ -1,0 +1,58 @@
+/**
+ * All the repositories, as one store. Times are JS Dates in the domain; the store keeps them as
+ * epoch milliseconds so SQLite and PostgreSQL compare them identically.
+ */
+import type { AccountRepo, PasswordHashKindRepo } from './accounts/repository';
+import type { AddressChangeRepo, EmailRepo } from './addresses/repository';
+import type { AuditRepo } from './audit';
+import type { DeviceRepo } from './devices/repository';
+import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
+import type { ExpiredRowsRepo } from './maintenance/repository';
+import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
+import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
+import type { ReauthenticationCodeRepo } from './reauthentication/repository';
+import type { SessionRepo } from './sessions/repository';
+import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
+
+export interface StoreTx {
+  reauthenticationCodes: ReauthenticationCodeRepo;
+  addressChanges: AddressChangeRepo;
+  passkeys: PasskeyRepo;
+  challenges: ChallengeRepo;
+  totpEnrollments: TotpEnrollmentRepo;
+  recoveryCodes: RecoveryCodeRepo;
+  accounts: AccountRepo;
+  emails: EmailRepo;
+  loginFlows: LoginFlowRepo;
+  devices: DeviceRepo;
+  sessions: SessionRepo;
+  audit: AuditRepo;
+  outbox: OutboxRepo;
+  throttle: ThrottleRepo;
+  devMailbox: DevMailboxRepo;
+  expiredRows: ExpiredRowsRepo;
+  passwordHashKinds: PasswordHashKindRepo;
+}
+
+export interface Store extends StoreTx {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** One command, one transaction: the change, its audit record and its mail commit together. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  /** Session changes announced by any process (PostgreSQL LISTEN; SQLite's polled feed). */
+  onSessionsChanged?(listener: (accountId: number | null) => void): void;
+  /**
+   * Called once a mail is in the outbox for good: after the commit of a transaction that queued
+   * any, or after a queueing outside a transaction. The outbox worker sends at once instead of at
+   * its next poll; a rolled-back transaction's mail never existed, so it wakes nobody.
+   */
+  onMailQueued(listener: () => void): void;
+  /**
+   * Does this error mean "the database is not reachable right now" (answered with 503 and
+   * Retry-After, not 500)? Only the store knows its drivers' error codes.
+   */
+  isUnavailable(err: unknown): boolean;
+  /** Are migrations current and the database reachable (readiness). */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/** Sessions: made, stepped up, ended, and their changes announced to every process. */
+import { sql } from 'kysely';
+import type { SessionRepo } from '../../domain/sessions/repository';
+import type { Dialect } from '../migrations/column-types';
+import { ms, type Db } from '../rows';
+import type { RepositoryHooks } from './index';
+import { sessionCheck, toSession } from './session-check';
+
+export const SESSIONS_CHANNEL = 'mamori_sessions';
+
+export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], direct: RepositoryHooks['activeSessionRow'], dialect: Dialect): SessionRepo {
+  return {
+    ...sessionCheck(db, direct, dialect),
+    async insert(s) {
+      const row = await db
+        .insertInto('sessions')
+        .values({
+          token_hash: s.tokenHash,
+          account_id: s.accountId,
+          method: s.method,
+          authenticated_at: ms(s.authenticatedAt),
+          last_seen_at: ms(s.lastSeenAt),
+          idle_expires_at: ms(s.idleExpiresAt),
+          absolute_expires_at: ms(s.absoluteExpiresAt),
+          ended_at: null,
+          ip: s.ip,
+          user_agent: s.userAgent,
+          login_id: s.loginId,
+          name: s.name,
+          recognized_device_id: s.recognizedDeviceId ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSession(row);
+    },
+    async announceChange(accountId) {
+      if (announce === 'notify') await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
+      else if (announce === 'feed') await db.insertInto('session_changes').values({ account_id: accountId, at: Date.now() }).execute();
+    },
+    async setStepUp(id, at) {
+      await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
+    },
+    async end(id, at) {
+      await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('ended_at', 'is', null).execute();
+    },
+    async endAllForDevice(accountId, deviceId, at) {
+      const r = await db
+        .updateTable('sessions')
+        .set({ ended_at: ms(at) })
+        .where('account_id', '=', accountId)
+        .where('recognized_device_id', '=', deviceId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async endAllForAccount(accountId, at, exceptId) {
+      let q = db.updateTable('sessions').set({ ended_at: ms(at) }).where('account_id', '=', accountId).where('ended_at', 'is', null);
+      if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+      await q.execute();
+    },
+  };
+}
