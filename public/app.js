@@ -23,3 +23,6 @@ for (const button of document.querySelectorAll('[data-enable-after]')) {
     }
   }, 1000);
 }
+// The error summary takes focus, so keyboard and screen-reader users start at what went wrong.
+const errorSummary = document.querySelector('[data-error-summary]');
+if (errorSummary instanceof HTMLElement) errorSummary.focus();

@@ -18,6 +18,7 @@ import { AddressService } from './domain/addresses/address-service';
 import { SecurityService } from './domain/accounts/security-service';
 import { SupportAccess } from './domain/support/support-access';
 import { ReauthenticationService } from './domain/reauthentication/reauthentication-service';
+import { Operations } from './domain/operations/operations';
 
 export interface Services {
   ports: Ports;
@@ -34,6 +35,7 @@ export interface Services {
   security: SecurityService;
   support: SupportAccess;
   reauthentication: ReauthenticationService;
+  operations: Operations;
 }
 
 export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}): Services {
@@ -54,5 +56,5 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication };
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
 }

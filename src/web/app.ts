@@ -6,12 +6,12 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
 import { supportApi } from './api/support-api';
-import { isSameOrigin } from './csrf';
-import { apiError, messageOf, retryAfterOf, statusOf } from './errors';
+import { csrfChecks, isApi } from './csrf';
+import { failureAnswer } from './failures';
+import { translator } from '../i18n';
 import { html } from './html';
 import { renderPage } from './layout';
 import { accountPages } from './pages/account-pages';
@@ -19,6 +19,8 @@ import { devMailboxPage } from './pages/dev-mailbox-page';
 import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
+import { passkeyLoginRoutes } from './pages/passkey-login-routes';
+import { signedIn } from './signed-in';
 import { addressPages } from './pages/address-pages';
 import { securityPages } from './pages/security-pages';
 import { applyLocale, type WebDeps } from './request-context';
@@ -42,8 +44,6 @@ export interface AppOptions extends WebDeps {
   listener?: 'public' | 'support';
 }
 
-/** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
-const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const { config } = opts;
@@ -76,18 +76,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.decorateRequest('locale', 'ja');
   app.decorateRequest('t', null as never);
   app.decorateRequest('session', null);
+  app.decorateRequest('account', null);
   app.decorateRequest('clientIp', '');
 
   app.addHook('onRequest', async (req, reply) => {
     applyLocale(req, reply);
     setSecurityHeaders(reply, https);
     assignClientAddress(req);
-    if (req.method === 'GET' || req.method === 'HEAD') return;
-    // Pages: every state change must come from our own origin. API: mobile apps send no Origin,
-    // but a browser that does must be ours.
-    const hasOrigin = Boolean(req.headers.origin || req.headers.referer);
-    if ((!isApi(req) || hasOrigin) && !isSameOrigin(req, config.publicUrl)) throw new DomainError('csrf_invalid');
   });
+  csrfChecks(app, { publicUrl: config.publicUrl, keyed: opts.services.ports.keyed });
 
   if (support) {
     app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));
@@ -108,17 +105,22 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
-    const ready = await opts.services.ports.store.ready().catch(() => false);
+    const ready = await opts.services.operations.ready();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
 
   staticFiles(app);
   loginPages(app, opts);
-  accountPages(app, opts);
-  totpPages(app, opts);
-  passkeyPages(app, opts);
-  addressPages(app, opts);
-  securityPages(app, opts);
+  passkeyLoginRoutes(app, opts);
+  app.register(
+    signedIn(opts, 'login-page', (pages) => {
+      accountPages(pages, opts);
+      totpPages(pages, opts);
+      passkeyPages(pages, opts);
+      addressPages(pages, opts);
+      securityPages(pages, opts);
+    }),
+  );
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   loginApi(app, opts);
@@ -130,37 +132,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 }
 
 async function handleError(error: unknown, req: FastifyRequest, reply: FastifyReply, deps: WebDeps): Promise<FastifyReply> {
-  let domain: DomainError | null = error instanceof DomainError ? error : null;
-  let status = domain ? statusOf(domain.code) : 500;
-  let message: string;
-
-  if (!domain && deps.services.ports.store.isUnavailable(error)) {
-    domain = new DomainError('unavailable', { retryAfter: 5 });
-    status = 503;
-  }
-  if (domain) {
-    message = messageOf(domain, req.t);
-    const retry = retryAfterOf(domain);
-    if (retry) reply.header('Retry-After', String(retry));
-  } else {
-    const e = error as { statusCode?: number; code?: string };
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      status = e.statusCode;
-      message = status === 413 ? req.t('error.payload_too_large') : req.t('error.bad_request');
-    } else {
-      // A bug: logged with its stack on the server, never shown to the client.
-      req.log.error({ err: error }, 'unhandled error');
-      message = req.t('error.generic');
-    }
-  }
-  const code = domain?.code ?? (status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal');
-  if (isApi(req) || !req.t) {
-    const body = domain ? apiError(domain, req.t) : { error: { code, message } };
-    return reply.status(status).type('application/json; charset=utf-8').send(body);
-  }
+  const t = req.t ?? translator('ja');
+  const f = failureAnswer(error, t, (e) => deps.services.ports.store.isUnavailable(e));
+  // A bug: logged with its stack on the server, never shown to the client.
+  if (f.bug) req.log.error({ err: error }, 'unhandled error');
+  if (f.retryAfter) reply.header('Retry-After', String(f.retryAfter));
+  if (isApi(req) || !req.t) return reply.status(f.status).type('application/json; charset=utf-8').send(f.json);
   return renderPage(req, reply, deps, {
-    title: req.t('error.title'),
-    body: html`<p class="alert error" role="alert">${message}</p><p><a href="/login">${req.t('login.title')}</a></p>`,
-    status,
+    title: t('error.title'),
+    body: html`<p class="alert error" role="alert">${f.message}</p><p><a href="/login">${t('login.title')}</a></p>`,
+    status: f.status,
   });
 }

@@ -2,12 +2,38 @@
  * CSRF defence for every form (OWASP CSRF cheat sheet, "signed double-submit cookie"): a random
  * value in a __Host- cookie and, in the form, its HMAC; plus the Origin (or Referer) of every
  * non-GET request must be our own. Forms that change state are never reachable by GET.
+ * `csrfChecks` installs both checks once for every route (docs/architecture.md says why this is
+ * ours and not @fastify/csrf-protection); no handler checks by hand.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newToken } from '../crypto/tokens';
 import { DomainError } from '../domain/errors';
 import type { KeyedHasher, Random } from '../domain/ports';
 import { CSRF_COOKIE, cookieOptions } from './cookies';
+
+/** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
+export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
+
+const changesState = (req: FastifyRequest) => req.method !== 'GET' && req.method !== 'HEAD';
+
+/**
+ * Origin first, before the body is read: pages must come from our own origin; API clients (mobile
+ * apps) send no Origin, but a browser that does must be ours. Then, once the body is parsed, the
+ * token of every form and page script: every state-changing route outside /api/ (the JSON API is
+ * for the app, which holds a bearer token, and for the trading service). A request no route
+ * answers gets its 404, not a CSRF refusal.
+ */
+export function csrfChecks(app: FastifyInstance, o: { publicUrl: string; keyed: KeyedHasher }): void {
+  app.addHook('onRequest', async (req) => {
+    if (!changesState(req)) return;
+    const hasOrigin = Boolean(req.headers.origin || req.headers.referer);
+    if ((!isApi(req) || hasOrigin) && !isSameOrigin(req, o.publicUrl)) throw new DomainError('csrf_invalid');
+  });
+  app.addHook('preHandler', async (req) => {
+    if (!changesState(req) || req.url.startsWith('/api/') || !req.routeOptions.url) return;
+    assertCsrf(req, o.keyed);
+  });
+}
 
 export function csrfField(req: FastifyRequest, reply: FastifyReply, keyed: KeyedHasher, random: Random): string {
   let value = req.cookies[CSRF_COOKIE];
@@ -20,7 +46,7 @@ export function csrfField(req: FastifyRequest, reply: FastifyReply, keyed: Keyed
   return keyed.hash('csrf', value);
 }
 
-export function assertCsrf(req: FastifyRequest, keyed: KeyedHasher): void {
+function assertCsrf(req: FastifyRequest, keyed: KeyedHasher): void {
   const cookie = req.cookies[CSRF_COOKIE];
   const body = req.body as Record<string, unknown> | undefined;
   // Forms send the field; the passkey script sends the same value as a header with its JSON.

@@ -3,9 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { LoginContext } from '../domain/login/login-service';
 import type { ActiveSession } from '../domain/sessions/records';
-import { pickLocale, translator, type Locale, type Translate } from '../i18n';
+import { translator, type Locale, type Translate } from '../i18n';
 import type { Services } from '../services';
-import { DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE, cookieOptions } from './cookies';
+import { DEVICE_COOKIE, LANG_COOKIE } from './cookies';
+import { LANG_COOKIE_OPTIONS, chooseLocale } from './locale';
+import { tokenFrom } from './session-check';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,23 +36,17 @@ export function loginContext(req: FastifyRequest): LoginContext {
 }
 
 export function applyLocale(req: FastifyRequest, reply: FastifyReply): void {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  let cookie = req.cookies[LANG_COOKIE];
-  if (q === 'en' || q === 'ja') {
-    cookie = q;
-    reply.setCookie(LANG_COOKIE, q, { ...cookieOptions(365 * 86_400), httpOnly: true });
-  }
-  // Pages are Japanese unless the customer chose English; an English browser setting alone does
-  // not switch a Japanese brokerage's screens. API clients choose with Accept-Language.
-  req.locale = pickLocale(cookie, req.url.startsWith('/api/') ? req.headers['accept-language'] : undefined);
+  const choice = chooseLocale({
+    queryLang: (req.query as Record<string, unknown> | undefined)?.lang,
+    cookieLang: req.cookies[LANG_COOKIE],
+    acceptLanguage: req.headers['accept-language'],
+    api: req.url.startsWith('/api/'),
+  });
+  if (choice.remember) reply.setCookie(LANG_COOKIE, choice.remember, LANG_COOKIE_OPTIONS);
+  req.locale = choice.locale;
   req.t = translator(req.locale);
 }
 
 export function sessionToken(req: FastifyRequest): string | null {
-  const fromCookie = req.cookies[SESSION_COOKIE];
-  if (fromCookie) return fromCookie;
-  // The brokerage's mobile app holds the token itself and sends it as a bearer token.
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  return null;
+  return tokenFrom(req.cookies, req.headers.authorization);
 }

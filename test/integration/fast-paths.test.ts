@@ -65,6 +65,53 @@ describe(`fast paths (${storeKind})`, () => {
     assert.equal((await both({ cookie: 'mamori_lang=en; mamori_session=nope' })).fetched.body.includes('"session_invalid"'), true);
   });
 
+  it('parity over query strings, language, logged-out and expired sessions, and HEAD: the fast path and the Fastify route answer alike', async () => {
+    const a = await h.createAccount();
+    const b = await h.signedIn(a);
+    const cookie = b.jar.header();
+    const token = /mamori_session=([^;]+)/.exec(cookie)?.[1] ?? '';
+    const loggedOut = await h.signedIn(await h.createAccount());
+    const loggedOutCookie = loggedOut.jar.header();
+    await loggedOut.post('/logout', {});
+    const credentials: Record<string, string>[] = [
+      { cookie },
+      { authorization: `Bearer ${token}` },
+      {},
+      { cookie: loggedOutCookie },
+      { cookie: '__Host-mamori_lang=en', authorization: 'Bearer nope' },
+      { 'accept-language': 'en-US,en;q=0.9' },
+    ];
+    const queries = ['', '?lang=en', '?lang=ja', '?x=1', '?lang=en&lang=ja', '?lang=fr'];
+    let compared = 0;
+    for (const method of ['GET', 'HEAD'] as const) {
+      for (const query of queries) {
+        for (const headers of credentials) {
+          const url = `/api/v1/session${query}`;
+          const r = await compare(await h.app.inject({ method, url, headers }), await fetch(`${base}${url}`, { method, headers }));
+          assert.deepEqual(r.fetched, r.injected, `${method} ${url} ${JSON.stringify(headers)}`);
+          compared++;
+        }
+      }
+    }
+    assert.equal(compared, 72);
+    // The drift this test was written for: ?lang=en answers in English, and remembers it, on both paths.
+    const en = await fetch(`${base}/api/v1/session?lang=en`);
+    assert.equal(en.status, 401);
+    assert.match(String(en.headers.get('set-cookie')), /^__Host-mamori_lang=en;/);
+    assert.doesNotMatch(await en.text(), /[\u3040-\u30ff]/, 'an English message');
+    const head = await fetch(`${base}/api/v1/session`, { method: 'HEAD', headers: { cookie } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('x-mamori-login-id'), a.loginId);
+    assert.equal(await head.text(), '');
+    // A session past its idle expiry is refused alike on both paths (the cache never outlives it).
+    h.clock.advance(48 * 3600_000);
+    for (const headers of [{ cookie }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+      const r = await compare(await h.app.inject({ method: 'GET', url: '/api/v1/session?x=1', headers }), await fetch(`${base}/api/v1/session?x=1`, { headers }));
+      assert.deepEqual(r.fetched, r.injected);
+      assert.equal(r.fetched.status, 401);
+    }
+  });
+
   it('a cached check ends with the session: logout is seen at once over HTTP', async () => {
     const a = await h.createAccount();
     const b = await h.signedIn(a);

@@ -2,6 +2,7 @@
  * Accounts are created by the brokerage, never by self-registration (SPEC 1.5): one at a time
  * (admin CLI / API) or in bulk when migrating existing customers, keeping their existing hashes.
  */
+import { maskAddress } from '../addresses/masking';
 import { recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import type { Ports } from '../ports';
@@ -15,8 +16,35 @@ export interface ImportResult {
   problems: FieldProblem[];
 }
 
+/** What the top page and 登録情報照会 show of an account, read once. */
+export interface AccountOverview {
+  /** メールアドレス1 (代表), masked; null when the slot is empty. */
+  representativeMasked: string | null;
+  totpEnabled: boolean;
+  /** A verified address receives ログイン通知. */
+  loginNotificationOn: boolean;
+  passkeyCount: number;
+}
+
 export class AccountService {
   constructor(private readonly ports: Ports) {}
+
+  /** The account behind a session; null when it is gone. */
+  async find(accountId: number): Promise<Account | null> {
+    return (await this.ports.store.accounts.findById(accountId)) ?? null;
+  }
+
+  async overview(account: Account): Promise<AccountOverview> {
+    const { store } = this.ports;
+    const [emails, passkeys] = await Promise.all([store.emails.listForAccount(account.id), store.passkeys.listForAccount(account.id)]);
+    const representative = emails.find((e) => e.slot === 1);
+    return {
+      representativeMasked: representative ? maskAddress(representative.address) : null,
+      totpEnabled: Boolean(account.totpEnabledAt),
+      loginNotificationOn: emails.some((e) => e.loginNotification && e.verifiedAt),
+      passkeyCount: passkeys.length,
+    };
+  }
 
   async create(raw: unknown, operator: string): Promise<Account> {
     const { record, problems } = parseAccountRecord(raw, (h) => this.ports.passwords.isSupportedHash(h));

@@ -4,14 +4,20 @@ import { DomainError } from '../../domain/errors';
 import type { CodeStep, CompletedLogin, LoginStep } from '../../domain/login/login-service';
 import { isCompleted, type SecondStepMethod } from '../../domain/login/login-types';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
-import { assertCsrf, csrfField } from '../csrf';
+import { csrfField } from '../csrf';
 import { messageOf, retryAfterOf, statusOf } from '../errors';
 import { html } from '../html';
 import { alertBox, passwordInput, renderPage } from '../layout';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
-import { passkeyLoginPages } from './passkey-login-pages';
 
 /** The screen of each second-step method: a new method adds its page here. */
+/** The cookies a completed login leaves: the session, a newly recognised browser, no flow. */
+export function setLoginCookies(reply: FastifyReply, done: CompletedLogin): void {
+  reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
+  if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
+  reply.clearCookie(FLOW_COOKIE, cookieOptions());
+}
+
 export const STEP_PAGES: Record<SecondStepMethod, string> = {
   email_code: '/login/code',
   totp: '/login/totp',
@@ -117,12 +123,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(req, reply, deps, { title: t('recovery.title'), body, status: o.status });
   }
 
-  function setLoginCookies(reply: FastifyReply, done: CompletedLogin) {
-    reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
-    if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
-    reply.clearCookie(FLOW_COOKIE, cookieOptions());
-  }
-
   function finishLogin(reply: FastifyReply, done: CompletedLogin) {
     setLoginCookies(reply, done);
     return reply.redirect('/', 303);
@@ -165,7 +165,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     const form = (req.body ?? {}) as Form;
     const typedId = typeof form.loginId === 'string' ? form.loginId.slice(0, 64) : '';
     try {
-      assertCsrf(req, keyed);
       return next(reply, await login.start({ loginId: form.loginId, password: form.password }, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -185,7 +184,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     const flow = req.cookies[FLOW_COOKIE];
     const form = (req.body ?? {}) as Form;
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitCode(flow, form.code, loginContext(req)));
     } catch (e) {
       return codeStepFailed(req, reply, flow, e);
@@ -195,7 +193,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/code/resend', async (req, reply) => {
     const flow = req.cookies[FLOW_COOKIE];
     try {
-      assertCsrf(req, keyed);
       const step = await login.resendCode(flow, loginContext(req));
       return renderCode(req, reply, step, { info: req.t('code.resent') });
     } catch (e) {
@@ -215,7 +212,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/totp', async (req, reply) => {
     const form = (req.body ?? {}) as Form;
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitTotp(req.cookies[FLOW_COOKIE], form.code, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -236,7 +232,6 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/recovery', async (req, reply) => {
     const form = (req.body ?? {}) as Form & { recoveryCode?: unknown };
     try {
-      assertCsrf(req, keyed);
       return finishLogin(reply, await login.submitRecoveryCode(req.cookies[FLOW_COOKIE], form.recoveryCode, loginContext(req)));
     } catch (e) {
       const err = fail(req, reply, e);
@@ -245,11 +240,8 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  passkeyLoginPages(app, deps, setLoginCookies);
-
   app.post('/logout', async (req, reply) => {
     try {
-      assertCsrf(req, keyed);
     } catch (e) {
       const err = fail(req, reply, e);
       return renderLogin(req, reply, { error: messageOf(err, req.t), status: statusOf(err.code) });

@@ -1,0 +1,62 @@
+/**
+ * Passkeys at login and for step-up: 「パスキーでログイン」 (passwordless), the passkey step after
+ * the password with its fallback, and the step-up that critical operations here and in the
+ * trading service ask for (docs/integration.md).
+ */
+import type { FastifyInstance } from 'fastify';
+import { DomainError } from '../../domain/errors';
+import { FLOW_COOKIE, cookieOptions } from '../cookies';
+import { formBody, pageError, sendPage, viewContext } from '../layout';
+import { loginContext, type WebDeps } from '../request-context';
+import { signedIn } from '../signed-in';
+import * as views from '../views/passkey-views';
+import { STEP_PAGES, setLoginCookies } from './login-pages';
+
+export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { passkeys, login } = deps.services;
+
+  app.post('/login/passkey/options', async (req) => login.beginPasswordless(loginContext(req)));
+
+  app.post('/login/passkey/second-factor/options', async (req) => (await login.begin(req.cookies[FLOW_COOKIE], 'passkey', loginContext(req))).challenge);
+
+  app.post('/login/passkey/verify', async (req, reply) => {
+    const b = formBody(req);
+    // The challenge says whether this is the flow's second step or a passwordless login.
+    setLoginCookies(reply, await login.finishPasskey({ challengeId: b.challengeId, credential: b.credential }, loginContext(req)));
+    return { redirect: '/' };
+  });
+
+  app.get('/login/passkey', async (req, reply) => {
+    let fallback;
+    try {
+      fallback = (await login.describe(req.cookies[FLOW_COOKIE], 'passkey')).fallback;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      reply.clearCookie(FLOW_COOKIE, cookieOptions());
+      return reply.redirect('/login', 303);
+    }
+    // The flow says whether there is another way (none under the phishing-resistant policy).
+    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback: fallback !== null }));
+  });
+
+  app.post('/login/passkey/fallback', async (req, reply) => {
+    try {
+      const step = await login.fallbackFromPasskey(req.cookies[FLOW_COOKIE], loginContext(req));
+      return reply.redirect(STEP_PAGES[step.method], 303);
+    } catch (e) {
+      return sendPage(req, reply, deps, views.passkeyStepFailedView(viewContext(req, reply, deps), pageError(req, reply, e)));
+    }
+  });
+
+  // Step-up: a JSON API of the signed-in session.
+  app.register(
+    signedIn(deps, 'api-error', (scope) => {
+      scope.post('/api/v1/step-up/options', async (req) => passkeys.beginStepUp(req.session!.accountId));
+      scope.post('/api/v1/step-up/verify', async (req) => {
+        const b = formBody(req);
+        const at = await passkeys.finishStepUp(req.session!, { challengeId: b.challengeId, credential: b.credential }, loginContext(req));
+        return { stepUpAt: at.toISOString() };
+      });
+    }),
+  );
+}

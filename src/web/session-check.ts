@@ -1,0 +1,66 @@
+/**
+ * The session check (`GET /api/v1/session`, and HEAD) as one function of the request's parts,
+ * answered byte for byte alike by the Fastify route (session-api.ts: app.inject, the support of
+ * every hook) and by the fast path the listening server takes before Fastify (fast-paths.ts).
+ * The trading service makes this check on every one of its own requests.
+ */
+import { parse as parseQuery } from 'node:querystring';
+import { DomainError } from '../domain/errors';
+import type { SessionService } from '../domain/sessions/session-service';
+import type { Store } from '../domain/ports';
+import { translator, type Locale } from '../i18n';
+import { SESSION_COOKIE } from './cookies';
+import { apiError } from './errors';
+import { failureAnswer } from './failures';
+
+export const SESSION_CHECK_PATH = '/api/v1/session';
+
+/** The session cookie, else the bearer token the brokerage's mobile app holds itself. */
+export function tokenFrom(cookies: Record<string, string | undefined>, authorization: string | undefined): string | null {
+  const fromCookie = cookies[SESSION_COOKIE];
+  if (fromCookie) return fromCookie;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) return authorization.slice(7).trim();
+  return null;
+}
+
+/** `lang` from a raw URL, parsed as Fastify's query parser does (a repeated key is an array). */
+export function queryLangOf(url: string): unknown {
+  const q = url.indexOf('?');
+  return q < 0 ? undefined : parseQuery(url.slice(q + 1)).lang;
+}
+
+export interface SessionCheckRequest {
+  cookies: Record<string, string | undefined>;
+  authorization: string | undefined;
+  locale: Locale;
+}
+
+export interface SessionCheckAnswer {
+  status: number;
+  /** Besides the security headers and Content-Type, which every JSON answer carries. */
+  headers: Record<string, string>;
+  body: string;
+  /** An unexpected failure, for the caller's log. */
+  bug?: unknown;
+}
+
+export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
+  const t = translator(r.locale);
+  try {
+    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
+    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
+    const body = JSON.stringify({
+      loginId: session.loginId,
+      name: session.name,
+      authenticatedAt: session.authenticatedAt.toISOString(),
+      method: session.method,
+      stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
+      expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
+    });
+    // For nginx auth_request, which passes headers (not bodies) on to the trading application.
+    return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body };
+  } catch (e) {
+    const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
+    return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };
+  }
+}

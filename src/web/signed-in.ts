@@ -1,0 +1,42 @@
+/**
+ * The one place that says who is asking: a Fastify plugin for the signed-in pages and API routes
+ * registered inside it. It checks the session and loads its account once per request, before the
+ * handler (and before the CSRF check, as the per-route guard did): pages without a live session go
+ * to the login page, API routes answer `session_invalid`. Handlers read `req.session` and
+ * `signedInAccount(req)`; none loads the account itself.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors';
+import type { Account } from '../domain/accounts/records';
+import { sessionToken, type WebDeps } from './request-context';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the signed-in plugin, with `session`. */
+    account: Account | null;
+  }
+}
+
+export type WithoutSession = 'login-page' | 'api-error';
+
+export function signedIn(deps: WebDeps, withoutSession: WithoutSession, routes: (app: FastifyInstance) => void) {
+  return async (scope: FastifyInstance): Promise<void> => {
+    scope.addHook('preValidation', async (req, reply) => {
+      const session = await deps.services.sessions.check(sessionToken(req));
+      const account = session ? await deps.services.accounts.find(session.accountId) : null;
+      if (!session || !account) {
+        if (withoutSession === 'api-error') throw new DomainError('session_invalid');
+        return reply.redirect('/login', 303);
+      }
+      req.session = session;
+      req.account = account;
+    });
+    routes(scope);
+  };
+}
+
+/** The account of a route inside the signed-in plugin. */
+export function signedInAccount(req: FastifyRequest): Account {
+  if (!req.account) throw new DomainError('session_invalid');
+  return req.account;
+}

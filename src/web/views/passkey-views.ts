@@ -1,0 +1,79 @@
+/**
+ * Passkey screens: the list on 登録情報照会's パスキー section with registration (the WebAuthn
+ * calls run in /static/passkeys.js), 削除 -確認-, and the passkey step after the password.
+ */
+import { formatJst } from '../../domain/notifications/format';
+import type { Passkey } from '../../domain/passkeys/records';
+import { html } from '../html';
+import type { ConfirmSpec, ReauthState } from './confirm-view';
+import { reauthSection } from './confirm-view';
+import type { Page } from './frame';
+import { columnsTable, confirmationCodeField, csrfInput, dead, field, messages, postButton, rowsTable, tradingPasswordField, type FormError, type ViewContext } from './kit';
+
+export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthState, o: { error?: FormError | string; info?: string; status?: number } = {}): Page {
+  const { t } = v;
+  const rows = list.map(
+    (p) => html`<tr>
+        <td>${p.name}
+          <form method="post" action="/account/passkeys/${p.id}/rename" class="inline">
+            ${csrfInput(v.csrf)}
+            <label class="visually-hidden" for="rename-${p.id}">${t('passkey.name')}</label>
+            <input id="rename-${p.id}" name="name" type="text" maxlength="40" value="${p.name}">
+            <button type="submit" class="secondary">${t('passkey.rename')}</button>
+          </form></td>
+        <td>${formatJst(p.createdAt)}</td>
+        <td>${p.lastUsedAt ? formatJst(p.lastUsedAt) : t('passkey.never')}</td>
+        <td><a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></td>
+      </tr>`,
+  );
+  const error = typeof o.error === 'object' ? o.error : null;
+  const body = html`
+      ${messages(o)}
+      <p>${t('passkey.lead')}</p>
+      ${list.length ? columnsTable({ headers: [t('passkey.name'), t('passkey.created'), t('passkey.lastUsed'), ''], rows }) : html`<p>${t('passkey.none')}</p>`}
+      <h2>${t('passkey.register')}</h2>
+      ${reauthSection(v, reauth)}
+      <form class="card" data-passkey-form novalidate>
+        ${csrfInput(v.csrf)}
+        <p class="note">${t('passkey.registerLead')}</p>
+        ${field({ id: 'passkeyName', name: 'name', label: t('passkey.name'), autocomplete: 'off', maxlength: 40, value: t('passkey.defaultName') }, error)}
+        ${confirmationCodeField(t, error)}
+        ${tradingPasswordField(t, error)}
+        <button type="button" class="primary" data-passkey="register">${t('passkey.register')}</button>
+      </form>
+      <p><a href="/account/info">${t('otp.toInfo')}</a></p>`;
+  return { title: t('passkey.title'), body, status: o.status ?? error?.status };
+}
+
+/** 削除 -確認-: a change to how the customer logs in. */
+export function deleteConfirmSpec(v: ViewContext, p: Passkey, reauth: ReauthState, error?: FormError): ConfirmSpec {
+  const { t } = v;
+  return {
+    title: t('passkey.deleteTitle'), lead: t('passkey.deleteLead'), button: t('passkey.delete'),
+    action: `/account/passkeys/${p.id}/delete`, back: '/account/passkeys',
+    before: rowsTable([
+      [t('passkey.name'), p.name],
+      [t('passkey.created'), formatJst(p.createdAt)],
+    ]),
+    reauth,
+    error,
+  };
+}
+
+/** The passkey step after the password; without a fallback under the phishing-resistant policy. */
+export function passkeyStepView(v: ViewContext, o: { fallback: boolean }): Page {
+  const { t } = v;
+  const fallback = o.fallback
+    ? postButton(v.csrf, '/login/passkey/fallback', t('passkey.fallbackCode'))
+    : html`<p class="note help">${t('passkey.noFallback', { phone: v.brand.supportPhone })}</p>`;
+  const body = html`
+      <p>${t('passkey.stepLead')}</p>
+      <div class="card">${csrfInput(v.csrf)}<button type="button" class="primary" data-passkey="second-factor">${t('passkey.authenticate')}</button></div>
+      ${fallback}
+      <p><a href="/login">${t('code.restart')}</a></p>`;
+  return { title: t('passkey.stepTitle'), body };
+}
+
+export function passkeyStepFailedView(v: ViewContext, error: FormError): Page {
+  return { title: v.t('passkey.stepTitle'), body: dead(error, { href: '/login', label: v.t('code.restart') }), status: error.status };
+}
