@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Branding } from '../config-branding';
 import type { Brand } from '../domain/context';
-import type { Locale, Translate } from '../i18n';
+import type { Locale, MessageKey, Translate } from '../i18n';
 import { html, type Html } from './html';
 
 export const BRAND_STYLESHEET_PATH = '/static/brand.css';
@@ -30,6 +30,16 @@ export function telHref(phone: string): string {
 /** The support number as a link a phone can call. */
 export function phoneLink(phone: string): Html {
   return html`<a href="${telHref(phone)}">${phone}</a>`;
+}
+
+/**
+ * A message whose `{phone}` is the support number, with the number as a tel: link. The message is
+ * translated around a placeholder and each part escaped, so no translated text becomes markup.
+ */
+export function withPhoneLink(t: Translate, key: MessageKey, phone: string): Html {
+  const MARK = '\u0000';
+  const parts = t(key, { phone: MARK }).split(MARK);
+  return html`${parts.flatMap((part, i) => (i === 0 ? [part] : [phoneLink(phone), part]))}`;
 }
 
 /** The names for this page's language: the English ones on English pages when configured. */

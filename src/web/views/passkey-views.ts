@@ -4,6 +4,7 @@
  */
 import { formatJst } from '../../domain/notifications/format';
 import type { Passkey } from '../../domain/passkeys/records';
+import { withPhoneLink } from '../branding';
 import { html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
 import { reauthSection } from './confirm-view';
@@ -66,7 +67,7 @@ export function passkeyStepView(v: ViewContext, o: { fallback: boolean }): Page 
   const { t } = v;
   const fallback = o.fallback
     ? postButton(v.csrf, '/login/passkey/fallback', t('passkey.fallbackCode'))
-    : html`<p class="note help">${t('passkey.noFallback', { phone: v.brand.supportPhone })}</p>`;
+    : html`<p class="note help">${withPhoneLink(t, 'passkey.noFallback', v.brand.supportPhone)}</p>`;
   const body = html`
       <p>${t('passkey.stepLead')}</p>
       <div class="card">${csrfInput(v.csrf)}<button type="button" class="primary" data-passkey="second-factor">${t('passkey.authenticate')}</button></div>
