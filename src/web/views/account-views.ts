@@ -6,6 +6,9 @@ import { html } from '../html';
 import type { Page } from './frame';
 import { rowsTable, type ViewContext } from './kit';
 
+/** The top page's entries served by the trading service. */
+const TRADING_MENU = ['menu.notices', 'menu.messages', 'menu.electronicDelivery', 'menu.prospectuses', 'menu.prospectusHistory'] as const;
+
 export function homeView(v: ViewContext, o: { overview: AccountOverview; askPasskey: boolean }): Page {
   const { t } = v;
   const trading = v.brand.tradingServiceUrl;
@@ -25,11 +28,7 @@ export function homeView(v: ViewContext, o: { overview: AccountOverview; askPass
         <ul class="menu">
           <li><a href="/account/info">${t('menu.registrationInfo')}</a></li>
           <li><a href="/account/emails">${t('menu.emailInfo')}</a></li>
-          <li><a href="${trading}">お知らせ照会</a></li>
-          <li><a href="${trading}">メッセージ照会</a></li>
-          <li><a href="${trading}">取引報告書等電子交付サービス照会</a></li>
-          <li><a href="${trading}">目論見書等照会</a></li>
-          <li><a href="${trading}">目論見書交付履歴</a></li>
+          ${TRADING_MENU.map((key) => html`<li><a href="${trading}">${t(key)}</a></li>`)}
         </ul>
       </section>`;
   return { title: t('home.title'), body };
