@@ -36,7 +36,7 @@ export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       return reply.redirect('/login', 303);
     }
     // The flow says whether there is another way (none under the phishing-resistant policy).
-    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback: fallback !== null }));
+    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback }));
   });
 
   app.post('/login/passkey/fallback', async (req, reply) => {
