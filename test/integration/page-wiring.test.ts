@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateTotpSecret } from '../../src/crypto/totp';
+import { formatJstClock } from '../../src/domain/notifications/format';
 import { FakeClock } from '../support/fake-clock';
 import { HttpBrowser } from '../support/http-browser';
 import { startTestServer, type RunningServer } from '../support/server';
@@ -49,6 +50,23 @@ describe(`page wiring (${storeKind})`, () => {
     await b.get(`${s.url}/login/code`);
     return b.post(`${s.url}/login/code`, { code: await s.codeFor(c.email) });
   }
+
+  it('the top page shows the previous login, not this one, and says so on the first', async () => {
+    const c = await customer();
+    const first = new HttpBrowser();
+    assert.equal((await logIn(first, c)).location, '/');
+    const firstTop = (await first.get(`${s.url}/account`)).body;
+    assert.match(firstTop, /前回ログイン日時<\/span> 初めてのログインです/);
+    const firstAt = clock.now();
+    clock.advance(10 * 60_000);
+    const second = new HttpBrowser();
+    await logIn(second, c);
+    const top = (await second.get(`${s.url}/account`)).body;
+    assert.match(top, new RegExp(`前回ログイン日時</span> ${formatJstClock(firstAt).slice(0, 16)}`));
+    assert.ok(!top.includes(formatJstClock(clock.now()).slice(0, 16)), 'not this login');
+    // The first browser, still signed in, sees its own previous login (none), not the later one elsewhere.
+    assert.match((await first.get(`${s.url}/account`)).body, /初めてのログインです/);
+  });
 
   it('the passkey step offers the one-time password, not a mail, to a TOTP customer', async () => {
     const b = new HttpBrowser();
