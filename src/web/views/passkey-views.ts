@@ -18,15 +18,15 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
   const { t } = v;
   const rows = list.map(
     (p) => html`<tr>
-        <td>${p.name}
+        <td data-label="${t('passkey.name')}">${p.name}
           <form method="post" action="/account/passkeys/${p.id}/rename" class="inline">
             ${csrfInput(v.csrf)}
             <label class="visually-hidden" for="rename-${p.id}">${t('passkey.name')}</label>
             <input id="rename-${p.id}" name="name" type="text" maxlength="${PASSKEY_NAME_MAX}" value="${p.name}">
             <button type="submit" class="secondary">${t('passkey.rename')}</button>
           </form></td>
-        <td>${formatDateTime(t, p.createdAt)}</td>
-        <td>${p.lastUsedAt ? formatDateTime(t, p.lastUsedAt) : t('passkey.never')}</td>
+        <td data-label="${t('passkey.created')}">${formatDateTime(t, p.createdAt)}</td>
+        <td data-label="${t('passkey.lastUsed')}">${p.lastUsedAt ? formatDateTime(t, p.lastUsedAt) : t('passkey.never')}</td>
         <td><a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></td>
       </tr>`,
   );

@@ -8,6 +8,8 @@ import { html } from '../../../src/web/html';
 import { frameView } from '../../../src/web/views/frame';
 import type { ViewContext } from '../../../src/web/views/kit';
 import { loginView, totpView } from '../../../src/web/views/login-views';
+import { passkeyListView } from '../../../src/web/views/passkey-views';
+import { recoveryCodesView } from '../../../src/web/views/totp-views';
 
 const config = loadConfig({
   NODE_ENV: 'test',
@@ -41,5 +43,20 @@ describe('the frame and the login page', () => {
     assert.match(totpView(v, {}).body.value, /<a href="tel:0120954171">0120-954-171<\/a>/);
     const t = ((_key: string, vars?: Record<string, string | number>) => `<b>${String(vars?.phone)}</b>`) as typeof v.t;
     assert.equal(withPhoneLink(t, 'totp.lost', '0120-1').value, '&lt;b&gt;<a href="tel:01201">0120-1</a>&lt;/b&gt;');
+  });
+});
+
+describe('recovery codes and passkeys on phones', () => {
+  it('the recovery codes can be copied and printed in one step', () => {
+    const body = recoveryCodesView(v, ['ABCDE-FGHJK', 'KLMNP-QRSTU']).body.value;
+    assert.match(body, /<ul class="codes" id="recovery-codes">/);
+    assert.match(body, /<button type="button" class="secondary" data-copy="#recovery-codes" data-copied="コピーしました">コピー<\/button>/);
+    assert.match(body, /<button type="button" class="secondary" data-print>印刷<\/button>/);
+  });
+
+  it('each passkey cell with a value carries its column header for the stacked card', () => {
+    const passkey = { id: 7, accountId: 1, credentialId: 'c', publicKey: 'k', counter: 0, transports: [], name: 'iPhone', backedUp: false, createdAt: v.now, lastUsedAt: null };
+    const body = passkeyListView(v, [passkey], { sent: false } as never).body.value;
+    for (const label of ['名前', '登録日時', '最終利用日時']) assert.match(body, new RegExp(`<td data-label="${label}">`));
   });
 });
