@@ -54,16 +54,27 @@ export function brandHeader(brand: Brand, b: Branding, locale: Locale): Html {
   return html`<div class="brand">${mark} <span>${names.serviceName}</span></div>`;
 }
 
+const JAPANESE_SCRIPT = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+/**
+ * A configured line is written once, often only in Japanese (the company's registered name, the
+ * 金融商品取引業者 line): on an English page it says so, for screen readers (WCAG 3.1.2).
+ */
+function japaneseOn(locale: Locale, text: string): Html {
+  return locale === 'en' && JAPANESE_SCRIPT.test(text) ? html` lang="ja"` : html``;
+}
+
 /** Inside <footer class="site">, above the language switch: help links, support, company and registration. */
 export function footerContent(brand: Brand, b: Branding, t: Translate, locale: Locale): Html {
   const links = [b.links.help ? html`<a href="${b.links.help}">${t('footer.help')}</a>` : null, b.links.faq ? html`<a href="${b.links.faq}">${t('footer.faq')}</a>` : null].filter(Boolean);
   const company = locale === 'en' && b.footer.company === brand.brokerName ? b.english.brokerName : b.footer.company;
+  const line = (text: string, cls?: string) => html`<p${cls ? html` class="${cls}"` : html``}${japaneseOn(locale, text)}>${text}</p>`;
   return html`
   ${links.length ? html`<nav aria-label="${t('footer.help')}">${links}</nav>` : html``}
-  <p class="support">${t('footer.support')} ${phoneLink(b.support.phone)}${b.support.hours ? html` ${b.support.hours}` : html``}</p>
-  <p class="company">${company}</p>
-  ${b.footer.registration ? html`<p class="registration">${b.footer.registration}</p>` : html``}
-  ${b.footer.lines.map((l) => html`<p>${l}</p>`)}`;
+  <p class="support">${t('footer.support')} ${phoneLink(b.support.phone)}${b.support.hours ? html` <span${japaneseOn(locale, b.support.hours)}>${b.support.hours}</span>` : html``}</p>
+  ${line(company, 'company')}
+  ${b.footer.registration ? line(b.footer.registration, 'registration') : html``}
+  ${b.footer.lines.map((l) => line(l))}`;
 }
 
 /**

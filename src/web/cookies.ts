@@ -10,6 +10,8 @@ export const DEVICE_COOKIE = '__Host-mamori_device';
 export const FLOW_COOKIE = '__Host-mamori_flow';
 export const CSRF_COOKIE = '__Host-mamori_csrf';
 export const LANG_COOKIE = '__Host-mamori_lang';
+/** The page to land on after logging in again (return-path.ts). */
+export const RETURN_COOKIE = '__Host-mamori_return';
 
 /** Lax, not Strict: the customer arrives from the trading service's pages by top-level links. */
 export function cookieOptions(maxAgeSeconds?: number): CookieSerializeOptions {

@@ -42,11 +42,11 @@ describe(`page wiring (${storeKind})`, () => {
     return { loginId, email };
   }
 
-  /** ID and password, then the mailed code: the answer to the last step. */
+  /** ID and password, then the mailed code unless the browser is recognised: the answer to the last step. */
   async function logIn(b: HttpBrowser, c: { loginId: string; email: string }, loginPage = '/login') {
     await b.get(`${s.url}${loginPage}`);
     const first = await b.post(`${s.url}/login`, { loginId: c.loginId, password: PASSWORD });
-    assert.equal(first.location, '/login/code');
+    if (first.location !== '/login/code') return first;
     await b.get(`${s.url}/login/code`);
     return b.post(`${s.url}/login/code`, { code: await s.codeFor(c.email) });
   }
@@ -67,6 +67,38 @@ describe(`page wiring (${storeKind})`, () => {
     // The first browser, still signed in, sees its own previous login (none), not the later one elsewhere.
     assert.match((await first.get(`${s.url}/account`)).body, /初めてのログインです/);
   });
+
+  it('an ended session says so on the login page, and the login returns to the page asked for', async () => {
+    const c = await customer();
+    const b = new HttpBrowser();
+    await logIn(b, c);
+    assert.equal((await b.get(`${s.url}/account/security`)).status, 200);
+    clock.advance(24 * 3600_000);
+    const asked = await b.get(`${s.url}/account/security?x=1`);
+    assert.equal(asked.status, 303);
+    assert.equal(asked.location, '/login?session=expired&next=%2Faccount%2Fsecurity%3Fx%3D1');
+    const loginPage = await b.get(`${s.url}${asked.location}`);
+    assert.match(loginPage.body, /セッションの有効期限が切れました/);
+    const done = await logIn(b, c, asked.location!);
+    assert.equal(done.location, '/account/security?x=1');
+    assert.equal((await b.get(`${s.url}${done.location}`)).status, 200);
+    // Used once: the next login lands on the top page.
+    const again = new HttpBrowser();
+    assert.equal((await logIn(again, c)).location, '/');
+  });
+
+  it('says it in English too', async () => {
+    const page = (await new HttpBrowser().get(`${s.url}/login?session=expired&lang=en`)).body;
+    assert.match(page, /Your session has expired/);
+  });
+
+  for (const evil of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/\t/evil.example']) {
+    it(`never sends a customer who logs in to another site (${JSON.stringify(evil)})`, async () => {
+      const b = new HttpBrowser();
+      const done = await logIn(b, await customer(), `/login?session=expired&next=${encodeURIComponent(evil)}`);
+      assert.equal(done.location, '/');
+    });
+  }
 
   it('the passkey step offers the one-time password, not a mail, to a TOTP customer', async () => {
     const b = new HttpBrowser();
