@@ -14,6 +14,7 @@ import { SessionService } from '../domain/sessions/session-service';
 import { TradingPasswordService } from '../domain/accounts/trading-password';
 import { TotpService } from '../domain/totp/totp-service';
 import { PasskeyService } from '../domain/passkeys/passkey-service';
+import { WebauthnCeremonies } from '../domain/passkeys/webauthn-ceremonies';
 import { AddressService } from '../domain/addresses/address-service';
 import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
@@ -28,13 +29,14 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const sessions = new SessionService(ports, config.session);
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
-  const login = new LoginService(ports, { sessions, devices, throttle, brand }, config.login);
+  const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, login, sessions, throttle, rp: config.relyingParty, reauthentication });
+  const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });

@@ -3,6 +3,8 @@
  * The web layer maps codes to HTTP statuses and to Japanese/English messages in one place
  * (src/web/errors.ts + src/i18n); the domain never formats user-facing text.
  */
+import type { PasswordProblem } from './accounts/password-policy';
+
 export type ErrorCode =
   | 'invalid_input'
   | 'invalid_credentials'
@@ -12,6 +14,10 @@ export type ErrorCode =
   | 'flow_not_found'
   | 'flow_expired'
   | 'flow_state'
+  | 'method_not_shown'
+  | 'totp_not_enabled'
+  | 'not_locked'
+  | 'no_passkey'
   | 'code_invalid'
   | 'code_expired'
   | 'code_attempts_exceeded'
@@ -32,11 +38,38 @@ export type ErrorCode =
   | 'passkey_invalid'
   | 'step_up_required';
 
-export class DomainError extends Error {
-  readonly code: ErrorCode;
-  /** Extra facts safe to show (e.g. seconds to wait, which field). Never secrets. */
-  readonly details: Record<string, string | number>;
-  constructor(code: ErrorCode, details: Record<string, string | number> = {}, message?: string) {
+/**
+ * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
+ * not listed takes no reason. `flow_state` means one thing only: what the request was for has
+ * moved on since (completed, spent, or superseded by a later change).
+ */
+export interface ErrorReasons {
+  invalid_input: string;
+  invalid_credentials: 'current_password';
+  flow_state: 'address' | 'reauthentication';
+  flow_not_found: 'address' | 'reauthentication';
+  code_expired: 'address' | 'reauthentication';
+  code_invalid: 'reauthentication';
+  code_attempts_exceeded: 'reauthentication';
+  resend_too_soon: 'reauthentication';
+  too_many_requests: 'reauthentication';
+  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key';
+  conflict: 'same_address' | 'duplicate_address';
+  not_found: 'address' | 'device';
+  password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
+  /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
+  passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});
+}
+
+export type ReasonOf<C extends ErrorCode> = C extends keyof ErrorReasons ? ErrorReasons[C] : never;
+
+/** Facts safe to show (seconds to wait, which field, tries left), and the code's own reason. Never secrets. */
+export type ErrorDetails<C extends ErrorCode = ErrorCode> = { reason?: ReasonOf<C> } & Record<string, string | number>;
+
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly details: ErrorDetails<C>;
+  constructor(code: C, details: ErrorDetails<C> = {} as ErrorDetails<C>, message?: string) {
     super(message ?? code);
     this.name = 'DomainError';
     this.code = code;

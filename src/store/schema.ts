@@ -34,6 +34,9 @@ export interface LoginFlowsTable {
   id: string;
   account_id: number;
   state: string;
+  /** Comma-separated second-step methods still open (migration 0011). */
+  methods_open: string;
+  method_shown: string | null;
   recognized_device_id: number | null;
   code_hash: string | null;
   code_expires_at: number | null;

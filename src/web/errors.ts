@@ -11,6 +11,10 @@ const STATUS: Record<ErrorCode, number> = {
   flow_not_found: 404,
   flow_expired: 410,
   flow_state: 409,
+  method_not_shown: 409,
+  totp_not_enabled: 409,
+  not_locked: 409,
+  no_passkey: 409,
   code_invalid: 401,
   code_expired: 410,
   code_attempts_exceeded: 403,
@@ -32,17 +36,37 @@ const STATUS: Record<ErrorCode, number> = {
   step_up_required: 403,
 };
 
+/**
+ * Codes split out of `flow_state` keep answering `flow_state` to clients, which were told it
+ * means "nothing to do in this state" (docs/api.md); the domain says which state it was.
+ */
+const WIRE_CODE: Partial<Record<ErrorCode, ErrorCode>> = {
+  method_not_shown: 'flow_state',
+  totp_not_enabled: 'flow_state',
+  not_locked: 'flow_state',
+  no_passkey: 'flow_state',
+};
+
 export function statusOf(code: ErrorCode): number {
   return STATUS[code] ?? 400;
+}
+
+/** The code clients see for a domain code. */
+export function wireCodeOf(code: ErrorCode): ErrorCode {
+  return WIRE_CODE[code] ?? code;
 }
 
 export function messageOf(err: DomainError, t: Translate): string {
   const vars: Record<string, string | number> = { ...err.details };
   if (typeof err.details.retryAfter === 'number') vars.retryAfterMinutes = Math.max(1, Math.ceil(err.details.retryAfter / 60));
-  const specific = `error.${err.code}.${err.details.field ?? err.details.reason ?? ''}`;
-  if (hasMessage(specific)) return t(specific, vars);
-  const general = `error.${err.code}`;
-  return hasMessage(general) ? t(general, vars) : t('error.generic');
+  // The code's own messages first, then those of the code clients see for it.
+  for (const code of new Set([err.code, wireCodeOf(err.code)])) {
+    const specific = `error.${code}.${err.details.field ?? err.details.reason ?? ''}`;
+    if (hasMessage(specific)) return t(specific, vars);
+    const general = `error.${code}`;
+    if (hasMessage(general)) return t(general, vars);
+  }
+  return t('error.generic');
 }
 
 /** Seconds for a Retry-After header, when the error carries one. */
@@ -52,7 +76,7 @@ export function retryAfterOf(err: DomainError): number | undefined {
 }
 
 export function apiError(err: DomainError, t: Translate): { error: { code: string; message: string; field?: string; retryAfter?: number } } {
-  const body: { code: string; message: string; field?: string; retryAfter?: number } = { code: err.code, message: messageOf(err, t) };
+  const body: { code: string; message: string; field?: string; retryAfter?: number } = { code: wireCodeOf(err.code), message: messageOf(err, t) };
   if (typeof err.details.field === 'string') body.field = err.details.field;
   const retry = retryAfterOf(err);
   if (retry) body.retryAfter = retry;

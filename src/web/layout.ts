@@ -8,8 +8,7 @@ import { csrfField } from './csrf';
 import { messageOf, retryAfterOf, statusOf } from './errors';
 import type { WebDeps } from './request-context';
 import { frameView, type Page } from './views/frame';
-import type { Html } from './html';
-import { errorSummary, notice, passwordField, type FormError, type ViewContext } from './views/kit';
+import type { FormError, ViewContext } from './views/kit';
 
 export type { Page };
 
@@ -25,16 +24,8 @@ export function sendPage(req: FastifyRequest, reply: FastifyReply, deps: WebDeps
   return reply.status(page.status ?? 200).type('text/html; charset=utf-8').send(doc.value);
 }
 
-/** For the login screens (login-pages.ts), which draw their bodies themselves; the kit's pieces under their old names. */
+/** The error handler's pages (app.ts) under their old name. */
 export const renderPage = sendPage;
-
-export function alertBox(message: string | null | undefined, kind: 'error' | 'info' = 'error'): Html {
-  return kind === 'error' ? errorSummary(message) : notice(message);
-}
-
-export function passwordInput(id: string, name: string, label: string, showLabel: string, attrs: { autocomplete: string; inputmode?: string; maxlength?: number }): Html {
-  return passwordField({ id, name, label, showLabel, ...attrs });
-}
 
 /** The inputs an error concerns when the domain does not name one. */
 const FIELDS_OF_CODE: Partial<Record<ErrorCode, readonly string[]>> = {
@@ -50,11 +41,13 @@ const FIELDS_OF_CODE: Partial<Record<ErrorCode, readonly string[]>> = {
 /** A domain error as a page shows it (and its status, and Retry-After); anything else is a bug and is rethrown. */
 export function pageError(req: FastifyRequest, reply: FastifyReply, e: unknown): FormError {
   if (!(e instanceof DomainError)) throw e;
-  const retry = retryAfterOf(e);
+  // `instanceof` on the generic class says DomainError<any>; every code is what it may be.
+  const err: DomainError = e;
+  const retry = retryAfterOf(err);
   if (retry) reply.header('Retry-After', String(retry));
-  const named = e.details.field;
-  const fields = typeof named === 'string' ? [named] : (FIELDS_OF_CODE[e.code] ?? []);
-  return { message: messageOf(e, req.t), status: statusOf(e.code), code: e.code, fields };
+  const named = err.details.field;
+  const fields = typeof named === 'string' ? [named] : (FIELDS_OF_CODE[err.code] ?? []);
+  return { message: messageOf(err, req.t), status: statusOf(err.code), code: err.code, fields };
 }
 
 export function formBody(req: FastifyRequest): Record<string, unknown> {

@@ -31,7 +31,7 @@ describe(`purging expired rows (${storeKind})`, () => {
     return line ? Number(line.split(' ')[1]) : 0;
   };
   const flow = (accountId: number, expiresAt: Date) => ({
-    id: randomBytes(16).toString('hex'), accountId, state: 'awaiting_code' as const, recognizedDeviceId: null, codeHash: null, codeExpiresAt: null,
+    id: randomBytes(16).toString('hex'), accountId, state: 'awaiting_second_step' as const, methodsOpen: ['email_code'], methodShown: 'email_code', recognizedDeviceId: null, codeHash: null, codeExpiresAt: null,
     codeSentAt: null, codeAttempts: 0, codeSendCount: 0, codeEmailId: null, method: null, ip: '192.0.2.1', userAgent: 'test',
     createdAt: h.clock.now(), expiresAt, completedAt: null,
   });

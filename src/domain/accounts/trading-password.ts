@@ -100,7 +100,7 @@ export class TradingPasswordService {
     const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    if (!account.tradingPasswordLockedAt) throw new DomainError('flow_state', { reason: 'not_locked' });
+    if (!account.tradingPasswordLockedAt) throw new DomainError('not_locked');
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.unlockTradingPassword(account.id);

@@ -20,8 +20,8 @@
  * customer hears of an intruder's address and can remove it with a fresh code the intruder does
  * not receive (docs/architecture.md, "Addresses and the security overview").
  */
-import { normalizeCode, normalizeInput, hasControlChars, isWellFormed } from '../../crypto/normalize';
-import { newNumericCode } from '../../crypto/tokens';
+import { normalizeInput, hasControlChars, isWellFormed } from '../../crypto/normalize';
+import { CodeBinding, assertSpent, judgeTry, notText, parseCode } from '../one-time-codes/one-time-code';
 import { isValidEmail } from '../accounts/account-input';
 import type { TradingPasswordService } from '../accounts/trading-password';
 import { recordAudit } from '../audit';
@@ -125,13 +125,13 @@ export class AddressService {
     }
     const { store, clock, random } = this.ports;
     const now = clock.now();
-    const code = newNumericCode(random, 6);
+    const { code, hash: codeHash } = this.binding(account.id, slot, address).issue(random);
     await store.transaction(async (tx) => {
       await tx.addressChanges.put({
         accountId: account.id,
         slot,
         address,
-        codeHash: this.codeHash(account.id, slot, address, code),
+        codeHash,
         attempts: 0,
         sendCount: 1,
         sentAt: now,
@@ -174,9 +174,9 @@ export class AddressService {
     const wait = Math.ceil((this.resendAt(pending.sentAt).getTime() - now.getTime()) / 1000);
     if (wait > 0) throw new DomainError('resend_too_soon', { retryAfter: wait });
     if (pending.sendCount >= this.rules.codeMaxSends) throw new DomainError('too_many_requests');
-    const code = newNumericCode(random, 6);
+    const { code, hash } = this.binding(account.id, slot, pending.address).issue(random);
     await store.transaction(async (tx) => {
-      await tx.addressChanges.replaceCode(account.id, slot, this.codeHash(account.id, slot, pending.address, code), now);
+      await tx.addressChanges.replaceCode(account.id, slot, hash, now);
       await queueMail(tx, random, now, pending.address, this.codeMail(account, slot, code, now));
       await recordAudit(tx, now, 'address.requested', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot, resend: true } });
     });
@@ -185,27 +185,25 @@ export class AddressService {
   /** The code from the new address: the address is registered, and the addresses concerned are told. */
   async confirmChange(account: Account, input: { slot: unknown; code: unknown }, ctx: RequestContext): Promise<{ slot: number; kind: 'added' | 'changed' }> {
     const slot = this.parseSlot(input.slot);
-    if (typeof input.code !== 'string') throw new InvalidInput('code', 'required');
-    const code = normalizeCode(input.code);
-    if (!/^[0-9]{6}$/.test(code)) throw new InvalidInput('code', 'format');
-    const { store, clock, keyed, random } = this.ports;
+    const code = parseCode(input.code, 'code', notText);
+    const { store, clock, random } = this.ports;
     const pending = await this.livePending(account, slot);
     const now = clock.now();
-    // The attempt is taken before the comparison: concurrent guesses are judged five times at most.
-    const used = await store.addressChanges.reserveAttempt(account.id, slot, this.rules.codeMaxAttempts);
-    if (used === null) throw new DomainError('code_attempts_exceeded');
-    if (!keyed.equals('address-code', this.codeInput(account.id, slot, pending.address, code), pending.codeHash)) {
-      await recordAudit(store, now, 'address.code_failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
-      const remaining = this.rules.codeMaxAttempts - used;
-      if (remaining <= 0) {
-        await store.addressChanges.delete(account.id, slot);
-        throw new DomainError('code_attempts_exceeded');
-      }
-      throw new DomainError('code_invalid', { remaining });
-    }
+    const binding = this.binding(account.id, slot, pending.address);
+    await judgeTry({
+      maxAttempts: this.rules.codeMaxAttempts,
+      // The attempt is taken before the comparison: concurrent guesses are judged five times at most.
+      reserve: () => store.addressChanges.reserveAttempt(account.id, slot, this.rules.codeMaxAttempts),
+      check: () => (binding.matches(code, pending.codeHash) ? true : null),
+      onWrong: async (used) => {
+        await recordAudit(store, now, 'address.code_failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { slot } });
+        if (used >= this.rules.codeMaxAttempts) await store.addressChanges.delete(account.id, slot);
+      },
+      wrong: 'code_invalid',
+    });
     const kind = await store.transaction(async (tx) => {
       // Single use: of two submissions of the same code, only one takes the pending change.
-      if (!(await tx.addressChanges.take(account.id, slot, pending.codeHash))) throw new DomainError('flow_state');
+      assertSpent(await tx.addressChanges.take(account.id, slot, pending.codeHash), () => new DomainError('flow_state'));
       const current = await tx.emails.listForAccount(account.id);
       const before = current.find((e) => e.slot === slot);
       // A request judged against an empty slot (trading password alone) must not replace an
@@ -287,12 +285,8 @@ export class AddressService {
   }
 
   /** Bound to the account, the slot and the address: a code for one change never completes another. */
-  private codeInput(accountId: number, slot: number, address: string, code: string): string {
-    return `${accountId}:${slot}:${address.toLowerCase()}:${code}`;
-  }
-
-  private codeHash(accountId: number, slot: number, address: string, code: string): string {
-    return this.ports.keyed.hash('address-code', this.codeInput(accountId, slot, address, code));
+  private binding(accountId: number, slot: number, address: string): CodeBinding {
+    return new CodeBinding(this.ports.keyed, 'address-code', [accountId, slot, address.toLowerCase()]);
   }
 
   private codeMail(account: Account, slot: number, code: string, now: Date): MailContent {

@@ -1,12 +1,17 @@
 /** A login in progress, and the failure counters that throttle logins. Times are Dates here; the store keeps epoch milliseconds. */
 
-export type LoginFlowState = 'awaiting_code' | 'awaiting_totp' | 'awaiting_passkey' | 'done' | 'failed';
+/** A flow waits for one second step (the method shown), then is done, or failed after its last try. */
+export type LoginFlowState = 'awaiting_second_step' | 'done' | 'failed';
 
 export interface LoginFlow {
   /** Keyed hash of the opaque flow handle the client holds. */
   id: string;
   accountId: number;
   state: LoginFlowState;
+  /** The second-step methods the customer may still use or switch to (a method left is closed). */
+  methodsOpen: string[];
+  /** The method whose screen the customer is shown now. */
+  methodShown: string | null;
   recognizedDeviceId: number | null;
   codeHash: string | null;
   codeExpiresAt: Date | null;

@@ -8,12 +8,16 @@ export interface LoginFlowRepo {
    * Moves a flow from one state to another only if it is still in `from`: the database decides
    * which of many concurrent submissions wins (single use, race-safe on both stores).
    */
-  transition(id: string, from: LoginFlowState, to: LoginFlowState, patch: Partial<Pick<LoginFlow, 'method' | 'completedAt'>>): Promise<boolean>;
+  transition(
+    id: string,
+    from: { state: LoginFlowState; methodShown: string | null },
+    patch: Partial<Pick<LoginFlow, 'state' | 'methodShown' | 'methodsOpen' | 'method' | 'completedAt'>>,
+  ): Promise<boolean>;
   /**
-   * Takes one of the flow's code attempts before the code is compared, while the flow is still in
-   * `state`: the attempt's number, or null when all are taken (or the flow moved on).
+   * Takes one of the flow's code attempts before the code is compared, while the flow still
+   * waits with `methodShown` shown: the attempt's number, or null when all are taken (or the flow moved on).
    */
-  reserveCodeAttempt(id: string, state: LoginFlowState, maxAttempts: number): Promise<number | null>;
+  reserveCodeAttempt(id: string, methodShown: string, maxAttempts: number): Promise<number | null>;
   replaceCode(id: string, patch: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date; codeEmailId: number }): Promise<void>;
 }
 

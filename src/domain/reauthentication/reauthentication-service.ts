@@ -16,14 +16,13 @@
  * conditional delete, and at most five tries, each reserved by a conditional update before the
  * comparison so that concurrent guesses on any number of processes are judged at most five times.
  */
-import { normalizeCode } from '../../crypto/normalize';
-import { newNumericCode } from '../../crypto/tokens';
 import { verifyTotp } from '../../crypto/totp';
 import type { TradingPasswordService } from '../accounts/trading-password';
 import { maskAddress } from '../addresses/masking';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
-import { DomainError, InvalidInput } from '../errors';
+import { DomainError } from '../errors';
+import { CodeBinding, assertSpent, assertUnexpired, attemptsExhausted, nothingTyped, parseCode, wrongCode } from '../one-time-codes/one-time-code';
 import type { LoginThrottle } from '../login/throttle';
 import { accountSuspendedMail, reauthenticationCodeMail } from '../notifications/messages';
 import { queueMail, queueToVerified } from '../notifications/outbox';
@@ -80,14 +79,13 @@ export class ReauthenticationService {
   /** 「確認コードをメールで送信」: a code for this purpose and this session, to the representative address. */
   async requestCode(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, ctx: RequestContext): Promise<SentCode> {
     const key = this.key(account, sessionId, purpose);
-    const { store, clock, random, keyed } = this.ports;
+    const { store, clock, random } = this.ports;
     const now = clock.now();
     const existing = await store.reauthenticationCodes.find(key);
     const live = existing && existing.expiresAt > now ? existing : undefined;
     if (live) this.assertMaySend(live, now);
     const address = await this.representativeAddress(account);
-    const code = newNumericCode(random, 6);
-    const codeHash = keyed.hash('reauthentication-code', this.codeInput(key, code));
+    const { code, hash: codeHash } = this.binding(key).issue(random);
     const expiresAt = new Date(now.getTime() + this.rules.codeTtlSeconds * 1000);
     await store.transaction(async (tx) => {
       const stored = live
@@ -114,12 +112,7 @@ export class ReauthenticationService {
 
   /** Throws unless the input is a 6-digit value: call before the trading password, so a typo costs nothing. */
   parse(proof: FreshSecondFactor): string {
-    const raw = proof.code ?? proof.totp;
-    if (raw === undefined || raw === null || raw === '') throw new InvalidInput('confirmationCode', 'required');
-    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('confirmationCode', 'format');
-    const code = normalizeCode(raw);
-    if (!/^\d{6}$/.test(code)) throw new InvalidInput('confirmationCode', 'format');
-    return code;
+    return parseCode(proof.code ?? proof.totp, 'confirmationCode', nothingTyped);
   }
 
   /**
@@ -129,7 +122,7 @@ export class ReauthenticationService {
   async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<void> {
     const value = this.parse(proof);
     const key = this.key(account, sessionId, purpose);
-    const { store, clock, keyed, secrets } = this.ports;
+    const { store, clock, secrets } = this.ports;
     const now = clock.now();
     const totpOn = Boolean(account.totpSecretSealed && account.totpEnabledAt);
     const existing = await store.reauthenticationCodes.find(key);
@@ -142,12 +135,12 @@ export class ReauthenticationService {
     const reserved = await store.reauthenticationCodes.reserveAttempt(key, this.rules.codeMaxAttempts, now);
     if (!reserved) {
       const row = await store.reauthenticationCodes.find(key);
-      if (row && row.expiresAt <= now) throw new DomainError('code_expired', { reason: REASON });
-      throw new DomainError('code_attempts_exceeded', { reason: REASON });
+      if (row) assertUnexpired(row.expiresAt, now, { reason: REASON });
+      throw attemptsExhausted({ reason: REASON });
     }
-    if (reserved.codeHash && proof.totp === undefined && keyed.equals('reauthentication-code', this.codeInput(key, value), reserved.codeHash)) {
+    if (reserved.codeHash && proof.totp === undefined && this.binding(key).matches(value, reserved.codeHash)) {
       // Single use: of two submissions of the same code, only one deletes the row.
-      if (!(await store.reauthenticationCodes.take(key, reserved.codeHash))) throw new DomainError('flow_state', { reason: REASON });
+      assertSpent(await store.reauthenticationCodes.take(key, reserved.codeHash), () => new DomainError('flow_state', { reason: REASON }));
       return;
     }
     if (totpOn) {
@@ -159,7 +152,6 @@ export class ReauthenticationService {
         return;
       }
     }
-    const remaining = this.rules.codeMaxAttempts - reserved.attempts;
     await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });
     if (await this.deps.throttle.countFactorFailure(account.loginId)) {
       await store.transaction(async (tx) => {
@@ -168,8 +160,7 @@ export class ReauthenticationService {
         await queueToVerified(tx, this.ports.random, now, account.id, accountSuspendedMail(this.deps.brand, { name: account.name, at: now, failures, ip: ctx.ip }));
       });
     }
-    if (remaining <= 0) throw new DomainError('code_attempts_exceeded', { reason: REASON });
-    throw new DomainError('code_invalid', { reason: REASON, remaining });
+    throw wrongCode('code_invalid', this.rules.codeMaxAttempts, reserved.attempts, { details: { reason: REASON } });
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -180,8 +171,8 @@ export class ReauthenticationService {
     return { accountId: account.id, sessionId, purpose };
   }
 
-  private codeInput(key: ReauthenticationKey, code: string): string {
-    return `${key.accountId}:${key.sessionId}:${key.purpose}:${code}`;
+  private binding(key: ReauthenticationKey): CodeBinding {
+    return new CodeBinding(this.ports.keyed, 'reauthentication-code', [key.accountId, key.sessionId, key.purpose]);
   }
 
   private assertMaySend(live: ReauthenticationCode, now: Date): void {

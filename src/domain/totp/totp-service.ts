@@ -3,12 +3,12 @@
  * text, confirmed with a first code), コード再表示 (a new key for a new phone; the old one works
  * until the new one is confirmed), 利用停止, and the support desk's reset for a lost phone.
  */
-import { normalizeCode } from '../../crypto/normalize';
 import { generateTotpSecret, groupBase32, totpUri, verifyTotp } from '../../crypto/totp';
 import type { TradingPasswordService } from '../accounts/trading-password';
 import { recordAudit, type AuditType } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
+import { judgeTry, parseCode } from '../one-time-codes/one-time-code';
 import { totpNoticeMail, type TotpNoticeKind } from '../notifications/messages';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
@@ -72,7 +72,7 @@ export class TotpService {
    * one-time password, or, for a customer whose phone is gone, a code mailed to the representative address.
    */
   async reregister(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<ShownKey> {
-    if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpSecretSealed || !account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_reregister');
     return this.newPendingKey(account, 'reregister', ctx);
   }
@@ -89,20 +89,19 @@ export class TotpService {
    */
   async confirm(account: Account, rawCode: unknown, ctx: RequestContext): Promise<{ kind: 'apply' | 'reregister'; recoveryCodes: string[] }> {
     const { store, clock, secrets, random, keyed } = this.ports;
-    const code = this.parseCode(rawCode);
+    const code = parseCode(rawCode, 'totp');
     const pending = await this.livePending(account.id, ctx);
     const now = clock.now();
-    // The attempt is taken before the check: concurrent guesses are judged `maxAttempts` times at most.
-    const used = await store.totpEnrollments.reserveAttempt(account.id, this.rules.maxAttempts);
-    if (used === null) throw new DomainError('code_attempts_exceeded');
-    const step = verifyTotp(secrets.open(pending.secretSealed), code, now, 1);
-    if (step === null) {
-      if (used >= this.rules.maxAttempts) {
-        await store.totpEnrollments.delete(account.id);
-        throw new DomainError('code_attempts_exceeded');
-      }
-      throw new DomainError('totp_invalid', { remaining: this.rules.maxAttempts - used });
-    }
+    const step = await judgeTry({
+      maxAttempts: this.rules.maxAttempts,
+      // The attempt is taken before the check: concurrent guesses are judged `maxAttempts` times at most.
+      reserve: () => store.totpEnrollments.reserveAttempt(account.id, this.rules.maxAttempts),
+      check: () => verifyTotp(secrets.open(pending.secretSealed), code, now, 1),
+      onWrong: async (used) => {
+        if (used >= this.rules.maxAttempts) await store.totpEnrollments.delete(account.id);
+      },
+      wrong: 'totp_invalid',
+    });
     const recoveryCodes = pending.kind === 'apply' ? Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random)) : [];
     await store.transaction(async (tx) => {
       const current = await tx.totpEnrollments.find(account.id);
@@ -122,7 +121,7 @@ export class TotpService {
 
   /** 「利用停止」, confirmed with the trading password and a fresh second factor: login goes back to the e-mailed code rule. */
   async stop(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<void> {
-    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'totp_stop');
     await this.ports.store.transaction(async (tx) => {
       await this.clear(tx, account.id);
@@ -132,7 +131,7 @@ export class TotpService {
 
   /** New recovery codes, confirmed with the trading password and a fresh second factor; the old ones stop working. */
   async regenerateRecoveryCodes(account: Account, input: ChangeConfirmation, ctx: RequestContext): Promise<string[]> {
-    if (!account.totpEnabledAt) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt) throw new DomainError('totp_not_enabled');
     await this.deps.reauthentication.confirmChange(account, input, ctx, 'recovery_codes');
     const { random, keyed, clock } = this.ports;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random));
@@ -154,7 +153,7 @@ export class TotpService {
     if (!why || why.length > 500) throw new InvalidInput('reason', 'required');
     const account = await this.ports.store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('flow_state', { state: 'totp_not_enabled' });
+    if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('totp_not_enabled');
     await this.ports.store.transaction(async (tx) => {
       await this.clear(tx, account.id);
       await this.notify(tx, account, 'reset', null, 'totp.reset', { reason: why }, op);
@@ -179,14 +178,6 @@ export class TotpService {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
-
-
-  private parseCode(raw: unknown): string {
-    if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('totp', 'format');
-    const code = normalizeCode(raw);
-    if (!/^\d{6}$/.test(code)) throw new InvalidInput('totp', 'format');
-    return code;
-  }
 
   private async livePending(accountId: number, ctx: RequestContext): Promise<TotpEnrollment> {
     const pending = await this.ports.store.totpEnrollments.find(accountId);

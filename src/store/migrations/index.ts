@@ -12,6 +12,7 @@ import { sessionAccountCopy } from './0006-session-account-copy';
 import { sessionChanges } from './0007-session-changes';
 import { purgeAndDeviceSessions } from './0009-purge-and-device-sessions';
 import { reauthentication } from './0010-reauthentication';
+import { loginFlowMethods } from './0011-login-flow-methods';
 
 export type { Dialect } from './column-types';
 
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0007_session_changes': sessionChanges(dialect),
     '0009_purge_and_device_sessions': purgeAndDeviceSessions(dialect),
     '0010_reauthentication': reauthentication(dialect),
+    '0011_login_flow_methods': loginFlowMethods(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,4 +1,4 @@
-/** Logins in progress; a conditional update on `state` decides the one winner of concurrent submissions. */
+/** Logins in progress; a conditional update on `state` and `method_shown` decides the one winner of concurrent submissions. */
 import type { Selectable } from 'kysely';
 import type { LoginFlow, LoginFlowState } from '../../domain/login/records';
 import type { LoginFlowRepo } from '../../domain/login/repository';
@@ -14,25 +14,29 @@ export function loginFlows(db: Db): LoginFlowRepo {
       const row = await db.selectFrom('login_flows').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toLoginFlow(row);
     },
-    async transition(id, from, to, patch) {
-      const r = await db
+    async transition(id, from, patch) {
+      let q = db
         .updateTable('login_flows')
         .set({
-          state: to,
+          ...(patch.state !== undefined ? { state: patch.state } : {}),
+          ...(patch.methodShown !== undefined ? { method_shown: patch.methodShown } : {}),
+          ...(patch.methodsOpen !== undefined ? { methods_open: patch.methodsOpen.join(',') } : {}),
           ...(patch.method !== undefined ? { method: patch.method } : {}),
           ...(patch.completedAt !== undefined ? { completed_at: msOrNull(patch.completedAt) } : {}),
         })
         .where('id', '=', id)
-        .where('state', '=', from)
-        .executeTakeFirst();
+        .where('state', '=', from.state);
+      q = from.methodShown === null ? q.where('method_shown', 'is', null) : q.where('method_shown', '=', from.methodShown);
+      const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    async reserveCodeAttempt(id, state, maxAttempts) {
+    async reserveCodeAttempt(id, methodShown, maxAttempts) {
       const r = await db
         .updateTable('login_flows')
         .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
         .where('id', '=', id)
-        .where('state', '=', state)
+        .where('state', '=', 'awaiting_second_step')
+        .where('method_shown', '=', methodShown)
         .where('code_attempts', '<', maxAttempts)
         .returning('code_attempts')
         .executeTakeFirst();
@@ -59,6 +63,8 @@ export function toLoginFlow(r: Selectable<LoginFlowsTable>): LoginFlow {
     id: r.id,
     accountId: Number(r.account_id),
     state: r.state as LoginFlowState,
+    methodsOpen: r.methods_open ? r.methods_open.split(',') : [],
+    methodShown: r.method_shown,
     recognizedDeviceId: r.recognized_device_id === null ? null : Number(r.recognized_device_id),
     codeHash: r.code_hash,
     codeExpiresAt: dateOrNull(r.code_expires_at),
@@ -80,6 +86,8 @@ export function fromLoginFlow(f: LoginFlow): Selectable<LoginFlowsTable> {
     id: f.id,
     account_id: f.accountId,
     state: f.state,
+    methods_open: f.methodsOpen.join(','),
+    method_shown: f.methodShown,
     recognized_device_id: f.recognizedDeviceId,
     code_hash: f.codeHash,
     code_expires_at: msOrNull(f.codeExpiresAt),

@@ -3,50 +3,46 @@
  * the password with its fallback, and the step-up that critical operations here and in the
  * trading service ask for (docs/integration.md).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors';
-import type { CompletedLogin } from '../../domain/login/login-service';
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
+import { FLOW_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { signedIn } from '../signed-in';
 import * as views from '../views/passkey-views';
+import { STEP_PAGES, setLoginCookies } from './login-pages';
 
 export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { passkeys, login } = deps.services;
-  const strict = deps.config.login.passkeyPolicy === 'phishing-resistant';
 
-  function setLoginCookies(reply: FastifyReply, done: CompletedLogin) {
-    reply.setCookie(SESSION_COOKIE, done.session.token, cookieOptions());
-    if (done.device) reply.setCookie(DEVICE_COOKIE, done.device.token, cookieOptions(DEVICE_COOKIE_MAX_AGE));
-    reply.clearCookie(FLOW_COOKIE, cookieOptions());
-  }
+  app.post('/login/passkey/options', async (req) => login.beginPasswordless(loginContext(req)));
 
-  app.post('/login/passkey/options', async (req) => passkeys.beginLogin(loginContext(req)));
-
-  app.post('/login/passkey/second-factor/options', async (req) => passkeys.beginSecondFactor(req.cookies[FLOW_COOKIE]));
+  app.post('/login/passkey/second-factor/options', async (req) => (await login.begin(req.cookies[FLOW_COOKIE], 'passkey', loginContext(req))).challenge);
 
   app.post('/login/passkey/verify', async (req, reply) => {
     const b = formBody(req);
-    setLoginCookies(reply, await passkeys.finishLogin({ challengeId: b.challengeId, credential: b.credential }, loginContext(req)));
+    // The challenge says whether this is the flow's second step or a passwordless login.
+    setLoginCookies(reply, await login.finishPasskey({ challengeId: b.challengeId, credential: b.credential }, loginContext(req)));
     return { redirect: '/' };
   });
 
   app.get('/login/passkey', async (req, reply) => {
+    let fallback;
     try {
-      await login.assertFlow(req.cookies[FLOW_COOKIE], 'awaiting_passkey');
+      fallback = (await login.describe(req.cookies[FLOW_COOKIE], 'passkey')).fallback;
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       reply.clearCookie(FLOW_COOKIE, cookieOptions());
       return reply.redirect('/login', 303);
     }
-    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback: !strict }));
+    // The flow says whether there is another way (none under the phishing-resistant policy).
+    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback: fallback !== null }));
   });
 
   app.post('/login/passkey/fallback', async (req, reply) => {
     try {
       const step = await login.fallbackFromPasskey(req.cookies[FLOW_COOKIE], loginContext(req));
-      return reply.redirect(step.state === 'awaiting_code' ? '/login/code' : '/login/totp', 303);
+      return reply.redirect(STEP_PAGES[step.method], 303);
     } catch (e) {
       return sendPage(req, reply, deps, views.passkeyStepFailedView(viewContext(req, reply, deps), pageError(req, reply, e)));
     }
