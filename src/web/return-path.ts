@@ -36,10 +36,10 @@ export function loginPageFor(req: FastifyRequest, sessionEnded: boolean): string
 }
 
 /** On the login page: keep `next` for after the login's steps, or forget an older one. */
-export function rememberReturnPath(reply: FastifyReply, raw: unknown, ttlSeconds: number): void {
+export function rememberReturnPath(req: FastifyRequest, reply: FastifyReply, raw: unknown, ttlSeconds: number): void {
   const path = safeReturnPath(raw);
   if (path) reply.setCookie(RETURN_COOKIE, path, cookieOptions(ttlSeconds));
-  else reply.clearCookie(RETURN_COOKIE, cookieOptions());
+  else if (req.cookies[RETURN_COOKIE] !== undefined) reply.clearCookie(RETURN_COOKIE, cookieOptions());
 }
 
 /** Where a completed login goes: the remembered page, else the top page. */

@@ -63,7 +63,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.get('/login', async (req, reply) => {
     if (await sessions.check(sessionToken(req))) return reply.redirect('/', 303);
     const q = req.query as Record<string, unknown>;
-    rememberReturnPath(reply, q.next, deps.config.login.flowTtlSeconds);
+    rememberReturnPath(req, reply, q.next, deps.config.login.flowTtlSeconds);
     const info = q.loggedOut === '1' ? req.t('login.loggedOut') : q.session === 'expired' ? req.t('login.sessionExpired') : undefined;
     return show(req, reply, (v) => views.loginView(v, { info }));
   });
