@@ -1,11 +1,13 @@
 /**
  * After a login, the customer lands on the page they asked for when their session had ended. The
- * path is remembered in a cookie across the login's steps and checked twice (when kept and when
- * used): only a path of this site, so a link like /login?next=//evil.example cannot send a
- * customer who just logged in to a look-alike site (an open redirect).
+ * path is remembered in a cookie across the login's steps (the trading service may also link to
+ * /login?next=/path) and checked twice, when kept and when used: only a path of this site, so a link
+ * like /login?next=//evil.example cannot send a customer who just logged in to a look-alike site.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RETURN_COOKIE, cookieOptions } from './cookies';
+import { NOTICE_COOKIE, RETURN_COOKIE, cookieOptions } from './cookies';
+
+const SESSION_ENDED = 'session_ended';
 
 const RETURN_PATH_MAX = 512;
 /**
@@ -24,22 +26,26 @@ export function safeReturnPath(raw: unknown): string | null {
 }
 
 /**
- * The login page for a request that needs a session. When a session had been there and ended, it
- * says so and keeps the page to come back to (a page only: a form's target is not a place to land).
+ * A signed-in page asked for after its session ended: the login page will say so (once) and the
+ * page (a GET's only: a form's target is not a place to land) is kept for after the login. The
+ * redirect itself stays a plain `/login`.
  */
-export function loginPageFor(req: FastifyRequest, sessionEnded: boolean): string {
-  if (!sessionEnded) return '/login';
-  const query = new URLSearchParams({ session: 'expired' });
-  const next = req.method === 'GET' ? safeReturnPath(req.url) : null;
-  if (next) query.set('next', next);
-  return `/login?${query.toString()}`;
+export function rememberEndedSession(req: FastifyRequest, reply: FastifyReply, ttlSeconds: number): void {
+  reply.setCookie(NOTICE_COOKIE, SESSION_ENDED, cookieOptions(ttlSeconds));
+  const path = req.method === 'GET' ? safeReturnPath(req.url) : null;
+  if (path) reply.setCookie(RETURN_COOKIE, path, cookieOptions(ttlSeconds));
 }
 
-/** On the login page: keep `next` for after the login's steps, or forget an older one. */
-export function rememberReturnPath(req: FastifyRequest, reply: FastifyReply, raw: unknown, ttlSeconds: number): void {
-  const path = safeReturnPath(raw);
-  if (path) reply.setCookie(RETURN_COOKIE, path, cookieOptions(ttlSeconds));
-  else if (req.cookies[RETURN_COOKIE] !== undefined) reply.clearCookie(RETURN_COOKIE, cookieOptions());
+/** On the login page: whether to say the session ended (shown once), and a `next` link's page to keep. */
+export function loginPageArrival(req: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>, ttlSeconds: number): { sessionEnded: boolean } {
+  const ended = req.cookies[NOTICE_COOKIE] === SESSION_ENDED;
+  if (req.cookies[NOTICE_COOKIE] !== undefined) reply.clearCookie(NOTICE_COOKIE, cookieOptions());
+  if (query.next !== undefined) {
+    const path = safeReturnPath(query.next);
+    if (path) reply.setCookie(RETURN_COOKIE, path, cookieOptions(ttlSeconds));
+    else if (req.cookies[RETURN_COOKIE] !== undefined) reply.clearCookie(RETURN_COOKIE, cookieOptions());
+  }
+  return { sessionEnded: ended || query.session === 'expired' };
 }
 
 /** Where a completed login goes: the remembered page, else the top page. */

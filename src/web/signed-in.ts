@@ -10,7 +10,7 @@ import { DomainError } from '../domain/errors';
 import type { Account } from '../domain/accounts/records';
 import { SESSION_COOKIE, cookieOptions } from './cookies';
 import { sessionToken, type WebDeps } from './request-context';
-import { loginPageFor } from './return-path';
+import { rememberEndedSession } from './return-path';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,9 +29,11 @@ export function signedIn(deps: WebDeps, withoutSession: WithoutSession, routes: 
       if (!session || !account) {
         if (withoutSession === 'api-error') throw new DomainError('session_invalid');
         // A session that ended (its cookie still sent) is said on the login page; its cookie goes.
-        const ended = sessionToken(req) !== null;
-        if (ended) reply.clearCookie(SESSION_COOKIE, cookieOptions());
-        return reply.redirect(loginPageFor(req, ended), 303);
+        if (sessionToken(req) !== null) {
+          reply.clearCookie(SESSION_COOKIE, cookieOptions());
+          rememberEndedSession(req, reply, deps.config.login.flowTtlSeconds);
+        }
+        return reply.redirect('/login', 303);
       }
       req.session = session;
       req.account = account;

@@ -5,7 +5,7 @@ import { isCompleted, type SecondStepMethod } from '../../domain/login/login-typ
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext, type Page } from '../layout';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
-import { landingAfterLogin, rememberReturnPath } from '../return-path';
+import { landingAfterLogin, loginPageArrival } from '../return-path';
 import type { FormError, ViewContext } from '../views/kit';
 import * as views from '../views/login-views';
 
@@ -63,8 +63,8 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.get('/login', async (req, reply) => {
     if (await sessions.check(sessionToken(req))) return reply.redirect('/', 303);
     const q = req.query as Record<string, unknown>;
-    rememberReturnPath(req, reply, q.next, deps.config.login.flowTtlSeconds);
-    const info = q.loggedOut === '1' ? req.t('login.loggedOut') : q.session === 'expired' ? req.t('login.sessionExpired') : undefined;
+    const { sessionEnded } = loginPageArrival(req, reply, q, deps.config.login.flowTtlSeconds);
+    const info = q.loggedOut === '1' ? req.t('login.loggedOut') : sessionEnded ? req.t('login.sessionExpired') : undefined;
     return show(req, reply, (v) => views.loginView(v, { info }));
   });
 
