@@ -1,5 +1,5 @@
 /**
- * Eメールアドレス登録照会 (SPEC 1.4): up to three addresses, メールアドレス1 being 代表. A new
+ * Eメールアドレス登録照会 (docs/requirements.md R-ADDR-1, R-ADDR-3): up to three addresses, メールアドレス1 being 代表. A new
  * address is 仮登録 until the customer types the code mailed to it — an address nobody proved
  * they read is never used, so a typo cannot lock a customer out of the e-mailed code. Every change
  * is confirmed with the trading password (and, under the phishing-resistant policy, a fresh
@@ -46,7 +46,7 @@ export interface AddressRules {
 
 export interface SlotView {
   slot: number;
-  /** Masked, never the full address (SPEC 1.4). */
+  /** Masked, never the full address (docs/requirements.md R-ADDR-2). */
   masked: string | null;
   loginNotification: boolean;
   pending: { masked: string; expiresAt: Date; resendAvailableAt: Date } | null;

@@ -1,5 +1,5 @@
 /**
- * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
+ * Passkeys (docs/requirements.md R-PASSKEY-1, R-PASSKEY-2; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
  * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
  * step-up for critical operations, rename and delete. Logging in with a passkey is the login
  * flow's (domain/login/strategies/passkey.ts, domain/login/passwordless.ts); the ceremonies all

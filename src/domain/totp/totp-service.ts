@@ -220,7 +220,7 @@ export class TotpService {
     await tx.totpEnrollments.delete(accountId);
   }
 
-  /** Mandatory notice (SPEC 2): every verified address is told, with an audit record, in the same transaction. */
+  /** Mandatory notice (docs/requirements.md R-NOTIFY-2): every verified address is told, with an audit record, in the same transaction. */
   private async notify(tx: StoreTx, account: Account, kind: TotpNoticeKind, ctx: RequestContext | null, audit: AuditType, detail: Record<string, unknown>, operator?: string): Promise<void> {
     const { clock, random } = this.ports;
     const now = clock.now();
