@@ -33,6 +33,7 @@ import type { Ports } from '../ports';
 import type { ReauthenticationService, SentCode } from '../reauthentication/reauthentication-service';
 import type { Account } from '../accounts/records';
 import { maskAddress } from './masking';
+import { EMAIL_ADDRESS_MAX } from '../input-limits';
 
 export const SLOTS = [1, 2, 3] as const;
 export const REPRESENTATIVE_SLOT = 1;
@@ -87,7 +88,7 @@ export class AddressService {
    */
   async checkNewAddress(account: Account, slot: number, raw: unknown, confirmation?: unknown): Promise<string> {
     if (typeof raw !== 'string' || raw.trim() === '') throw new InvalidInput('address', 'required');
-    if (raw.length > 254 || !isWellFormed(raw)) throw new InvalidInput('address', 'format');
+    if (raw.length > EMAIL_ADDRESS_MAX || !isWellFormed(raw)) throw new InvalidInput('address', 'format');
     if (hasControlChars(raw)) throw new InvalidInput('address', 'control_characters');
     // A Japanese IME may type a full-width ＠ or letters: NFKC folds them to ASCII.
     const address = normalizeInput(raw).trim();
