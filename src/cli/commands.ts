@@ -85,13 +85,17 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     summary: 'run the HTTP server (configuration: docs/configuration.md)',
     async run({ config }) {
+      // The handlers go in before the server starts and before "listening" is printed: a SIGTERM
+      // that arrives in between (a supervisor that reads the line and stops us at once) would
+      // otherwise meet the default action and kill the process without a clean stop.
+      let stopRequested: (() => void) | null = null;
+      const stopping = new Promise<void>((resolve) => (stopRequested = resolve));
+      const onSignal = () => stopRequested?.();
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
       const server = await startServer(config);
+      void stopping.then(() => server.stop()).then(() => process.exit(0), () => process.exit(1));
       process.stderr.write(`mamori listening on ${server.url} (database: ${config.databaseUrl.split('@').pop()})\n`);
-      const shutdown = () => {
-        server.stop().then(() => process.exit(0), () => process.exit(1));
-      };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
       return -1;
     },
   },

@@ -10,6 +10,7 @@ import { newToken } from '../crypto/tokens';
 import { DomainError } from '../domain/errors';
 import type { KeyedHasher, Random } from '../domain/ports';
 import { CSRF_COOKIE, cookieOptions } from './cookies';
+import { TOKEN_MAX } from '../domain/input-limits';
 
 /** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
 export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
@@ -37,7 +38,7 @@ export function csrfChecks(app: FastifyInstance, o: { publicUrl: string; keyed: 
 
 export function csrfField(req: FastifyRequest, reply: FastifyReply, keyed: KeyedHasher, random: Random): string {
   let value = req.cookies[CSRF_COOKIE];
-  if (!value || value.length > 128) {
+  if (!value || value.length > TOKEN_MAX) {
     value = newToken(random);
     reply.setCookie(CSRF_COOKIE, value, cookieOptions());
     // Make the new value visible to a second form rendered in the same response.

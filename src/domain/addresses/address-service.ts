@@ -1,5 +1,5 @@
 /**
- * Eメールアドレス登録照会 (SPEC 1.4): up to three addresses, メールアドレス1 being 代表. A new
+ * Eメールアドレス登録照会 (docs/requirements.md R-ADDR-1, R-ADDR-3): up to three addresses, メールアドレス1 being 代表. A new
  * address is 仮登録 until the customer types the code mailed to it — an address nobody proved
  * they read is never used, so a typo cannot lock a customer out of the e-mailed code. Every change
  * is confirmed with the trading password (and, under the phishing-resistant policy, a fresh
@@ -33,6 +33,7 @@ import type { Ports } from '../ports';
 import type { ReauthenticationService, SentCode } from '../reauthentication/reauthentication-service';
 import type { Account } from '../accounts/records';
 import { maskAddress } from './masking';
+import { EMAIL_ADDRESS_MAX } from '../input-limits';
 
 export const SLOTS = [1, 2, 3] as const;
 export const REPRESENTATIVE_SLOT = 1;
@@ -46,7 +47,7 @@ export interface AddressRules {
 
 export interface SlotView {
   slot: number;
-  /** Masked, never the full address (SPEC 1.4). */
+  /** Masked, never the full address (docs/requirements.md R-ADDR-2). */
   masked: string | null;
   loginNotification: boolean;
   pending: { masked: string; expiresAt: Date; resendAvailableAt: Date } | null;
@@ -87,7 +88,7 @@ export class AddressService {
    */
   async checkNewAddress(account: Account, slot: number, raw: unknown, confirmation?: unknown): Promise<string> {
     if (typeof raw !== 'string' || raw.trim() === '') throw new InvalidInput('address', 'required');
-    if (raw.length > 254 || !isWellFormed(raw)) throw new InvalidInput('address', 'format');
+    if (raw.length > EMAIL_ADDRESS_MAX || !isWellFormed(raw)) throw new InvalidInput('address', 'format');
     if (hasControlChars(raw)) throw new InvalidInput('address', 'control_characters');
     // A Japanese IME may type a full-width ＠ or letters: NFKC folds them to ASCII.
     const address = normalizeInput(raw).trim();

@@ -1,5 +1,5 @@
 /**
- * Addresses are shown masked on every page (SPEC 1.4, the notice shows `jimu*****`): a few
+ * Addresses are shown masked on every page (docs/requirements.md R-ADDR-2, the notice shows `jimu*****`): a few
  * leading characters of the local part, then a fixed run of `*` so the length leaks nothing,
  * and the domain hidden.
  */

@@ -13,6 +13,7 @@ import type { LoginFlow } from './records';
 import type { RecognizedDevice } from '../devices/records';
 import type { Store } from '../store';
 import type { LoginContext, SecondStepMethod } from './login-types';
+import { TOKEN_MAX } from '../input-limits';
 
 export const AWAITING = 'awaiting_second_step' as const;
 
@@ -22,7 +23,7 @@ export function flowIdOf(keyed: KeyedHasher, handle: string): string {
 
 /** The flow a client's handle names, while it still waits for a second step. */
 export async function loadFlow(store: Store, keyed: KeyedHasher, handle: string | undefined | null, now: Date): Promise<LoginFlow> {
-  if (!handle || handle.length > 128) throw new DomainError('flow_not_found');
+  if (!handle || handle.length > TOKEN_MAX) throw new DomainError('flow_not_found');
   return liveFlow(await store.loginFlows.find(flowIdOf(keyed, handle)), now);
 }
 

@@ -17,9 +17,10 @@ import type { LoginContext, LoginStep } from './login-types';
 import type { SecondStepFlow } from './second-step-flow';
 import { judged } from './second-step-judge';
 import type { Attempt, FailureOutcome, LoginThrottle } from './throttle';
+import { LOGIN_ID_MAX, SUBMITTED_PASSWORD_MAX } from '../input-limits';
 
-const MAX_LOGIN_ID = 64;
-const MAX_PASSWORD = 1024;
+const MAX_LOGIN_ID = LOGIN_ID_MAX;
+const MAX_PASSWORD = SUBMITTED_PASSWORD_MAX;
 
 export class PasswordStep {
   constructor(

@@ -11,11 +11,12 @@ import { normalizeCode } from '../../crypto/normalize';
 import { newNumericCode } from '../../crypto/tokens';
 import { DomainError, InvalidInput, type ErrorCode } from '../errors';
 import type { KeyedHasher, Random } from '../ports';
+import { ONE_TIME_CODE_INPUT_MAX } from '../input-limits';
 
 const CODE_DIGITS = 6;
 const SIX_DIGITS = /^\d{6}$/;
 /** Longer input is no code at all; the bound keeps normalisation cheap. */
-const MAX_TYPED = 64;
+const MAX_TYPED = ONE_TIME_CODE_INPUT_MAX;
 
 /** Whether nothing was typed, answered `required` rather than `format` (each screen says which). */
 export type Missing = (raw: unknown) => boolean;

@@ -1,5 +1,5 @@
 /**
- * Passkeys (SPEC 3; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
+ * Passkeys (docs/requirements.md R-PASSKEY-1, R-PASSKEY-2; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
  * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
  * step-up for critical operations, rename and delete. Logging in with a passkey is the login
  * flow's (domain/login/strategies/passkey.ts, domain/login/passwordless.ts); the ceremonies all
@@ -18,6 +18,7 @@ import type { SessionService } from '../sessions/session-service';
 import type { Account } from '../accounts/records';
 import type { Passkey } from './records';
 import { parseCredential, type Ceremony, type WebauthnCeremonies } from './webauthn-ceremonies';
+import { PASSKEY_NAME_MAX } from '../input-limits';
 
 export type { Ceremony } from './webauthn-ceremonies';
 
@@ -151,7 +152,7 @@ export class PasskeyService {
     if (raw === undefined || raw === null || raw === '') return 'パスキー';
     if (typeof raw !== 'string') throw new InvalidInput('name', 'format');
     const name = normalizeInput(raw);
-    if (name.length > 40) throw new InvalidInput('name', 'too_long');
+    if (name.length > PASSKEY_NAME_MAX) throw new InvalidInput('name', 'too_long');
     if (hasControlChars(name)) throw new InvalidInput('name', 'control_characters');
     return name || 'パスキー';
   }

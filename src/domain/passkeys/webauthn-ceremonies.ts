@@ -10,6 +10,7 @@ import type { RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import type { Ports } from '../ports';
 import type { ChallengePurpose, Passkey, WebauthnChallenge } from './records';
+import { PASSKEY_CREDENTIAL_ID_MAX, TOKEN_MAX } from '../input-limits';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -50,7 +51,7 @@ export class WebauthnCeremonies {
   }
 
   async findChallenge(handle: unknown): Promise<WebauthnChallenge | undefined> {
-    if (typeof handle !== 'string' || !handle || handle.length > 128) throw new InvalidInput('challengeId', 'required');
+    if (typeof handle !== 'string' || !handle || handle.length > TOKEN_MAX) throw new InvalidInput('challengeId', 'required');
     return this.ports.store.challenges.find(this.ports.keyed.hash('webauthn-challenge', handle));
   }
 
@@ -103,7 +104,7 @@ export class WebauthnCeremonies {
 export function parseCredential(raw: unknown): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidInput('credential', 'required');
   const c = raw as Record<string, unknown>;
-  if (typeof c.id !== 'string' || c.id.length > 1024 || typeof c.rawId !== 'string' || typeof c.response !== 'object' || c.response === null || c.type !== 'public-key') {
+  if (typeof c.id !== 'string' || c.id.length > PASSKEY_CREDENTIAL_ID_MAX || typeof c.rawId !== 'string' || typeof c.response !== 'object' || c.response === null || c.type !== 'public-key') {
     throw new InvalidInput('credential', 'format');
   }
   return c;

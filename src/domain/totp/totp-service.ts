@@ -17,6 +17,7 @@ import type { Account } from '../accounts/records';
 import type { StoreTx } from '../store';
 import type { TotpEnrollment } from './records';
 import { RECOVERY_CODE_COUNT, canonicalRecoveryCode, newRecoveryCode, recoveryCodeHash } from './recovery-codes';
+import { OPERATOR_NAME_MAX, SUPPORT_REASON_MAX } from '../input-limits';
 
 export interface TotpRules {
   /** How long a shown key waits for its first code. */
@@ -149,8 +150,8 @@ export class TotpService {
   async supportReset(loginId: string, operator: string, reason: string): Promise<void> {
     const op = operator.trim();
     const why = reason.trim();
-    if (!op || op.length > 100) throw new InvalidInput('operator', 'required');
-    if (!why || why.length > 500) throw new InvalidInput('reason', 'required');
+    if (!op || op.length > OPERATOR_NAME_MAX) throw new InvalidInput('operator', 'required');
+    if (!why || why.length > SUPPORT_REASON_MAX) throw new InvalidInput('reason', 'required');
     const account = await this.ports.store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
     if (!account.totpEnabledAt && !account.totpSecretSealed) throw new DomainError('totp_not_enabled');
@@ -220,7 +221,7 @@ export class TotpService {
     await tx.totpEnrollments.delete(accountId);
   }
 
-  /** Mandatory notice (SPEC 2): every verified address is told, with an audit record, in the same transaction. */
+  /** Mandatory notice (docs/requirements.md R-NOTIFY-2): every verified address is told, with an audit record, in the same transaction. */
   private async notify(tx: StoreTx, account: Account, kind: TotpNoticeKind, ctx: RequestContext | null, audit: AuditType, detail: Record<string, unknown>, operator?: string): Promise<void> {
     const { clock, random } = this.ports;
     const now = clock.now();

@@ -9,6 +9,7 @@ import type { CompletedLogin, LoginContext, LoginStep, SecondStep, SecondStepMet
 import { isCompleted } from '../../domain/login/login-types';
 import type { WebDeps } from '../request-context';
 import { loginContext } from '../request-context';
+import { TOKEN_MAX } from '../../domain/input-limits';
 
 type Body = Record<string, unknown>;
 
@@ -23,14 +24,14 @@ function body(req: FastifyRequest): Body {
 function ctxWithDevice(req: FastifyRequest, b: Body): LoginContext {
   const ctx = loginContext(req);
   if (b.deviceToken !== undefined) {
-    if (typeof b.deviceToken !== 'string' || b.deviceToken.length > 128) throw new InvalidInput('deviceToken', 'format');
+    if (typeof b.deviceToken !== 'string' || b.deviceToken.length > TOKEN_MAX) throw new InvalidInput('deviceToken', 'format');
     ctx.deviceToken = b.deviceToken;
   }
   return ctx;
 }
 
 function flowId(b: Body): string {
-  if (typeof b.flowId !== 'string' || b.flowId.length === 0 || b.flowId.length > 128) throw new InvalidInput('flowId', 'required');
+  if (typeof b.flowId !== 'string' || b.flowId.length === 0 || b.flowId.length > TOKEN_MAX) throw new InvalidInput('flowId', 'required');
   return b.flowId;
 }
 

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInput } from '../../domain/errors';
 import { loginContext, type WebDeps } from '../request-context';
+import { SUPPORT_REASON_MAX } from '../../domain/input-limits';
 
 export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   function operatorOf(req: FastifyRequest): Promise<string> {
@@ -20,7 +21,7 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     const b = req.body as Record<string, unknown> | null;
     const reason = b && typeof b === 'object' ? b.reason : undefined;
     if (typeof reason !== 'string' || !reason.trim()) throw new InvalidInput('reason', 'required');
-    if (reason.length > 500) throw new InvalidInput('reason', 'too_long');
+    if (reason.length > SUPPORT_REASON_MAX) throw new InvalidInput('reason', 'too_long');
     return reason;
   }
 

@@ -4,6 +4,7 @@ import { recoveryCodeUsedMail } from '../../notifications/messages';
 import { queueToVerified } from '../../notifications/outbox';
 import { canonicalRecoveryCode, recoveryCodeHash } from '../../totp/recovery-codes';
 import type { SecondStepStrategy, StrategyKit } from './strategy';
+import { ONE_TIME_CODE_INPUT_MAX } from '../../input-limits';
 
 export function recoveryCodeStrategy({ ports, judge, completion, brand }: StrategyKit): SecondStepStrategy {
   return {
@@ -13,7 +14,7 @@ export function recoveryCodeStrategy({ ports, judge, completion, brand }: Strate
     offered: (factors) => factors.hasTotp,
     async verify(flow, account, input, ctx) {
       const raw = input.recoveryCode;
-      if (typeof raw !== 'string' || raw.length > 64) throw new InvalidInput('recoveryCode', 'format');
+      if (typeof raw !== 'string' || raw.length > ONE_TIME_CODE_INPUT_MAX) throw new InvalidInput('recoveryCode', 'format');
       const canonical = canonicalRecoveryCode(raw);
       if (!canonical) throw new InvalidInput('recoveryCode', 'format');
       const { keyed, clock, random } = ports;
