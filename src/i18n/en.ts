@@ -20,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   'login.loginId': 'Login ID',
   'login.password': 'Login password',
   'login.submit': 'Log in',
+  'login.sessionExpired': 'Your session has expired. Please log in again; you will return to the page you were on.',
   'login.loggedOut': 'You have logged out.',
   'login.notice': 'When you log in from a device or browser we do not recognise, we e-mail an authentication code to your registered address.',
   'code.title': 'Additional authentication',

@@ -18,6 +18,7 @@ export const ja = {
   'login.loginId': 'ログインID',
   'login.password': 'ログインパスワード',
   'login.submit': 'ログイン',
+  'login.sessionExpired': 'セッションの有効期限が切れました。お手数ですが、もう一度ログインしてください。ログイン後、ご覧になっていた画面に戻ります。',
   'login.loggedOut': 'ログアウトしました。',
   'login.notice': '普段ご利用の環境（端末・ブラウザ）以外からログインする場合は、登録メールアドレスに送信する認証コードによる追加認証が必要です。',
   'code.title': '追加認証',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Branding } from '../config-branding';
 import type { Brand } from '../domain/context';
-import type { Locale, Translate } from '../i18n';
+import type { Locale, MessageKey, Translate } from '../i18n';
 import { html, type Html } from './html';
 
 export const BRAND_STYLESHEET_PATH = '/static/brand.css';
@@ -32,6 +32,16 @@ export function phoneLink(phone: string): Html {
   return html`<a href="${telHref(phone)}">${phone}</a>`;
 }
 
+/**
+ * A message whose `{phone}` is the support number, with the number as a tel: link. The message is
+ * translated around a placeholder and each part escaped, so no translated text becomes markup.
+ */
+export function withPhoneLink(t: Translate, key: MessageKey, phone: string): Html {
+  const MARK = '\u0000';
+  const parts = t(key, { phone: MARK }).split(MARK);
+  return html`${parts.flatMap((part, i) => (i === 0 ? [part] : [phoneLink(phone), part]))}`;
+}
+
 /** The names for this page's language: the English ones on English pages when configured. */
 export function brandNames(brand: Brand, b: Branding, locale: Locale): { brokerName: string; serviceName: string } {
   return locale === 'en' ? b.english : { brokerName: brand.brokerName, serviceName: brand.serviceName };
@@ -44,16 +54,27 @@ export function brandHeader(brand: Brand, b: Branding, locale: Locale): Html {
   return html`<div class="brand">${mark} <span>${names.serviceName}</span></div>`;
 }
 
+const JAPANESE_SCRIPT = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+/**
+ * A configured line is written once, often only in Japanese (the company's registered name, the
+ * 金融商品取引業者 line): on an English page it says so, for screen readers (WCAG 3.1.2).
+ */
+function japaneseOn(locale: Locale, text: string): Html {
+  return locale === 'en' && JAPANESE_SCRIPT.test(text) ? html` lang="ja"` : html``;
+}
+
 /** Inside <footer class="site">, above the language switch: help links, support, company and registration. */
 export function footerContent(brand: Brand, b: Branding, t: Translate, locale: Locale): Html {
   const links = [b.links.help ? html`<a href="${b.links.help}">${t('footer.help')}</a>` : null, b.links.faq ? html`<a href="${b.links.faq}">${t('footer.faq')}</a>` : null].filter(Boolean);
   const company = locale === 'en' && b.footer.company === brand.brokerName ? b.english.brokerName : b.footer.company;
+  const line = (text: string, cls?: string) => html`<p${cls ? html` class="${cls}"` : html``}${japaneseOn(locale, text)}>${text}</p>`;
   return html`
   ${links.length ? html`<nav aria-label="${t('footer.help')}">${links}</nav>` : html``}
-  <p class="support">${t('footer.support')} ${phoneLink(b.support.phone)}${b.support.hours ? html` ${b.support.hours}` : html``}</p>
-  <p class="company">${company}</p>
-  ${b.footer.registration ? html`<p class="registration">${b.footer.registration}</p>` : html``}
-  ${b.footer.lines.map((l) => html`<p>${l}</p>`)}`;
+  <p class="support">${t('footer.support')} ${phoneLink(b.support.phone)}${b.support.hours ? html` <span${japaneseOn(locale, b.support.hours)}>${b.support.hours}</span>` : html``}</p>
+  ${line(company, 'company')}
+  ${b.footer.registration ? line(b.footer.registration, 'registration') : html``}
+  ${b.footer.lines.map((l) => line(l))}`;
 }
 
 /**

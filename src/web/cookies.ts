@@ -10,6 +10,10 @@ export const DEVICE_COOKIE = '__Host-mamori_device';
 export const FLOW_COOKIE = '__Host-mamori_flow';
 export const CSRF_COOKIE = '__Host-mamori_csrf';
 export const LANG_COOKIE = '__Host-mamori_lang';
+/** The page to land on after logging in again (return-path.ts). */
+export const RETURN_COOKIE = '__Host-mamori_return';
+/** A message for the next page, shown once (the login page's 「セッションの有効期限が切れました」). */
+export const NOTICE_COOKIE = '__Host-mamori_notice';
 
 /** Lax, not Strict: the customer arrives from the trading service's pages by top-level links. */
 export function cookieOptions(maxAgeSeconds?: number): CookieSerializeOptions {

@@ -14,13 +14,13 @@ export type { Page };
 
 export function viewContext(req: FastifyRequest, reply: FastifyReply, deps: WebDeps): ViewContext {
   const { keyed, random, clock } = deps.services.ports;
-  return { t: req.t, csrf: csrfField(req, reply, keyed, random), now: clock.now(), brand: deps.services.brand };
+  return { t: req.t, csrf: csrfField(req, reply, keyed, random), now: clock.now(), brand: deps.services.brand, branding: deps.config.branding };
 }
 
 export function sendPage(req: FastifyRequest, reply: FastifyReply, deps: WebDeps, page: Page): FastifyReply {
   const { keyed, random, clock } = deps.services.ports;
   const customer = req.session ? { name: req.session.name, csrf: csrfField(req, reply, keyed, random) } : null;
-  const doc = frameView({ t: req.t, locale: req.locale, brand: deps.services.brand, now: clock.now(), customer }, page);
+  const doc = frameView({ t: req.t, locale: req.locale, brand: deps.services.brand, branding: deps.config.branding, now: clock.now(), customer }, page);
   return reply.status(page.status ?? 200).type('text/html; charset=utf-8').send(doc.value);
 }
 

@@ -2,13 +2,15 @@
  * The one place that says who is asking: a Fastify plugin for the signed-in pages and API routes
  * registered inside it. It checks the session and loads its account once per request, before the
  * handler (and before the CSRF check, as the per-route guard did): pages without a live session go
- * to the login page, API routes answer `session_invalid`. Handlers read `req.session` and
+ * to the login page (saying the session ended, and keeping the page asked for), API routes answer `session_invalid`. Handlers read `req.session` and
  * `signedInAccount(req)`; none loads the account itself.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
 import type { Account } from '../domain/accounts/records';
+import { SESSION_COOKIE, cookieOptions } from './cookies';
 import { sessionToken, type WebDeps } from './request-context';
+import { rememberEndedSession } from './return-path';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +28,11 @@ export function signedIn(deps: WebDeps, withoutSession: WithoutSession, routes: 
       const account = session ? await deps.services.accounts.find(session.accountId) : null;
       if (!session || !account) {
         if (withoutSession === 'api-error') throw new DomainError('session_invalid');
+        // A session that ended (its cookie still sent) is said on the login page; its cookie goes.
+        if (sessionToken(req) !== null) {
+          reply.clearCookie(SESSION_COOKIE, cookieOptions());
+          rememberEndedSession(req, reply, deps.config.login.flowTtlSeconds);
+        }
         return reply.redirect('/login', 303);
       }
       req.session = session;

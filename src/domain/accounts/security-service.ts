@@ -55,6 +55,9 @@ const RESULT_OF: Record<string, HistoryResult> = {
   'passkey.failed': 'passkey_refused',
 };
 
+/** Logins elsewhere since this session began that are skipped to find the one before it. */
+const PREVIOUS_LOGIN_LOOKBACK = 20;
+
 export class SecurityService {
   constructor(
     private readonly ports: Ports,
@@ -75,6 +78,17 @@ export class SecurityService {
         method: typeof e.detail.method === 'string' ? e.detail.method : null,
         result: RESULT_OF[e.type] ?? 'wrong_password',
       }));
+  }
+
+  /**
+   * When the customer last logged in before this session (前回ログイン日時), or null the first time.
+   * This login's own event is the newest at or before the session's start (written in the same
+   * transaction, a moment earlier); newer ones are logins elsewhere since, not "the previous".
+   */
+  async previousLogin(session: { accountId: number; authenticatedAt: Date }): Promise<Date | null> {
+    const events = await this.ports.store.audit.listForAccount(session.accountId, PREVIOUS_LOGIN_LOOKBACK, ['login.succeeded']);
+    const mine = events.findIndex((e) => e.at.getTime() <= session.authenticatedAt.getTime());
+    return mine < 0 ? null : (events[mine + 1]?.at ?? null);
   }
 
   async devices(account: Account, currentDeviceId: number | null): Promise<DeviceView[]> {

@@ -6,15 +6,15 @@ import { signedInAccount } from '../signed-in';
 import * as views from '../views/account-views';
 
 export function accountPages(app: FastifyInstance, deps: WebDeps): void {
-  const { accounts, totp } = deps.services;
+  const { accounts, totp, security } = deps.services;
   // Under the phishing-resistant policy every customer is asked to register a passkey.
   const strict = deps.config.login.passkeyPolicy === 'phishing-resistant';
 
   app.get('/', async (req, reply) => reply.redirect('/account', 303));
 
   app.get('/account', async (req, reply) => {
-    const overview = await accounts.overview(signedInAccount(req));
-    return sendPage(req, reply, deps, views.homeView(viewContext(req, reply, deps), { overview, askPasskey: strict && overview.passkeyCount === 0 }));
+    const [overview, previousLogin] = await Promise.all([accounts.overview(signedInAccount(req)), security.previousLogin(req.session!)]);
+    return sendPage(req, reply, deps, views.homeView(viewContext(req, reply, deps), { overview, previousLogin, askPasskey: strict && overview.passkeyCount === 0 }));
   });
 
   app.get('/account/info', async (req, reply) => {

@@ -5,6 +5,7 @@ import { isCompleted, type SecondStepMethod } from '../../domain/login/login-typ
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, FLOW_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext, type Page } from '../layout';
 import { loginContext, sessionToken, type WebDeps } from '../request-context';
+import { landingAfterLogin, loginPageArrival } from '../return-path';
 import type { FormError, ViewContext } from '../views/kit';
 import * as views from '../views/login-views';
 
@@ -30,13 +31,13 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   const { login, sessions } = deps.services;
   const show = (req: FastifyRequest, reply: FastifyReply, draw: (v: ViewContext) => Page) => sendPage(req, reply, deps, draw(viewContext(req, reply, deps)));
 
-  function finishLogin(reply: FastifyReply, done: CompletedLogin) {
+  function finishLogin(req: FastifyRequest, reply: FastifyReply, done: CompletedLogin) {
     setLoginCookies(reply, done);
-    return reply.redirect('/', 303);
+    return reply.redirect(landingAfterLogin(req, reply), 303);
   }
 
-  function next(reply: FastifyReply, step: LoginStep) {
-    if (isCompleted(step)) return finishLogin(reply, step);
+  function next(req: FastifyRequest, reply: FastifyReply, step: LoginStep) {
+    if (isCompleted(step)) return finishLogin(req, reply, step);
     reply.setCookie(FLOW_COOKIE, step.flowHandle, cookieOptions(deps.config.login.flowTtlSeconds));
     return reply.redirect(STEP_PAGES[step.method], 303);
   }
@@ -62,14 +63,16 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.get('/login', async (req, reply) => {
     if (await sessions.check(sessionToken(req))) return reply.redirect('/', 303);
     const q = req.query as Record<string, unknown>;
-    return show(req, reply, (v) => views.loginView(v, { info: q.loggedOut === '1' ? req.t('login.loggedOut') : undefined }));
+    const { sessionEnded } = loginPageArrival(req, reply, q, deps.config.login.flowTtlSeconds);
+    const info = q.loggedOut === '1' ? req.t('login.loggedOut') : sessionEnded ? req.t('login.sessionExpired') : undefined;
+    return show(req, reply, (v) => views.loginView(v, { info }));
   });
 
   app.post('/login', async (req, reply) => {
     const form = formBody(req);
     const typedId = typeof form.loginId === 'string' ? form.loginId.slice(0, 64) : '';
     try {
-      return next(reply, await login.start({ loginId: form.loginId, password: form.password }, loginContext(req)));
+      return next(req, reply, await login.start({ loginId: form.loginId, password: form.password }, loginContext(req)));
     } catch (e) {
       const error = pageError(req, reply, e);
       return show(req, reply, (v) => views.loginView(v, { error, loginId: typedId }));
@@ -88,7 +91,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/code', async (req, reply) => {
     const flow = req.cookies[FLOW_COOKIE];
     try {
-      return finishLogin(reply, await login.submitCode(flow, formBody(req).code, loginContext(req)));
+      return finishLogin(req, reply, await login.submitCode(flow, formBody(req).code, loginContext(req)));
     } catch (e) {
       return codeStepFailed(req, reply, flow, e);
     }
@@ -115,7 +118,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
 
   app.post('/login/totp', async (req, reply) => {
     try {
-      return finishLogin(reply, await login.submitTotp(req.cookies[FLOW_COOKIE], formBody(req).code, loginContext(req)));
+      return finishLogin(req, reply, await login.submitTotp(req.cookies[FLOW_COOKIE], formBody(req).code, loginContext(req)));
     } catch (e) {
       return stepFailed(req, reply, e, (error) => (v) => views.totpView(v, { error }));
     }
@@ -132,7 +135,7 @@ export function loginPages(app: FastifyInstance, deps: WebDeps): void {
 
   app.post('/login/recovery', async (req, reply) => {
     try {
-      return finishLogin(reply, await login.submitRecoveryCode(req.cookies[FLOW_COOKIE], formBody(req).recoveryCode, loginContext(req)));
+      return finishLogin(req, reply, await login.submitRecoveryCode(req.cookies[FLOW_COOKIE], formBody(req).recoveryCode, loginContext(req)));
     } catch (e) {
       // A wrong recovery code is told as such, not as a wrong one-time password.
       const recoveryError = (error: FormError): FormError =>

@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/errors';
 import { FLOW_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
+import { landingAfterLogin } from '../return-path';
 import { signedIn } from '../signed-in';
 import * as views from '../views/passkey-views';
 import { STEP_PAGES, setLoginCookies } from './login-pages';
@@ -23,7 +24,7 @@ export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
     const b = formBody(req);
     // The challenge says whether this is the flow's second step or a passwordless login.
     setLoginCookies(reply, await login.finishPasskey({ challengeId: b.challengeId, credential: b.credential }, loginContext(req)));
-    return { redirect: '/' };
+    return { redirect: landingAfterLogin(req, reply) };
   });
 
   app.get('/login/passkey', async (req, reply) => {
@@ -36,7 +37,7 @@ export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       return reply.redirect('/login', 303);
     }
     // The flow says whether there is another way (none under the phishing-resistant policy).
-    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback: fallback !== null }));
+    return sendPage(req, reply, deps, views.passkeyStepView(viewContext(req, reply, deps), { fallback }));
   });
 
   app.post('/login/passkey/fallback', async (req, reply) => {

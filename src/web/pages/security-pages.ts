@@ -61,7 +61,9 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
       await security.changeTradingPassword(signedInAccount(req), { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation }, loginContext(req));
       return done('trading', req, reply);
     } catch (e) {
-      return form('trading', req, reply, pageError(req, reply, e));
+      // Here the trading password being confirmed is typed as 現在の取引パスワード: that field is marked.
+      const error = pageError(req, reply, e);
+      return form('trading', req, reply, { ...error, fields: error.fields.map((f) => (f === 'tradingPassword' ? 'currentPassword' : f)) });
     }
   });
 }

@@ -2,11 +2,15 @@
 import type { AccountOverview } from '../../domain/accounts/account-service';
 import type { TotpStatus } from '../../domain/totp/totp-service';
 import type { DevMail } from '../../domain/notifications/records';
+import { formatDateTime } from '../../i18n/format';
 import { html } from '../html';
 import type { Page } from './frame';
 import { rowsTable, type ViewContext } from './kit';
 
-export function homeView(v: ViewContext, o: { overview: AccountOverview; askPasskey: boolean }): Page {
+/** The top page's entries served by the trading service. */
+const TRADING_MENU = ['menu.notices', 'menu.messages', 'menu.electronicDelivery', 'menu.prospectuses', 'menu.prospectusHistory'] as const;
+
+export function homeView(v: ViewContext, o: { overview: AccountOverview; previousLogin: Date | null; askPasskey: boolean }): Page {
   const { t } = v;
   const trading = v.brand.tradingServiceUrl;
   // The notice urges TOTP on smartphone users and login notification on everyone else.
@@ -17,7 +21,10 @@ export function homeView(v: ViewContext, o: { overview: AccountOverview; askPass
           <p>${t('home.recommend')}</p>
           <ul><li><a href="/account/info">${t('home.recommendTotp')}</a></li><li><a href="/account/emails">${t('home.recommendNotify')}</a></li></ul>
         </section>`;
+  // A login the customer does not remember is the first sign that someone else has the password.
+  const previous = html`<p class="last-login"><span>${t('home.lastLogin')}</span> ${o.previousLogin ? formatDateTime(t, o.previousLogin) : t('home.lastLoginNone')} <a href="/account/security#history">${t('history.title')}</a></p>`;
   const body = html`
+      ${previous}
       ${o.askPasskey ? html`<section class="recommend"><p>${t('passkey.recommend')}</p><a class="button primary" href="/account/passkeys">${t('passkey.register')}</a></section>` : html``}
       ${recommend}
       <section class="menu-panel">
@@ -25,11 +32,7 @@ export function homeView(v: ViewContext, o: { overview: AccountOverview; askPass
         <ul class="menu">
           <li><a href="/account/info">${t('menu.registrationInfo')}</a></li>
           <li><a href="/account/emails">${t('menu.emailInfo')}</a></li>
-          <li><a href="${trading}">お知らせ照会</a></li>
-          <li><a href="${trading}">メッセージ照会</a></li>
-          <li><a href="${trading}">取引報告書等電子交付サービス照会</a></li>
-          <li><a href="${trading}">目論見書等照会</a></li>
-          <li><a href="${trading}">目論見書交付履歴</a></li>
+          ${TRADING_MENU.map((key) => html`<li><a href="${trading}">${t(key)}</a></li>`)}
         </ul>
       </section>`;
   return { title: t('home.title'), body };

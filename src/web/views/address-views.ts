@@ -4,6 +4,7 @@
  * addresses 2 and 3, and ログイン通知 設定変更 (入力 → 確認 → 完了).
  */
 import type { SlotView } from '../../domain/addresses/address-service';
+import { withPhoneLink } from '../branding';
 import { html, type Html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
 import type { Page } from './frame';
@@ -105,7 +106,7 @@ export function verifyView(v: ViewContext, s: SlotView & { pending: NonNullable<
         ${actions({ href: '/account/emails', label: t('common.back') }, t('code.submit'))}
       </form>
       ${postButton(v.csrf, `/account/emails/${s.slot}/verify/resend`, t('emails.resend'))}
-      <p class="note help">${t('emails.noMail', { phone: v.brand.supportPhone })}</p>`;
+      <p class="note help">${withPhoneLink(t, 'emails.noMail', v.brand.supportPhone)}</p>`;
   return { title: t('emails.verifyTitle'), body, status: o.error?.status };
 }
 

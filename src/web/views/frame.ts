@@ -1,7 +1,9 @@
 /** The frame of every screen, after the notice's: brand and ログアウト, then `<name> 様 <date>`, then the menus. */
+import type { Branding } from '../../config-branding';
 import type { Brand } from '../../domain/context';
 import { formatJstDate } from '../../domain/notifications/format';
 import type { Locale, Translate } from '../../i18n';
+import { BRAND_STYLESHEET_PATH, FAVICON_PATH, brandHeader, brandNames, footerContent } from '../branding';
 import { html, type Html } from '../html';
 import { csrfInput } from './kit';
 
@@ -16,6 +18,7 @@ export interface FrameData {
   t: Translate;
   locale: Locale;
   brand: Brand;
+  branding: Branding;
   now: Date;
   /** The signed-in customer, with the CSRF value of the ログアウト form. */
   customer: { name: string; csrf: string } | null;
@@ -47,15 +50,17 @@ export function frameView(d: FrameData, page: Page): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} | ${brand.serviceName}</title>
+<title>${page.title} | ${brandNames(brand, d.branding, d.locale).serviceName}</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
 <script src="/static/app.js" defer></script>
 <script src="/static/webauthn.js" defer></script>
 <script src="/static/passkeys.js" defer></script>
 </head>
 <body>
 <header class="site">
-  <div class="brand"><strong>${brand.brokerName}</strong> <span>${brand.serviceName}</span></div>
+  ${brandHeader(brand, d.branding, d.locale)}
   ${signedIn}
 </header>
 ${customerBar}
@@ -63,7 +68,9 @@ ${customerBar}
 <h1>${page.title}</h1>
 ${page.body}
 </main>
-<footer class="site"><a href="?lang=${langTarget}" lang="${langTarget}">${t('lang.switch')}</a></footer>
+<footer class="site">${footerContent(brand, d.branding, t, d.locale)}
+<p class="lang"><a href="?lang=${langTarget}" lang="${langTarget}">${t('lang.switch')}</a></p>
+</footer>
 </body>
 </html>`;
 }

@@ -4,6 +4,7 @@
  * error summary at the top (`role=alert`, focusable and focused on load by /static/app.js), and
  * each field it concerns carries `aria-invalid` and `aria-describedby` pointing at it.
  */
+import type { Branding } from '../../config-branding';
 import type { Brand } from '../../domain/context';
 import type { Translate } from '../../i18n';
 import { html, type Html } from '../html';
@@ -16,6 +17,8 @@ export interface ViewContext {
   csrf: string;
   now: Date;
   brand: Brand;
+  /** Help links, support hours, footer lines: what a deployment sets without code. */
+  branding: Branding;
 }
 
 /** A domain error as a page shows it: the message, the status, and the fields it concerns. */

@@ -1,5 +1,6 @@
 /** The login screens as pure functions of their data: ID + password, 追加認証 (e-mailed code), ワンタイムパスワード, recovery code. */
 import type { CodeStep } from '../../domain/login/login-service';
+import { loginHelp, withPhoneLink } from '../branding';
 import { html, type Html } from '../html';
 import type { Page } from './frame';
 import { codeField, csrfInput, field, messages, minutesUntil, passwordField, type FormError, type ViewContext } from './kit';
@@ -28,6 +29,7 @@ export function loginView(v: ViewContext, o: Shown & { loginId?: string }): Page
       ${passwordField({ id: 'password', label: t('login.password'), showLabel: t('common.showPassword'), autocomplete: 'current-password' }, o.error)}
       <button type="submit" class="primary">${t('login.submit')}</button>
     </form>
+    ${loginHelp(v.branding, t)}
     <section class="passkey-login">
       <button type="button" class="secondary" data-passkey="login">${t('passkey.login')}</button>
       <p class="note">${t('passkey.loginNote')}</p>
@@ -50,7 +52,7 @@ export function codeView(v: ViewContext, step: CodeStep, o: Shown): Page {
       <button type="submit" class="secondary" data-enable-after="${wait}">${t('code.resend')}</button>
       ${wait > 0 ? html`<span class="note" data-countdown="${wait}">${t('code.resendWait', { seconds: wait })}</span>` : html``}
     </form>
-    <p class="note help">${t('code.noMail', { phone: v.brand.supportPhone })}</p>
+    <p class="note help">${withPhoneLink(t, 'code.noMail', v.brand.supportPhone)}</p>
     <p><a href="/login">${t('code.restart')}</a></p>`;
   return { title: t('code.title'), body, status: o.error?.status };
 }
@@ -63,7 +65,7 @@ export function totpView(v: ViewContext, o: Shown): Page {
     <p>${t('totp.instructions')}</p>
     ${answerForm(v, '/login/totp', code, t('totp.submit'))}
     <p><a href="/login/recovery">${t('totp.useRecovery')}</a></p>
-    <p class="note help">${t('totp.lost', { phone: v.brand.supportPhone })}</p>
+    <p class="note help">${withPhoneLink(t, 'totp.lost', v.brand.supportPhone)}</p>
     <p><a href="/login">${t('code.restart')}</a></p>`;
   return { title: t('totp.title'), body, status: o.error?.status };
 }
@@ -79,6 +81,6 @@ export function recoveryView(v: ViewContext, o: Shown): Page {
     <p>${t('recovery.instructions')}</p>
     ${answerForm(v, '/login/recovery', input, t('totp.submit'))}
     <p><a href="/login/totp">${t('recovery.backToTotp')}</a></p>
-    <p class="note help">${t('totp.lost', { phone: v.brand.supportPhone })}</p>`;
+    <p class="note help">${withPhoneLink(t, 'totp.lost', v.brand.supportPhone)}</p>`;
   return { title: t('recovery.title'), body, status: o.error?.status };
 }

@@ -2,8 +2,11 @@
  * Passkey screens: the list on 登録情報照会's パスキー section with registration (the WebAuthn
  * calls run in /static/passkeys.js), 削除 -確認-, and the passkey step after the password.
  */
-import { formatJst } from '../../domain/notifications/format';
+import type { SecondStepMethod } from '../../domain/login/login-types';
+import type { MessageKey } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
 import type { Passkey } from '../../domain/passkeys/records';
+import { withPhoneLink } from '../branding';
 import { html } from '../html';
 import type { ConfirmSpec, ReauthState } from './confirm-view';
 import { reauthSection } from './confirm-view';
@@ -15,15 +18,15 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
   const { t } = v;
   const rows = list.map(
     (p) => html`<tr>
-        <td>${p.name}
+        <td data-label="${t('passkey.name')}">${p.name}
           <form method="post" action="/account/passkeys/${p.id}/rename" class="inline">
             ${csrfInput(v.csrf)}
             <label class="visually-hidden" for="rename-${p.id}">${t('passkey.name')}</label>
             <input id="rename-${p.id}" name="name" type="text" maxlength="${PASSKEY_NAME_MAX}" value="${p.name}">
             <button type="submit" class="secondary">${t('passkey.rename')}</button>
           </form></td>
-        <td>${formatJst(p.createdAt)}</td>
-        <td>${p.lastUsedAt ? formatJst(p.lastUsedAt) : t('passkey.never')}</td>
+        <td data-label="${t('passkey.created')}">${formatDateTime(t, p.createdAt)}</td>
+        <td data-label="${t('passkey.lastUsed')}">${p.lastUsedAt ? formatDateTime(t, p.lastUsedAt) : t('passkey.never')}</td>
         <td><a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></td>
       </tr>`,
   );
@@ -54,19 +57,27 @@ export function deleteConfirmSpec(v: ViewContext, p: Passkey, reauth: ReauthStat
     action: `/account/passkeys/${p.id}/delete`, back: '/account/passkeys',
     before: rowsTable([
       [t('passkey.name'), p.name],
-      [t('passkey.created'), formatJst(p.createdAt)],
+      [t('passkey.created'), formatDateTime(t, p.createdAt)],
     ]),
     reauth,
     error,
   };
 }
 
+/** The fallback button names the method it leads to: a TOTP customer is not promised a mail. */
+const FALLBACK_LABEL: Record<SecondStepMethod, MessageKey> = {
+  email_code: 'passkey.fallbackCode',
+  totp: 'passkey.fallbackTotp',
+  recovery_code: 'totp.useRecovery',
+  passkey: 'passkey.authenticate',
+};
+
 /** The passkey step after the password; without a fallback under the phishing-resistant policy. */
-export function passkeyStepView(v: ViewContext, o: { fallback: boolean }): Page {
+export function passkeyStepView(v: ViewContext, o: { fallback: SecondStepMethod | null }): Page {
   const { t } = v;
   const fallback = o.fallback
-    ? postButton(v.csrf, '/login/passkey/fallback', t('passkey.fallbackCode'))
-    : html`<p class="note help">${t('passkey.noFallback', { phone: v.brand.supportPhone })}</p>`;
+    ? postButton(v.csrf, '/login/passkey/fallback', t(FALLBACK_LABEL[o.fallback]))
+    : html`<p class="note help">${withPhoneLink(t, 'passkey.noFallback', v.brand.supportPhone)}</p>`;
   const body = html`
       <p>${t('passkey.stepLead')}</p>
       <div class="card">${csrfInput(v.csrf)}<button type="button" class="primary" data-passkey="second-factor">${t('passkey.authenticate')}</button></div>

@@ -3,8 +3,7 @@
  * (解除), ログインパスワード変更 and 取引パスワード変更.
  */
 import type { DeviceView, HistoryEntry } from '../../domain/accounts/security-service';
-import { formatJst } from '../../domain/notifications/format';
-import { methodLabel } from '../../domain/notifications/messages';
+import { formatDateTime, methodName } from '../../i18n/format';
 import { html } from '../html';
 import type { Page } from './frame';
 import { actions, columnsTable, csrfInput, errorSummary, messages, passwordField, postButton, resultView, stepUpHint, type FormError, type ViewContext } from './kit';
@@ -13,10 +12,10 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
   const { t } = v;
   const historyRows = history.map(
     (e) =>
-      html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td data-label="${t('history.at')}">${formatJst(e.at)}</td><td data-label="${t('history.ip')}">${e.ip}</td><td data-label="${t('history.browser')}">${e.browser} / ${e.os}</td><td data-label="${t('history.method')}">${e.method ? methodLabel(e.method) : '—'}</td><td data-label="${t('history.result')}">${t(`history.result.${e.result}`)}</td></tr>`,
+      html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td data-label="${t('history.at')}">${formatDateTime(t, e.at)}</td><td data-label="${t('history.ip')}">${e.ip}</td><td data-label="${t('history.browser')}">${e.browser} / ${e.os}</td><td data-label="${t('history.method')}">${e.method ? methodName(t, e.method) : '—'}</td><td data-label="${t('history.result')}">${t(`history.result.${e.result}`)}</td></tr>`,
   );
   const deviceRows = devices.map(
-    (d) => html`<tr><td data-label="${t('history.browser')}">${d.browser} / ${d.os}${d.current ? html` <span class="badge">${t('devices.current')}</span>` : html``}</td><td data-label="${t('devices.firstUsed')}">${formatJst(d.firstUsedAt)}</td><td data-label="${t('devices.lastUsed')}">${formatJst(d.lastUsedAt)}</td>
+    (d) => html`<tr><td data-label="${t('history.browser')}">${d.browser} / ${d.os}${d.current ? html` <span class="badge">${t('devices.current')}</span>` : html``}</td><td data-label="${t('devices.firstUsed')}">${formatDateTime(t, d.firstUsedAt)}</td><td data-label="${t('devices.lastUsed')}">${formatDateTime(t, d.lastUsedAt)}</td>
         <td>${postButton(v.csrf, `/account/devices/${d.id}/revoke`, t('devices.revoke'), { ariaLabel: `${d.browser} / ${d.os} ${t('devices.revoke')}` })}</td></tr>`,
   );
   const table = (className: string, headers: string[], rows: ReturnType<typeof html>[]) => html`<div class="table-scroll">${columnsTable({ className, headers, rows })}</div>`;

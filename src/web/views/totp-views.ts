@@ -58,12 +58,19 @@ export function verifyView(v: ViewContext, error?: FormError): Page {
   return { title: t('otp.confirmTitle'), body, status: error?.status };
 }
 
+/** The list 「コピー」 copies (public/app.js reads the target's text). */
+const RECOVERY_LIST_ID = 'recovery-codes';
+
 function recoveryList(v: ViewContext, codes: string[]): Html {
   if (!codes.length) return html``;
   return html`<section class="recovery-codes" aria-labelledby="recovery-title">
       <h2 id="recovery-title">${v.t('otp.recoveryCodesTitle')}</h2>
       <p>${v.t('otp.recoveryCodesLead')}</p>
-      <ul class="codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+      <ul class="codes" id="${RECOVERY_LIST_ID}">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+      <div class="actions">
+        <button type="button" class="secondary" data-copy="#${RECOVERY_LIST_ID}" data-copied="${v.t('common.copied')}">${v.t('common.copy')}</button>
+        <button type="button" class="secondary" data-print>${v.t('common.print')}</button>
+      </div>
     </section>`;
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config';
 import { translator } from '../../../src/i18n';
 import { confirmView } from '../../../src/web/views/confirm-view';
 import { codeField, errorSummary, type FormError, type ViewContext } from '../../../src/web/views/kit';
@@ -10,6 +11,7 @@ const v: ViewContext = {
   csrf: 'csrf-value',
   now: new Date('2026-06-01T00:00:00Z'),
   brand: { brokerName: 'B', serviceName: 'S', supportPhone: '0120-000-000', tradingServiceUrl: 'https://trade.example' },
+  branding: loadConfig({ NODE_ENV: 'test', MAMORI_SECRET_KEY: 'a'.repeat(64) }).branding,
 };
 const wrongTradingPassword: FormError = { message: '取引パスワードが正しくありません。', status: 401, code: 'trading_password_invalid', fields: ['tradingPassword'] };
 
