@@ -4,6 +4,7 @@ import { loginHelp, withPhoneLink } from '../branding';
 import { html, type Html } from '../html';
 import type { Page } from './frame';
 import { codeField, csrfInput, field, messages, minutesUntil, passwordField, type FormError, type ViewContext } from './kit';
+import { LOGIN_ID_MAX, ONE_TIME_CODE_FIELD_LENGTH, RECOVERY_CODE_FIELD_LENGTH } from '../../domain/input-limits';
 
 export interface Shown {
   error?: FormError | null;
@@ -18,7 +19,7 @@ function answerForm(v: ViewContext, action: string, input: Html, submit: string)
 export function loginView(v: ViewContext, o: Shown & { loginId?: string }): Page {
   const { t } = v;
   const loginId = field(
-    { id: 'loginId', label: t('login.loginId'), autocomplete: 'username', maxlength: 64, value: o.loginId ?? '', extra: html`autocapitalize="none" spellcheck="false"` },
+    { id: 'loginId', label: t('login.loginId'), autocomplete: 'username', maxlength: LOGIN_ID_MAX, value: o.loginId ?? '', extra: html`autocapitalize="none" spellcheck="false"` },
     o.error,
   );
   const body = html`
@@ -59,7 +60,7 @@ export function codeView(v: ViewContext, step: CodeStep, o: Shown): Page {
 
 export function totpView(v: ViewContext, o: Shown): Page {
   const { t } = v;
-  const code = passwordField({ id: 'totp', name: 'code', label: t('totp.label'), showLabel: t('common.showPassword'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 }, o.error);
+  const code = passwordField({ id: 'totp', name: 'code', label: t('totp.label'), showLabel: t('common.showPassword'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: ONE_TIME_CODE_FIELD_LENGTH }, o.error);
   const body = html`
     ${messages(o)}
     <p>${t('totp.instructions')}</p>
@@ -73,7 +74,7 @@ export function totpView(v: ViewContext, o: Shown): Page {
 export function recoveryView(v: ViewContext, o: Shown): Page {
   const { t } = v;
   const input = field(
-    { id: 'recoveryCode', label: t('recovery.label'), autocomplete: 'off', maxlength: 24, extra: html`autocapitalize="characters" spellcheck="false"` },
+    { id: 'recoveryCode', label: t('recovery.label'), autocomplete: 'off', maxlength: RECOVERY_CODE_FIELD_LENGTH, extra: html`autocapitalize="characters" spellcheck="false"` },
     o.error,
   );
   const body = html`
