@@ -125,3 +125,30 @@ export function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_S
   }
   return problems;
 }
+
+/**
+ * WEBAUTHN_ORIGINS: comma-separated origins an app's WebAuthn answers may carry besides PUBLIC_URL's:
+ * `https://host[:port]` (no path) or an Android app's `android:apk-key-hash:<base64url>`.
+ * Anything else is a configuration error, never a silently wider acceptance.
+ */
+export function parseWebauthnOrigins(raw: string, problems: string[]): string[] {
+  const origins: string[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (/^android:apk-key-hash:[A-Za-z0-9_-]{16,}$/.test(item)) {
+      origins.push(item);
+      continue;
+    }
+    let u: URL | null = null;
+    try {
+      u = new URL(item);
+    } catch {
+      u = null;
+    }
+    if (!u || u.protocol !== 'https:' || u.origin !== item.replace(/\/+$/, '')) {
+      problems.push(`WEBAUTHN_ORIGINS: "${item}" is not an https origin (https://host[:port]) or android:apk-key-hash:…`);
+      continue;
+    }
+    origins.push(u.origin);
+  }
+  return origins;
+}

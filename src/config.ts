@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { BrandingEnvSchema, parseBranding, type Branding } from './config-branding';
-import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, weakSecretProblems, type TrustProxy } from './config-values';
+import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, parseWebauthnOrigins, weakSecretProblems, type TrustProxy } from './config-values';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
 
@@ -72,8 +72,17 @@ const EnvSchema = z.object({
   METRICS_LISTEN: z.string().min(1).optional(),
   PURGE_INTERVAL_SECONDS: int(60, 0, 24 * 3600),
   PURGE_BATCH_SIZE: int(500, 1, 10_000),
-  PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).default('seed'),
+  // Unset: production defaults to phishing-resistant, other environments to seed (loadConfig).
+  PASSKEY_POLICY: z.enum(['seed', 'phishing-resistant']).optional(),
   PASSKEY_RP_NAME: z.string().min(1).max(60).optional(),
+  // A JST calendar day, like ADDITIONAL_AUTH_FROM: from 00:00 JST a customer without a passkey must register one.
+  PASSKEY_REQUIRED_FROM: z.iso.date().optional(),
+  PASSKEY_COOLING_OFF_HOURS: int(24, 0, 24 * 30),
+  STEP_UP_MAX_AGE_SECONDS: int(300, 30, 3600),
+  // Extra WebAuthn origins accepted besides PUBLIC_URL's (the app: android:apk-key-hash:…, https://app.example).
+  WEBAUTHN_ORIGINS: z.string().optional(),
+  // The RP ID passkeys are bound to: PUBLIC_URL's host or a registrable parent of it (so the app's domain shares them).
+  WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -103,8 +112,13 @@ export interface Config {
   /** Colours, logo, footer and help links of the screens (src/config-branding.ts). */
   branding: Branding;
   login: LoginRules;
-  /** WebAuthn relying party: the host and origin of PUBLIC_URL; passkeys are bound to them. */
-  relyingParty: { id: string; name: string; origin: string };
+  /**
+   * WebAuthn relying party: the RP ID (PUBLIC_URL's host, or WEBAUTHN_RP_ID) and the origins an
+   * assertion may come from (PUBLIC_URL's first, then WEBAUTHN_ORIGINS for the app).
+   */
+  relyingParty: { id: string; name: string; origin: string; origins: string[] };
+  /** The phishing-resistant migration: the date passkeys become mandatory, cooling-off of a new passkey, step-up lifetime. */
+  passkeys: { requiredFrom: Date | null; coolingOffHours: number; stepUpMaxAgeSeconds: number };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number; cacheMs: number; cacheEntries: number };
@@ -171,6 +185,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && e.SUPPORT_API_PUBLIC === 'true') {
     problems.push('SUPPORT_API_PUBLIC=true is not allowed in production; serve the support API on SUPPORT_API_LISTEN (a private address)');
   }
+  const rpId = (e.WEBAUTHN_RP_ID ?? url.hostname).toLowerCase();
+  if (rpId !== url.hostname && !url.hostname.endsWith(`.${rpId}`)) problems.push(`WEBAUTHN_RP_ID must be PUBLIC_URL's host (${url.hostname}) or a parent domain of it`);
+  const extraOrigins = parseWebauthnOrigins(e.WEBAUTHN_ORIGINS ?? '', problems);
+  if (e.PASSKEY_REQUIRED_FROM && (e.PASSKEY_POLICY ?? (production ? 'phishing-resistant' : 'seed')) !== 'phishing-resistant') {
+    problems.push('PASSKEY_REQUIRED_FROM needs PASSKEY_POLICY=phishing-resistant');
+  }
   const { branding, problems: brandingProblems } = parseBranding(e, { brokerName: e.BROKER_NAME, serviceName: e.SERVICE_NAME, supportPhone: e.SUPPORT_PHONE });
   problems.push(...brandingProblems);
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -223,9 +243,14 @@ export function loadConfig(env: Env = process.env): Config {
       codeResendCooldownSeconds: e.LOGIN_CODE_RESEND_COOLDOWN_SECONDS,
       codeMaxSends: e.LOGIN_CODE_MAX_SENDS,
       flowTtlSeconds: e.LOGIN_FLOW_TTL_SECONDS,
-      passkeyPolicy: e.PASSKEY_POLICY,
+      passkeyPolicy: e.PASSKEY_POLICY ?? (production ? 'phishing-resistant' : 'seed'),
     },
-    relyingParty: { id: url.hostname, name: e.PASSKEY_RP_NAME ?? e.BROKER_NAME, origin: url.origin },
+    relyingParty: { id: rpId, name: e.PASSKEY_RP_NAME ?? e.BROKER_NAME, origin: url.origin, origins: [url.origin, ...extraOrigins] },
+    passkeys: {
+      requiredFrom: e.PASSKEY_REQUIRED_FROM ? new Date(`${e.PASSKEY_REQUIRED_FROM}T00:00:00+09:00`) : null,
+      coolingOffHours: e.PASSKEY_COOLING_OFF_HOURS,
+      stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
+    },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS, cacheEntries: e.SESSION_CACHE_ENTRIES },

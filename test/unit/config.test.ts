@@ -146,4 +146,24 @@ describe('configuration', () => {
       );
     });
   });
+
+  it('defaults production to the phishing-resistant passkey policy and reads the migration date as JST', () => {
+    assert.equal(loadConfig(PROD).login.passkeyPolicy, 'phishing-resistant');
+    assert.equal(loadConfig({ ...PROD, PASSKEY_POLICY: 'seed' }).login.passkeyPolicy, 'seed');
+    assert.equal(loadConfig({ MAMORI_DATA_DIR: mkdtempSync(join(tmpdir(), 'mamori-cfg-')) }).login.passkeyPolicy, 'seed');
+    const c = loadConfig({ ...PROD, PASSKEY_REQUIRED_FROM: '2027-04-01' });
+    assert.equal(c.passkeys.requiredFrom?.toISOString(), '2027-03-31T15:00:00.000Z');
+    assert.equal(c.passkeys.coolingOffHours, 24);
+    assert.equal(c.passkeys.stepUpMaxAgeSeconds, 300);
+    assert.throws(() => loadConfig({ ...PROD, PASSKEY_POLICY: 'seed', PASSKEY_REQUIRED_FROM: '2027-04-01' }), /PASSKEY_REQUIRED_FROM needs PASSKEY_POLICY=phishing-resistant/);
+  });
+
+  it('accepts only https origins and Android key hashes for the app, and an RP ID that is the host or a parent of it', () => {
+    const c = loadConfig({ ...PROD, WEBAUTHN_ORIGINS: 'https://app.example.jp, android:apk-key-hash:AbCdEfGhIjKlMnOpQrStUv', WEBAUTHN_RP_ID: 'example.jp' });
+    assert.deepEqual(c.relyingParty.origins, ['https://trade.example.jp', 'https://app.example.jp', 'android:apk-key-hash:AbCdEfGhIjKlMnOpQrStUv']);
+    assert.equal(c.relyingParty.id, 'example.jp');
+    assert.throws(() => loadConfig({ ...PROD, WEBAUTHN_ORIGINS: 'http://app.example.jp' }), /not an https origin/);
+    assert.throws(() => loadConfig({ ...PROD, WEBAUTHN_ORIGINS: 'https://app.example.jp/path' }), /not an https origin/);
+    assert.throws(() => loadConfig({ ...PROD, WEBAUTHN_RP_ID: 'evil.example' }), /WEBAUTHN_RP_ID must be/);
+  });
 });
