@@ -4,7 +4,7 @@
  * identifier some brokerages ask for), and the desk's "must change at next login" flag. Written
  * to depend on nothing after 0011.
  */
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, type Dialect } from './column-types';
 
 export function passwordRecovery(dialect: Dialect): Migration {
@@ -40,8 +40,10 @@ export function passwordRecovery(dialect: Dialect): Migration {
       // YYYY-MM-DD as the brokerage supplies it; most imported accounts have none yet.
       await db.schema.alterTable('accounts').addColumn('birth_date', 'text').execute();
       await db.schema.alterTable('accounts').addColumn('password_change_required_at', time).execute();
+      await db.schema.createIndex('email_addresses_lower_address').on('email_addresses').expression(sql`lower(address)`).execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.dropIndex('email_addresses_lower_address').execute();
       await db.schema.alterTable('accounts').dropColumn('password_change_required_at').execute();
       await db.schema.alterTable('accounts').dropColumn('birth_date').execute();
       await db.schema.dropTable('password_reset_codes').execute();
