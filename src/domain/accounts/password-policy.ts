@@ -24,11 +24,17 @@ function basic(typed: string, min: number): PasswordProblem | null {
   return null;
 }
 
-export function checkLoginPassword(password: string, loginId: string): PasswordProblem | null {
-  const problem = basic(password, LOGIN_PASSWORD_MIN);
+/** The rule's shape for a login password, at a given floor (PASSWORD_MIN unless said). */
+export function checkLoginPassword(password: string, loginId: string, min = PASSWORD_MIN): PasswordProblem | null {
+  const problem = basic(password, min);
   if (problem) return problem;
   if (loginId && password.normalize('NFKC').toLowerCase() === loginId.toLowerCase()) return 'same_as_login_id';
   return null;
+}
+
+/** Every new login password — the brokerage's at creation, the customer's at a change or reset — meets LOGIN_PASSWORD_MIN. */
+export function checkNewLoginPassword(password: string, loginId: string): PasswordProblem | null {
+  return checkLoginPassword(password, loginId, LOGIN_PASSWORD_MIN);
 }
 
 /** The trading password must differ from the login password (docs/requirements.md R-PWD-2): one phished secret is not both. */

@@ -90,7 +90,7 @@ export class DeskPasswordReset {
     if (!right || accountId === null) {
       await attempt.failed();
       await recordAudit(store, now, 'password_reset.desk_code_failed', { accountId, loginId, ctx });
-      throw new DomainError('code_invalid');
+      throw new DomainError('code_invalid', { field: 'resetCode' });
     }
     await attempt.succeeded();
     const account = (await store.accounts.findById(accountId))!;

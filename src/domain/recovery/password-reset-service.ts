@@ -13,7 +13,7 @@
  */
 import { newToken } from '../../crypto/tokens';
 import type { Account } from '../accounts/records';
-import { checkLoginPassword } from '../accounts/password-policy';
+import { checkNewLoginPassword } from '../accounts/password-policy';
 import type { TradingPasswordService } from '../accounts/trading-password';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
@@ -31,6 +31,9 @@ import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
 import type { PasswordResetFlow, ResetState, ResetVia } from './records';
 import { matchesSecondIdentifier, parseSecondIdentifier, type SecondIdentifierKind } from './second-identifier';
+
+/** The reason every flow error of a reset carries, so its message speaks of the reset, not a login. */
+const R = { reason: 'password_reset' } as const;
 
 export interface ResetRules {
   identifier: SecondIdentifierKind;
@@ -117,10 +120,10 @@ export class PasswordResetService {
 
   /** The flow a handle names, unexpired. */
   async load(handle: unknown): Promise<PasswordResetFlow> {
-    if (typeof handle !== 'string' || !handle || handle.length > 200) throw new DomainError('flow_not_found');
+    if (typeof handle !== 'string' || !handle || handle.length > 200) throw new DomainError('flow_not_found', R);
     const flow = await this.ports.store.passwordResets.find(this.flowId(handle));
-    if (!flow) throw new DomainError('flow_not_found');
-    if (flow.expiresAt <= this.ports.clock.now()) throw new DomainError('flow_expired');
+    if (!flow) throw new DomainError('flow_not_found', R);
+    if (flow.expiresAt <= this.ports.clock.now()) throw new DomainError('flow_expired', R);
     return flow;
   }
 
@@ -128,7 +131,7 @@ export class PasswordResetService {
   async describe(handle: unknown): Promise<ResetStep> {
     const flow = await this.load(handle);
     const next = NEXT_OF[flow.state];
-    if (!next) throw new DomainError('flow_state');
+    if (!next) throw new DomainError('flow_state', R);
     return { flowHandle: handle as string, next, expiresAt: flow.expiresAt };
   }
 
@@ -136,7 +139,7 @@ export class PasswordResetService {
   async submitCode(handle: unknown, rawCode: unknown, ctx: RequestContext): Promise<ResetStep> {
     const code = parseCode(rawCode, 'code', nothingTyped);
     const flow = await this.load(handle);
-    if (flow.state !== 'awaiting_code') throw new DomainError('flow_state');
+    if (flow.state !== 'awaiting_code') throw new DomainError('flow_state', R);
     const { store, clock } = this.ports;
     const attempt = await this.deps.throttle.begin({ ip: ctx.ip, loginId: flow.loginId, deviceId: null });
     let used: number | null;
@@ -148,7 +151,7 @@ export class PasswordResetService {
     }
     if (used === null) {
       await attempt.abandon();
-      throw attemptsExhausted();
+      throw attemptsExhausted(R);
     }
     const account = flow.accountId === null ? null : ((await store.accounts.findById(flow.accountId)) ?? null);
     // A flow that matched nothing holds the hash of a code nobody was sent; it never opens.
@@ -160,12 +163,12 @@ export class PasswordResetService {
         await recordAudit(tx, clock.now(), 'password_reset.code_failed', { accountId: flow.accountId, loginId: flow.loginId, ctx, detail: { attempt: used } });
         if (account) await recordLocks(tx, { ports: this.ports, ...this.deps }, account, outcome, false, { ...ctx, deviceToken: null });
       });
-      throw wrongCode('code_invalid', this.rules.codeMaxAttempts, used, { cap: outcome.remaining, ended: outcome.lockedNow || outcome.suspendedNow });
+      throw wrongCode('code_invalid', this.rules.codeMaxAttempts, used, { details: R, cap: outcome.remaining, ended: outcome.lockedNow || outcome.suspendedNow });
     }
     await attempt.succeeded();
     const next: ResetState = (await this.needsPasskey(account)) ? 'awaiting_passkey' : 'awaiting_password';
     await store.transaction(async (tx) => {
-      if (!(await tx.passwordResets.advance(flow.id, 'awaiting_code', next, clock.now()))) throw new DomainError('flow_state');
+      if (!(await tx.passwordResets.advance(flow.id, 'awaiting_code', next, clock.now()))) throw new DomainError('flow_state', R);
       await recordAudit(tx, clock.now(), 'password_reset.code_verified', { accountId: account.id, loginId: account.loginId, ctx, detail: { via: flow.via } });
     });
     return { flowHandle: handle as string, next: NEXT_OF[next]!, expiresAt: flow.expiresAt };
@@ -178,7 +181,7 @@ export class PasswordResetService {
 
   async beginPasskey(handle: unknown, ctx: RequestContext): Promise<Ceremony<unknown>> {
     const flow = await this.load(handle);
-    if (flow.state !== 'awaiting_passkey' || flow.accountId === null) throw new DomainError('flow_state');
+    if (flow.state !== 'awaiting_passkey' || flow.accountId === null) throw new DomainError('flow_state', R);
     await this.deps.throttle.assertChallengeAllowed(ctx.ip);
     return this.deps.ceremonies.beginAssertion('password_reset', flow.accountId, flow.id);
   }
@@ -187,7 +190,7 @@ export class PasswordResetService {
   async finishPasskey(handle: unknown, input: { challengeId: unknown; credential: unknown }, ctx: RequestContext): Promise<ResetStep> {
     parseCredential(input.credential);
     const flow = await this.load(handle);
-    if (flow.state !== 'awaiting_passkey' || flow.accountId === null) throw new DomainError('flow_state');
+    if (flow.state !== 'awaiting_passkey' || flow.accountId === null) throw new DomainError('flow_state', R);
     const { ceremonies, throttle } = this.deps;
     const attempt = await throttle.begin({ ip: ctx.ip, loginId: flow.loginId, deviceId: null });
     try {
@@ -201,7 +204,7 @@ export class PasswordResetService {
     }
     await attempt.succeeded();
     const now = this.ports.clock.now();
-    if (!(await this.ports.store.passwordResets.advance(flow.id, 'awaiting_passkey', 'awaiting_password', now, now))) throw new DomainError('flow_state');
+    if (!(await this.ports.store.passwordResets.advance(flow.id, 'awaiting_passkey', 'awaiting_password', now, now))) throw new DomainError('flow_state', R);
     return { flowHandle: handle as string, next: 'password', expiresAt: flow.expiresAt };
   }
 
@@ -212,12 +215,12 @@ export class PasswordResetService {
    */
   async complete(handle: unknown, input: { tradingPassword: unknown; newPassword: unknown; newPasswordConfirmation: unknown }, ctx: RequestContext): Promise<void> {
     const flow = await this.load(handle);
-    if (flow.state !== 'awaiting_password' || flow.accountId === null) throw new DomainError('flow_state');
+    if (flow.state !== 'awaiting_password' || flow.accountId === null) throw new DomainError('flow_state', R);
     const next = newPasswordOf(input.newPassword, input.newPasswordConfirmation);
     const { store, clock, random, passwords } = this.ports;
     const account = await store.accounts.findById(flow.accountId);
-    if (!account) throw new DomainError('flow_not_found');
-    const problem = checkLoginPassword(next, account.loginId);
+    if (!account) throw new DomainError('flow_not_found', R);
+    const problem = checkNewLoginPassword(next, account.loginId);
     if (problem) throw new DomainError('password_policy', { reason: problem });
     // The passkey assertion of this flow stands in for the session's step-up the policy asks of the trading password.
     await this.deps.tradingPassword.confirm(account, input.tradingPassword, { ...ctx, stepUpAt: flow.passkeyAt }, 'login_password_reset', async () =>
@@ -226,7 +229,7 @@ export class PasswordResetService {
     const hash = await passwords.hash(next);
     const now = clock.now();
     await store.transaction(async (tx) => {
-      if (!(await tx.passwordResets.advance(flow.id, 'awaiting_password', 'done', now))) throw new DomainError('flow_state');
+      if (!(await tx.passwordResets.advance(flow.id, 'awaiting_password', 'done', now))) throw new DomainError('flow_state', R);
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
       await tx.accounts.setPasswordChangeRequired(account.id, null);
       await tx.deskResetCodes.delete(account.id);
