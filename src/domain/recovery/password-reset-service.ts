@@ -139,6 +139,7 @@ export class PasswordResetService {
   async submitCode(handle: unknown, rawCode: unknown, ctx: RequestContext): Promise<ResetStep> {
     const code = parseCode(rawCode, 'code', nothingTyped);
     const flow = await this.load(handle);
+    if (flow.state === 'failed') throw attemptsExhausted(R);
     if (flow.state !== 'awaiting_code') throw new DomainError('flow_state', R);
     const { store, clock } = this.ports;
     const attempt = await this.deps.throttle.begin({ ip: ctx.ip, loginId: flow.loginId, deviceId: null });
