@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import type { LightMyRequestResponse } from 'fastify';
+import { COMMANDS } from '../../src/cli/commands';
+import { readCommandLine } from '../../src/cli/command-line';
 import { startHarness, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { storeKind } from '../support/test-store';
 
@@ -147,6 +149,25 @@ describe(`forgotten login password and login ID (${storeKind})`, () => {
     const account = (await h.runtime.store.accounts.findByLoginId(c.loginId))!;
     const issued = await h.runtime.store.audit.listForAccount(account.id, 10, ['password_reset.desk_code_issued']);
     assert.deepEqual(issued.map((e) => [e.operator, e.detail.delivery]), [['desk-tanaka', 'mail'], ['desk-tanaka', 'post']]);
+  });
+
+  it('mamori support reset-login-password prints a code once for a letter; --by is optional and checked', async () => {
+    const c = await h.createAccount();
+    const line = readCommandLine(COMMANDS, ['support', 'reset-login-password', c.loginId, '--operator', 'tanaka', '--reason', '電話で本人確認済み']);
+    assert.equal(line.kind, 'run');
+    if (line.kind !== 'run') return;
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      assert.equal(await line.command.run({ config: h.config, args: line.args, options: line.options, env: {}, usage: '' }), 0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const code = /shown once\): (\d{4}-\d{4}-\d{4})/.exec(printed.join(''))![1]!;
+    const redeemed = await json(h, '/api/v1/password-reset/desk-code', { loginId: c.loginId, resetCode: code });
+    assert.equal(redeemed.json().next, 'password');
+    assert.throws(() => readCommandLine(COMMANDS, ['support', 'reset-login-password', c.loginId, '--operator', 'tanaka']), /--reason is required/);
   });
 
   it('mails a forgotten login ID to a registered address only, with the same answer either way', async () => {
