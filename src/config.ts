@@ -83,6 +83,8 @@ const EnvSchema = z.object({
   WEBAUTHN_ORIGINS: z.string().optional(),
   // The RP ID passkeys are bound to: PUBLIC_URL's host or a registrable parent of it (so the app's domain shares them).
   WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
+  // r17-recovery: what ログインパスワードをお忘れの方 asks beside the login ID (a registered address, or the birth date).
+  PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -119,6 +121,8 @@ export interface Config {
   relyingParty: { id: string; name: string; origin: string; origins: string[] };
   /** The phishing-resistant migration: the date passkeys become mandatory, cooling-off of a new passkey, step-up lifetime. */
   passkeys: { requiredFrom: Date | null; coolingOffHours: number; stepUpMaxAgeSeconds: number };
+  /** r17-recovery: the second identifier of a forgotten-password reset (and of the forgotten-ID page when `birth_date`). */
+  passwordReset: { identifier: 'email' | 'birth_date' };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number; cacheMs: number; cacheEntries: number };
@@ -251,6 +255,8 @@ export function loadConfig(env: Env = process.env): Config {
       coolingOffHours: e.PASSKEY_COOLING_OFF_HOURS,
       stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
     },
+    // r17-recovery
+    passwordReset: { identifier: e.PASSWORD_RESET_IDENTIFIER },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS, cacheEntries: e.SESSION_CACHE_ENTRIES },

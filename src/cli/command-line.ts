@@ -24,6 +24,8 @@ export interface CommandSpec {
   arguments: readonly ArgumentSpec[];
   /** Options taking a value, each required and not blank: name → the value's placeholder in the usage. */
   options: Readonly<Record<string, string>>;
+  /** Options of `options` that may be left out (the command has a default). */
+  optional?: readonly string[];
   summary: string;
 }
 
@@ -32,12 +34,12 @@ export type CommandLine<C extends CommandSpec> =
   | { kind: 'run'; command: C; args: string[]; options: Record<string, string> };
 
 export function commandUsage(c: CommandSpec): string {
-  const options = Object.entries(c.options).map(([name, value]) => `--${name} ${value}`);
+  const options = Object.entries(c.options).map(([name, value]) => (c.optional?.includes(name) ? `[--${name} ${value}]` : `--${name} ${value}`));
   return [
     `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options].join(' ')}`,
     `  ${c.summary}`,
     'options:',
-    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + 'required'),
+    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + (c.optional?.includes(name) ? 'optional' : 'required')),
     '  -h, --help'.padEnd(25) + 'show this text',
   ].join('\n');
 }
@@ -98,7 +100,7 @@ export function readCommandLine<C extends CommandSpec>(commands: readonly C[], a
     if (t.name in values) throw new UsageError(`${t.rawName} is given twice`, usage);
     values[t.name] = t.value;
   }
-  for (const name of Object.keys(command.options)) if (!values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
+  for (const name of Object.keys(command.options)) if (!command.optional?.includes(name) && !values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
   const args = words.slice(command.words.length);
   command.arguments.forEach((a, i) => {
     if (args[i] === undefined) throw new UsageError(a.missing ?? `${a.name} is required`, usage);

@@ -20,6 +20,9 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { PasswordResetService } from '../domain/recovery/password-reset-service';
+import { DeskPasswordReset } from '../domain/recovery/desk-reset';
+import { LoginIdReminder } from '../domain/recovery/login-id-reminder';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -41,5 +44,8 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+  const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
+  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
+  const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports), passwordReset, deskReset, loginIdReminder };
 }

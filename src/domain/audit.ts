@@ -43,7 +43,16 @@ export type AuditType =
   | 'passkey.failed'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
-  | 'reauthentication.failed';
+  | 'reauthentication.failed'
+  // r17-recovery: forgotten login password and login ID, the desk's reset code and must-change flag.
+  | 'password_reset.requested'
+  | 'password_reset.code_failed'
+  | 'password_reset.code_verified'
+  | 'password_reset.completed'
+  | 'password_reset.desk_code_issued'
+  | 'password_reset.desk_code_failed'
+  | 'password.change_required'
+  | 'login_id.reminder_requested';
 
 export interface AuditFacts {
   accountId?: number | null;

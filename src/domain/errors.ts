@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'trading_password_locked'
   | 'forbidden'
   | 'passkey_invalid'
-  | 'step_up_required';
+  | 'step_up_required'
+  | 'password_change_required';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -46,11 +47,12 @@ export type ErrorCode =
 export interface ErrorReasons {
   invalid_input: string;
   invalid_credentials: 'current_password';
-  flow_state: 'address' | 'reauthentication';
-  flow_not_found: 'address' | 'reauthentication';
+  flow_state: 'address' | 'reauthentication' | 'password_reset';
+  flow_not_found: 'address' | 'reauthentication' | 'password_reset';
+  flow_expired: 'password_reset';
   code_expired: 'address' | 'reauthentication';
-  code_invalid: 'reauthentication';
-  code_attempts_exceeded: 'reauthentication';
+  code_invalid: 'reauthentication' | 'password_reset';
+  code_attempts_exceeded: 'reauthentication' | 'password_reset';
   resend_too_soon: 'reauthentication';
   too_many_requests: 'reauthentication';
   forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key';

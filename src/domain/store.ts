@@ -11,6 +11,7 @@ import type { ExpiredRowsRepo } from './maintenance/repository';
 import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
 import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
+import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository';
 import type { SessionRepo } from './sessions/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 
@@ -32,6 +33,8 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  passwordResets: PasswordResetRepo;
+  deskResetCodes: DeskResetCodeRepo;
 }
 
 export interface Store extends StoreTx {

@@ -94,6 +94,8 @@ export class KyselyStore implements Store {
   get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
   get expiredRows() { return this.repos.expiredRows; }
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
+  get passwordResets() { return this.repos.passwordResets; }
+  get deskResetCodes() { return this.repos.deskResetCodes; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -18,6 +18,9 @@ export interface AccountsTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
+  /** r17-recovery (migration 0016): the optional second identifier, and the desk's must-change flag. */
+  birth_date: string | null;
+  password_change_required_at: number | null;
 }
 
 export interface EmailAddressesTable {
@@ -206,7 +209,33 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+/** r17-recovery (migration 0016): forgotten login passwords. */
+export interface PasswordResetFlowsTable {
+  id: string;
+  account_id: number | null;
+  login_id: string;
+  via: string;
+  state: string;
+  code_hash: string | null;
+  code_attempts: number;
+  passkey_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PasswordResetCodesTable {
+  account_id: number;
+  code_hash: string;
+  delivery: string;
+  attempts: number;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
+  password_reset_flows: PasswordResetFlowsTable;
+  password_reset_codes: PasswordResetCodesTable;
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
   passkeys: PasskeysTable;

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FakeClock } from './fake-clock';
 import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
+import { walkRecoveryScreens } from './recovery-tour';
 
 export interface Tour {
   srv: RunningServer;
@@ -162,4 +163,5 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await look(second, 'not-found');
   await other.close();
   await context.close();
+  await walkRecoveryScreens(srv, chromium, lang, look);
 }

@@ -6,7 +6,7 @@
  */
 import { shownIp } from '../client-address';
 import { CHANGED_PASSWORD_MAX } from '../input-limits';
-import { checkLoginPassword, checkTradingPassword } from './password-policy';
+import { checkNewLoginPassword, checkTradingPassword } from './password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
@@ -121,7 +121,7 @@ export class SecurityService {
   ): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
     const current = this.required(input.current, 'currentPassword');
-    const problem = checkLoginPassword(next, account.loginId);
+    const problem = checkNewLoginPassword(next, account.loginId);
     if (problem) throw new DomainError('password_policy', { reason: problem });
     const { passwords, store, clock, random } = this.ports;
     if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
@@ -137,6 +137,7 @@ export class SecurityService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
+      await tx.accounts.setPasswordChangeRequired(account.id, null);
       await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });

@@ -10,7 +10,9 @@ export type PurgeTable =
   | 'throttle'
   | 'sessions'
   | 'recognized_devices'
-  | 'outbox';
+  | 'outbox'
+  | 'password_reset_flows'
+  | 'password_reset_codes';
 
 export interface ExpiredRowsRepo {
   /**

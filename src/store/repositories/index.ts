@@ -16,6 +16,7 @@ import { emails } from './emails';
 import { expiredRows } from './expired-rows';
 import { loginFlows } from './login-flows';
 import { outbox } from './outbox';
+import { deskResetCodes, passwordResets } from './password-resets';
 import { challenges, passkeys } from './passkeys';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
@@ -58,5 +59,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devMailbox: devMailbox(db),
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
+    passwordResets: passwordResets(db),
+    deskResetCodes: deskResetCodes(db),
   };
 }

@@ -4,7 +4,8 @@ import { DEVICE_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { signedInAccount } from '../signed-in';
-import type { FormError } from '../views/kit';
+import { html } from '../html';
+import { notice, type FormError } from '../views/kit';
 import * as views from '../views/security-views';
 
 export function securityPages(app: FastifyInstance, deps: WebDeps): void {
@@ -36,7 +37,12 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => sendPage(req, reply, deps, views.passwordFormView(viewContext(req, reply, deps), kind, error));
+  const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
+    const page = views.passwordFormView(viewContext(req, reply, deps), kind, error);
+    // The desk's must-change flag keeps the customer here (signed-in.ts); the screen says why.
+    const required = kind === 'login' && req.account?.passwordChangeRequiredAt;
+    return sendPage(req, reply, deps, required ? { ...page, body: html`${notice(req.t('mustChange.notice'))}${page.body}` } : page);
+  };
   const done = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply) => sendPage(req, reply, deps, views.passwordDoneView(viewContext(req, reply, deps), kind));
 
   app.get('/account/password', async (req, reply) => form('login', req, reply));
