@@ -20,6 +20,9 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requirements';
+import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
+import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -30,7 +33,11 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
+  // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
+  const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
+  const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
+  const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, config.login);
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -41,5 +48,5 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports), passkeyRequirements, passkeyExemptions, passkeyAnnouncement };
 }

@@ -42,7 +42,10 @@ export type AuditType =
   | 'passkey.failed'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
-  | 'reauthentication.failed';
+  | 'reauthentication.failed'
+  | 'passkey.exemption_granted'
+  | 'passkey.exemption_revoked'
+  | 'passkey.announcement_sent';
 
 export interface AuditFacts {
   accountId?: number | null;

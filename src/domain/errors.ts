@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'trading_password_locked'
   | 'forbidden'
   | 'passkey_invalid'
-  | 'step_up_required';
+  | 'step_up_required'
+  | 'passkey_enrolment_required';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -53,7 +54,7 @@ export interface ErrorReasons {
   code_attempts_exceeded: 'reauthentication';
   resend_too_soon: 'reauthentication';
   too_many_requests: 'reauthentication';
-  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key';
+  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key' | 'no_migration_date';
   conflict: 'same_address' | 'duplicate_address';
   not_found: 'address' | 'device';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';

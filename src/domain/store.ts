@@ -10,6 +10,7 @@ import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
 import type { ExpiredRowsRepo } from './maintenance/repository';
 import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
 import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
+import type { PasskeyAnnouncementRepo, PasskeyExemptionRepo } from './passkey-policy/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { SessionRepo } from './sessions/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
@@ -32,6 +33,8 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  passkeyExemptions: PasskeyExemptionRepo;
+  passkeyAnnouncements: PasskeyAnnouncementRepo;
 }
 
 export interface Store extends StoreTx {

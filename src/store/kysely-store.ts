@@ -94,6 +94,8 @@ export class KyselyStore implements Store {
   get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
   get expiredRows() { return this.repos.expiredRows; }
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
+  get passkeyExemptions() { return this.repos.passkeyExemptions; }
+  get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

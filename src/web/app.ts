@@ -31,6 +31,7 @@ import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
 import { assignClientAddress, fastifyTrustProxy } from './client-address';
+import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -110,6 +111,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
 
+  passkeyEnrolmentGate(app, opts);
   staticFiles(app);
   brandingRoutes(app, config.branding);
   loginPages(app, opts);

@@ -17,6 +17,7 @@ import { expiredRows } from './expired-rows';
 import { loginFlows } from './login-flows';
 import { outbox } from './outbox';
 import { challenges, passkeys } from './passkeys';
+import { passkeyAnnouncements, passkeyExemptions } from './passkey-policy';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
@@ -58,5 +59,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devMailbox: devMailbox(db),
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
+    passkeyExemptions: passkeyExemptions(db),
+    passkeyAnnouncements: passkeyAnnouncements(db),
   };
 }

@@ -40,4 +40,22 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
   action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
   action('login/unlock', async (id, op, why) => (await login.supportUnlock(id, op, why), { login: 'unlocked' }));
+
+  // A time-limited exemption from the passkey requirement (no capable device); `until` is the last JST day.
+  const exemptionPath = '/api/v1/support/accounts/:loginId/passkey-exemption';
+  app.post(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    const until = (req.body as Record<string, unknown>).until;
+    const e = await deps.services.passkeyExemptions.grant(loginId, { until, operator, reason });
+    return { loginId, passkeyExemption: { expiresAt: e.expiresAt.toISOString() }, operator };
+  });
+  app.delete(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    await deps.services.passkeyExemptions.revoke(loginId, { operator, reason });
+    return { loginId, passkeyExemption: 'revoked', operator };
+  });
 }
