@@ -7,6 +7,7 @@ export const jaPasskeyPolicy = {
   'passkeyPolicy.announceLogin': 'パスキーを登録されていないお客さまは、{date}以降、ログインの後にパスキーの登録が済むまで他の画面をご利用いただけません。',
   'passkeyPolicy.announceHome': 'お客さまはまだパスキーを登録されていません。{date}までに登録してください。',
   'passkeyPolicy.registerNow': 'パスキーを登録する',
+  'passkeyPolicy.registerAfterLogin': 'ログインしてパスキーを登録する',
   'passkeyPolicy.requiredTitle': 'パスキーの登録が必要です',
   'passkeyPolicy.requiredLead':
     '{date}から、ログインにはパスキーが必要です。パスキーを登録すると、他の画面をご利用いただけます。パスキーを使える端末をお持ちでない場合は、サポートデスクにご相談ください。',
@@ -26,6 +27,7 @@ export const enPasskeyPolicy: Record<keyof typeof jaPasskeyPolicy, string> = {
   'passkeyPolicy.announceLogin': 'From {date}, customers without a passkey will have to register one after logging in before they can use any other screen.',
   'passkeyPolicy.announceHome': 'You have not registered a passkey yet. Please register one by {date}.',
   'passkeyPolicy.registerNow': 'Register a passkey',
+  'passkeyPolicy.registerAfterLogin': 'Log in and register a passkey',
   'passkeyPolicy.requiredTitle': 'A passkey is required',
   'passkeyPolicy.requiredLead':
     'Since {date}, logging in requires a passkey. Once you have registered one, the other screens are available. If you have no device that can use passkeys, please contact the support desk.',

@@ -20,9 +20,10 @@ const OPEN_PATHS = new Set([PASSKEY_REGISTRATION_PAGE, '/logout', '/api/v1/logou
 /**
  * Path prefixes a held session may still use: registration itself (the page's send-code, options
  * and verify routes; the app's API under /api/v1/passkeys/registration), the login pages (which
- * only send a signed-in customer on), static files and the embedded mailbox.
+ * only send a signed-in customer on; the app's login API likewise), static files and the
+ * embedded mailbox.
  */
-const OPEN_PREFIXES = [`${PASSKEY_REGISTRATION_PAGE}/register`, '/api/v1/passkeys/registration', '/login', '/static/', '/dev/mailbox'];
+const OPEN_PREFIXES = [`${PASSKEY_REGISTRATION_PAGE}/register`, '/api/v1/passkeys/registration', '/login', '/api/v1/login', '/static/', '/dev/mailbox'];
 
 export function openWhileHeld(url: string): boolean {
   const q = url.indexOf('?');

@@ -60,6 +60,7 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
     assert.match(login.body, /data-passkey-migration="announce"/);
     assert.match(login.body, /2026年7月1日\(水\)から、ログインにパスキーが必要になります/);
     assert.match(login.body, /リアルタイムフィッシング/);
+    assert.match(login.body, /<a href="\/account\/passkeys">ログインしてパスキーを登録する<\/a>/);
     await b.post('/login', { loginId: a.loginId, password: a.loginPassword });
     assert.match((await b.get('/login/code')).body, /data-passkey-migration="announce"/, 'the code step too');
     const done = await b.post('/login/code', { code: await h.codeFor(a.emails[0]!) });

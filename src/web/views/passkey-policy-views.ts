@@ -27,10 +27,14 @@ function banner(title: string, lines: string[], link: Html, kind: 'announce' | '
     </section>`;
 }
 
-/** Before the date, on every login page: the customer is not known yet, so it speaks to all. */
+/**
+ * Before the date, on every login page: the customer is not known yet, so it speaks to all. Its
+ * link leads through the login to the registration screen (the page asked for is kept).
+ */
 export function loginAnnouncement(w: Words, from: Date): Html {
   const date = formatMigrationDay(w.locale, from);
-  return banner(w.t('passkeyPolicy.announceTitle', { date }), [w.t('passkeyPolicy.announceLogin', { date }), w.t('passkeyPolicy.announceWhy')], html``, 'announce');
+  const link = html`<p><a href="${PASSKEY_REGISTRATION_PAGE}">${w.t('passkeyPolicy.registerAfterLogin')}</a></p>`;
+  return banner(w.t('passkeyPolicy.announceTitle', { date }), [w.t('passkeyPolicy.announceLogin', { date }), w.t('passkeyPolicy.announceWhy')], link, 'announce');
 }
 
 /** On the page a pending session is held to. */
