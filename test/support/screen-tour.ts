@@ -174,8 +174,9 @@ export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Prom
   const { srv, chromium, clock, lang, look } = tour;
   const customer = { loginId: `migration-${lang}`, name: lang === 'ja' ? '桐生 一郎' : 'Ichiro Kiryu', emails: [`ichiro.kiryu.${lang}@example.com`], loginPassword: `watarase ${lang} 1921`, tradingPassword: `orimono ${lang} 88` };
   await srv.server.runtime.services.accounts.create(customer, 'e2e');
-  const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
+  const newPage = async () => (await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  let page = await newPage();
+  // In a browser the account does not know yet, so the e-mailed code is asked for each time.
   const logIn = async () => {
     await page.goto(`${srv.url}/login?lang=${lang}`);
     await page.locator('#loginId').fill(customer.loginId);
@@ -191,8 +192,9 @@ export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Prom
   await logIn();
   await page.waitForURL('**/account');
   await look(page, 'migration-top-countdown');
-  await page.locator('form.logout button').click();
+  await page.context().close();
   clock.set(new Date(requiredFrom.getTime() + 3_600_000));
+  page = await newPage();
   await logIn();
   await page.waitForURL('**/account/passkeys');
   await look(page, 'migration-held');
@@ -200,5 +202,5 @@ export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Prom
   await srv.server.runtime.services.passkeyExemptions.grant(customer.loginId, { until, operator: 'e2e', reason: 'no capable device' });
   await page.goto(`${srv.url}/account`);
   await look(page, 'migration-top-exempt');
-  await context.close();
+  await page.context().close();
 }
