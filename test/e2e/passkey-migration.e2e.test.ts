@@ -6,29 +6,18 @@
  * fake one the test moves (no waiting on the wall clock).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
+import { describe, it } from 'node:test';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 import { FakeClock } from '../support/fake-clock';
-import { startTestServer, type RunningServer } from '../support/server';
 
 describe('the phishing-resistant migration in a real browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const clock = new FakeClock('2026-06-20T01:00:00Z');
   const customer = { loginId: 'maebashi7', name: '前橋 七子', emails: ['nanako.maebashi@example.com'], loginPassword: 'akagi wind 1889', tradingPassword: 'tone river 322k' };
-
-  before(async () => {
-    srv = await startTestServer({ PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2026-07-01' }, { clock });
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  const suite = browserSuite([customer], { env: { PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2026-07-01' }, clock });
 
   it('before the date: the login page and the top page show the date, why, and a way to register', async () => {
+    const { srv, chromium } = suite;
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
     await page.goto(`${srv.url}/login`);
@@ -44,6 +33,7 @@ describe('the phishing-resistant migration in a real browser', () => {
   });
 
   it('from the date: taken to registration, held there, registers with the virtual authenticator, then reaches the top page', async () => {
+    const { srv, chromium } = suite;
     clock.set('2026-07-01T00:30:00Z');
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();

@@ -12,6 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startHarness, PUBLIC_URL, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
+import { openRuntime } from '../../src/composition/open-runtime';
+import { openStore } from '../../src/store/open';
+import { buildApp } from '../../src/web/app';
 import { send } from '../support/nginx';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { recentAuditEvents, storeKind } from '../support/test-store';
@@ -140,6 +143,32 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
       assert.equal(free.headers['x-mamori-login-id'], a.loginId);
     } finally {
       await h.app.server.close();
+    }
+  });
+
+  it('another process that cached the held answer lets the session in once a passkey is registered here', async () => {
+    // A second process on the same database, with a session cache that would keep its answer a minute.
+    const config = { ...h.config, session: { ...h.config.session, cacheMs: 60_000 } };
+    const other = await openRuntime(config, { clock: h.clock, store: openStore(h.db.url), sleep: async () => undefined });
+    const otherApp = buildApp({ config, services: other.services });
+    try {
+      const a = await h.createAccount();
+      const b = await h.signedIn(a);
+      const check = async () => (await otherApp.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } })).statusCode;
+      assert.equal(await check(), 403);
+      assert.equal(await check(), 403, 'cached there now');
+      await registerPasskey(b, a);
+      // PostgreSQL tells the other process at commit (NOTIFY); SQLite's feed is read four times a second.
+      const deadline = Date.now() + 2000;
+      let status = await check();
+      while (status === 403 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await check();
+      }
+      assert.equal(status, 200);
+    } finally {
+      await otherApp.close();
+      await other.close();
     }
   });
 
