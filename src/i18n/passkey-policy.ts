@@ -5,7 +5,7 @@ export const jaPasskeyPolicy = {
   'passkeyPolicy.announceWhy':
     '偽のログイン画面でパスワードや認証コードを盗み、すぐに不正ログインする「リアルタイムフィッシング」の被害が増えています。金融庁・日本証券業協会の指針（2025年）に沿い、当社はフィッシングに強いパスキーによるログインを必須とします。',
   'passkeyPolicy.announceLogin': 'パスキーを登録されていないお客さまは、{date}以降、ログインの後にパスキーの登録が済むまで他の画面をご利用いただけません。',
-  'passkeyPolicy.announceHome': 'お客さまはまだパスキーを登録されていません。{date}までに登録してください。',
+  'passkeyPolicy.announceHome': 'お客さまはまだパスキーを登録されていません。{date}になる前に登録してください。',
   'passkeyPolicy.registerNow': 'パスキーを登録する',
   'passkeyPolicy.registerAfterLogin': 'ログインしてパスキーを登録する',
   'passkeyPolicy.requiredTitle': 'パスキーの登録が必要です',
@@ -25,7 +25,7 @@ export const enPasskeyPolicy: Record<keyof typeof jaPasskeyPolicy, string> = {
   'passkeyPolicy.announceWhy':
     'Real-time phishing, where a fake login page steals a password and code and uses them at once, is on the rise. Following the FSA and JSDA guidelines (2025), we are making phishing-resistant passkeys mandatory for logging in.',
   'passkeyPolicy.announceLogin': 'From {date}, customers without a passkey will have to register one after logging in before they can use any other screen.',
-  'passkeyPolicy.announceHome': 'You have not registered a passkey yet. Please register one by {date}.',
+  'passkeyPolicy.announceHome': 'You have not registered a passkey yet. Please register one before {date}.',
   'passkeyPolicy.registerNow': 'Register a passkey',
   'passkeyPolicy.registerAfterLogin': 'Log in and register a passkey',
   'passkeyPolicy.requiredTitle': 'A passkey is required',

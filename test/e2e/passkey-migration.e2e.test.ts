@@ -25,7 +25,7 @@ describe('the phishing-resistant migration in a real browser', () => {
     await enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
     await enterMailedCode(page, srv, customer.emails[0]!);
     await page.getByRole('heading', { name: '2026年7月1日(水)から、ログインにパスキーが必要になります' }).waitFor();
-    await page.getByText('2026年7月1日(水)までに登録してください').waitFor();
+    await page.getByText('2026年7月1日(水)になる前に登録してください').waitFor();
     // Not held: another page opens.
     await page.getByRole('link', { name: '登録情報照会', exact: true }).click();
     assert.match(page.url(), /\/account\/info$/);

@@ -71,7 +71,7 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
     const home = await b.get('/account');
     assert.equal(home.statusCode, 200);
     assert.match(home.body, /data-passkey-migration="announce"/);
-    assert.match(home.body, /2026年7月1日\(水\)までに登録してください/);
+    assert.match(home.body, /2026年7月1日\(水\)になる前に登録してください/);
     assert.match(home.body, /href="\/account\/passkeys"/);
     assert.equal((await b.get('/account/info')).statusCode, 200);
     assert.equal((await sessionCheck(b)).statusCode, 200);
