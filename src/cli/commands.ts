@@ -9,6 +9,7 @@ import { startServer } from '../composition/start-server';
 import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
 import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
+import { passkeyPolicyCommands } from './passkey-policy-commands';
 
 export interface CommandInput {
   config: Config;
@@ -187,4 +188,5 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  ...passkeyPolicyCommands(withRuntime, actor),
 ];

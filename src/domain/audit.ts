@@ -52,7 +52,10 @@ export type AuditType =
   | 'password_reset.desk_code_issued'
   | 'password_reset.desk_code_failed'
   | 'password.change_required'
-  | 'login_id.reminder_requested';
+  | 'login_id.reminder_requested'
+  | 'passkey.exemption_granted'
+  | 'passkey.exemption_revoked'
+  | 'passkey.announcement_sent';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -37,7 +37,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'passkey_invalid'
   | 'step_up_required'
-  | 'password_change_required';
+  | 'password_change_required'
+  | 'passkey_enrolment_required';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -55,7 +56,7 @@ export interface ErrorReasons {
   code_attempts_exceeded: 'reauthentication' | 'password_reset';
   resend_too_soon: 'reauthentication';
   too_many_requests: 'reauthentication';
-  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key';
+  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key' | 'no_migration_date';
   conflict: 'same_address' | 'duplicate_address';
   not_found: 'address' | 'device';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';

@@ -10,6 +10,7 @@ import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
 import type { ExpiredRowsRepo } from './maintenance/repository';
 import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
 import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
+import type { PasskeyAnnouncementRepo, PasskeyExemptionRepo } from './passkey-policy/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository';
 import type { SessionRepo } from './sessions/repository';
@@ -35,6 +36,8 @@ export interface StoreTx {
   passwordHashKinds: PasswordHashKindRepo;
   passwordResets: PasswordResetRepo;
   deskResetCodes: DeskResetCodeRepo;
+  passkeyExemptions: PasskeyExemptionRepo;
+  passkeyAnnouncements: PasskeyAnnouncementRepo;
 }
 
 export interface Store extends StoreTx {

@@ -1,6 +1,7 @@
 /** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
 import type { MessageKey } from './ja';
 import { enRecovery } from './recovery';
+import { enPasskeyPolicy } from './passkey-policy';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -338,4 +339,5 @@ export const en: Record<MessageKey, string> = {
   'common.print': 'Print',
   'error.summaryTitle': 'Please check what you entered',
   ...enRecovery,
+  ...enPasskeyPolicy,
 };

@@ -1,5 +1,6 @@
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
 import { jaRecovery } from './recovery';
+import { jaPasskeyPolicy } from './passkey-policy';
 export const ja = {
   'lang.name': '日本語',
   'lang.switch': 'English',
@@ -339,6 +340,7 @@ export const ja = {
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
   ...jaRecovery,
+  ...jaPasskeyPolicy,
 } as const;
 
 export type MessageKey = keyof typeof ja;

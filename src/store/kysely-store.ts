@@ -96,6 +96,8 @@ export class KyselyStore implements Store {
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
   get passwordResets() { return this.repos.passwordResets; }
   get deskResetCodes() { return this.repos.deskResetCodes; }
+  get passkeyExemptions() { return this.repos.passkeyExemptions; }
+  get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -18,7 +18,7 @@ export interface AccountsTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
-  /** r17-recovery (migration 0016): the optional second identifier, and the desk's must-change flag. */
+/** r17-recovery (migration 0016): the optional second identifier, and the desk's must-change flag. */
   birth_date: string | null;
   password_change_required_at: number | null;
 }
@@ -85,6 +85,8 @@ export interface SessionsTable {
   name: string | null;
   /** The recognised browser the session was made from (migration 0009); 解除 ends it. */
   recognized_device_id: Generated<number | null>;
+  /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
+  passkey_pending: Generated<number>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
@@ -209,6 +211,25 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+// r16-policy (migration 0012): the phishing-resistant migration's exemptions and announcements.
+export interface PasskeyExemptionsTable {
+  id: Generated<number>;
+  account_id: number;
+  reason: string;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface PasskeyAnnouncementsTable {
+  account_id: number;
+  sent_at: number;
+  addresses: number;
+}
+
 /** r17-recovery (migration 0016): forgotten login passwords. */
 export interface PasswordResetFlowsTable {
   id: string;
@@ -236,6 +257,8 @@ export interface PasswordResetCodesTable {
 export interface Database {
   password_reset_flows: PasswordResetFlowsTable;
   password_reset_codes: PasswordResetCodesTable;
+  passkey_exemptions: PasskeyExemptionsTable;
+  passkey_announcements: PasskeyAnnouncementsTable;
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
   passkeys: PasskeysTable;

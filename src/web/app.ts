@@ -33,6 +33,7 @@ import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
 import { assignClientAddress, fastifyTrustProxy } from './client-address';
+import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -112,6 +113,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
 
+  passkeyEnrolmentGate(app, opts);
   staticFiles(app);
   brandingRoutes(app, config.branding);
   loginPages(app, opts);

@@ -165,3 +165,44 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await context.close();
   await walkRecoveryScreens(srv, chromium, lang, look);
 }
+
+/**
+ * The phishing-resistant migration's screens, on a server with PASSKEY_POLICY=phishing-resistant
+ * and PASSKEY_REQUIRED_FROM=`requiredFrom` whose clock stands before that day: the login page's
+ * countdown, the top page's, the registration page a session is held to from the date, and the
+ * top page of an exempt customer with the risk.
+ */
+export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Promise<void> {
+  const { srv, chromium, clock, lang, look } = tour;
+  const customer = { loginId: `migration-${lang}`, name: lang === 'ja' ? '桐生 一郎' : 'Ichiro Kiryu', emails: [`ichiro.kiryu.${lang}@example.com`], loginPassword: `watarase ${lang} 1921`, tradingPassword: `orimono ${lang} 88` };
+  await srv.server.runtime.services.accounts.create(customer, 'e2e');
+  const newPage = async () => (await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  let page = await newPage();
+  // In a browser the account does not know yet, so the e-mailed code is asked for each time.
+  const logIn = async () => {
+    await page.goto(`${srv.url}/login?lang=${lang}`);
+    await page.locator('#loginId').fill(customer.loginId);
+    await page.locator('#password').fill(customer.loginPassword);
+    await submitIn(page, 'form[action="/login"]');
+    await page.waitForURL('**/login/code');
+    await page.locator('#code').fill(await srv.codeFor(customer.emails[0]!));
+    await submitIn(page, 'form[action="/login/code"]');
+  };
+  clock.set(new Date(requiredFrom.getTime() - 86_400_000));
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await look(page, 'migration-login-countdown');
+  await logIn();
+  await page.waitForURL('**/account');
+  await look(page, 'migration-top-countdown');
+  await page.context().close();
+  clock.set(new Date(requiredFrom.getTime() + 3_600_000));
+  page = await newPage();
+  await logIn();
+  await page.waitForURL('**/account/passkeys');
+  await look(page, 'migration-held');
+  const until = new Date(requiredFrom.getTime() + 30 * 86_400_000 + 9 * 3_600_000).toISOString().slice(0, 10);
+  await srv.server.runtime.services.passkeyExemptions.grant(customer.loginId, { until, operator: 'e2e', reason: 'no capable device' });
+  await page.goto(`${srv.url}/account`);
+  await look(page, 'migration-top-exempt');
+  await page.context().close();
+}

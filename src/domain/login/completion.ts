@@ -1,6 +1,8 @@
 /**
  * The end of every successful login, whatever the way: the session, the recognised browser, the
- * audit record and the login-notification mails, in one transaction.
+ * audit record and the login-notification mails, in one transaction. From PASSKEY_REQUIRED_FROM a
+ * customer without a passkey gets a session held to passkey registration (the web's gate reads
+ * the flag); an exempt customer's login is told to every verified address, whatever the opt-in.
  */
 import { recordAudit } from '../audit';
 import type { Brand } from '../context';
@@ -17,9 +19,12 @@ import type { StoreTx } from '../store';
 import { AWAITING } from './login-flow';
 import type { CompletedLogin, LoginContext, LoginMethod } from './login-types';
 import type { LoginThrottle } from './throttle';
+import type { PasskeyRequirements } from '../passkey-policy/passkey-requirements';
 
 export class LoginCompletion {
-  constructor(private readonly deps: { ports: Ports; brand: Brand; sessions: SessionService; devices: DeviceService; throttle: LoginThrottle }) {}
+  constructor(
+    private readonly deps: { ports: Ports; brand: Brand; sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; passkeyRequirements: PasskeyRequirements },
+  ) {}
 
   /**
    * Completes a waiting flow by `method`. `guard` runs in the login's transaction before it
@@ -60,15 +65,19 @@ export class LoginCompletion {
       device = await devices.recognize(tx, account.id, ctx);
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
+    const requirement = await this.deps.passkeyRequirements.forAccount(account.id, tx);
+    const passkeyPending = requirement.kind === 'required';
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null);
-    await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
-    const notify = (await tx.emails.listForAccount(account.id)).filter((e) => e.verifiedAt && e.loginNotification);
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending);
+    await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method, ...(passkeyPending ? { passkeyPending } : {}), ...(requirement.kind === 'exempt' ? { passkeyExempt: true } : {}) } });
+    // A login without a phishing-resistant factor, allowed by exception, is always told.
+    const everyLogin = requirement.kind === 'exempt';
+    const notify = (await tx.emails.listForAccount(account.id)).filter((e) => e.verifiedAt && (e.loginNotification || everyLogin));
     if (notify.length) {
       const ua = describeUserAgent(ctx.userAgent);
       const mail = loginNotificationMail(brand, { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method });
       for (const address of notify) await queueMail(tx, ports.random, now, address.address, mail);
     }
-    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name };
+    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name, passkeyEnrolmentRequired: passkeyPending };
   }
 }

@@ -38,6 +38,8 @@ export interface CompletedLogin {
   device: IssuedDevice | null;
   loginId: string;
   name: string;
+  /** From PASSKEY_REQUIRED_FROM: the session may do nothing but register a passkey until one is. */
+  passkeyEnrolmentRequired?: boolean;
 }
 
 /**

@@ -14,4 +14,6 @@ export interface SessionRepo {
   endAllForDevice(accountId: number, deviceId: number, at: Date): Promise<number>;
   /** Tells every process, at commit, that this account's sessions changed (a no-op where nobody else listens). */
   announceChange(accountId: number): Promise<void>;
+  /** The account's sessions may do more than register a passkey (one was registered, or the desk exempted the customer). */
+  clearPasskeyPending(accountId: number): Promise<void>;
 }

@@ -56,7 +56,14 @@ export class SessionService {
   }
 
   /** `recognizedDeviceId`: the recognised browser the login came from, whose 解除 ends this session. */
-  async issue(tx: StoreTx, account: { id: number; loginId: string; name: string }, method: string, ctx: RequestContext, recognizedDeviceId: number | null = null): Promise<IssuedSession> {
+  async issue(
+    tx: StoreTx,
+    account: { id: number; loginId: string; name: string },
+    method: string,
+    ctx: RequestContext,
+    recognizedDeviceId: number | null = null,
+    passkeyPending = false,
+  ): Promise<IssuedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const absoluteExpiresAt = new Date(now.getTime() + this.rules.absoluteHours * 3600_000);
@@ -73,6 +80,7 @@ export class SessionService {
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
+      passkeyPending,
     });
     return { token, sessionId: session.id, absoluteExpiresAt };
   }
@@ -128,6 +136,7 @@ export class SessionService {
       idleExpiresAt,
       absoluteExpiresAt,
       stepUpAt: stored.stepUpAt,
+      passkeyPending: stored.passkeyPending ?? false,
     };
     // Not cached if a session changed while this read was under way: the row may predate it.
     this.cache.put(token, live, now.getTime(), epoch);
@@ -169,6 +178,15 @@ export class SessionService {
   async markStepUp(tx: StoreTx, session: { id: number; accountId: number }, at: Date): Promise<void> {
     await tx.sessions.setStepUp(session.id, at);
     await this.changed(tx, session.accountId);
+  }
+
+  /**
+   * The account's sessions are no longer held to passkey registration (a passkey was registered,
+   * or the desk exempted the customer): in every process, as a logout is announced.
+   */
+  async releasePasskeyGate(tx: StoreTx, accountId: number): Promise<void> {
+    await tx.sessions.clearPasskeyPending(accountId);
+    await this.changed(tx, accountId);
   }
 
   private async changed(tx: StoreTx, accountId: number): Promise<void> {

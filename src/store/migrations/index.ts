@@ -14,6 +14,7 @@ import { purgeAndDeviceSessions } from './0009-purge-and-device-sessions';
 import { reauthentication } from './0010-reauthentication';
 import { loginFlowMethods } from './0011-login-flow-methods';
 import { passwordRecovery } from './0016-password-recovery';
+import { passkeyMigration } from './0012-passkey-migration';
 
 export type { Dialect } from './column-types';
 
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0010_reauthentication': reauthentication(dialect),
     '0011_login_flow_methods': loginFlowMethods(),
     '0016_password_recovery': passwordRecovery(dialect),
+    '0012_passkey_migration': passkeyMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -18,6 +18,7 @@ import { loginFlows } from './login-flows';
 import { outbox } from './outbox';
 import { deskResetCodes, passwordResets } from './password-resets';
 import { challenges, passkeys } from './passkeys';
+import { passkeyAnnouncements, passkeyExemptions } from './passkey-policy';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
@@ -61,5 +62,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     passwordHashKinds: passwordHashKinds(db),
     passwordResets: passwordResets(db),
     deskResetCodes: deskResetCodes(db),
+    passkeyExemptions: passkeyExemptions(db),
+    passkeyAnnouncements: passkeyAnnouncements(db),
   };
 }

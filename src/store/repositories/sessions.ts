@@ -28,6 +28,7 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
           login_id: s.loginId,
           name: s.name,
           recognized_device_id: s.recognizedDeviceId ?? null,
+          passkey_pending: s.passkeyPending ? 1 : 0,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -36,6 +37,9 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
     async announceChange(accountId) {
       if (announce === 'notify') await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
       else if (announce === 'feed') await db.insertInto('session_changes').values({ account_id: accountId, at: Date.now() }).execute();
+    },
+    async clearPasskeyPending(accountId) {
+      await db.updateTable('sessions').set({ passkey_pending: 0 }).where('account_id', '=', accountId).where('passkey_pending', '=', 1).where('ended_at', 'is', null).execute();
     },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();

@@ -48,4 +48,22 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     return { by, expiresAt: issued.expiresAt.toISOString(), ...(issued.code ? { resetCode: issued.code } : {}) };
   });
   action('login-password/require-change', async (id, op, why) => (await deskReset.requirePasswordChange(id, op, why), { loginPassword: 'change_required' }));
+
+  // A time-limited exemption from the passkey requirement (no capable device); `until` is the last JST day.
+  const exemptionPath = '/api/v1/support/accounts/:loginId/passkey-exemption';
+  app.post(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    const until = (req.body as Record<string, unknown>).until;
+    const e = await deps.services.passkeyExemptions.grant(loginId, { until, operator, reason });
+    return { loginId, passkeyExemption: { expiresAt: e.expiresAt.toISOString() }, operator };
+  });
+  app.delete(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    await deps.services.passkeyExemptions.revoke(loginId, { operator, reason });
+    return { loginId, passkeyExemption: 'revoked', operator };
+  });
 }
