@@ -20,6 +20,7 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { CustomerSessions } from '../domain/sessions/customer-sessions';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -30,7 +31,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -41,5 +42,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+  const customerSessions = new CustomerSessions(ports, sessions);
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
+    customerSessions };
 }

@@ -42,7 +42,10 @@ export type AuditType =
   | 'passkey.failed'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
-  | 'reauthentication.failed';
+  | 'reauthentication.failed'
+  | 'session.ended'
+  | 'session.others_ended'
+  | 'login.notice_queued';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -1,4 +1,5 @@
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
+import { jaSessions } from './sessions';
 export const ja = {
   'lang.name': '日本語',
   'lang.switch': 'English',
@@ -337,6 +338,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
+  ...jaSessions,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -15,6 +15,8 @@ export interface Session {
   stepUpAt: Date | null;
   /** The recognised browser the session was made from; 解除 of that browser ends the session. */
   recognizedDeviceId?: number | null;
+  /** Where the session's address is (ISO 3166 code), once the behaviour signals say; null until then. */
+  country?: string | null;
 }
 
 export interface SessionWithAccount extends Session {

@@ -7,7 +7,7 @@ import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import { TOKEN_MAX } from '../input-limits';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession } from './records';
+import type { ActiveSession, Session } from './records';
 import type { Store, StoreTx } from '../store';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
@@ -149,10 +149,25 @@ export class SessionService {
     await this.changed(tx, session.accountId);
   }
 
-  /** Ends every session of the account but one (a password change). */
-  async endAllBut(tx: StoreTx, accountId: number, exceptSessionId: number): Promise<void> {
-    await tx.sessions.endAllForAccount(accountId, this.deps.clock.now(), exceptSessionId);
+  /** Ends every session of the account but one (a password change, 他のすべての端末からログアウト); returns how many ended. */
+  async endAllBut(tx: StoreTx, accountId: number, exceptSessionId: number): Promise<number> {
+    const ended = await tx.sessions.endAllForAccount(accountId, this.deps.clock.now(), exceptSessionId);
     await this.changed(tx, accountId);
+    return ended;
+  }
+
+  /** Ends one of the account's sessions (ログアウト in the list of sessions); false when it is not theirs or already ended. */
+  async endOne(tx: StoreTx, accountId: number, sessionId: number): Promise<boolean> {
+    const ended = await tx.sessions.endForAccount(accountId, sessionId, this.deps.clock.now());
+    if (ended) await this.changed(tx, accountId);
+    return ended;
+  }
+
+  /** The account's live sessions, with this process's last-seen times not yet written. */
+  async listLive(accountId: number): Promise<Session[]> {
+    const now = this.deps.clock.now();
+    const rows = await this.deps.store.sessions.listLiveForAccount(accountId, now);
+    return rows.map((s) => ({ ...s, ...this.touches.pending(s.id) })).filter((s) => s.idleExpiresAt > now);
   }
 
   /**

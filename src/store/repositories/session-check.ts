@@ -33,6 +33,7 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     userAgent: r.user_agent,
     stepUpAt: dateOrNull(r.step_up_at ?? null),
     recognizedDeviceId: r.recognized_device_id == null ? null : Number(r.recognized_device_id),
+    country: r.country ?? null,
   };
 }
 
