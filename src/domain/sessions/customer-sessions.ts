@@ -67,21 +67,25 @@ export class CustomerSessions {
   async end(account: Owner, rawId: unknown, ctx: RequestContext & { sessionId: number }): Promise<{ current: boolean }> {
     const id = parseSessionId(rawId);
     const now = this.ports.clock.now();
-    await this.ports.store.transaction(async (tx) => {
-      if (!(await this.sessions.endOne(tx, account.id, id))) throw new DomainError('not_found', { reason: 'session' });
-      await recordAudit(tx, now, 'session.ended', { accountId: account.id, loginId: account.loginId, ctx, detail: { sessionId: id, by: 'customer', current: id === ctx.sessionId } });
-    });
+    await this.sessions.endAndSpread(account.id, () =>
+      this.ports.store.transaction(async (tx) => {
+        if (!(await this.sessions.endOne(tx, account.id, id))) throw new DomainError('not_found', { reason: 'session' });
+        await recordAudit(tx, now, 'session.ended', { accountId: account.id, loginId: account.loginId, ctx, detail: { sessionId: id, by: 'customer', current: id === ctx.sessionId } });
+      }),
+    );
     return { current: id === ctx.sessionId };
   }
 
   /** 他のすべての端末からログアウト: every session but the one asking; how many ended. */
   async endOthers(account: Owner, ctx: RequestContext & { sessionId: number }): Promise<number> {
     const now = this.ports.clock.now();
-    return this.ports.store.transaction(async (tx) => {
-      const ended = await this.sessions.endAllBut(tx, account.id, ctx.sessionId);
-      await recordAudit(tx, now, 'session.others_ended', { accountId: account.id, loginId: account.loginId, ctx, detail: { ended, by: 'customer', keptSessionId: ctx.sessionId } });
-      return ended;
-    });
+    return this.sessions.endAndSpread(account.id, () =>
+      this.ports.store.transaction(async (tx) => {
+        const ended = await this.sessions.endAllBut(tx, account.id, ctx.sessionId);
+        await recordAudit(tx, now, 'session.others_ended', { accountId: account.id, loginId: account.loginId, ctx, detail: { ended, by: 'customer', keptSessionId: ctx.sessionId } });
+        return ended;
+      }),
+    );
   }
 }
 

@@ -34,6 +34,8 @@ export class SessionService {
   readonly cache: SessionCache;
   private readonly touches: TouchBatcher;
   private readonly lookups = new Map<string, Promise<ActiveSession | null>>();
+  /** Calls waiting to hear their own announcement of an account's change (endAndSpread). */
+  private readonly waiters = new Map<number, Set<() => void>>();
   /**
    * How checks were answered, for /metrics: from the cache, by a database read, or by a read
    * already under way for the same token. Operators size SESSION_CACHE_MS by it.
@@ -48,7 +50,44 @@ export class SessionService {
     this.touches = new TouchBatcher((batch) => deps.store.sessions.touchMany([...batch].map(([id, t]) => ({ id, ...t }))));
     // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
     // after commit, which closes the gap where a check read the row just before our change.
-    deps.store.onSessionsChanged?.((accountId) => (accountId === null ? this.cache.clear() : this.cache.forgetAccount(accountId)));
+    deps.store.onSessionsChanged?.((accountId) => {
+      if (accountId === null) this.cache.clear();
+      else this.cache.forgetAccount(accountId);
+      this.heard(accountId);
+    });
+  }
+
+  /**
+   * Runs `change`, a transaction that ends sessions of the account, and answers once the other
+   * processes can have heard of it. Where the store announces changes on its own (PostgreSQL
+   * NOTIFY, sent to every listening process at commit), that is when this process's own
+   * announcement has come back to it (at most `maxWaitMs`): the server has then signalled every
+   * listener, so the customer's next click, on any process, is refused. Where readers catch up
+   * synchronously (SQLite) there is nothing to wait for.
+   */
+  async endAndSpread<T>(accountId: number, change: () => Promise<T>, maxWaitMs = 250): Promise<T> {
+    const { store } = this.deps;
+    if (!store.onSessionsChanged || store.catchUpSessionChanges) return change();
+    let done: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => (done = resolve));
+    const waiters = this.waiters.get(accountId) ?? new Set<() => void>();
+    waiters.add(done);
+    this.waiters.set(accountId, waiters);
+    const timer = setTimeout(done, maxWaitMs);
+    try {
+      const result = await change();
+      await heard;
+      return result;
+    } finally {
+      clearTimeout(timer);
+      waiters.delete(done);
+      if (waiters.size === 0 && this.waiters.get(accountId) === waiters) this.waiters.delete(accountId);
+    }
+  }
+
+  private heard(accountId: number | null): void {
+    const all = accountId === null ? [...this.waiters.values()] : [this.waiters.get(accountId) ?? new Set<() => void>()];
+    for (const set of all) for (const resolve of set) resolve();
   }
 
   tokenHash(token: string): string {
@@ -85,7 +124,12 @@ export class SessionService {
   check(token: string | undefined | null): Promise<ActiveSession | null> {
     if (!token || token.length > TOKEN_MAX) return Promise.resolve(null);
     const now = this.deps.clock.now();
-    const cached = this.cache.get(token, now.getTime());
+    let cached = this.cache.get(token, now.getTime());
+    if (cached && this.deps.store.catchUpSessionChanges) {
+      // Another process may have ended it a moment ago: hear that first (SQLite; cheap when nothing changed).
+      this.deps.store.catchUpSessionChanges();
+      cached = this.cache.get(token, now.getTime());
+    }
     if (cached) {
       this.answered.cache += 1;
       return Promise.resolve(cached);
