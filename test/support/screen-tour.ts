@@ -1,8 +1,8 @@
 /**
  * A walk through every customer screen in one language, as a customer would reach each: login and
  * its errors, the e-mailed code, the top page, 登録情報照会, the security overview (ログイン履歴,
- * 登録済み端末), password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付,
- * passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
+ * ログイン中の端末 with two browsers and after 他のすべての端末からログアウト, 登録済み端末),
+ * password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付, passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
  * At each screen it calls `look(page, name)`. Fields and buttons are found by id and form, not
  * by label, so the same walk serves both languages.
  */
@@ -137,6 +137,26 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await look(page, 'passkey-delete');
   await page.goto(`${srv.url}/account/security`);
   await look(page, 'security-with-history');
+
+  // ログイン中の端末 with a second browser signed in (passkey step → TOTP), then 他のすべての端末からログアウト.
+  const elsewhere = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
+  const away = await elsewhere.newPage();
+  await away.goto(`${srv.url}/login?lang=${lang}`);
+  await passwordStep(away, customer.loginPassword);
+  await away.waitForURL('**/login/passkey');
+  await submitIn(away, 'form[action="/login/passkey/fallback"]');
+  await away.waitForURL('**/login/totp');
+  clock.advance(30_000);
+  await away.locator('#totp').fill(totpCode(secret));
+  await submitIn(away, 'form[action="/login/totp"]');
+  await away.waitForURL('**/account');
+  await elsewhere.close();
+  await page.bringToFront();
+  await page.goto(`${srv.url}/account/security#sessions`);
+  await look(page, 'security-sessions');
+  await submitIn(page, 'form[action="/account/sessions/logout-others"]');
+  await page.locator('[role=status]').waitFor();
+  await look(page, 'security-sessions-ended');
 
   await page.locator('form.logout button').click();
   await page.waitForURL('**/login?loggedOut=1');
