@@ -138,19 +138,11 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await page.goto(`${srv.url}/account/security`);
   await look(page, 'security-with-history');
 
-  // ログイン中の端末 with a second browser signed in (passkey step → TOTP), then 他のすべての端末からログアウト.
-  const elsewhere = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
-  const away = await elsewhere.newPage();
-  await away.goto(`${srv.url}/login?lang=${lang}`);
-  await passwordStep(away, customer.loginPassword);
-  await away.waitForURL('**/login/passkey');
-  await submitIn(away, 'form[action="/login/passkey/fallback"]');
-  await away.waitForURL('**/login/totp');
-  clock.advance(30_000);
-  await away.locator('#totp').fill(totpCode(secret));
-  await submitIn(away, 'form[action="/login/totp"]');
-  await away.waitForURL('**/account');
-  await elsewhere.close();
+  // ログイン中の端末 with a phone signed in too (made directly: the login screens are toured elsewhere), then 他のすべての端末からログアウト.
+  const { runtime } = srv.server;
+  const account = (await runtime.store.accounts.findByLoginId(customer.loginId))!;
+  const phoneAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+  await runtime.store.transaction((tx) => runtime.services.sessions.issue(tx, account, 'passkey', { ip: '203.0.113.9', userAgent: phoneAgent }));
   await page.bringToFront();
   await page.goto(`${srv.url}/account/security#sessions`);
   await look(page, 'security-sessions');
