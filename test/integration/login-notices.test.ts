@@ -42,8 +42,21 @@ describe(`mandatory login notices (${storeKind})`, () => {
     return h.runtime.services.login.submitCode((step as { flowHandle: string }).flowHandle, await h.codeFor(a.emails[0]!), c);
   };
 
+  /** The customer's own earlier login, on another browser (an account's first login is never "new"); its mails forgotten. */
+  const loggedInBefore = async (a: AccountSeed) => {
+    await loginByCode(a, ctx('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'));
+    for (const to of a.emails) await forget(to);
+  };
+
+  it("an account's first login is not called new: nothing is mailed with ログイン通知 off", async () => {
+    const a = await h.createAccount();
+    await loginByCode(a);
+    assert.equal((await notices(a.emails[0]!)).length, 0);
+  });
+
   it('a login from a new browser by the e-mailed code is mailed to メールアドレス1 even with ログイン通知 off; a recognised browser is not', async () => {
     const a = await h.createAccount({ emails: [`rep.${Date.now()}@example.com`, `second.${Date.now()}@example.com`] });
+    await loggedInBefore(a);
     const done = await loginByCode(a);
     const mails = await notices(a.emails[0]!);
     assert.equal(mails.length, 1, mails.map((m) => m.subject).join());
@@ -64,6 +77,7 @@ describe(`mandatory login notices (${storeKind})`, () => {
     const a = await h.createAccount({ emails: [`optin.${Date.now()}@example.com`, `other.${Date.now()}@example.com`] });
     await h.runtime.store.emails.setLoginNotification(await accountId(a), 1, true);
     await h.runtime.store.emails.setLoginNotification(await accountId(a), 2, true);
+    await loggedInBefore(a);
     await loginByCode(a);
     for (const to of a.emails) {
       const mails = await notices(to);
@@ -76,6 +90,10 @@ describe(`mandatory login notices (${storeKind})`, () => {
 
   it('a TOTP login from a new browser is mailed too', async () => {
     const a = await h.createAccount({ totpSecret: SECRET });
+    const earlier = await h.runtime.services.login.start({ loginId: a.loginId, password: a.loginPassword }, ctx('Firefox'));
+    await h.runtime.services.login.submitTotp((earlier as { flowHandle: string }).flowHandle, totpCode(SECRET, h.clock.now()), ctx('Firefox'));
+    await forget(a.emails[0]!);
+    h.clock.advance(30_000);
     const step = await h.runtime.services.login.start({ loginId: a.loginId, password: a.loginPassword }, ctx());
     assert.equal(step.state, 'awaiting_totp');
     await h.runtime.services.login.submitTotp((step as { flowHandle: string }).flowHandle, totpCode(SECRET, h.clock.now()), ctx());
@@ -103,6 +121,7 @@ describe(`mandatory login notices (${storeKind})`, () => {
 
   it('a new browser after failures is still one mail, naming both reasons', async () => {
     const a = await h.createAccount();
+    await loggedInBefore(a);
     for (let i = 0; i < 3; i++) await assert.rejects(h.runtime.services.login.start({ loginId: a.loginId, password: `wrong ${i}` }, ctx()));
     await loginByCode(a);
     const mails = await notices(a.emails[0]!);

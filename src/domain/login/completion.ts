@@ -70,13 +70,15 @@ export class LoginCompletion {
     }
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
     const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null);
-    // Read before this success is written: the failures since the one before.
-    const failures = await notices.failuresSinceLastSuccess(tx, account.id);
+    // Read before this success is written: the failures since the one before, and whether there was one.
+    const before = await notices.historyBefore(tx, account.id);
     await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
     // A browser is new when it brought no recognised-browser cookie and the login proved a second
-    // factor (a passkey alone included). A password-only login before the additional-authentication
-    // date recognises no browser, so every one of them would be "new": those are not called new.
-    await notices.afterLogin(tx, account, { method, newBrowser: existingDeviceId === null && additionalAuthenticated, failures, extra }, ctx);
+    // factor (a passkey alone included), on an account that logged in before. A password-only login
+    // before the additional-authentication date recognises no browser, so every one of them would be
+    // "new": those are not called new.
+    const newBrowser = existingDeviceId === null && additionalAuthenticated && before.loggedInBefore;
+    await notices.afterLogin(tx, account, { method, newBrowser, failures: before.failures, extra }, ctx);
     return { state: 'done', method, session, device, loginId: account.loginId, name: account.name };
   }
 }

@@ -5,7 +5,9 @@
  * after a run of failures, a recovery code used. The opt-in ログイン通知 still tells its addresses
  * of every login. One login is one mail per address, saying every reason.
  *
- * A mandatory notice goes to メールアドレス1 (the representative address, where the login codes
+ * An account's very first login is not called a new browser: there is nothing it is new against,
+ * and at go-live every imported customer's first login would mail "new browser" at once (a
+ * success after failures is still told). A mandatory notice goes to メールアドレス1 (the representative address, where the login codes
  * go; or the first verified one) and to every address with ログイン通知 on; a recovery code's use
  * goes to every verified address, as it always has. A second step that fails after a right password
  * is mailed to every verified address, once per flow (`claimFailureNotice`), so a guesser typing
@@ -21,6 +23,11 @@ import type { StoreTx } from '../store';
 import type { Account } from '../accounts/records';
 import type { LoginContext, LoginMethod } from './login-types';
 
+export interface LoginHistoryBefore {
+  failures: number;
+  loggedInBefore: boolean;
+}
+
 /** What a second step adds to its login's notice (a recovery code: how many are left). */
 export interface LoginNoticeExtra {
   recoveryCodesLeft?: number;
@@ -34,17 +41,19 @@ export class LoginNotices {
   constructor(private readonly deps: { ports: Ports; brand: Brand; afterFailures: number }) {}
 
   /**
-   * Failures of the account's login since its last success, read in the login's transaction
-   * before its own success is written. Refused passkeys count only at login (not at registration).
+   * The account's login history as this login's notice needs it, read in the login's transaction
+   * before its own success is written: the failures since the last success (refused passkeys count
+   * only at login, not at registration), and whether it ever logged in before (when the look-back
+   * holds no success, only failures, it is taken to have).
    */
-  async failuresSinceLastSuccess(tx: StoreTx, accountId: number): Promise<number> {
+  async historyBefore(tx: StoreTx, accountId: number): Promise<LoginHistoryBefore> {
     const events = await tx.audit.listForAccount(accountId, FAILURES_LOOKBACK, ['login.succeeded', ...FAILURE_TYPES]);
     let failures = 0;
     for (const e of events) {
-      if (e.type === 'login.succeeded') break;
+      if (e.type === 'login.succeeded') return { failures, loggedInBefore: true };
       if (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor') failures += 1;
     }
-    return failures;
+    return { failures, loggedInBefore: events.length >= FAILURES_LOOKBACK };
   }
 
   /** The login's mails, in its transaction: the mandatory reasons and the opt-in notice, one mail per address. */
