@@ -85,6 +85,8 @@ const EnvSchema = z.object({
   WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
   // r17-recovery: what ログインパスワードをお忘れの方 asks beside the login ID (a registered address, or the birth date).
   PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
+  // r17-sessions: a login right after this many failures since the last success is mailed, whatever the notice setting.
+  LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -143,6 +145,8 @@ export interface Config {
   metricsListen: { host: string; port: number } | null;
   /** Expired rows are deleted every `intervalMs` (jittered; 0 = never), `batchSize` rows per statement. */
   purge: { intervalMs: number; batchSize: number };
+  /** r17-sessions: the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
+  loginNotices: { afterFailures: number };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -280,5 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
+    // r17-sessions
+    loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
   };
 }

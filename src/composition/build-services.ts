@@ -26,6 +26,7 @@ import { LoginIdReminder } from '../domain/recovery/login-id-reminder';
 import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requirements';
 import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
 import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
+import { CustomerSessions } from '../domain/sessions/customer-sessions';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -40,7 +41,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
   const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
   const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, config.login);
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -54,8 +55,9 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
   const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
+  const customerSessions = new CustomerSessions(ports, sessions);
   return {
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
-    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement,
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions,
   };
 }

@@ -55,7 +55,10 @@ export type AuditType =
   | 'login_id.reminder_requested'
   | 'passkey.exemption_granted'
   | 'passkey.exemption_revoked'
-  | 'passkey.announcement_sent';
+  | 'passkey.announcement_sent'
+  | 'session.ended'
+  | 'session.others_ended'
+  | 'login.notice_queued';
 
 export interface AuditFacts {
   accountId?: number | null;

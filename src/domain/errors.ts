@@ -58,7 +58,7 @@ export interface ErrorReasons {
   too_many_requests: 'reauthentication';
   forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key' | 'no_migration_date';
   conflict: 'same_address' | 'duplicate_address';
-  not_found: 'address' | 'device';
+  not_found: 'address' | 'device' | 'session';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
   passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});

@@ -48,6 +48,12 @@ export interface Store extends StoreTx {
   /** Session changes announced by any process (PostgreSQL LISTEN; SQLite's polled feed). */
   onSessionsChanged?(listener: (accountId: number | null) => void): void;
   /**
+   * Hears, synchronously and now, any session change another process committed since the last
+   * time it looked (SQLite: the feed, read only when the file changed). Absent where changes
+   * arrive on their own (PostgreSQL NOTIFY). Called before a check is answered from the cache.
+   */
+  readonly catchUpSessionChanges?: () => void;
+  /**
    * Called once a mail is in the outbox for good: after the commit of a transaction that queued
    * any, or after a queueing outside a transaction. The outbox worker sends at once instead of at
    * its next poll; a rolled-back transaction's mail never existed, so it wakes nobody.

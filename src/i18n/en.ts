@@ -2,6 +2,7 @@
 import type { MessageKey } from './ja';
 import { enRecovery } from './recovery';
 import { enPasskeyPolicy } from './passkey-policy';
+import { enSessions } from './sessions';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -340,4 +341,5 @@ export const en: Record<MessageKey, string> = {
   'error.summaryTitle': 'Please check what you entered',
   ...enRecovery,
   ...enPasskeyPolicy,
+  ...enSessions,
 };

@@ -1,6 +1,7 @@
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
 import { jaRecovery } from './recovery';
 import { jaPasskeyPolicy } from './passkey-policy';
+import { jaSessions } from './sessions';
 export const ja = {
   'lang.name': '日本語',
   'lang.switch': 'English',
@@ -341,6 +342,7 @@ export const ja = {
   'error.summaryTitle': '入力内容をご確認ください',
   ...jaRecovery,
   ...jaPasskeyPolicy,
+  ...jaSessions,
 } as const;
 
 export type MessageKey = keyof typeof ja;

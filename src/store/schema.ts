@@ -277,3 +277,13 @@ export interface Database {
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
 }
+
+// r17-sessions, migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
+export interface SessionsTable {
+  /** Where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
+  country: Generated<string | null>;
+}
+export interface LoginFlowsTable {
+  /** When the customer was told a second step failed after a right password: once per flow. */
+  failure_notified_at: Generated<number | null>;
+}

@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loginApi } from './api/login-api';
 import { sessionApi } from './api/session-api';
+import { sessionsApi } from './api/sessions-api';
 import { supportApi } from './api/support-api';
 import { csrfChecks, isApi } from './csrf';
 import { failureAnswer } from './failures';
@@ -131,6 +132,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   );
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
+  app.register(sessionsApi(opts));
   loginApi(app, opts);
   // The support desk's API is for operators, not the internet: on the public listener only
   // when explicitly asked for outside production (docs/configuration.md, SUPPORT_API_PUBLIC).

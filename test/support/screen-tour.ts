@@ -1,8 +1,8 @@
 /**
  * A walk through every customer screen in one language, as a customer would reach each: login and
  * its errors, the e-mailed code, the top page, 登録情報照会, the security overview (ログイン履歴,
- * 登録済み端末), password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付,
- * passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
+ * ログイン中の端末 with two browsers and after 他のすべての端末からログアウト, 登録済み端末),
+ * password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付, passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
  * At each screen it calls `look(page, name)`. Fields and buttons are found by id and form, not
  * by label, so the same walk serves both languages.
  */
@@ -138,6 +138,18 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await look(page, 'passkey-delete');
   await page.goto(`${srv.url}/account/security`);
   await look(page, 'security-with-history');
+
+  // ログイン中の端末 with a phone signed in too (made directly: the login screens are toured elsewhere), then 他のすべての端末からログアウト.
+  const { runtime } = srv.server;
+  const account = (await runtime.store.accounts.findByLoginId(customer.loginId))!;
+  const phoneAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+  await runtime.store.transaction((tx) => runtime.services.sessions.issue(tx, account, 'passkey', { ip: '203.0.113.9', userAgent: phoneAgent }));
+  await page.bringToFront();
+  await page.goto(`${srv.url}/account/security#sessions`);
+  await look(page, 'security-sessions');
+  await submitIn(page, 'form[action="/account/sessions/logout-others"]');
+  await page.locator('[role=status]').waitFor();
+  await look(page, 'security-sessions-ended');
 
   await page.locator('form.logout button').click();
   await page.waitForURL('**/login?loggedOut=1');

@@ -103,11 +103,13 @@ export class SecurityService {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new InvalidInput('device', 'format');
     const { store, clock } = this.ports;
     const now = clock.now();
-    await store.transaction(async (tx) => {
-      if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
-      await this.deps.sessions.endAllFromDevice(tx, account.id, id);
-      await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
-    });
+    await this.deps.sessions.endAndSpread(account.id, () =>
+      store.transaction(async (tx) => {
+        if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
+        await this.deps.sessions.endAllFromDevice(tx, account.id, id);
+        await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
+      }),
+    );
   }
 
   /**

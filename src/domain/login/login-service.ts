@@ -16,6 +16,7 @@ import type { SessionService } from '../sessions/session-service';
 import type { Account } from '../accounts/records';
 import type { LoginFlow } from './records';
 import { LoginCompletion } from './completion';
+import { LoginNotices } from './login-notices';
 import type { CompletedLogin, LoginContext, LoginRules, LoginStep, SecondStep, SecondStepMethod } from './login-types';
 import { PasswordStep } from './password-step';
 import { SecondStepFlow } from './second-step-flow';
@@ -42,8 +43,9 @@ export class LoginService {
     rules: LoginRules,
   ) {
     const { brand, throttle, ceremonies } = deps;
-    this.judge = new SecondStepJudge({ ports, brand, throttle, rules });
-    this.completion = new LoginCompletion({ ports, ...deps });
+    const notices = new LoginNotices({ ports, brand, afterFailures: rules.noticeAfterFailures ?? 3 });
+    this.judge = new SecondStepJudge({ ports, brand, throttle, rules, notices });
+    this.completion = new LoginCompletion({ ports, ...deps, notices });
     const strategies = secondStepStrategies({ ports, rules, brand, judge: this.judge, completion: this.completion, ceremonies });
     this.flow = new SecondStepFlow(ports, rules, strategies);
     this.password = new PasswordStep(ports, { ...deps, flow: this.flow, completion: this.completion });

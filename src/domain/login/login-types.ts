@@ -17,6 +17,8 @@ export interface LoginRules {
    * with a passkey must use it at every login, with no fallback to e-mailed codes or TOTP.
    */
   passkeyPolicy: PasskeyPolicy;
+  /** A login after this many failures since the last success is mailed whatever the notice setting (default 3). */
+  noticeAfterFailures?: number;
 }
 
 export interface LoginContext extends RequestContext {

@@ -17,6 +17,8 @@ export interface Session {
   recognizedDeviceId?: number | null;
   /** From PASSKEY_REQUIRED_FROM: the session may only register a passkey (set at login, cleared when one is registered). */
   passkeyPending?: boolean;
+  /** Where the session's address is (ISO 3166 code), once the behaviour signals say; null until then. */
+  country?: string | null;
 }
 
 export interface SessionWithAccount extends Session {

@@ -34,6 +34,7 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     stepUpAt: dateOrNull(r.step_up_at ?? null),
     recognizedDeviceId: r.recognized_device_id == null ? null : Number(r.recognized_device_id),
     passkeyPending: Number(r.passkey_pending ?? 0) === 1,
+    country: r.country ?? null,
   };
 }
 

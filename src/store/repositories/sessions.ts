@@ -57,10 +57,30 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+    async endForAccount(accountId, id, at) {
+      const r = await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('account_id', '=', accountId).where('ended_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async endAllForAccount(accountId, at, exceptId) {
       let q = db.updateTable('sessions').set({ ended_at: ms(at) }).where('account_id', '=', accountId).where('ended_at', 'is', null);
       if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
-      await q.execute();
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async listLiveForAccount(accountId, now) {
+      // By the account index; a customer has a handful of sessions, ended ones until the purger takes them.
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('ended_at', 'is', null)
+        .where('absolute_expires_at', '>', ms(now))
+        .where('idle_expires_at', '>', ms(now))
+        .orderBy('authenticated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(100)
+        .execute();
+      return rows.map(toSession);
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Routes of the security overview and the password changes (views/security-views.ts draws them). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEVICE_COOKIE, cookieOptions } from '../cookies';
+import { DEVICE_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { signedInAccount } from '../signed-in';
@@ -9,7 +9,7 @@ import { notice, type FormError } from '../views/kit';
 import * as views from '../views/security-views';
 
 export function securityPages(app: FastifyInstance, deps: WebDeps): void {
-  const { security, devices } = deps.services;
+  const { security, devices, customerSessions } = deps.services;
 
   const currentDeviceId = async (req: FastifyRequest) => {
     const device = await devices.findLive(req.cookies[DEVICE_COOKIE]);
@@ -18,8 +18,12 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
 
   async function renderOverview(req: FastifyRequest, reply: FastifyReply, o: { info?: string; error?: FormError } = {}) {
     const account = signedInAccount(req);
-    const [history, list] = await Promise.all([security.loginHistory(account), security.devices(account, await currentDeviceId(req))]);
-    return sendPage(req, reply, deps, views.overviewView(viewContext(req, reply, deps), history, list, o));
+    const [history, list, sessions] = await Promise.all([
+      security.loginHistory(account),
+      security.devices(account, await currentDeviceId(req)),
+      customerSessions.list(account, req.session!.id),
+    ]);
+    return sendPage(req, reply, deps, views.overviewView(viewContext(req, reply, deps), history, list, o, sessions));
   }
 
   app.get('/account/security', async (req, reply) => renderOverview(req, reply));
@@ -35,6 +39,26 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     } catch (e) {
       return renderOverview(req, reply, { error: pageError(req, reply, e) });
     }
+  });
+
+  const inSession = (req: FastifyRequest) => ({ ...loginContext(req), sessionId: req.session!.id });
+
+  app.post('/account/sessions/:id/logout', async (req, reply) => {
+    try {
+      const { current } = await customerSessions.end(signedInAccount(req), (req.params as { id: string }).id, inSession(req));
+      if (current) {
+        reply.clearCookie(SESSION_COOKIE, cookieOptions());
+        return reply.redirect('/login', 303);
+      }
+      return renderOverview(req, reply, { info: req.t('sessions.ended') });
+    } catch (e) {
+      return renderOverview(req, reply, { error: pageError(req, reply, e) });
+    }
+  });
+
+  app.post('/account/sessions/logout-others', async (req, reply) => {
+    const ended = await customerSessions.endOthers(signedInAccount(req), inSession(req));
+    return renderOverview(req, reply, { info: req.t('sessions.othersEnded', { count: ended }) });
   });
 
   const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
