@@ -40,6 +40,7 @@ export type AuditType =
   | 'passkey.renamed'
   | 'passkey.deleted'
   | 'passkey.failed'
+  | 'passkey.cancelled'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed';

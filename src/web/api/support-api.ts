@@ -26,12 +26,12 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   }
 
   /** Every support action: the operator's key, a reason, the customer's login ID; audited by the service. */
-  function action(path: string, run: (loginId: string, operator: string, reason: string) => Promise<Record<string, unknown>>) {
+  function action(path: string, run: (loginId: string, operator: string, reason: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>) {
     app.post(`/api/v1/support/accounts/:loginId/${path}`, async (req, reply) => {
       const operator = await operatorOf(req);
       const reason = reasonOf(req);
       const { loginId } = req.params as { loginId: string };
-      return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason)), operator });
+      return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason, req.body as Record<string, unknown>)), operator });
     });
   }
 
@@ -39,5 +39,6 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   action('totp/reset', async (id, op, why) => (await totp.supportReset(id, op, why), { totp: 'reset' }));
   action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
   action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
+  action('passkeys/cancel-new', async (id, op, why, b) => ({ passkeysCancelled: await passkeys.supportCancelNew(id, op, why, b.passkeyId) }));
   action('login/unlock', async (id, op, why) => (await login.supportUnlock(id, op, why), { login: 'unlocked' }));
 }
