@@ -4,7 +4,7 @@ export const jaPasskeyRegistration = {
   'passkey.newUntil': '{until}まで出金などの本人確認には使えません',
   'passkey.newLead': '登録から{hours}時間以内のパスキーは「新しいパスキー」です。ログインには使えますが、出金などの重要なお手続きの本人確認には使えません。お心当たりのないパスキーは「取消」で登録を取り消してください。',
   'passkey.cancel': '取消',
-  'passkey.cancelLabel': '{name}の登録を取り消す',
+  'passkey.cancelLabel': '{name}の登録を取消',
   'passkey.cancelled': 'パスキーの登録を取り消しました。',
   'error.passkey_not_new': 'このパスキーは登録から時間が経っているため取り消せません。削除する場合は「削除」からお手続きください。',
 } as const;

@@ -73,7 +73,7 @@ describe('a new passkey registered with the mailed code, cancelled from another 
     const row = ownPage.locator('table.details tr').nth(1);
     assert.match(await row.innerText(), /新しいパスキー/);
     assert.match(await row.innerText(), /まで出金などの本人確認には使えません/);
-    await ownPage.getByRole('button', { name: 'この端末のパスキーの登録を取り消す' }).click();
+    await ownPage.getByRole('button', { name: 'この端末のパスキーの登録を取消' }).click();
     await ownPage.getByText('パスキーの登録を取り消しました。').waitFor();
     assert.match(await ownPage.content(), /パスキーは登録されていません。/);
     await srv.smtp.waitForMail((m) => m.to.includes(customer.emails[0]!) && m.subject.includes('パスキーの登録を取り消しました'), 10_000);

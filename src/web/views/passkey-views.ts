@@ -36,7 +36,7 @@ export function passkeyListView(v: ViewContext, list: ListedPasskey[], reauth: R
           </form></td>
         <td data-label="${t('passkey.created')}">${formatDateTime(t, p.createdAt)}</td>
         <td data-label="${t('passkey.lastUsed')}">${p.lastUsedAt ? formatDateTime(t, p.lastUsedAt) : t('passkey.never')}</td>
-        <td>${cancelButton(v, p)} <a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></td>
+        <td><div class="actions">${cancelButton(v, p)}<a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></div></td>
       </tr>`,
   );
   const error = typeof o.error === 'object' ? o.error : null;
