@@ -7,6 +7,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import { DomainError } from '../domain/errors';
 import type { SessionService } from '../domain/sessions/session-service';
+import type { ActiveSession } from '../domain/sessions/records';
 import type { Store } from '../domain/ports';
 import { translator, type Locale } from '../i18n';
 import { SESSION_COOKIE } from './cookies';
@@ -44,12 +45,17 @@ export interface SessionCheckAnswer {
   bug?: unknown;
 }
 
-export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
-  const t = translator(r.locale);
-  try {
-    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
-    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
-    const body = JSON.stringify({
+/**
+ * The 200 body, written once per cached session object: a cached ActiveSession never changes (a
+ * touch, a step-up or a logout replaces or drops it), and most checks at 09:00 are answered from
+ * the cache, so serialising it again on each of them was measurable work (docs/performance.md).
+ */
+const bodies = new WeakMap<ActiveSession, string>();
+
+function answerBody(session: ActiveSession): string {
+  let body = bodies.get(session);
+  if (body === undefined) {
+    body = JSON.stringify({
       loginId: session.loginId,
       name: session.name,
       authenticatedAt: session.authenticatedAt.toISOString(),
@@ -57,8 +63,18 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
       stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     });
+    bodies.set(session, body);
+  }
+  return body;
+}
+
+export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
+  const t = translator(r.locale);
+  try {
+    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
+    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
     // For nginx auth_request, which passes headers (not bodies) on to the trading application.
-    return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body };
+    return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body: answerBody(session) };
   } catch (e) {
     const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
     return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };
