@@ -5,10 +5,10 @@
  * logs in nowhere, and the customer was mailed at each step.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
-import { startTestServer, type RunningServer } from '../support/server';
+import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 
 async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
   const cdp = await context.newCDPSession(page);
@@ -20,21 +20,11 @@ async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
 }
 
 describe('a new passkey registered with the mailed code, cancelled from another browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const customer = { loginId: 'maebashi7', name: '前橋 七海', emails: ['nanami.maebashi@example.com'], loginPassword: 'hirose river 1889', tradingPassword: 'shikishima 1892 tp' };
-
-  before(async () => {
-    srv = await startTestServer();
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  const suite = browserSuite([customer]);
 
   it('registers only with the mailed code, lists it as new, and the customer cancels it from their own browser', async () => {
+    const { srv, chromium } = suite;
     // The customer's own browser, signed in.
     const own = await chromium.newContext({ locale: 'ja-JP' });
     const ownPage = await own.newPage();
