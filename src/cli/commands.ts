@@ -141,6 +141,10 @@ export const COMMANDS: readonly Command[] = [
     const count = await rt.services.passkeys.supportReset(id, op, why);
     return `removed ${count} passkey(s) of ${id}`;
   }),
+  supportCommand('cancel-new-passkeys', "cancel a customer's new passkeys (registered within PASSKEY_COOLING_OFF_HOURS), mailed and audited", async (rt, id, op, why) => {
+    const count = await rt.services.passkeys.supportCancelNew(id, op, why);
+    return `cancelled ${count} new passkey(s) of ${id}`;
+  }),
   supportCommand('unlock-login', 'lift the login lock and the suspension after 100 failures, mailed and audited', async (rt, id, op, why) => {
     await rt.services.login.supportUnlock(id, op, why);
     return `login unlocked for ${id}`;

@@ -47,7 +47,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication });
+  const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication, coolingOffHours: config.passkeys.coolingOffHours });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });

@@ -41,10 +41,11 @@ export type AuditType =
   | 'passkey.renamed'
   | 'passkey.deleted'
   | 'passkey.failed'
+  | 'passkey.cancelled'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed'
-  // r17-recovery: forgotten login password and login ID, the desk's reset code and must-change flag.
+  // forgotten login password and login ID, the desk's reset code and must-change flag.
   | 'password_reset.requested'
   | 'password_reset.code_failed'
   | 'password_reset.code_verified'

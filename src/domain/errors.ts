@@ -38,7 +38,8 @@ export type ErrorCode =
   | 'passkey_invalid'
   | 'step_up_required'
   | 'password_change_required'
-  | 'passkey_enrolment_required';
+  | 'passkey_enrolment_required'
+  | 'passkey_not_new';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code

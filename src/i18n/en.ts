@@ -3,6 +3,7 @@ import type { MessageKey } from './ja';
 import { enRecovery } from './recovery';
 import { enPasskeyPolicy } from './passkey-policy';
 import { enSessions } from './sessions';
+import { enPasskeyRegistration } from './passkey-registration';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -342,4 +343,5 @@ export const en: Record<MessageKey, string> = {
   ...enRecovery,
   ...enPasskeyPolicy,
   ...enSessions,
+  ...enPasskeyRegistration,
 };

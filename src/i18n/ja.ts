@@ -2,6 +2,8 @@
 import { jaRecovery } from './recovery';
 import { jaPasskeyPolicy } from './passkey-policy';
 import { jaSessions } from './sessions';
+import { jaPasskeyRegistration } from './passkey-registration';
+
 export const ja = {
   'lang.name': '日本語',
   'lang.switch': 'English',
@@ -343,6 +345,7 @@ export const ja = {
   ...jaRecovery,
   ...jaPasskeyPolicy,
   ...jaSessions,
+  ...jaPasskeyRegistration,
 } as const;
 
 export type MessageKey = keyof typeof ja;

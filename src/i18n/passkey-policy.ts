@@ -1,4 +1,4 @@
-/** The phishing-resistant migration's words: the countdown, forced registration, exemptions (r16-policy). */
+/** The phishing-resistant migration's words: the countdown, forced registration, exemptions. */
 
 export const jaPasskeyPolicy = {
   'passkeyPolicy.announceTitle': '{date}から、ログインにパスキーが必要になります',

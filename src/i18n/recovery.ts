@@ -1,4 +1,4 @@
-/** The words of ログインパスワードをお忘れの方, ログインIDをお忘れの方 and the must-change screen (r17-recovery). Japanese first. */
+/** The words of ログインパスワードをお忘れの方, ログインIDをお忘れの方 and the must-change screen. Japanese first. */
 export const jaRecovery = {
   'reset.title': 'ログインパスワードの再設定',
   'reset.lead': 'ログインIDと、ご登録のメールアドレスを入力してください。ご登録のすべてのメールアドレスに確認コードをお送りします。',

@@ -1,4 +1,4 @@
-/** The words of the list of sessions on セキュリティ設定 (r17-sessions). */
+/** The words of the list of sessions on セキュリティ設定. */
 export const jaSessions = {
   'sessions.title': 'ログイン中の端末',
   'sessions.lead': 'この口座にいまログインしている端末・ブラウザです。お心当たりのない端末があれば「ログアウト」し、ログインパスワードを変更してください。最終利用日時は1分ごとに更新されます。',

@@ -18,7 +18,7 @@ export interface AccountsTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
-/** r17-recovery (migration 0016): the optional second identifier, and the desk's must-change flag. */
+  /** Migration 0016: the optional second identifier, and the desk's must-change flag. */
   birth_date: string | null;
   password_change_required_at: number | null;
 }
@@ -211,7 +211,7 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
-// r16-policy (migration 0012): the phishing-resistant migration's exemptions and announcements.
+// Migration 0012: the phishing-resistant migration's exemptions and announcements.
 export interface PasskeyExemptionsTable {
   id: Generated<number>;
   account_id: number;
@@ -230,7 +230,7 @@ export interface PasskeyAnnouncementsTable {
   addresses: number;
 }
 
-/** r17-recovery (migration 0016): forgotten login passwords. */
+/** Migration 0016: forgotten login passwords. */
 export interface PasswordResetFlowsTable {
   id: string;
   account_id: number | null;
@@ -278,7 +278,7 @@ export interface Database {
   dev_mailbox: DevMailboxTable;
 }
 
-// r17-sessions, migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
+// Migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
 export interface SessionsTable {
   /** Where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
   country: Generated<string | null>;

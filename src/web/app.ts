@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loginApi } from './api/login-api';
+import { passkeyApi } from './api/passkey-api';
 import { sessionApi } from './api/session-api';
 import { sessionsApi } from './api/sessions-api';
 import { supportApi } from './api/support-api';
@@ -134,6 +135,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   sessionApi(app, opts);
   app.register(sessionsApi(opts));
   loginApi(app, opts);
+  passkeyApi(app, opts);
   // The support desk's API is for operators, not the internet: on the public listener only
   // when explicitly asked for outside production (docs/configuration.md, SUPPORT_API_PUBLIC).
   if (config.supportApiPublic) supportApi(app, opts);

@@ -36,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   step_up_required: 403,
   password_change_required: 403,
   passkey_enrolment_required: 403,
+  passkey_not_new: 409,
 };
 
 /**

@@ -8,6 +8,7 @@ import { shownIp } from '../client-address';
 import type { ReauthenticationPurpose } from '../reauthentication/records';
 import { formatJst } from './format';
 import { mailSafeOr } from './mail-safe';
+import { REAUTHENTICATION_CODE_NOTES } from './reauthentication-notes';
 
 /** An address in a mail: only a valid IP is ever printed (no client-written text, no URLs). */
 const ipText = (ip: string) => shownIp(ip) ?? '不明';
@@ -238,6 +239,7 @@ export function reauthenticationCodeMail(
       `このコードは「${what}」にだけ、お手続きを始めた画面でだけ使えます。一度だけ使えます。`,
       `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
       '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+      ...(REAUTHENTICATION_CODE_NOTES[p.purpose] ?? []),
       '',
       'お客さまご自身のお手続きでない場合は、このコードを入力せず、',
       `至急お取引店または${brand.brokerName}サポートデスク（フリーダイヤル ${brand.supportPhone}）までお電話ください。`,

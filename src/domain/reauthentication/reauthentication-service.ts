@@ -25,6 +25,7 @@ import { DomainError } from '../errors';
 import { CodeBinding, assertSpent, assertUnexpired, attemptsExhausted, nothingTyped, parseCode, wrongCode } from '../one-time-codes/one-time-code';
 import type { LoginThrottle } from '../login/throttle';
 import { accountSuspendedMail, reauthenticationCodeMail } from '../notifications/messages';
+import { confirmationClosedMail } from '../notifications/passkey-mails';
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
@@ -153,6 +154,11 @@ export class ReauthenticationService {
       }
     }
     await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });
+    // The try that closes the confirmation: only one caller reserves the last try, so one notice.
+    if (reserved.attempts >= this.rules.codeMaxAttempts) {
+      const mail = confirmationClosedMail(this.deps.brand, { name: account.name, at: now, purpose, attempts: reserved.attempts, ip: ctx.ip });
+      await store.transaction((tx) => queueToVerified(tx, this.ports.random, now, account.id, mail));
+    }
     if (await this.deps.throttle.countFactorFailure(account.loginId)) {
       await store.transaction(async (tx) => {
         const failures = this.deps.throttle.hardLockAfter;

@@ -39,8 +39,9 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   action('totp/reset', async (id, op, why) => (await totp.supportReset(id, op, why), { totp: 'reset' }));
   action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
   action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
+  action('passkeys/cancel-new', async (id, op, why, b) => ({ passkeysCancelled: await passkeys.supportCancelNew(id, op, why, b.passkeyId) }));
   action('login/unlock', async (id, op, why) => (await login.supportUnlock(id, op, why), { login: 'unlocked' }));
-  // r17-recovery: the desk never sees or sets a password; a code for a letter is returned once.
+  // the desk never sees or sets a password; a code for a letter is returned once.
   action('login-password/reset-code', async (id, op, why, b) => {
     const by = b.by ?? 'post';
     if (by !== 'post' && by !== 'mail') throw new InvalidInput('by', 'format');

@@ -8,7 +8,7 @@ import type { Locale, Translate } from '../../i18n';
 import { formatMigrationDay } from '../../i18n/passkey-policy';
 import { html, type Html } from '../html';
 
-/** Where a customer registers a passkey (the screen r16-register hardens); the gate sends pending sessions here. */
+/** Where a customer registers a passkey (the screen hardens); the gate sends pending sessions here. */
 export const PASSKEY_REGISTRATION_PAGE = '/account/passkeys';
 
 interface Words {
