@@ -20,6 +20,7 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { StepUpService } from '../domain/step-up/step-up-service';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -32,7 +33,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
   const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
   const accounts = new AccountService(ports);
-  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
+  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy, config.passkeys.stepUpMaxAgeSeconds);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
@@ -41,5 +42,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, tradingPassword, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+  const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, stepUp, operations: new Operations(ports) };
 }

@@ -41,6 +41,9 @@ export type AuditType =
   | 'passkey.deleted'
   | 'passkey.failed'
   | 'step_up.succeeded'
+  | 'step_up.refused'
+  | 'step_up.consumed'
+  | 'trading_password.verified'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed';
 

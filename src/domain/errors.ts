@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'trading_password_locked'
   | 'forbidden'
   | 'passkey_invalid'
-  | 'step_up_required';
+  | 'step_up_required'
+  | 'passkey_cooling_off';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code

@@ -12,6 +12,7 @@ import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
 import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { SessionRepo } from './sessions/repository';
+import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 
 export interface StoreTx {
@@ -32,6 +33,7 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  stepUpGrants: StepUpGrantRepo;
 }
 
 export interface Store extends StoreTx {

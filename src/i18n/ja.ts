@@ -1,3 +1,4 @@
+import { jaStepUp } from './step-up';
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
 export const ja = {
   'lang.name': '日本語',
@@ -337,6 +338,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
+  ...jaStepUp,
 } as const;
 
 export type MessageKey = keyof typeof ja;

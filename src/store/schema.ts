@@ -82,6 +82,8 @@ export interface SessionsTable {
   name: string | null;
   /** The recognised browser the session was made from (migration 0009); 解除 ends it. */
   recognized_device_id: Generated<number | null>;
+  /** How the customer got in, comma-separated (migration 0014); null on older sessions. */
+  auth_methods: Generated<string | null>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
@@ -206,6 +208,18 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+/** A single-use step-up for the trading service, per session and purpose (migration 0014, r16-stepup). */
+export interface StepUpGrantsTable {
+  session_id: number;
+  purpose: string;
+  account_id: number;
+  intent_hash: string;
+  method: string;
+  granted_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
@@ -224,4 +238,5 @@ export interface Database {
   outbox: OutboxTable;
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
+  step_up_grants: StepUpGrantsTable;
 }

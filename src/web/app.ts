@@ -20,6 +20,8 @@ import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
 import { passkeyLoginRoutes } from './pages/passkey-login-routes';
+import { stepUpPages } from './pages/step-up-pages';
+import { stepUpApi } from './api/step-up-api';
 import { signedIn } from './signed-in';
 import { addressPages } from './pages/address-pages';
 import { securityPages } from './pages/security-pages';
@@ -114,6 +116,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   brandingRoutes(app, config.branding);
   loginPages(app, opts);
   passkeyLoginRoutes(app, opts);
+  stepUpPages(app, opts);
+  stepUpApi(app, opts);
   app.register(
     signedIn(opts, 'login-page', (pages) => {
       accountPages(pages, opts);

@@ -7,6 +7,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import { DomainError } from '../domain/errors';
 import type { SessionService } from '../domain/sessions/session-service';
+import { authMethodsOf, isPhishingResistant } from '../domain/sessions/auth-methods';
 import type { Store } from '../domain/ports';
 import { translator, type Locale } from '../i18n';
 import { SESSION_COOKIE } from './cookies';
@@ -49,16 +50,21 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
   try {
     const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
     if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
+    const authMethods = authMethodsOf(session);
+    const phishingResistant = isPhishingResistant(session);
     const body = JSON.stringify({
       loginId: session.loginId,
       name: session.name,
       authenticatedAt: session.authenticatedAt.toISOString(),
       method: session.method,
       stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
+      authMethods,
+      phishingResistant,
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     });
     // For nginx auth_request, which passes headers (not bodies) on to the trading application.
-    return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body };
+    const headers = { 'X-Mamori-Login-Id': session.loginId, 'X-Mamori-Auth-Methods': authMethods.join(','), 'X-Mamori-Phishing-Resistant': String(phishingResistant) };
+    return { status: 200, headers, body };
   } catch (e) {
     const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
     return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };

@@ -11,6 +11,7 @@ import { loginNotificationMail } from '../notifications/messages';
 import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
+import { authMethodsFor } from '../sessions/auth-methods';
 import type { Account } from '../accounts/records';
 import type { LoginFlow } from './records';
 import type { StoreTx } from '../store';
@@ -45,12 +46,12 @@ export class LoginCompletion {
 
   /** A passwordless passkey login: multi-factor by itself, so the browser becomes recognised. */
   async passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true));
+    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, true));
     await this.deps.throttle.clearAfterLogin(account.loginId, deviceId);
     return login;
   }
 
-  private async finish(tx: StoreTx, account: Account, method: LoginMethod, existingDeviceId: number | null, ctx: LoginContext, additionalAuthenticated: boolean): Promise<CompletedLogin> {
+  private async finish(tx: StoreTx, account: Account, method: LoginMethod, existingDeviceId: number | null, ctx: LoginContext, additionalAuthenticated: boolean, passwordless = false): Promise<CompletedLogin> {
     const { ports, devices, sessions, brand } = this.deps;
     const now = ports.clock.now();
     let device: IssuedDevice | null = null;
@@ -61,7 +62,7 @@ export class LoginCompletion {
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null);
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, authMethodsFor(method, passwordless));
     await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
     const notify = (await tx.emails.listForAccount(account.id)).filter((e) => e.verifiedAt && e.loginNotification);
     if (notify.length) {

@@ -218,6 +218,8 @@ export const REAUTHENTICATION_PURPOSE_LABELS: Record<ReauthenticationPurpose, st
   passkey_delete: 'パスキーの削除',
   address_change: 'メールアドレスの変更',
   address_remove: 'メールアドレスの削除',
+  withdrawal: '出金',
+  withdrawal_account_change: '出金先口座の変更',
 };
 
 export function reauthenticationCodeMail(

@@ -119,7 +119,7 @@ export class ReauthenticationService {
    * Throws unless `proof` is a fresh second factor for this account, session and purpose; on
    * success the mailed code (or the one-time password's time step) is spent.
    */
-  async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<void> {
+  async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<'email_code' | 'totp'> {
     const value = this.parse(proof);
     const key = this.key(account, sessionId, purpose);
     const { store, clock, secrets } = this.ports;
@@ -141,7 +141,7 @@ export class ReauthenticationService {
     if (reserved.codeHash && proof.totp === undefined && this.binding(key).matches(value, reserved.codeHash)) {
       // Single use: of two submissions of the same code, only one deletes the row.
       assertSpent(await store.reauthenticationCodes.take(key, reserved.codeHash), () => new DomainError('flow_state', { reason: REASON }));
-      return;
+      return 'email_code';
     }
     if (totpOn) {
       const step = verifyTotp(secrets.open(account.totpSecretSealed as string), value, now, 1);
@@ -149,7 +149,7 @@ export class ReauthenticationService {
         // The account's own replay guard: a one-time password used to log in (or here) is refused.
         if (!(await store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
         await store.reauthenticationCodes.delete(key);
-        return;
+        return 'totp';
       }
     }
     await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });

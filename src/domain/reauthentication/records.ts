@@ -9,7 +9,10 @@ export type ReauthenticationPurpose =
   | 'passkey_register'
   | 'passkey_delete'
   | 'address_change'
-  | 'address_remove';
+  | 'address_remove'
+  // A step-up for the trading service by a customer without a passkey (domain/step-up/).
+  | 'withdrawal'
+  | 'withdrawal_account_change';
 
 export interface ReauthenticationKey {
   accountId: number;

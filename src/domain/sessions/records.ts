@@ -15,6 +15,8 @@ export interface Session {
   stepUpAt: Date | null;
   /** The recognised browser the session was made from; 解除 of that browser ends the session. */
   recognizedDeviceId?: number | null;
+  /** How the customer got in (auth-methods.ts); absent on sessions made before migration 0014. */
+  authMethods?: string[] | null;
 }
 
 export interface SessionWithAccount extends Session {
@@ -29,5 +31,5 @@ export interface SessionWithAccount extends Session {
  */
 export type ActiveSession = Pick<
   SessionWithAccount,
-  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt'
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'authMethods'
 >;

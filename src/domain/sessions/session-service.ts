@@ -6,6 +6,8 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import { TOKEN_MAX } from '../input-limits';
+import { DomainError } from '../errors';
+import { authMethodsFor } from './auth-methods';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { ActiveSession } from './records';
 import type { Store, StoreTx } from '../store';
@@ -56,7 +58,7 @@ export class SessionService {
   }
 
   /** `recognizedDeviceId`: the recognised browser the login came from, whose 解除 ends this session. */
-  async issue(tx: StoreTx, account: { id: number; loginId: string; name: string }, method: string, ctx: RequestContext, recognizedDeviceId: number | null = null): Promise<IssuedSession> {
+  async issue(tx: StoreTx, account: { id: number; loginId: string; name: string }, method: string, ctx: RequestContext, recognizedDeviceId: number | null = null, authMethods: string[] = authMethodsFor(method)): Promise<IssuedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const absoluteExpiresAt = new Date(now.getTime() + this.rules.absoluteHours * 3600_000);
@@ -73,6 +75,7 @@ export class SessionService {
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
+      authMethods,
     });
     return { token, sessionId: session.id, absoluteExpiresAt };
   }
@@ -128,6 +131,7 @@ export class SessionService {
       idleExpiresAt,
       absoluteExpiresAt,
       stepUpAt: stored.stepUpAt,
+      authMethods: stored.authMethods ?? null,
     };
     // Not cached if a session changed while this read was under way: the row may predate it.
     this.cache.put(token, live, now.getTime(), epoch);
@@ -169,6 +173,17 @@ export class SessionService {
   async markStepUp(tx: StoreTx, session: { id: number; accountId: number }, at: Date): Promise<void> {
     await tx.sessions.setStepUp(session.id, at);
     await this.changed(tx, session.accountId);
+  }
+
+  /**
+   * A new token for this session (a step-up): whoever held the old one — a copy lifted from the
+   * browser before the step-up — holds nothing now. Every process drops the old token's check.
+   */
+  async renew(tx: StoreTx, session: { id: number; accountId: number }): Promise<string> {
+    const token = newToken(this.deps.random);
+    if (!(await tx.sessions.renewToken(session.id, this.tokenHash(token)))) throw new DomainError('session_invalid');
+    await this.changed(tx, session.accountId);
+    return token;
   }
 
   private async changed(tx: StoreTx, accountId: number): Promise<void> {

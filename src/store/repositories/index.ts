@@ -20,6 +20,7 @@ import { challenges, passkeys } from './passkeys';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
+import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
 
@@ -58,5 +59,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devMailbox: devMailbox(db),
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
+    stepUpGrants: stepUpGrants(db),
   };
 }
