@@ -214,6 +214,7 @@ export interface StepUpGrantsTable {
   purpose: string;
   account_id: number;
   intent_hash: string;
+  token_hash: string;
   method: string;
   granted_at: number;
   expires_at: number;

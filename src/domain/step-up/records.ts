@@ -13,6 +13,8 @@ export interface StepUpGrant {
   purpose: StepUpPurpose;
   /** Keyed hash of session, purpose and intent: the intent itself is never stored. */
   intentHash: string;
+  /** The keyed hash of the session token the step-up issued: only that token spends the grant. */
+  tokenHash: string;
   method: StepUpMethod;
   grantedAt: Date;
   expiresAt: Date;

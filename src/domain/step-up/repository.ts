@@ -9,5 +9,5 @@ export interface StepUpGrantRepo {
    * IS NULL AND expires_at > now RETURNING`): of any number of concurrent consumes on any number
    * of processes, one gets the grant.
    */
-  consume(key: { sessionId: number; accountId: number; purpose: StepUpPurpose; intentHash: string }, now: Date): Promise<{ method: StepUpMethod; grantedAt: Date } | undefined>;
+  consume(key: { sessionId: number; accountId: number; purpose: StepUpPurpose; intentHash: string; tokenHash: string }, now: Date): Promise<{ method: StepUpMethod; grantedAt: Date } | undefined>;
 }

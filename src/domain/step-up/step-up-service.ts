@@ -146,7 +146,16 @@ export class StepUpService {
       if (method === 'passkey') await this.deps.sessions.markStepUp(tx, session, now);
       if (purpose !== null) {
         const expiresAt = new Date(now.getTime() + this.rules.maxAgeSeconds * 1000);
-        await tx.stepUpGrants.put({ sessionId: session.id, accountId: account.id, purpose, intentHash: this.intentHash(session.id, purpose, intent), method, grantedAt: now, expiresAt });
+        await tx.stepUpGrants.put({
+          sessionId: session.id,
+          accountId: account.id,
+          purpose,
+          intentHash: this.intentHash(session.id, purpose, intent),
+          tokenHash: this.deps.sessions.tokenHash(renewed),
+          method,
+          grantedAt: now,
+          expiresAt,
+        });
       }
       await recordAudit(tx, now, 'step_up.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method, ...(purpose ? { purpose } : {}) } });
       return renewed;
@@ -155,15 +164,16 @@ export class StepUpService {
   }
 
   /**
-   * The trading service spends the grant: once, in this session, for this purpose and intent,
-   * within STEP_UP_MAX_AGE_SECONDS. Anything else is `step_up_required`.
+   * The trading service spends the grant: once, with the token the step-up issued (`token`, the
+   * one the request carried), for this purpose and intent, within STEP_UP_MAX_AGE_SECONDS. Anything else is `step_up_required`.
    */
-  async consume(session: StepUpSession & { loginId: string }, rawPurpose: unknown, rawIntent: unknown, ctx: RequestContext): Promise<{ method: StepUpMethod; grantedAt: Date }> {
+  async consume(session: StepUpSession & { loginId: string }, token: string, rawPurpose: unknown, rawIntent: unknown, ctx: RequestContext): Promise<{ method: StepUpMethod; grantedAt: Date }> {
     const purpose = this.parsePurpose(rawPurpose) as StepUpPurpose;
     const intent = this.parseIntent(rawIntent);
     const { store, clock } = this.ports;
     const now = clock.now();
-    const spent = await store.stepUpGrants.consume({ sessionId: session.id, accountId: session.accountId, purpose, intentHash: this.intentHash(session.id, purpose, intent) }, now);
+    const key = { sessionId: session.id, accountId: session.accountId, purpose, intentHash: this.intentHash(session.id, purpose, intent), tokenHash: this.deps.sessions.tokenHash(token) };
+    const spent = await store.stepUpGrants.consume(key, now);
     const facts = { accountId: session.accountId, loginId: session.loginId, ctx };
     if (!spent) {
       await recordAudit(store, now, 'step_up.refused', { ...facts, detail: { purpose, reason: 'no_grant' } });

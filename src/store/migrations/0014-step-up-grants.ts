@@ -19,6 +19,9 @@ export function stepUpGrants(dialect: Dialect): Migration {
         .addColumn('purpose', 'text', (c) => c.notNull())
         .addColumn('account_id', idType, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('intent_hash', 'text', (c) => c.notNull())
+        // The renewed token's hash: the token from before the step-up cannot spend the grant, even
+        // where another process's session cache still knows it for a moment.
+        .addColumn('token_hash', 'text', (c) => c.notNull())
         .addColumn('method', 'text', (c) => c.notNull())
         .addColumn('granted_at', time, (c) => c.notNull())
         .addColumn('expires_at', time, (c) => c.notNull())

@@ -9,6 +9,7 @@ export function stepUpGrants(db: Db): StepUpGrantRepo {
       const values = {
         account_id: g.accountId,
         intent_hash: g.intentHash,
+        token_hash: g.tokenHash,
         method: g.method,
         granted_at: ms(g.grantedAt),
         expires_at: ms(g.expiresAt),
@@ -28,6 +29,7 @@ export function stepUpGrants(db: Db): StepUpGrantRepo {
         .where('purpose', '=', k.purpose)
         .where('account_id', '=', k.accountId)
         .where('intent_hash', '=', k.intentHash)
+        .where('token_hash', '=', k.tokenHash)
         .where('consumed_at', 'is', null)
         .where('expires_at', '>', ms(now))
         .returning(['method', 'granted_at'])

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors';
 import { apiError } from '../errors';
 import { formBody } from '../layout';
-import { loginContext, type WebDeps } from '../request-context';
+import { loginContext, sessionToken, type WebDeps } from '../request-context';
 import { signedIn, signedInAccount } from '../signed-in';
 import { handOverRenewedToken } from '../step-up-session';
 
@@ -40,7 +40,7 @@ export function stepUpApi(app: FastifyInstance, deps: WebDeps): void {
 
       scope.post('/api/v1/step-up/consume', async (req) => {
         const b = formBody(req);
-        const spent = await stepUp.consume(req.session!, b.purpose, b.intent, loginContext(req));
+        const spent = await stepUp.consume(req.session!, sessionToken(req) ?? '', b.purpose, b.intent, loginContext(req));
         return { purpose: b.purpose, method: spent.method, steppedUpAt: spent.grantedAt.toISOString() };
       });
 
