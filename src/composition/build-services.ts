@@ -40,7 +40,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
-  const security = new SecurityService(ports, { brand, tradingPassword, sessions });
+  const security = new SecurityService(ports, { brand, reauthentication, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
   return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, stepUp, operations: new Operations(ports) };

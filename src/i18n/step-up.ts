@@ -13,6 +13,8 @@ export const jaStepUp = {
   'stepUp.badRequestTitle': '本人確認を始められません',
   'stepUp.badRequest': 'お取引画面からの本人確認の依頼に誤りがあります。お手数ですが、お取引画面からもう一度操作してください。',
   'stepUp.toTop': 'トップページへ',
+  'reauth.criticalLead':
+    'この変更には、取引パスワードに加えて確認コードが必要です（取引パスワードだけでは変更できません）。「確認コードをメールで送信」を押すと、メールアドレス1（代表）に確認コード（数字6桁）をお送りします。メールに記載の確認コードを「確認コード」欄に入力してください。',
   'error.passkey_cooling_off':
     'パスキー「{passkey}」は登録から{hours}時間、出金の本人確認に使えません。{until}（日本時間）以降にお試しください。お心当たりのない登録の場合は、至急お取引店またはフリーダイヤルまでお問い合わせください。',
   'error.invalid_input.purpose': '本人確認の目的（purpose）が正しくありません。withdrawal または withdrawal_account_change を指定してください。',
@@ -34,6 +36,8 @@ export const enStepUp: Record<keyof typeof jaStepUp, string> = {
   'stepUp.badRequestTitle': 'The confirmation cannot start',
   'stepUp.badRequest': 'The request from the trading screen is not valid. Please start again from the trading screen.',
   'stepUp.toTop': 'Go to the top page',
+  'reauth.criticalLead':
+    'This change needs a confirmation code as well as your trading password (the trading password alone is not enough). Press "E-mail me a code" and we send a 6-digit code to e-mail address 1 (representative). Enter it in the "Confirmation code" field.',
   'error.passkey_cooling_off':
     'The passkey "{passkey}" cannot confirm a withdrawal during the first {hours} hours after it was registered. Please try again after {until} (Japan time). If you did not register it, call your branch or our free dial at once.',
   'error.invalid_input.purpose': 'The purpose is not valid: use withdrawal or withdrawal_account_change.',

@@ -27,7 +27,7 @@ export class TradingPasswordService {
    * Policy `phishing-resistant` (FSA/JSDA 2025): a customer who has a passkey confirms critical
    * changes with a fresh passkey assertion as well — a phished trading password alone is not enough.
    */
-  private async assertStepUp(account: Account, ctx: RequestContext): Promise<void> {
+  async assertStepUp(account: Account, ctx: RequestContext): Promise<void> {
     if (this.policy !== 'phishing-resistant') return;
     if (!(await this.ports.store.passkeys.listForAccount(account.id)).length) return;
     const at = ctx.stepUpAt;

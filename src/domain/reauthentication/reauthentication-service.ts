@@ -70,9 +70,11 @@ export class ReauthenticationService {
    * first (a typo costs no trading-password try), then the trading password, then the fresh
    * second factor, which is spent. Nothing is changed unless all three pass.
    */
-  async confirmChange(account: Account, input: ChangeConfirmation, ctx: RequestContext, purpose: ReauthenticationPurpose): Promise<void> {
+  async confirmChange(account: Account, input: ChangeConfirmation, ctx: RequestContext, purpose: ReauthenticationPurpose, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
+    // Under the phishing-resistant policy the passkey step-up is asked for before anything else.
+    await this.deps.tradingPassword.assertStepUp(account, ctx);
     this.parse({ code: input.confirmationCode });
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, purpose);
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, purpose, alsoCheck);
     await this.assertFreshSecondFactor(account, ctx.sessionId, purpose, { code: input.confirmationCode }, ctx);
   }
 

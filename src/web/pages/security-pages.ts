@@ -6,6 +6,7 @@ import { loginContext, type WebDeps } from '../request-context';
 import { signedInAccount } from '../signed-in';
 import type { FormError } from '../views/kit';
 import * as views from '../views/security-views';
+import { reauthState, sendCodeRoute } from './reauthentication';
 
 export function securityPages(app: FastifyInstance, deps: WebDeps): void {
   const { security, devices } = deps.services;
@@ -36,7 +37,14 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => sendPage(req, reply, deps, views.passwordFormView(viewContext(req, reply, deps), kind, error));
+  // A password change is confirmed with the trading password and a fresh second factor (本人確認 card).
+  const purposeOf = { login: 'login_password_change', trading: 'trading_password_change' } as const;
+  const sendPathOf = { login: '/account/password/code', trading: '/account/trading-password/code' } as const;
+  const form = async (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
+    const reauth = await reauthState(req, deps, purposeOf[kind], sendPathOf[kind]);
+    return sendPage(req, reply, deps, views.passwordFormView(viewContext(req, reply, deps), kind, reauth, error));
+  };
+  for (const kind of ['login', 'trading'] as const) sendCodeRoute(app, deps, sendPathOf[kind], purposeOf[kind], (req, reply, error) => form(kind, req, reply, error));
   const done = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply) => sendPage(req, reply, deps, views.passwordDoneView(viewContext(req, reply, deps), kind));
 
   app.get('/account/password', async (req, reply) => form('login', req, reply));
@@ -45,7 +53,7 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     try {
       await security.changeLoginPassword(
         signedInAccount(req),
-        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword },
+        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword, confirmationCode: f.confirmationCode },
         { ...loginContext(req), sessionId: req.session!.id, deviceId: await currentDeviceId(req) },
       );
       return done('login', req, reply);
@@ -58,7 +66,8 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/account/trading-password', async (req, reply) => {
     const f = formBody(req);
     try {
-      await security.changeTradingPassword(signedInAccount(req), { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation }, loginContext(req));
+      const change = { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, confirmationCode: f.confirmationCode };
+      await security.changeTradingPassword(signedInAccount(req), change, { ...loginContext(req), sessionId: req.session!.id });
       return done('trading', req, reply);
     } catch (e) {
       // Here the trading password being confirmed is typed as 現在の取引パスワード: that field is marked.
