@@ -10,7 +10,8 @@ export type PurgeTable =
   | 'throttle'
   | 'sessions'
   | 'recognized_devices'
-  | 'outbox';
+  | 'outbox'
+  | 'step_up_grants';
 
 export interface ExpiredRowsRepo {
   /**
