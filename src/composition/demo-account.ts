@@ -60,10 +60,6 @@ export async function resetDemoPasswords(runtime: Runtime): Promise<{ loginPassw
   if (!account) throw new ConfigError(`no demo account in this database (${runtime.config.databaseUrl}); it is created by the first start on an empty database`);
   const loginPassword = `demo-${newToken(runtime.ports.random, 9)}`;
   const tradingPassword = `trade-${newToken(runtime.ports.random, 9)}`;
-  const now = runtime.ports.clock.now();
-  const [loginHash, tradingHash] = await Promise.all([runtime.ports.passwords.hash(loginPassword), runtime.ports.passwords.hash(tradingPassword)]);
-  await runtime.store.accounts.updateLoginPasswordHash(account.id, loginHash, now);
-  await runtime.store.accounts.updateTradingPasswordHash(account.id, tradingHash, now);
-  await runtime.store.accounts.unlockTradingPassword(account.id);
+  await runtime.services.accounts.replacePasswords(DEMO_LOGIN_ID, { loginPassword, tradingPassword }, 'system:demo-reset');
   return { loginPassword, tradingPassword };
 }

@@ -18,6 +18,7 @@ export type AuditType =
   | 'device.recognized'
   | 'device.revoked'
   | 'account.created'
+  | 'account.passwords_replaced'
   | 'account.password_rehashed'
   | 'totp.enabled'
   | 'totp.reregistered'

@@ -41,11 +41,11 @@ export interface FastPathDeps {
 const pathIs = (url: string, path: string) => url === path || url.startsWith(path + '?');
 
 export function fastPathServer(deps: FastPathDeps) {
-  const baseList = Object.entries(securityHeaders(deps.https)).flat();
+  const jsonHead = [...Object.entries(securityHeaders(deps.https)).flat(), 'Content-Type', JSON_TYPE];
 
   /** Headers as node:http's flat list; Content-Length lets it send headers and body in one write. */
   function send(req: IncomingMessage, res: ServerResponse, status: number, body: string, extra: string[]): void {
-    res.writeHead(status, [...baseList, 'Content-Type', JSON_TYPE, ...extra, 'Content-Length', String(Buffer.byteLength(body))]);
+    res.writeHead(status, jsonHead.concat(extra, 'Content-Length', String(Buffer.byteLength(body))));
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

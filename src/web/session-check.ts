@@ -8,6 +8,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { DomainError } from '../domain/errors';
 import type { SessionService } from '../domain/sessions/session-service';
 import { authMethodsOf, isPhishingResistant } from '../domain/sessions/auth-methods';
+import type { ActiveSession } from '../domain/sessions/records';
 import type { Store } from '../domain/ports';
 import { translator, type Locale } from '../i18n';
 import { SESSION_COOKIE } from './cookies';
@@ -45,11 +46,18 @@ export interface SessionCheckAnswer {
   bug?: unknown;
 }
 
-export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
-  const t = translator(r.locale);
-  try {
-    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
-    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
+/**
+ * The 200 answer, written once per cached session object: a cached ActiveSession never changes (a
+ * touch, a step-up or a logout replaces or drops it), and most checks at 09:00 are answered from
+ * the cache, so serialising it again on each of them was measurable work (docs/performance.md).
+ * The headers are for nginx auth_request, which passes headers (not bodies) on to the trading
+ * application: who, how they got in, and whether that was phishing-resistant.
+ */
+const answers = new WeakMap<ActiveSession, { body: string; headers: Record<string, string> }>();
+
+function answerOf(session: ActiveSession): { body: string; headers: Record<string, string> } {
+  let answer = answers.get(session);
+  if (answer === undefined) {
     const authMethods = authMethodsOf(session);
     const phishingResistant = isPhishingResistant(session);
     const body = JSON.stringify({
@@ -62,8 +70,19 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
       phishingResistant,
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     });
-    // For nginx auth_request, which passes headers (not bodies) on to the trading application.
     const headers = { 'X-Mamori-Login-Id': session.loginId, 'X-Mamori-Auth-Methods': authMethods.join(','), 'X-Mamori-Phishing-Resistant': String(phishingResistant) };
+    answer = { body, headers };
+    answers.set(session, answer);
+  }
+  return answer;
+}
+
+export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
+  const t = translator(r.locale);
+  try {
+    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
+    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
+    const { body, headers } = answerOf(session);
     return { status: 200, headers, body };
   } catch (e) {
     const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));

@@ -9,37 +9,27 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
-import { startTestServer, type RunningServer } from '../support/server';
+import type { Page } from 'playwright-core';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 describe('addresses, login notification and security pages in a real browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const customer = { loginId: 'isesaki8', name: '伊勢崎 八郎', emails: ['jimukyoku.isesaki@example.com'], loginPassword: 'silk road meisen', tradingPassword: 'kabuto beetle 88' };
 
-  before(async () => {
-    srv = await startTestServer();
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  const suite = browserSuite([customer]);
 
-  const passwordStep = (page: Page) => enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
+  const passwordStep = (page: Page) => enterLoginPassword(page, suite.srv.url, customer.loginId, customer.loginPassword);
 
   async function loginWithCode(page: Page, to: string) {
     await passwordStep(page);
-    await enterMailedCode(page, srv, to);
+    await enterMailedCode(page, suite.srv, to);
   }
 
   async function addressCode(to: string) {
-    const m = await srv.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('確認コード'), 15_000);
-    srv.smtp.mails.splice(srv.smtp.mails.indexOf(m), 1);
+    const m = await suite.srv.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('確認コード'), 15_000);
+    suite.srv.smtp.mails.splice(suite.srv.smtp.mails.indexOf(m), 1);
     assert.doesNotMatch(m.text, /https?:\/\//);
     return /確認コード: (\d{6})/.exec(m.text)![1]!;
   }
@@ -50,7 +40,7 @@ describe('addresses, login notification and security pages in a real browser', (
   }
 
   it('registers, changes and notifies as the notice shows', async () => {
-    const desk = await chromium.newContext({ locale: 'ja-JP' });
+    const desk = await suite.chromium.newContext({ locale: 'ja-JP' });
     const page = await desk.newPage();
     await loginWithCode(page, customer.emails[0]!);
     await toEmails(page);
@@ -67,7 +57,7 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByRole('button', { name: '確認画面へ' }).click();
     await page.getByRole('heading', { name: 'Eメールアドレス仮登録 -確認-' }).waitFor();
     // Never the trading password alone: a code mailed to メールアドレス1 for this registration too.
-    await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    await enterMailedConfirmationCode(page, suite.srv, customer.emails[0]!);
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '仮登録' }).click();
     await page.getByLabel('確認コード').fill(await addressCode('isesaki.mobile@example.net'));
@@ -87,22 +77,22 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '変更', exact: true }).click();
     assert.match(await page.getByRole('alert').innerText(), /確認コード（数字6桁）を入力してください/);
-    await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    await enterMailedConfirmationCode(page, suite.srv, customer.emails[0]!);
     assert.match(await page.locator('td.new-address').innerText(), /isesaki\.home@example\.org/, 'the new address survives the send button');
-    assert.ok(!srv.smtp.mails.some((m) => m.to.includes('isesaki.home@example.org')), 'nothing to the new address yet');
+    assert.ok(!suite.srv.smtp.mails.some((m) => m.to.includes('isesaki.home@example.org')), 'nothing to the new address yet');
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '変更', exact: true }).click();
     await page.getByLabel('確認コード').fill(await addressCode('isesaki.home@example.org'));
     await page.getByRole('button', { name: '認証', exact: true }).click();
     await page.getByText('メールアドレス1を変更しました。以前のメールアドレスにもお知らせを送信しました。').waitFor();
-    const toOld = await srv.smtp.waitForMail((m) => m.to.includes('jimukyoku.isesaki@example.com') && m.subject.includes('メールアドレス変更のお知らせ'), 15_000);
+    const toOld = await suite.srv.smtp.waitForMail((m) => m.to.includes('jimukyoku.isesaki@example.com') && m.subject.includes('メールアドレス変更のお知らせ'), 15_000);
     assert.match(toOld.text, /変更されました/);
 
     // メールアドレス2 removed with the trading password and a code mailed to the new メールアドレス1.
     await page.getByRole('link', { name: 'Eメールアドレス登録照会へ' }).click();
     await page.getByRole('link', { name: 'メールアドレス2 削除' }).click();
     await page.getByRole('heading', { name: 'Eメールアドレス削除 -確認-' }).waitFor();
-    await enterMailedConfirmationCode(page, srv, 'isesaki.home@example.org');
+    await enterMailedConfirmationCode(page, suite.srv, 'isesaki.home@example.org');
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '削除', exact: true }).click();
     await page.getByText('メールアドレス2を削除しました。').waitFor();
@@ -114,7 +104,7 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByLabel('通知する', { exact: true }).check();
     await page.getByRole('button', { name: '確認画面へ' }).click();
     await page.getByRole('heading', { name: 'Eメールアドレス設定変更 -確認-' }).waitFor();
-    const notificationCode = await enterMailedConfirmationCode(page, srv, 'isesaki.home@example.org');
+    const notificationCode = await enterMailedConfirmationCode(page, suite.srv, 'isesaki.home@example.org');
     await page.getByLabel('取引パスワード', { exact: true }).fill('not the trading password');
     await page.getByRole('button', { name: '変更', exact: true }).click();
     assert.match(await page.getByRole('alert').innerText(), /取引パスワードが正しくありません/);
@@ -128,11 +118,11 @@ describe('addresses, login notification and security pages in a real browser', (
     assert.match(await page.locator('section.email-slot').first().innerText(), /ログイン通知\s+通知する/);
 
     // A login from another browser (a phone) is mailed to メールアドレス1.
-    const phoneContext = await chromium.newContext({ locale: 'ja-JP', userAgent: IPHONE, viewport: { width: 375, height: 740 } });
+    const phoneContext = await suite.chromium.newContext({ locale: 'ja-JP', userAgent: IPHONE, viewport: { width: 375, height: 740 } });
     const phone = await phoneContext.newPage();
-    const before = srv.smtp.mails.length;
+    const before = suite.srv.smtp.mails.length;
     await loginWithCode(phone, 'isesaki.home@example.org');
-    const notice = await srv.smtp.waitForMail((m) => srv.smtp.mails.indexOf(m) >= before && m.to.includes('isesaki.home@example.org') && m.subject.includes('ログインのお知らせ'), 15_000);
+    const notice = await suite.srv.smtp.waitForMail((m) => suite.srv.smtp.mails.indexOf(m) >= before && m.to.includes('isesaki.home@example.org') && m.subject.includes('ログインのお知らせ'), 15_000);
     assert.match(notice.text, /ブラウザ: Mobile Safari 17/);
     assert.match(notice.text, /OS: iOS 17\.5/);
     assert.match(notice.text, /IPアドレス: 127\.0\.0\.1/);
@@ -150,13 +140,13 @@ describe('addresses, login notification and security pages in a real browser', (
     await phone.getByRole('button', { name: 'ログアウト' }).click();
     await passwordStep(phone);
     await phone.getByLabel('認証コード').waitFor();
-    await phone.getByLabel('認証コード').fill(await srv.codeFor('isesaki.home@example.org'));
+    await phone.getByLabel('認証コード').fill(await suite.srv.codeFor('isesaki.home@example.org'));
     await phone.getByRole('button', { name: '認証', exact: true }).click();
     await phone.getByRole('button', { name: 'ログアウト' }).waitFor();
 
     // ログインパスワード変更 on the desk ends the phone's session.
     await page.getByRole('link', { name: 'ログインパスワード変更' }).click();
-    await enterMailedConfirmationCode(page, srv, 'isesaki.home@example.org');
+    await enterMailedConfirmationCode(page, suite.srv, 'isesaki.home@example.org');
     await page.getByLabel('現在のログインパスワード').fill(customer.loginPassword);
     await page.getByLabel('新しいログインパスワード', { exact: true }).fill('tatebayashi azalea 5');
     await page.getByLabel('新しいログインパスワード（確認のため再入力）').fill('tatebayashi azalea 5');

@@ -5,13 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { enterLoginPassword, launchChromium } from '../support/browser';
-import { startTestServer, type RunningServer } from '../support/server';
+import type { Page } from 'playwright-core';
+import { enterLoginPassword } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 
 describe('login in a real browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const customer = {
     loginId: 'gunma5',
     name: '群馬 五郎',
@@ -20,20 +18,12 @@ describe('login in a real browser', () => {
     tradingPassword: 'kiryu isesaki 2025',
   };
 
-  before(async () => {
-    srv = await startTestServer();
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  const suite = browserSuite([customer]);
 
-  const enterPassword = (page: Page, password: string) => enterLoginPassword(page, srv.url, customer.loginId, password);
+  const enterPassword = (page: Page, password: string) => enterLoginPassword(page, suite.srv.url, customer.loginId, password);
 
   it('walks the whole journey', async () => {
-    const context = await chromium.newContext({ locale: 'ja-JP' });
+    const context = await suite.chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
 
     await enterPassword(page, 'wrong password');
@@ -46,7 +36,7 @@ describe('login in a real browser', () => {
     assert.match(await page.locator('main').innerText(), /0120-954-171/);
     assert.equal(await page.getByRole('button', { name: '認証コードを再送する' }).isDisabled(), true, 'resend waits for its cooldown');
 
-    const code = await srv.codeFor(customer.emails[0]!);
+    const code = await suite.srv.codeFor(customer.emails[0]!);
     // A customer typing with a Japanese IME produces full-width digits.
     const fullWidth = code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
     await page.getByLabel('認証コード').fill(fullWidth);
@@ -62,7 +52,7 @@ describe('login in a real browser', () => {
     assert.match(await page.locator('main').innerText(), /jimu\*\*\*\*\*/);
 
     // The old code cannot be used again, even in a fresh login from another browser.
-    const other = await chromium.newContext({ locale: 'ja-JP' });
+    const other = await suite.chromium.newContext({ locale: 'ja-JP' });
     const otherPage = await other.newPage();
     await enterPassword(otherPage, customer.loginPassword);
     await otherPage.getByRole('heading', { name: '追加認証' }).waitFor();
@@ -75,7 +65,7 @@ describe('login in a real browser', () => {
     // Logout ends the session; logging in again from this recognised browser needs no code.
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await page.getByText('ログアウトしました。').waitFor();
-    await page.goto(`${srv.url}/account`);
+    await page.goto(`${suite.srv.url}/account`);
     await page.getByLabel('ログインID').waitFor();
     await enterPassword(page, customer.loginPassword);
     await page.getByText('群馬 五郎 様').waitFor();
@@ -90,9 +80,9 @@ describe('login in a real browser', () => {
   });
 
   it('works on a phone-sized screen', async () => {
-    const context = await chromium.newContext({ locale: 'ja-JP', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await suite.chromium.newContext({ locale: 'ja-JP', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    await page.goto(`${srv.url}/login`);
+    await page.goto(`${suite.srv.url}/login`);
     const box = await page.getByRole('button', { name: 'ログイン', exact: true }).boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 375, 'the login button fits the screen');
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -6,28 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Route } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
-import { startTestServer, type RunningServer } from '../support/server';
+import { describe, it } from 'node:test';
+import type { Route } from 'playwright-core';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 
 describe('step-up for a withdrawal in a real browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const customer = { loginId: 'maebashi7', name: '前橋 七海', emails: ['jimu.maebashi@example.com'], loginPassword: 'akagi mountain 1828', tradingPassword: 'tone river 322km' };
-
-  before(async () => {
-    // No cooling-off here: the passkey registered a moment ago may confirm the withdrawal.
-    srv = await startTestServer({ PASSKEY_COOLING_OFF_HOURS: '0' });
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  // No cooling-off here: the passkey registered a moment ago may confirm the withdrawal.
+  const suite = browserSuite([customer], { env: { PASSKEY_COOLING_OFF_HOURS: '0' } });
 
   it('the trading site redirects to /step-up, the customer confirms with the passkey and returns, the grant is spent once', async () => {
+    const { srv, chromium } = suite;
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);

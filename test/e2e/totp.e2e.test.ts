@@ -7,31 +7,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedConfirmationCode, launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { enterLoginPassword, enterMailedConfirmationCode } from '../support/browser';
 import { FakeClock } from '../support/fake-clock';
-import { startTestServer, type RunningServer } from '../support/server';
+import { browserSuite } from '../support/browser-suite';
 
 describe('one-time passwords in a real browser', () => {
-  let srv: RunningServer;
-  let chromium: Browser;
   const clock = new FakeClock(new Date());
   const customer = { loginId: 'maebashi7', name: '前橋 七子', emails: ['jimukyoku.maebashi@example.com'], loginPassword: 'akagi mountain wind', tradingPassword: 'haruna lake 2025' };
 
   const codeAt = (secret: string, offsetSteps = 0) =>
     new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: clock.now().getTime() + offsetSteps * 30_000 });
 
-  before(async () => {
-    srv = await startTestServer({}, { clock });
-    await srv.server.runtime.services.accounts.create(customer, 'e2e');
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await srv?.stop();
-  });
+  const suite = browserSuite([customer], { clock });
 
-  const passwordStep = (page: Page) => enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
+  const passwordStep = (page: Page) => enterLoginPassword(page, suite.srv.url, customer.loginId, customer.loginPassword);
 
   async function readKey(page: Page): Promise<string> {
     await page.getByText('コードを表示', { exact: true }).click();
@@ -41,12 +31,12 @@ describe('one-time passwords in a real browser', () => {
   }
 
   it('applies, logs in with TOTP, refuses a reused code, accepts a recovery code once, re-registers and stops', async () => {
-    const context = await chromium.newContext({ locale: 'ja-JP' });
+    const context = await suite.chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
 
     // First login by e-mailed code: this browser becomes recognised.
     await passwordStep(page);
-    await page.getByLabel('認証コード').fill(await srv.codeFor(customer.emails[0]!));
+    await page.getByLabel('認証コード').fill(await suite.srv.codeFor(customer.emails[0]!));
     await page.getByRole('button', { name: '認証', exact: true }).click();
 
     // 口座情報 ⇒ 登録情報照会 ⇒ 各種サービス利用状況 ⇒ ワンタイムパスワードサービス「申込」
@@ -59,7 +49,7 @@ describe('one-time passwords in a real browser', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '申込', exact: true }).click();
     assert.match(await page.getByRole('alert').innerText(), /確認コード（数字6桁）を入力してください/);
-    await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    await enterMailedConfirmationCode(page, suite.srv, customer.emails[0]!);
     assert.match(await page.getByRole('status').innerText(), /jimu\*\*\*\*\* 宛に確認コードを送信しました/);
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '申込', exact: true }).click();
@@ -85,7 +75,7 @@ describe('one-time passwords in a real browser', () => {
     assert.match(receipt, /サービス名称\s+ワンタイムパスワードサービス/);
     const recoveryCodes = await page.locator('ul.codes code').allInnerTexts();
     assert.equal(recoveryCodes.length, 10);
-    await srv.smtp.waitForMail((m) => m.subject.includes('ワンタイムパスワードサービス申込受付'));
+    await suite.srv.smtp.waitForMail((m) => m.subject.includes('ワンタイムパスワードサービス申込受付'));
     await page.getByRole('link', { name: '登録情報照会へ' }).click();
     assert.match(await page.locator('main').innerText(), /ワンタイムパスワードサービス\s+利用中/);
 
@@ -111,7 +101,7 @@ describe('one-time passwords in a real browser', () => {
     await page.getByLabel('リカバリーコード').fill(recoveryCodes[0]!);
     await page.getByRole('button', { name: '認証', exact: true }).click();
     await page.getByText('前橋 七子 様').waitFor();
-    await srv.smtp.waitForMail((m) => m.subject.includes('リカバリーコードでログイン'));
+    await suite.srv.smtp.waitForMail((m) => m.subject.includes('リカバリーコードでログイン'));
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await passwordStep(page);
     await page.getByRole('link', { name: /リカバリーコードを使う/ }).click();
@@ -126,7 +116,7 @@ describe('one-time passwords in a real browser', () => {
 
     // コード再表示: a new phone. The old key works until the new one is confirmed.
     clock.advance(30_000);
-    await page.goto(`${srv.url}/account/info`);
+    await page.goto(`${suite.srv.url}/account/info`);
     await page.getByRole('link', { name: 'コード再表示' }).click();
     // A TOTP customer may confirm with the current one-time password instead of a mailed code.
     assert.match(await page.locator('main').innerText(), /現在のワンタイムパスワードを入力することもできます/);
@@ -141,14 +131,14 @@ describe('one-time passwords in a real browser', () => {
     await page.getByLabel('ワンタイムパスワード').fill(codeAt(newSecret));
     await page.getByRole('button', { name: '認証', exact: true }).click();
     await page.getByRole('heading', { name: 'コード再表示 -受付-' }).waitFor();
-    await srv.smtp.waitForMail((m) => m.subject.includes('再登録'));
+    await suite.srv.smtp.waitForMail((m) => m.subject.includes('再登録'));
 
     // 利用停止: 入力 → 確認 (取引パスワード) → 完了; then a recognised browser needs no second step.
-    await page.goto(`${srv.url}/account/info`);
+    await page.goto(`${suite.srv.url}/account/info`);
     await page.getByRole('link', { name: '利用停止' }).click();
     await page.getByRole('heading', { name: 'ワンタイムパスワードサービス利用停止 -入力-' }).waitFor();
     await page.getByRole('link', { name: '確認画面へ' }).click();
-    const stopCode = await enterMailedConfirmationCode(page, srv, customer.emails[0]!);
+    const stopCode = await enterMailedConfirmationCode(page, suite.srv, customer.emails[0]!);
     await page.getByLabel('取引パスワード').fill('wrong trading password');
     await page.getByRole('button', { name: '利用停止' }).click();
     assert.match(await page.getByRole('alert').innerText(), /取引パスワードが正しくありません/);
@@ -156,7 +146,7 @@ describe('one-time passwords in a real browser', () => {
     await page.getByLabel('取引パスワード').fill(customer.tradingPassword);
     await page.getByRole('button', { name: '利用停止' }).click();
     await page.getByRole('heading', { name: 'ワンタイムパスワードサービス利用停止 -完了-' }).waitFor();
-    await srv.smtp.waitForMail((m) => m.subject.includes('利用停止'));
+    await suite.srv.smtp.waitForMail((m) => m.subject.includes('利用停止'));
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await passwordStep(page);
     await page.getByText('前橋 七子 様').waitFor();

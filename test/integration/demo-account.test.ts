@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 
 const BIN = resolve('bin/mamori.js');
 
@@ -85,6 +86,11 @@ describe('the demo account on a second start', () => {
       assert.ok(loginPassword && loginPassword !== firstPassword, reset.out);
       assert.equal(await loginState(second.url, loginPassword), 'awaiting_code');
       assert.notEqual(await loginState(second.url, firstPassword), 'awaiting_code', 'the old password no longer works');
+      // Through the accounts service, so the reset is on the record with who made it.
+      const db = new Database(join(dir, 'data', 'mamori.db'), { readonly: true });
+      const audited = db.prepare(`SELECT operator FROM audit_events WHERE type = 'account.passwords_replaced'`).all() as { operator: string }[];
+      db.close();
+      assert.deepEqual(audited, [{ operator: 'system:demo-reset' }]);
     } finally {
       await second.stop();
     }

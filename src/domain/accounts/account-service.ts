@@ -108,4 +108,26 @@ export class AccountService {
     for (const h of imported) await passwords.learn(h);
     return created;
   }
+
+  /**
+   * New login and trading passwords set by an operator tool that prints them once (the embedded
+   * demo account's `mamori demo reset`): hashed, the trading-password lock lifted, every session
+   * ended, audited with the operator, in one transaction. Never a path for customers' accounts,
+   * whose passwords only the customer sets.
+   */
+  async replacePasswords(loginId: string, passwords: { loginPassword: string; tradingPassword: string }, operator: string): Promise<void> {
+    const { store, clock } = this.ports;
+    const account = await store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    const [loginHash, tradingHash] = await Promise.all([this.ports.passwords.hash(passwords.loginPassword), this.ports.passwords.hash(passwords.tradingPassword)]);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.accounts.updateLoginPasswordHash(account.id, loginHash, now);
+      await tx.accounts.updateTradingPasswordHash(account.id, tradingHash, now);
+      await tx.accounts.unlockTradingPassword(account.id);
+      await tx.sessions.endAllForAccount(account.id, now);
+      await tx.sessions.announceChange(account.id);
+      await recordAudit(tx, now, 'account.passwords_replaced', { accountId: account.id, loginId, operator });
+    });
+  }
 }

@@ -1,4 +1,5 @@
 /** Accounts, and the kinds of password hash found among them. */
+import { reserveUnderLimit } from '../reserve-under-limit';
 import type { Selectable } from 'kysely';
 import { DomainError } from '../../domain/errors';
 import type { Account } from '../../domain/accounts/records';
@@ -77,15 +78,8 @@ export function accounts(db: Db): AccountRepo {
       return Number(r.n);
     },
     async reserveTradingPasswordAttempt(id, max, at) {
-      const r = await db
-        .updateTable('accounts')
-        .set((eb) => ({ trading_password_failures: eb('trading_password_failures', '+', 1), updated_at: ms(at) }))
-        .where('id', '=', id)
-        .where('trading_password_locked_at', 'is', null)
-        .where('trading_password_failures', '<', max)
-        .returning('trading_password_failures')
-        .executeTakeFirst();
-      return r ? r.trading_password_failures : null;
+      const scoped = db.updateTable('accounts').where('id', '=', id).where('trading_password_locked_at', 'is', null);
+      return (await reserveUnderLimit(scoped, 'trading_password_failures', max, { also: { updated_at: ms(at) } }))?.count ?? null;
     },
     async releaseTradingPasswordAttempt(id, succeededAs) {
       if (succeededAs !== null) {

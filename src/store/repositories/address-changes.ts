@@ -1,4 +1,5 @@
 /** A new address waiting for the code mailed to it; single use by a conditional delete. */
+import { reserveUnderLimit } from '../reserve-under-limit';
 import type { Selectable } from 'kysely';
 import type { AddressChange } from '../../domain/addresses/records';
 import type { AddressChangeRepo } from '../../domain/addresses/repository';
@@ -46,15 +47,8 @@ export function addressChanges(db: Db): AddressChangeRepo {
       return rows.map(toAddressChange);
     },
     async reserveAttempt(accountId, slot, maxAttempts) {
-      const r = await db
-        .updateTable('address_changes')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('account_id', '=', accountId)
-        .where('slot', '=', slot)
-        .where('attempts', '<', maxAttempts)
-        .returning('attempts')
-        .executeTakeFirst();
-      return r ? r.attempts : null;
+      const scoped = db.updateTable('address_changes').where('account_id', '=', accountId).where('slot', '=', slot);
+      return (await reserveUnderLimit(scoped, 'attempts', maxAttempts))?.count ?? null;
     },
     async replaceCode(accountId, slot, codeHash, sentAt) {
       await db

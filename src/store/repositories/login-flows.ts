@@ -1,4 +1,5 @@
 /** Logins in progress; a conditional update on `state` and `method_shown` decides the one winner of concurrent submissions. */
+import { reserveUnderLimit } from '../reserve-under-limit';
 import type { Selectable } from 'kysely';
 import type { LoginFlow, LoginFlowState } from '../../domain/login/records';
 import type { LoginFlowRepo } from '../../domain/login/repository';
@@ -31,16 +32,8 @@ export function loginFlows(db: Db): LoginFlowRepo {
       return Number(r.numUpdatedRows) === 1;
     },
     async reserveCodeAttempt(id, methodShown, maxAttempts) {
-      const r = await db
-        .updateTable('login_flows')
-        .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
-        .where('id', '=', id)
-        .where('state', '=', 'awaiting_second_step')
-        .where('method_shown', '=', methodShown)
-        .where('code_attempts', '<', maxAttempts)
-        .returning('code_attempts')
-        .executeTakeFirst();
-      return r ? r.code_attempts : null;
+      const scoped = db.updateTable('login_flows').where('id', '=', id).where('state', '=', 'awaiting_second_step').where('method_shown', '=', methodShown);
+      return (await reserveUnderLimit(scoped, 'code_attempts', maxAttempts))?.count ?? null;
     },
     async replaceCode(id, p) {
       await db

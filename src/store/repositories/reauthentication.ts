@@ -1,4 +1,5 @@
 /** Confirmation codes for changes to how the customer logs in. */
+import { reserveUnderLimit } from '../reserve-under-limit';
 import type { Selectable } from 'kysely';
 import type { ReauthenticationCode, ReauthenticationKey, ReauthenticationPurpose } from '../../domain/reauthentication/records';
 import type { ReauthenticationCodeRepo } from '../../domain/reauthentication/repository';
@@ -57,12 +58,8 @@ export function reauthenticationCodes(db: Db): ReauthenticationCodeRepo {
       return Number(r.numUpdatedRows) === 1;
     },
     async reserveAttempt(k, maxAttempts, now) {
-      const r = await byKey(db.updateTable(table).set((eb) => ({ attempts: eb('attempts', '+', 1) })), k)
-        .where('attempts', '<', maxAttempts)
-        .where('expires_at', '>', ms(now))
-        .returning(['code_hash', 'attempts'])
-        .executeTakeFirst();
-      return r && { codeHash: r.code_hash, attempts: r.attempts };
+      const r = await reserveUnderLimit<{ code_hash: string | null }>(byKey(db.updateTable(table), k).where('expires_at', '>', ms(now)), 'attempts', maxAttempts, { returning: ['code_hash'] });
+      return r ? { codeHash: r.code_hash, attempts: r.count } : undefined;
     },
     async take(k, codeHash) {
       const r = await byKey(db.deleteFrom(table), k).where('code_hash', '=', codeHash).executeTakeFirst();

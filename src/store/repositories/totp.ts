@@ -1,4 +1,5 @@
 /** TOTP keys waiting for their first code, and recovery codes. */
+import { reserveUnderLimit } from '../reserve-under-limit';
 import type { TotpEnrollmentKind } from '../../domain/totp/records';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from '../../domain/totp/repository';
 import { ms, type Db } from '../rows';
@@ -37,14 +38,7 @@ export function totpEnrollments(db: Db): TotpEnrollmentRepo {
       };
     },
     async reserveAttempt(accountId, maxAttempts) {
-      const r = await db
-        .updateTable('totp_enrollments')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('account_id', '=', accountId)
-        .where('attempts', '<', maxAttempts)
-        .returning('attempts')
-        .executeTakeFirst();
-      return r ? r.attempts : null;
+      return (await reserveUnderLimit(db.updateTable('totp_enrollments').where('account_id', '=', accountId), 'attempts', maxAttempts))?.count ?? null;
     },
     async delete(accountId) {
       await db.deleteFrom('totp_enrollments').where('account_id', '=', accountId).execute();

@@ -1,26 +1,13 @@
 /** Migration 0011 turns each waiting state of a login flow in flight into the method it stood for. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, it } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from '../../../src/store/migrations';
-
-const dir = mkdtempSync(join(tmpdir(), 'mamori-m11-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+import { it } from 'node:test';
+import { sqliteAtMigration } from '../../support/migration-at';
 
 it('keeps flows in flight going: each waiting state becomes its method, done and failed stay', async () => {
-  const raw = new BetterSqlite3(join(dir, 'm.db'));
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
-  const migrator = new Migrator({ db, provider: migrationProvider('sqlite') });
-  assert.equal((await migrator.migrateTo('0010_reauthentication')).error, undefined);
-  const now = Date.now();
-  raw.prepare('INSERT INTO accounts (id, login_id, name, login_password_hash, trading_password_hash, trading_password_failures, password_changed_at, created_at, updated_at) VALUES (1, ?, ?, ?, ?, 0, ?, ?, ?)').run('u1', '群馬 五郎', 'x', 'y', now, now, now);
+  const { raw, now, migrateToLatest } = await sqliteAtMigration('0010_reauthentication');
   const insert = raw.prepare('INSERT INTO login_flows (id, account_id, state, code_attempts, code_send_count, ip, user_agent, created_at, expires_at) VALUES (?, 1, ?, 0, 0, ?, ?, ?, ?)');
   for (const state of ['awaiting_code', 'awaiting_totp', 'awaiting_passkey', 'done', 'failed']) insert.run(state, state, '192.0.2.1', 'ua', now, now + 1e6);
-  assert.equal((await migrator.migrateToLatest()).error, undefined);
+  await migrateToLatest();
   const rows = raw.prepare('SELECT id, state, method_shown, methods_open FROM login_flows ORDER BY id').all();
   assert.deepEqual(rows, [
     { id: 'awaiting_code', state: 'awaiting_second_step', method_shown: 'email_code', methods_open: 'email_code' },
@@ -29,5 +16,4 @@ it('keeps flows in flight going: each waiting state becomes its method, done and
     { id: 'done', state: 'done', method_shown: null, methods_open: '' },
     { id: 'failed', state: 'failed', method_shown: null, methods_open: '' },
   ]);
-  await db.destroy();
 });
