@@ -58,6 +58,9 @@
     'second-factor': function () {
       return authenticate('/login/passkey/second-factor/options').then(function (a) { return post('/login/passkey/verify', a); }).then(function (d) { location.assign(d.redirect); });
     },
+    'password-reset': function () {
+      return authenticate('/login/forgot-password/passkey/options').then(function (a) { return post('/login/forgot-password/passkey/verify', a); }).then(function (d) { location.assign(d.redirect); });
+    },
     'step-up': function () {
       return authenticate('/api/v1/step-up/options').then(function (a) { return post('/api/v1/step-up/verify', a); }).then(function () { location.reload(); });
     },

@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   WEBAUTHN_ORIGINS: z.string().optional(),
   // The RP ID passkeys are bound to: PUBLIC_URL's host or a registrable parent of it (so the app's domain shares them).
   WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
+  // r17-recovery: what ログインパスワードをお忘れの方 asks beside the login ID (a registered address, or the birth date).
+  PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
+  // r17-sessions: a login right after this many failures since the last success is mailed, whatever the notice setting.
+  LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -119,6 +123,8 @@ export interface Config {
   relyingParty: { id: string; name: string; origin: string; origins: string[] };
   /** The phishing-resistant migration: the date passkeys become mandatory, cooling-off of a new passkey, step-up lifetime. */
   passkeys: { requiredFrom: Date | null; coolingOffHours: number; stepUpMaxAgeSeconds: number };
+  /** r17-recovery: the second identifier of a forgotten-password reset (and of the forgotten-ID page when `birth_date`). */
+  passwordReset: { identifier: 'email' | 'birth_date' };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number; cacheMs: number; cacheEntries: number };
@@ -139,6 +145,8 @@ export interface Config {
   metricsListen: { host: string; port: number } | null;
   /** Expired rows are deleted every `intervalMs` (jittered; 0 = never), `batchSize` rows per statement. */
   purge: { intervalMs: number; batchSize: number };
+  /** r17-sessions: the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
+  loginNotices: { afterFailures: number };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -251,6 +259,8 @@ export function loadConfig(env: Env = process.env): Config {
       coolingOffHours: e.PASSKEY_COOLING_OFF_HOURS,
       stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
     },
+    // r17-recovery
+    passwordReset: { identifier: e.PASSWORD_RESET_IDENTIFIER },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS, cacheEntries: e.SESSION_CACHE_ENTRIES },
@@ -274,5 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
+    // r17-sessions
+    loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
   };
 }

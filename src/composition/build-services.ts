@@ -21,6 +21,13 @@ import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
 import { StepUpService } from '../domain/step-up/step-up-service';
+import { PasswordResetService } from '../domain/recovery/password-reset-service';
+import { DeskPasswordReset } from '../domain/recovery/desk-reset';
+import { LoginIdReminder } from '../domain/recovery/login-id-reminder';
+import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requirements';
+import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
+import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
+import { CustomerSessions } from '../domain/sessions/customer-sessions';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -31,7 +38,11 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
+  // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
+  const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
+  const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
+  const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy, config.passkeys.stepUpMaxAgeSeconds);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -42,6 +53,13 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, reauthentication, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
+  const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
+  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
+  const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
+  const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, stepUp, operations: new Operations(ports) };
+  return {
+    ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
+  };
 }

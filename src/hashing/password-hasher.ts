@@ -19,6 +19,7 @@ import type { Config } from '../config';
 import type { PasswordHasher } from '../domain/ports';
 import { passwordHashKind } from '../crypto/hash-kind';
 import { isLegacyHash, legacyJob } from '../crypto/legacy-hashes';
+import { normalizePassword, passwordForms } from '../crypto/normalize';
 import { BoundedQueue } from './bounded-queue';
 import { HashPool, argon2NeedsRehash } from './hash-pool';
 
@@ -79,7 +80,7 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
   const learning = new Map<string, Promise<void>>();
   let floor = 0;
 
-  const hash = (password: string) => queue.run(() => pool.hash(password));
+  const hash = (password: string) => queue.run(() => pool.hash(normalizePassword(password)));
 
   /**
    * The floor follows each kind's recent checks, not only its first timing: a loaded machine
@@ -141,18 +142,22 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
     hash,
     async verify(stored, password) {
       const startedAt = timing.now();
-      const ok = await check(stored, password);
-      if (!ok) {
+      const [nfkc, typed] = passwordForms(password);
+      const ok = await check(stored, nfkc);
+      // A hash made before normalisation, of the password as typed: right, and renewed in NFKC form.
+      const okAsTyped = !ok && typed !== undefined && (await check(stored, typed));
+      if (!ok && !okAsTyped) {
         await holdFailure(startedAt);
-        return { ok, needsRehash: false };
+        return { ok: false, needsRehash: false };
       }
       // Imported bcrypt / PBKDF2 and argon2 with other parameters become our argon2id (docs/operations.md, importing).
-      return { ok, needsRehash: !ARGON2.test(stored) || argon2NeedsRehash(stored, params) };
+      return { ok: true, needsRehash: okAsTyped || !ARGON2.test(stored) || argon2NeedsRehash(stored, params) };
     },
     async verifyDummy(password) {
       const startedAt = timing.now();
       const stored = await dummyHash();
-      await queue.run(timedJob(recent.size ? ownKind : null, () => pool.verify(stored, password)));
+      // As many checks as `verify` makes for this password, so an unknown ID costs the same.
+      for (const form of passwordForms(password)) await queue.run(timedJob(recent.size ? ownKind : null, () => pool.verify(stored, form)));
       await holdFailure(startedAt);
     },
     isSupportedHash: (stored) => ARGON2.test(stored) || isLegacyHash(stored),

@@ -18,6 +18,9 @@ export interface AccountsTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
+/** r17-recovery (migration 0016): the optional second identifier, and the desk's must-change flag. */
+  birth_date: string | null;
+  password_change_required_at: number | null;
 }
 
 export interface EmailAddressesTable {
@@ -84,6 +87,8 @@ export interface SessionsTable {
   recognized_device_id: Generated<number | null>;
   /** How the customer got in, comma-separated (migration 0014); null on older sessions. */
   auth_methods: Generated<string | null>;
+  /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
+  passkey_pending: Generated<number>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
@@ -221,7 +226,54 @@ export interface StepUpGrantsTable {
   consumed_at: number | null;
 }
 
+// r16-policy (migration 0012): the phishing-resistant migration's exemptions and announcements.
+export interface PasskeyExemptionsTable {
+  id: Generated<number>;
+  account_id: number;
+  reason: string;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface PasskeyAnnouncementsTable {
+  account_id: number;
+  sent_at: number;
+  addresses: number;
+}
+
+/** r17-recovery (migration 0016): forgotten login passwords. */
+export interface PasswordResetFlowsTable {
+  id: string;
+  account_id: number | null;
+  login_id: string;
+  via: string;
+  state: string;
+  code_hash: string | null;
+  code_attempts: number;
+  passkey_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PasswordResetCodesTable {
+  account_id: number;
+  code_hash: string;
+  delivery: string;
+  attempts: number;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
+  password_reset_flows: PasswordResetFlowsTable;
+  password_reset_codes: PasswordResetCodesTable;
+  passkey_exemptions: PasskeyExemptionsTable;
+  passkey_announcements: PasskeyAnnouncementsTable;
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
   passkeys: PasskeysTable;
@@ -240,4 +292,14 @@ export interface Database {
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
   step_up_grants: StepUpGrantsTable;
+}
+
+// r17-sessions, migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
+export interface SessionsTable {
+  /** Where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
+  country: Generated<string | null>;
+}
+export interface LoginFlowsTable {
+  /** When the customer was told a second step failed after a right password: once per flow. */
+  failure_notified_at: Generated<number | null>;
 }

@@ -25,8 +25,13 @@ export function openSqliteStore(path: string): KyselyStore {
   // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).
   // Prepared on first use: the tables exist only once migrations have run.
   let active: BetterSqlite3.Statement | null = null;
+  let feed: SessionFeed | null = null;
   return new KyselyStore(db, 'sqlite', {
-    listen: (listener) => pollSessionChanges(sqlite, listener),
+    listen: (listener) => {
+      feed = pollSessionChanges(sqlite, listener);
+      return feed.stop;
+    },
+    catchUpSessions: () => feed?.catchUp(),
     announceSessions: 'feed',
     onClose: async () => checkpointer?.stop(),
     activeSessionRow: (tokenHash) => {
@@ -59,16 +64,29 @@ function dropStat4(sqlite: BetterSqlite3.Database): void {
  * before this process saw them: it forgets everything. The checkpointing thread prunes rows after
  * an hour, far longer than any cache entry lives (a write, kept off the serving connection).
  * Only reads here: in WAL mode they never wait for another process's lock.
+ *
+ * `catchUp` makes "at once" exact: before a session check is answered from the cache, the cache
+ * asks it, and it reads the feed then and there if another connection has committed anything since
+ * the last read (`PRAGMA data_version`, a counter SQLite keeps in shared memory: no disk read). A
+ * session ended by another process is refused on its very next request, not up to 250 ms later.
  */
-export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): () => Promise<void> {
+export interface SessionFeed {
+  stop(): Promise<void>;
+  catchUp(): void;
+}
+
+export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): SessionFeed {
   type Row = { id: number; account_id: number };
   let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement } | null = null;
   let last: number | null = null;
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let readAtVersion: unknown = null;
   const poll = () => {
     // In the middle of one of our own transactions the read would see its uncommitted rows; were
     // it rolled back, their ids would be handed out again and another process's change missed.
     if (sqlite.inTransaction) return;
     try {
+      readAtVersion = dataVersion.get();
       // Prepared on first use: the table exists only once migrations have run.
       statements ??= {
         since: sqlite.prepare('SELECT id, account_id FROM session_changes WHERE id > ? ORDER BY id LIMIT 1000'),
@@ -95,7 +113,17 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   poll();
   const timer = setInterval(poll, intervalMs);
   timer.unref();
-  return async () => clearInterval(timer);
+  return {
+    stop: async () => clearInterval(timer),
+    catchUp: () => {
+      if (last === null || sqlite.inTransaction) return;
+      try {
+        if (dataVersion.get() !== readAtVersion) poll();
+      } catch {
+        // The file busy: the timer's next read catches up.
+      }
+    },
+  };
 }
 
 /**

@@ -35,6 +35,8 @@ const STATUS: Record<ErrorCode, number> = {
   passkey_invalid: 401,
   step_up_required: 403,
   passkey_cooling_off: 403,
+  password_change_required: 403,
+  passkey_enrolment_required: 403,
 };
 
 /**

@@ -82,6 +82,8 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
   try {
     const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
     if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
+    // Held to passkey registration (PASSKEY_REQUIRED_FROM): the trading service must not let it in.
+    if (session.passkeyPending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('passkey_enrolment_required'), t)) };
     const { body, headers } = answerOf(session);
     return { status: 200, headers, body };
   } catch (e) {

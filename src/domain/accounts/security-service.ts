@@ -6,7 +6,7 @@
  */
 import { shownIp } from '../client-address';
 import { CHANGED_PASSWORD_MAX } from '../input-limits';
-import { checkLoginPassword, checkTradingPassword } from './password-policy';
+import { checkNewLoginPassword, checkTradingPassword } from './password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
@@ -103,11 +103,13 @@ export class SecurityService {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new InvalidInput('device', 'format');
     const { store, clock } = this.ports;
     const now = clock.now();
-    await store.transaction(async (tx) => {
-      if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
-      await this.deps.sessions.endAllFromDevice(tx, account.id, id);
-      await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
-    });
+    await this.deps.sessions.endAndSpread(account.id, () =>
+      store.transaction(async (tx) => {
+        if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
+        await this.deps.sessions.endAllFromDevice(tx, account.id, id);
+        await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
+      }),
+    );
   }
 
   /**
@@ -122,14 +124,21 @@ export class SecurityService {
   ): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
     const current = this.required(input.current, 'currentPassword');
-    const problem = checkLoginPassword(next, account.loginId);
+    const problem = checkNewLoginPassword(next, account.loginId);
     if (problem) throw new DomainError('password_policy', { reason: problem });
     const { passwords, store, clock, random } = this.ports;
     if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
     // One attempt of the trading password's five covers both other answers this screen gives: a
     // wrong current login password, and "must differ from the trading password" (which says
     // whether a guess IS the trading password).
-    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, 'login_password_change', async () => {
+    // The desk's must-change flag: the customer proved themself to the desk and logged in with its
+    // reset; that one change keeps the trading password alone (the flag is the desk's, never a session's).
+    const confirmation = { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode };
+    const confirm = (alsoCheck: () => Promise<DomainError | null>) =>
+      account.passwordChangeRequiredAt
+        ? this.deps.reauthentication.confirmTradingPasswordOnly(account, input.tradingPassword, ctx, 'login_password_change', alsoCheck)
+        : this.deps.reauthentication.confirmChange(account, confirmation, ctx, 'login_password_change', alsoCheck);
+    await confirm(async () => {
       if (!(await passwords.verify(account.loginPasswordHash, current)).ok) return new DomainError('invalid_credentials', { reason: 'current_password' });
       if ((await passwords.verify(account.tradingPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_trading_password' });
       return null;
@@ -138,6 +147,7 @@ export class SecurityService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
+      await tx.accounts.setPasswordChangeRequired(account.id, null);
       await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });

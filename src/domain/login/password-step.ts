@@ -102,7 +102,8 @@ export class PasswordStep {
   }
 }
 
-function parseLoginId(raw: unknown): string {
+/** A typed login ID, NFKC and trimmed; shared by every screen that asks for one. */
+export function parseLoginId(raw: unknown): string {
   if (typeof raw !== 'string') throw new InvalidInput('loginId', 'required');
   const v = normalizeInput(raw);
   if (!v) throw new InvalidInput('loginId', 'required');

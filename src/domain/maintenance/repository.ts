@@ -11,7 +11,9 @@ export type PurgeTable =
   | 'sessions'
   | 'recognized_devices'
   | 'outbox'
-  | 'step_up_grants';
+  | 'step_up_grants'
+  | 'password_reset_flows'
+  | 'password_reset_codes';
 
 export interface ExpiredRowsRepo {
   /**

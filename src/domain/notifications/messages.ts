@@ -30,7 +30,7 @@ export function methodLabel(method: string): string {
   return METHOD_LABELS[method] ?? method;
 }
 
-function footer(brand: Brand): string {
+export function footer(brand: Brand): string {
   return [
     '',
     'お心当たりのない場合は、第三者による不正アクセスのおそれがあります。',

@@ -72,6 +72,8 @@ export class PasskeyService {
     const passkey = await store.transaction(async (tx) => {
       const p = await tx.passkeys.insert({ accountId: account.id, ...verified, name, createdAt: now, lastUsedAt: null });
       await recordAudit(tx, now, 'passkey.added', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId: p.id, name } });
+      // Sessions held to registration (PASSKEY_REQUIRED_FROM) go free, in every process.
+      await this.deps.sessions.releasePasskeyGate(tx, account.id);
       const mail = passkeyNoticeMail(this.deps.brand, 'added', { name: account.name, at: now, passkeyNames: [name] });
       await queueToVerified(tx, random, now, account.id, mail);
       return p;

@@ -78,6 +78,11 @@ export class ReauthenticationService {
     await this.assertFreshSecondFactor(account, ctx.sessionId, purpose, { code: input.confirmationCode }, ctx);
   }
 
+  /** The one change that keeps the trading password alone: a password the desk asked the customer to change. */
+  confirmTradingPasswordOnly(account: Account, tradingPassword: unknown, ctx: RequestContext, purpose: ReauthenticationPurpose, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
+    return this.deps.tradingPassword.confirm(account, tradingPassword, ctx, purpose, alsoCheck);
+  }
+
   /** 「確認コードをメールで送信」: a code for this purpose and this session, to the representative address. */
   async requestCode(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, ctx: RequestContext): Promise<SentCode> {
     const key = this.key(account, sessionId, purpose);

@@ -17,6 +17,10 @@ export interface Session {
   recognizedDeviceId?: number | null;
   /** How the customer got in (auth-methods.ts); absent on sessions made before migration 0014. */
   authMethods?: string[] | null;
+  /** From PASSKEY_REQUIRED_FROM: the session may only register a passkey (set at login, cleared when one is registered). */
+  passkeyPending?: boolean;
+  /** Where the session's address is (ISO 3166 code), once the behaviour signals say; null until then. */
+  country?: string | null;
 }
 
 export interface SessionWithAccount extends Session {
@@ -31,5 +35,5 @@ export interface SessionWithAccount extends Session {
  */
 export type ActiveSession = Pick<
   SessionWithAccount,
-  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'authMethods'
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'passkeyPending' | 'authMethods'
 >;

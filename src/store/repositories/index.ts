@@ -16,7 +16,9 @@ import { emails } from './emails';
 import { expiredRows } from './expired-rows';
 import { loginFlows } from './login-flows';
 import { outbox } from './outbox';
+import { deskResetCodes, passwordResets } from './password-resets';
 import { challenges, passkeys } from './passkeys';
+import { passkeyAnnouncements, passkeyExemptions } from './passkey-policy';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
@@ -60,5 +62,9 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
     stepUpGrants: stepUpGrants(db),
+    passwordResets: passwordResets(db),
+    deskResetCodes: deskResetCodes(db),
+    passkeyExemptions: passkeyExemptions(db),
+    passkeyAnnouncements: passkeyAnnouncements(db),
   };
 }

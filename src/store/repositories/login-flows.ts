@@ -1,6 +1,6 @@
 /** Logins in progress; a conditional update on `state` and `method_shown` decides the one winner of concurrent submissions. */
 import { reserveUnderLimit } from '../reserve-under-limit';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { LoginFlow, LoginFlowState } from '../../domain/login/records';
 import type { LoginFlowRepo } from '../../domain/login/repository';
 import type { LoginFlowsTable } from '../schema';
@@ -48,6 +48,10 @@ export function loginFlows(db: Db): LoginFlowRepo {
         .where('id', '=', id)
         .execute();
     },
+    async claimFailureNotice(id, at) {
+      const r = await db.updateTable('login_flows').set({ failure_notified_at: ms(at) }).where('id', '=', id).where('failure_notified_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
   };
 }
 
@@ -74,7 +78,7 @@ export function toLoginFlow(r: Selectable<LoginFlowsTable>): LoginFlow {
   };
 }
 
-export function fromLoginFlow(f: LoginFlow): Selectable<LoginFlowsTable> {
+export function fromLoginFlow(f: LoginFlow): Insertable<LoginFlowsTable> {
   return {
     id: f.id,
     account_id: f.accountId,

@@ -5,11 +5,13 @@
 import type { DeviceView, HistoryEntry } from '../../domain/accounts/security-service';
 import { formatDateTime, methodName } from '../../i18n/format';
 import { html } from '../html';
+import type { SessionView } from '../../domain/sessions/customer-sessions';
 import type { Page } from './frame';
 import { reauthSection, type ReauthState } from './confirm-view';
+import { sessionsSection } from './session-views';
 import { actions, columnsTable, confirmationCodeField, csrfInput, errorSummary, messages, passwordField, postButton, resultView, stepUpHint, type FormError, type ViewContext } from './kit';
 
-export function overviewView(v: ViewContext, history: HistoryEntry[], devices: DeviceView[], o: { info?: string; error?: FormError } = {}): Page {
+export function overviewView(v: ViewContext, history: HistoryEntry[], devices: DeviceView[], o: { info?: string; error?: FormError } = {}, sessions: SessionView[] = []): Page {
   const { t } = v;
   const historyRows = history.map(
     (e) =>
@@ -26,6 +28,7 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
       <h2 id="history">${t('history.title')}</h2>
       <p class="note">${t('history.lead')}</p>
       ${history.length ? table('history', [t('history.at'), t('history.ip'), t('history.browser'), t('history.method'), t('history.result')], historyRows) : html`<p>${t('history.none')}</p>`}
+      ${sessionsSection(v, sessions)}
       <h2 id="devices">${t('devices.title')}</h2>
       <p class="note">${t('devices.lead')}</p>
       ${devices.length ? table('devices', [t('history.browser'), t('devices.firstUsed'), t('devices.lastUsed'), ''], deviceRows) : html`<p>${t('devices.none')}</p>`}
