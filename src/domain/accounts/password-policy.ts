@@ -18,9 +18,11 @@ export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_log
 function basic(typed: string, min: number): PasswordProblem | null {
   const password = typed.normalize('NFKC');
   const length = Array.from(password).length;
-  if (length < min) return 'too_short';
+  if (length < PASSWORD_MIN) return 'too_short';
   if (length > PASSWORD_MAX) return 'too_long';
+  // A common password is told as such even where it is also under the login floor: that is the more useful answer.
   if (commonPasswords().has(password.toLowerCase())) return 'common';
+  if (length < min) return 'too_short';
   return null;
 }
 
