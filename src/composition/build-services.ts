@@ -20,6 +20,7 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { StepUpService } from '../domain/step-up/step-up-service';
 import { PasswordResetService } from '../domain/recovery/password-reset-service';
 import { DeskPasswordReset } from '../domain/recovery/desk-reset';
 import { LoginIdReminder } from '../domain/recovery/login-id-reminder';
@@ -43,21 +44,22 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
   const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
-  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
+  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy, config.passkeys.stepUpMaxAgeSeconds);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
   const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication, coolingOffHours: config.passkeys.coolingOffHours });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
-  const security = new SecurityService(ports, { brand, tradingPassword, sessions });
+  const security = new SecurityService(ports, { brand, reauthentication, sessions });
   const support = new SupportAccess(ports, config.supportApiKeys);
   const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
   const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
+  const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
   return {
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
-    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions,
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
   };
 }

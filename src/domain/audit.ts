@@ -43,6 +43,9 @@ export type AuditType =
   | 'passkey.failed'
   | 'passkey.cancelled'
   | 'step_up.succeeded'
+  | 'step_up.refused'
+  | 'step_up.consumed'
+  | 'trading_password.verified'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed'
   // forgotten login password and login ID, the desk's reset code and must-change flag.

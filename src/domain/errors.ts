@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'passkey_invalid'
   | 'step_up_required'
+  | 'passkey_cooling_off'
   | 'password_change_required'
   | 'passkey_enrolment_required'
   | 'passkey_not_new';

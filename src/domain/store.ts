@@ -14,6 +14,7 @@ import type { PasskeyAnnouncementRepo, PasskeyExemptionRepo } from './passkey-po
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository';
 import type { SessionRepo } from './sessions/repository';
+import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 
 export interface StoreTx {
@@ -34,6 +35,7 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  stepUpGrants: StepUpGrantRepo;
   passwordResets: PasswordResetRepo;
   deskResetCodes: DeskResetCodeRepo;
   passkeyExemptions: PasskeyExemptionRepo;

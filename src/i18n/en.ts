@@ -1,3 +1,4 @@
+import { enStepUp } from './step-up';
 /** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
 import type { MessageKey } from './ja';
 import { enRecovery } from './recovery';
@@ -340,6 +341,7 @@ export const en: Record<MessageKey, string> = {
   'common.copied': 'Copied',
   'common.print': 'Print',
   'error.summaryTitle': 'Please check what you entered',
+  ...enStepUp,
   ...enRecovery,
   ...enPasskeyPolicy,
   ...enSessions,

@@ -1,3 +1,4 @@
+import { jaStepUp } from './step-up';
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
 import { jaRecovery } from './recovery';
 import { jaPasskeyPolicy } from './passkey-policy';
@@ -342,6 +343,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
+  ...jaStepUp,
   ...jaRecovery,
   ...jaPasskeyPolicy,
   ...jaSessions,

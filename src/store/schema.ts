@@ -85,6 +85,8 @@ export interface SessionsTable {
   name: string | null;
   /** The recognised browser the session was made from (migration 0009); 解除 ends it. */
   recognized_device_id: Generated<number | null>;
+  /** How the customer got in, comma-separated (migration 0014); null on older sessions. */
+  auth_methods: Generated<string | null>;
   /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
   passkey_pending: Generated<number>;
 }
@@ -211,6 +213,19 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+/** A single-use step-up for the trading service, per session and purpose (migration 0014). */
+export interface StepUpGrantsTable {
+  session_id: number;
+  purpose: string;
+  account_id: number;
+  intent_hash: string;
+  token_hash: string;
+  method: string;
+  granted_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 // Migration 0012: the phishing-resistant migration's exemptions and announcements.
 export interface PasskeyExemptionsTable {
   id: Generated<number>;
@@ -276,6 +291,7 @@ export interface Database {
   outbox: OutboxTable;
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
+  step_up_grants: StepUpGrantsTable;
 }
 
 // Migration 0015 (merged into the interfaces above by TypeScript's declaration merging).

@@ -22,6 +22,8 @@ import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
 import { passkeyLoginRoutes } from './pages/passkey-login-routes';
+import { stepUpPages } from './pages/step-up-pages';
+import { stepUpApi } from './api/step-up-api';
 import { recoveryPages } from './pages/recovery-pages';
 import { recoveryApi } from './api/recovery-api';
 import { signedIn } from './signed-in';
@@ -120,6 +122,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   brandingRoutes(app, config.branding);
   loginPages(app, opts);
   passkeyLoginRoutes(app, opts);
+  stepUpPages(app, opts);
+  stepUpApi(app, opts);
   recoveryPages(app, opts);
   recoveryApi(app, opts);
   app.register(

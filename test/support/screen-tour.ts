@@ -91,6 +91,11 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await submitIn(page, 'form[action="/account/password"]');
   await page.locator('[role=alert]').waitFor();
   await look(page, 'password-login-error');
+  // The step-up the trading service sends a customer to: without a passkey or TOTP, a mailed code; a bad request.
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&intent=w-1&return_to=/account`);
+  await look(page, 'step-up-email');
+  await page.goto(`${srv.url}/step-up?purpose=everything&return_to=/account`);
+  await look(page, 'step-up-bad-request');
 
   // ワンタイムパスワードサービス: 申込 -確認- (with the code sent), the key, the code, 受付 with recovery codes.
   await page.goto(`${srv.url}/account/totp/apply`);
@@ -118,6 +123,7 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
     ['totp-stop-confirm', '/account/totp/stop/confirm'],
     ['totp-recovery-codes', '/account/totp/recovery-codes'],
     ['totp-reregister', '/account/totp/reregister'],
+    ['step-up-totp', '/step-up?purpose=withdrawal_account_change&return_to=/account'],
     ['passkeys', '/account/passkeys'],
   ] as const) {
     await page.goto(srv.url + path);
@@ -136,6 +142,8 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await page.locator('a.button[href$="/delete"]').first().click();
   await page.waitForURL('**/delete');
   await look(page, 'passkey-delete');
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&return_to=/account`);
+  await look(page, 'step-up-cooling-off');
   await page.goto(`${srv.url}/account/security`);
   await look(page, 'security-with-history');
 
@@ -174,6 +182,15 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await second.goto(`${srv.url}/no-such-page`);
   await look(second, 'not-found');
   await other.close();
+
+  // A day later the passkey has cooled off: 「パスキーでログイン」, then the step-up screen offers it.
+  clock.advance(25 * 3_600_000);
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await page.locator('[data-passkey=login]').click();
+  await page.waitForURL('**/account');
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&intent=w-2&return_to=/account`);
+  await page.locator('[data-passkey=step-up-grant]').waitFor();
+  await look(page, 'step-up-passkey');
   await context.close();
   await walkRecoveryScreens(srv, chromium, lang, look);
 }

@@ -16,7 +16,7 @@ import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from './records';
 import type { RecognizedDevice } from '../devices/records';
-import type { TradingPasswordService } from './trading-password';
+import type { ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
 
 export const LOGIN_HISTORY_SIZE = 20;
@@ -61,7 +61,7 @@ const PREVIOUS_LOGIN_LOOKBACK = 20;
 export class SecurityService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; sessions: SessionService },
+    private readonly deps: { brand: Brand; reauthentication: ReauthenticationService; sessions: SessionService },
   ) {}
 
   async loginHistory(account: Account): Promise<HistoryEntry[]> {
@@ -114,11 +114,12 @@ export class SecurityService {
 
   /**
    * ログインパスワード変更: the current password, the new one twice, confirmed with the trading
-   * password. Other sessions end; other recognised browsers are revoked; every address is told.
+   * password and a fresh second factor (a phished session and trading password must not change
+   * it). Other sessions end; other recognised browsers are revoked; every address is told.
    */
   async changeLoginPassword(
     account: Account,
-    input: { current: unknown; next: unknown; confirmation: unknown; tradingPassword: unknown },
+    input: { current: unknown; next: unknown; confirmation: unknown; tradingPassword: unknown; confirmationCode?: unknown },
     ctx: RequestContext & { sessionId: number; deviceId: number | null },
   ): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
@@ -130,7 +131,14 @@ export class SecurityService {
     // One attempt of the trading password's five covers both other answers this screen gives: a
     // wrong current login password, and "must differ from the trading password" (which says
     // whether a guess IS the trading password).
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change', async () => {
+    // The desk's must-change flag: the customer proved themself to the desk and logged in with its
+    // reset; that one change keeps the trading password alone (the flag is the desk's, never a session's).
+    const confirmation = { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode };
+    const confirm = (alsoCheck: () => Promise<DomainError | null>) =>
+      account.passwordChangeRequiredAt
+        ? this.deps.reauthentication.confirmTradingPasswordOnly(account, input.tradingPassword, ctx, 'login_password_change', alsoCheck)
+        : this.deps.reauthentication.confirmChange(account, confirmation, ctx, 'login_password_change', alsoCheck);
+    await confirm(async () => {
       if (!(await passwords.verify(account.loginPasswordHash, current)).ok) return new DomainError('invalid_credentials', { reason: 'current_password' });
       if ((await passwords.verify(account.tradingPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_trading_password' });
       return null;
@@ -148,8 +156,8 @@ export class SecurityService {
     });
   }
 
-  /** 取引パスワード変更: the current trading password, the new one twice; it must differ from the login password. */
-  async changeTradingPassword(account: Account, input: { current: unknown; next: unknown; confirmation: unknown }, ctx: RequestContext): Promise<void> {
+  /** 取引パスワード変更: the current trading password and a fresh second factor, the new one twice; it must differ from the login password. */
+  async changeTradingPassword(account: Account, input: { current: unknown; next: unknown; confirmation: unknown; confirmationCode?: unknown }, ctx: RequestContext): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
     const problem = checkTradingPassword(next, '');
     if (problem) throw new DomainError('password_policy', { reason: problem });
@@ -159,7 +167,7 @@ export class SecurityService {
     // "Must differ from the login password" says whether a guess IS the login password: the answer
     // is part of the same counted attempt as the current trading password, so a stranger holding a
     // session and the trading password cannot test login passwords without limit.
-    await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change', async () => {
+    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.current, confirmationCode: input.confirmationCode }, ctx, 'trading_password_change', async () => {
       if ((await passwords.verify(account.loginPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_login_password' });
       return null;
     });

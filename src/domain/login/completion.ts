@@ -11,6 +11,7 @@ import type { DeviceService, IssuedDevice } from '../devices/device-service';
 import { DomainError } from '../errors';
 import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
+import { authMethodsFor } from '../sessions/auth-methods';
 import type { Account } from '../accounts/records';
 import type { LoginFlow } from './records';
 import type { StoreTx } from '../store';
@@ -50,7 +51,7 @@ export class LoginCompletion {
 
   /** A passwordless passkey login: multi-factor by itself, so the browser becomes recognised. */
   async passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true));
+    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, undefined, true));
     await this.deps.throttle.clearAfterLogin(account.loginId, deviceId);
     return login;
   }
@@ -63,6 +64,7 @@ export class LoginCompletion {
     ctx: LoginContext,
     additionalAuthenticated: boolean,
     extra?: LoginNoticeExtra | void,
+    passwordless = false,
   ): Promise<CompletedLogin> {
     const { ports, devices, sessions, notices } = this.deps;
     const now = ports.clock.now();
@@ -76,7 +78,7 @@ export class LoginCompletion {
     const requirement = await this.deps.passkeyRequirements.forAccount(account.id, tx);
     const passkeyPending = requirement.kind === 'required';
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending);
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending, authMethodsFor(method, passwordless));
     // Read before this success is written: the failures since the one before, and whether there was one.
     const before = await notices.historyBefore(tx, account.id);
     const passkeyExempt = requirement.kind === 'exempt';

@@ -11,6 +11,7 @@ export type PurgeTable =
   | 'sessions'
   | 'recognized_devices'
   | 'outbox'
+  | 'step_up_grants'
   | 'password_reset_flows'
   | 'password_reset_codes';
 

@@ -219,6 +219,12 @@ export const REAUTHENTICATION_PURPOSE_LABELS: Record<ReauthenticationPurpose, st
   passkey_delete: 'パスキーの削除',
   address_change: 'メールアドレスの変更',
   address_remove: 'メールアドレスの削除',
+  address_add: 'メールアドレスの登録',
+  login_password_change: 'ログインパスワードの変更',
+  trading_password_change: '取引パスワードの変更',
+  login_notification: 'ログイン通知の設定変更',
+  withdrawal: '出金',
+  withdrawal_account_change: '出金先口座の変更',
 };
 
 export function reauthenticationCodeMail(

@@ -1,7 +1,7 @@
 /**
  * Passkeys (docs/requirements.md R-PASSKEY-1, R-PASSKEY-2; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
  * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
- * step-up for critical operations, rename and delete. Logging in with a passkey is the login
+ * rename and delete (step-up is domain/step-up/). Logging in with a passkey is the login
  * flow's (domain/login/strategies/passkey.ts, domain/login/passwordless.ts); the ceremonies all
  * share are in webauthn-ceremonies.ts.
  */
@@ -19,7 +19,7 @@ import type { ChangeConfirmation, ReauthenticationService } from '../reauthentic
 import type { SessionService } from '../sessions/session-service';
 import type { Account } from '../accounts/records';
 import type { Passkey } from './records';
-import { parseCredential, type Ceremony, type WebauthnCeremonies } from './webauthn-ceremonies';
+import { parseCredential, type WebauthnCeremonies } from './webauthn-ceremonies';
 import { PASSKEY_NAME_MAX } from '../input-limits';
 import { coolingOffUntil, isCoolingOff } from './cooling-off';
 
@@ -195,24 +195,6 @@ export class PasskeyService {
       await queueToVerified(tx, random, now, account.id, mail);
     });
     return passkeys.length;
-  }
-
-  /** Step-up: a fresh assertion in a signed-in session, for critical operations and the trading service. */
-  async beginStepUp(accountId: number): Promise<Ceremony<unknown>> {
-    if (!(await this.ports.store.passkeys.listForAccount(accountId)).length) throw new DomainError('not_found', { field: 'passkey' });
-    return this.deps.ceremonies.beginAssertion('step_up', accountId, null);
-  }
-
-  async finishStepUp(session: { id: number; accountId: number }, input: { challengeId: unknown; credential: unknown }, ctx: RequestContext): Promise<Date> {
-    parseCredential(input.credential);
-    const ch = await this.deps.ceremonies.useChallenge(input.challengeId, 'step_up', ctx, session.accountId);
-    await this.deps.ceremonies.assert(ch, input.credential, ctx);
-    const now = this.ports.clock.now();
-    await this.ports.store.transaction(async (tx) => {
-      await this.deps.sessions.markStepUp(tx, session, now);
-      await recordAudit(tx, now, 'step_up.succeeded', { accountId: session.accountId, ctx });
-    });
-    return now;
   }
 
   // ---- helpers -------------------------------------------------------------------------------

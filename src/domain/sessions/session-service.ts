@@ -6,6 +6,8 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import { TOKEN_MAX } from '../input-limits';
+import { DomainError } from '../errors';
+import { authMethodsFor } from './auth-methods';
 import type { Clock, KeyedHasher, Random } from '../ports';
 import type { ActiveSession, Session } from './records';
 import type { Store, StoreTx } from '../store';
@@ -102,6 +104,7 @@ export class SessionService {
     ctx: RequestContext,
     recognizedDeviceId: number | null = null,
     passkeyPending = false,
+    authMethods: string[] = authMethodsFor(method),
   ): Promise<IssuedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
@@ -120,6 +123,7 @@ export class SessionService {
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
       passkeyPending,
+      authMethods,
     });
     return { token, sessionId: session.id, absoluteExpiresAt };
   }
@@ -181,6 +185,7 @@ export class SessionService {
       absoluteExpiresAt,
       stepUpAt: stored.stepUpAt,
       passkeyPending: stored.passkeyPending ?? false,
+      authMethods: stored.authMethods ?? null,
     };
     // Not cached if a session changed while this read was under way: the row may predate it.
     this.cache.put(token, live, now.getTime(), epoch);
@@ -237,6 +242,17 @@ export class SessionService {
   async markStepUp(tx: StoreTx, session: { id: number; accountId: number }, at: Date): Promise<void> {
     await tx.sessions.setStepUp(session.id, at);
     await this.changed(tx, session.accountId);
+  }
+
+  /**
+   * A new token for this session (a step-up): whoever held the old one — a copy lifted from the
+   * browser before the step-up — holds nothing now. Every process drops the old token's check.
+   */
+  async renew(tx: StoreTx, session: { id: number; accountId: number }): Promise<string> {
+    const token = newToken(this.deps.random);
+    if (!(await tx.sessions.renewToken(session.id, this.tokenHash(token)))) throw new DomainError('session_invalid');
+    await this.changed(tx, session.accountId);
+    return token;
   }
 
   /**

@@ -22,6 +22,7 @@ import { passkeyAnnouncements, passkeyExemptions } from './passkey-policy';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
+import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
 
@@ -60,6 +61,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devMailbox: devMailbox(db),
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
+    stepUpGrants: stepUpGrants(db),
     passwordResets: passwordResets(db),
     deskResetCodes: deskResetCodes(db),
     passkeyExemptions: passkeyExemptions(db),

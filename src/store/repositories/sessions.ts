@@ -28,6 +28,7 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
           login_id: s.loginId,
           name: s.name,
           recognized_device_id: s.recognizedDeviceId ?? null,
+          auth_methods: s.authMethods?.length ? s.authMethods.join(',') : null,
           passkey_pending: s.passkeyPending ? 1 : 0,
         })
         .returningAll()
@@ -43,6 +44,10 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
     },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
+    },
+    async renewToken(id, tokenHash) {
+      const r = await db.updateTable('sessions').set({ token_hash: tokenHash }).where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async end(id, at) {
       await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('ended_at', 'is', null).execute();

@@ -7,6 +7,7 @@ import { signedInAccount } from '../signed-in';
 import { html } from '../html';
 import { notice, type FormError } from '../views/kit';
 import * as views from '../views/security-views';
+import { reauthState, sendCodeRoute } from './reauthentication';
 
 export function securityPages(app: FastifyInstance, deps: WebDeps): void {
   const { security, devices, customerSessions } = deps.services;
@@ -61,12 +62,17 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     return renderOverview(req, reply, { info: req.t('sessions.othersEnded', { count: ended }) });
   });
 
-  const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
-    const page = views.passwordFormView(viewContext(req, reply, deps), kind, error);
+  // A password change is confirmed with the trading password and a fresh second factor (本人確認 card).
+  const purposeOf = { login: 'login_password_change', trading: 'trading_password_change' } as const;
+  const sendPathOf = { login: '/account/password/code', trading: '/account/trading-password/code' } as const;
+  const form = async (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
+    const reauth = await reauthState(req, deps, purposeOf[kind], sendPathOf[kind]);
+    const page = views.passwordFormView(viewContext(req, reply, deps), kind, reauth, error);
     // The desk's must-change flag keeps the customer here (signed-in.ts); the screen says why.
     const required = kind === 'login' && req.account?.passwordChangeRequiredAt;
     return sendPage(req, reply, deps, required ? { ...page, body: html`${notice(req.t('mustChange.notice'))}${page.body}` } : page);
   };
+  for (const kind of ['login', 'trading'] as const) sendCodeRoute(app, deps, sendPathOf[kind], purposeOf[kind], (req, reply, error) => form(kind, req, reply, error));
   const done = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply) => sendPage(req, reply, deps, views.passwordDoneView(viewContext(req, reply, deps), kind));
 
   app.get('/account/password', async (req, reply) => form('login', req, reply));
@@ -75,7 +81,7 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     try {
       await security.changeLoginPassword(
         signedInAccount(req),
-        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword },
+        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword, confirmationCode: f.confirmationCode },
         { ...loginContext(req), sessionId: req.session!.id, deviceId: await currentDeviceId(req) },
       );
       return done('login', req, reply);
@@ -88,7 +94,8 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/account/trading-password', async (req, reply) => {
     const f = formBody(req);
     try {
-      await security.changeTradingPassword(signedInAccount(req), { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation }, loginContext(req));
+      const change = { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, confirmationCode: f.confirmationCode };
+      await security.changeTradingPassword(signedInAccount(req), change, { ...loginContext(req), sessionId: req.session!.id });
       return done('trading', req, reply);
     } catch (e) {
       // Here the trading password being confirmed is typed as 現在の取引パスワード: that field is marked.
