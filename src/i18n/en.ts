@@ -1,10 +1,6 @@
-import { enStepUp } from './step-up';
 /** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
+import { enFeatures } from './features';
 import type { MessageKey } from './ja';
-import { enRecovery } from './recovery';
-import { enPasskeyPolicy } from './passkey-policy';
-import { enSessions } from './sessions';
-import { enPasskeyRegistration } from './passkey-registration';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -341,9 +337,5 @@ export const en: Record<MessageKey, string> = {
   'common.copied': 'Copied',
   'common.print': 'Print',
   'error.summaryTitle': 'Please check what you entered',
-  ...enStepUp,
-  ...enRecovery,
-  ...enPasskeyPolicy,
-  ...enSessions,
-  ...enPasskeyRegistration,
+  ...enFeatures,
 };

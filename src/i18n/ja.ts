@@ -1,9 +1,5 @@
-import { jaStepUp } from './step-up';
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
-import { jaRecovery } from './recovery';
-import { jaPasskeyPolicy } from './passkey-policy';
-import { jaSessions } from './sessions';
-import { jaPasskeyRegistration } from './passkey-registration';
+import { jaFeatures } from './features';
 
 export const ja = {
   'lang.name': '日本語',
@@ -343,11 +339,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
-  ...jaStepUp,
-  ...jaRecovery,
-  ...jaPasskeyPolicy,
-  ...jaSessions,
-  ...jaPasskeyRegistration,
+  ...jaFeatures,
 } as const;
 
 export type MessageKey = keyof typeof ja;
