@@ -261,9 +261,13 @@ describe(`passkey registration, cooling-off, cancel and the app's passkey API ($
     assert.equal(up.statusCode, 200, up.body);
     const stepped = await api(token, 'POST', '/api/v1/step-up/verify', { challengeId: up.json().challengeId, credential: android.get(credential, up.json().options) });
     assert.equal(stepped.statusCode, 200, stepped.body);
+    // A step-up renews the session token (docs/api.md): the app goes on with the new one, the old one is dead.
+    const renewed = stepped.json().sessionToken as string;
+    assert.ok(renewed && renewed !== token, stepped.body);
+    assert.equal((await api(token, 'GET', '/api/v1/passkeys')).statusCode, 401);
 
     // Registration from an origin not configured is refused too.
-    const refused = await registerByApp(token, a, new SoftAuthenticator('android:apk-key-hash:c29tZW9uZS1lbHNlcy1rZXktaGFzaA', 'localhost'), 'other');
+    const refused = await registerByApp(renewed, a, new SoftAuthenticator('android:apk-key-hash:c29tZW9uZS1lbHNlcy1rZXktaGFzaA', 'localhost'), 'other');
     assert.equal(refused.res.statusCode, 401, refused.res.body);
     assert.equal((await passkeysOf(a)).length, 1);
     const reasons = (await h.runtime.store.audit.listForAccount((await accountOf(a)).id, 100, ['passkey.failed'])).map((e) => String(e.detail.reason));
