@@ -153,7 +153,8 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   const phoneAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
   await runtime.store.transaction((tx) => runtime.services.sessions.issue(tx, account, 'passkey', { ip: '203.0.113.9', userAgent: phoneAgent }));
   await page.bringToFront();
-  await page.goto(`${srv.url}/account/security#sessions`);
+  // The page is already /account/security: a goto that only adds a fragment would not load it again.
+  await page.reload();
   await look(page, 'security-sessions');
   await submitIn(page, 'form[action="/account/sessions/logout-others"]');
   await page.locator('[role=status]').waitFor();
