@@ -68,7 +68,8 @@ function dropStat4(sqlite: BetterSqlite3.Database): void {
  * `catchUp` makes "at once" exact: before a session check is answered from the cache, the cache
  * asks it, and it reads the feed then and there if another connection has committed anything since
  * the last read (`PRAGMA data_version`, a counter SQLite keeps in shared memory: no disk read). A
- * session ended by another process is refused on its very next request, not up to 250 ms later.
+ * session ended by another process is refused on its very next request, not up to 250 ms later
+ * (the counter is read once per turn of the event loop; see `catchUp`).
  */
 export interface SessionFeed {
   stop(): Promise<void>;
@@ -81,6 +82,10 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   let last: number | null = null;
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let readAtVersion: unknown = null;
+  let askedThisTurn = false;
+  const endTurn = () => {
+    askedThisTurn = false;
+  };
   const poll = () => {
     // In the middle of one of our own transactions the read would see its uncommitted rows; were
     // it rolled back, their ids would be handed out again and another process's change missed.
@@ -116,7 +121,15 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   return {
     stop: async () => clearInterval(timer),
     catchUp: () => {
-      if (last === null || sqlite.inTransaction) return;
+      if (last === null || sqlite.inTransaction || askedThisTurn) return;
+      // Once per turn of the event loop: the pragma costs 3.7 µs (measured with better-sqlite3,
+      // against 0.06 µs for SELECT 1), a sixth of a cached check's whole budget at the 09:00 rush
+      // (bench: session check 0.59 of bare node:http with it on every check, 0.84 without). One
+      // look per turn sees every change committed before the turn began: the requests of a turn
+      // were read from their sockets in it, so only one sent within the turn's own few
+      // milliseconds could have been sent after a commit that this look missed.
+      askedThisTurn = true;
+      setImmediate(endTurn);
       try {
         if (dataVersion.get() !== readAtVersion) poll();
       } catch {
