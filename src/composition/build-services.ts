@@ -20,17 +20,23 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { LoginRisk } from '../domain/risk/login-risk';
+import { RiskDesk } from '../domain/risk/risk-desk';
+import { riskNetworkLookup } from '../geo/risk-lookup';
+import type { ShippedNetworkLookup } from '../geo/risk-lookup';
 
 export type Services = ReturnType<typeof buildServices>;
 
-export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}) {
+export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void>; networks?: ShippedNetworkLookup } = {}) {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const brand = config.brand;
   const sessions = new SessionService(ports, config.session);
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies }, config.login);
+  const networks = opts.networks ?? riskNetworkLookup(config.risk);
+  const risk = new LoginRisk({ ports, brand, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, risk }, config.login);
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -39,7 +45,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
-  const security = new SecurityService(ports, { brand, tradingPassword, sessions });
+  const security = new SecurityService(ports, { brand, tradingPassword, sessions, networks });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports) };
+  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports), networks, riskDesk: new RiskDesk(ports, networks) };
 }

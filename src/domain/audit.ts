@@ -43,7 +43,10 @@ export type AuditType =
   | 'passkey.failed'
   | 'step_up.succeeded'
   | 'reauthentication.code_sent'
-  | 'reauthentication.failed';
+  | 'reauthentication.failed'
+  | 'login.risk'
+  | 'risk.stuffing_source'
+  | 'risk.country_exception';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'trading_password_locked'
   | 'forbidden'
   | 'passkey_invalid'
-  | 'step_up_required';
+  | 'step_up_required'
+  | 'login_refused';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -58,6 +59,8 @@ export interface ErrorReasons {
   not_found: 'address' | 'device';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
+  /** r17-signals: ALLOWED_COUNTRIES, or a behaviour signal whose response is `refuse`. */
+  login_refused: 'country' | 'risk';
   passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});
 }
 

@@ -13,6 +13,7 @@ import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { SessionRepo } from './sessions/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
+import type { CountryExceptionRepo } from './risk/repository';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -32,6 +33,7 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  countryExceptions: CountryExceptionRepo;
 }
 
 export interface Store extends StoreTx {

@@ -1,5 +1,6 @@
 /** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
 import type { MessageKey } from './ja';
+import { enRisk } from './risk';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -336,4 +337,5 @@ export const en: Record<MessageKey, string> = {
   'common.copied': 'Copied',
   'common.print': 'Print',
   'error.summaryTitle': 'Please check what you entered',
+  ...enRisk,
 };

@@ -1,4 +1,6 @@
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
+import { jaRisk } from './risk';
+
 export const ja = {
   'lang.name': '日本語',
   'lang.switch': 'English',
@@ -337,6 +339,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
+  ...jaRisk,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -94,6 +94,7 @@ export class KyselyStore implements Store {
   get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
   get expiredRows() { return this.repos.expiredRows; }
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
+  get countryExceptions() { return this.repos.countryExceptions; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

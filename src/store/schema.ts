@@ -206,6 +206,16 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+// r17-signals (migration 0017): the desk's exceptions to ALLOWED_COUNTRIES.
+export interface CountryExceptionsTable {
+  account_id: number;
+  country: string;
+  expires_at: number;
+  operator: string;
+  reason: string;
+  created_at: number;
+}
+
 export interface Database {
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
@@ -224,4 +234,5 @@ export interface Database {
   outbox: OutboxTable;
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
+  country_exceptions: CountryExceptionsTable;
 }

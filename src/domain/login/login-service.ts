@@ -24,6 +24,7 @@ import type { CodeDetails } from './strategies/email-code';
 import { secondStepStrategies } from './strategies/registry';
 import type { BeginResult } from './strategies/strategy';
 import type { LoginThrottle } from './throttle';
+import type { LoginRisk } from '../risk/login-risk';
 
 export type { CompletedLogin, LoginContext, LoginMethod, LoginRules, LoginStep, SecondStep, SecondStepMethod } from './login-types';
 /** The e-mailed code's step: its details say where the code went and when another may be asked for. */
@@ -37,7 +38,7 @@ export class LoginService {
 
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies },
+    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies; risk: LoginRisk },
     rules: LoginRules,
   ) {
     const { brand, throttle, ceremonies } = deps;
