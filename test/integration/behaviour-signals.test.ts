@@ -17,6 +17,7 @@ const US_COMCAST = '24.0.0.1';
 const DOC_V4 = '192.0.2.10';
 const DOC_V6 = '2001:db8::10';
 const METRICS_TOKEN = 'm'.repeat(40);
+const DAY_MS = 24 * 3600_000;
 
 type Answer = { status: number; json: Record<string, any> };
 
@@ -230,5 +231,42 @@ describe(`ALLOWED_COUNTRIES=JP and the desk's exception (${storeKind})`, () => {
     const granted = (await recentAuditEvents(h.runtime.store, 50)).find((e) => e.type === 'risk.country_exception')!;
     assert.equal(granted.operator, 'sato');
     assert.equal(granted.detail.country, 'US');
+  });
+});
+
+describe(`behaviour signals by network (ASN data loaded) (${storeKind})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ TRUST_PROXY: '127.0.0.1', RISK_NEW_NETWORK: 'notify', RISK_STUFFING_NETWORK: 'step_up', RISK_STUFFING_NETWORK_IDS: '4', RISK_STUFFING_ADDRESS: 'off' });
+    await h.runtime.services.networks.ready();
+  });
+  after(async () => h.close());
+
+  it('a Japanese network the account has not used: the login goes on, the customer is mailed, ログイン履歴 names the network', async () => {
+    const a = await h.createAccount();
+    const device = (await login(h, a, JP_SOFTBANK)).done.json.deviceToken as string;
+    h.clock.advance(DAY_MS);
+    assert.equal((await login(h, a, JP_NTT, device)).first.json.method, 'recognized_device');
+    const mail = await h.mail(a.emails[0]!, 'いつもと異なるログインのお知らせ');
+    assert.match(mail.text, /国・地域: 日本/);
+    assert.match(mail.text, /ネットワーク: NTT Communications Corporation/);
+    assert.match(mail.text, /IPアドレス: 153\.150\.0\.1/);
+    assert.match(mail.text, /最近ご利用のないネットワーク/);
+    const decision = (await riskEvents(h)).find((e) => e.loginId === a.loginId)!;
+    assert.deepEqual(decision.detail, { signals: ['new_network'], action: 'allow', notify: true, country: 'JP', asn: 4713, network: 'NTT Communications Corporation' });
+    const b = await h.signedIn(a);
+    const page = await b.get('/account/security');
+    assert.match(page.body, /日本 \/ SoftBank Corp\./);
+    assert.match(page.body, /IP Geolocation by DB-IP/);
+  });
+
+  it('a network whose addresses fail with many login IDs is a stuffing source for all its addresses', async () => {
+    const a = await h.createAccount();
+    const device = (await login(h, a, US_COMCAST)).done.json.deviceToken as string;
+    for (let i = 0; i < 4; i++) await client(h, `24.0.0.${10 + i}`)('/api/v1/login', { loginId: `netwave${i}z`, password: 'leaked password 1' });
+    const source = (await riskEvents(h)).find((e) => e.type === 'risk.stuffing_source')!;
+    assert.equal(source.detail.scope, 'network');
+    assert.equal(source.detail.asn, 7922);
+    assert.equal((await login(h, a, US_COMCAST, device)).first.json.state, 'awaiting_code');
   });
 });
