@@ -6,6 +6,9 @@
  * ranges, which name no country. Time moves by the fake clock only.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
 import { recentAuditEvents, storeKind } from '../support/test-store';
@@ -231,6 +234,18 @@ describe(`ALLOWED_COUNTRIES=JP and the desk's exception (${storeKind})`, () => {
     const granted = (await recentAuditEvents(h.runtime.store, 50)).find((e) => e.type === 'risk.country_exception')!;
     assert.equal(granted.operator, 'sato');
     assert.equal(granted.detail.country, 'US');
+  });
+
+  it('the desk grants it from the command line too: mamori support allow-country', async () => {
+    const a = await h.createAccount();
+    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const run = (...args: string[]) => spawnSync(process.execPath, [resolve('bin/mamori.js'), 'support', 'allow-country', ...args], { env, encoding: 'utf8' });
+    const bad = run(a.loginId, '--country', 'U1', '--days', '7', '--operator', 'sato', '--reason', '出張');
+    assert.notEqual(bad.status, 0);
+    const ok = run(a.loginId, '--country', 'US', '--days', '3', '--operator', 'sato', '--reason', '出張 本人確認済み');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, new RegExp(`${a.loginId} may log in from US until`));
+    assert.equal((await login(h, a, US_COMCAST)).done.json.state, 'done');
   });
 });
 
