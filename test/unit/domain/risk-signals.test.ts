@@ -111,3 +111,20 @@ describe('the risk notice mail', () => {
     assert.doesNotMatch(mail.text, /https?:|evil/);
   });
 });
+
+describe('the passkey response in the second-step flow', () => {
+  it('opens the passkey alone for a customer who has one, under the seed policy too; others keep their methods', async () => {
+    const { SecondStepFlow } = await import('../../../src/domain/login/second-step-flow');
+    const strategy = (method: string, offered: (f: { hasTotp: boolean; hasPasskey: boolean }) => boolean) => ({ method, offered, verify: async () => ({}) as never });
+    const strategies = new Map([
+      ['passkey', strategy('passkey', (f) => f.hasPasskey)],
+      ['totp', strategy('totp', (f) => f.hasTotp)],
+      ['email_code', strategy('email_code', (f) => !f.hasTotp)],
+    ]) as never;
+    const ports = { clock: { now: () => NOW } } as never;
+    const flow = new SecondStepFlow(ports, { passkeyPolicy: 'seed', additionalAuthFrom: new Date(0) } as never, strategies);
+    assert.deepEqual(flow.openMethods({ hasTotp: false, hasPasskey: true }), ['passkey', 'email_code']);
+    assert.deepEqual(flow.openMethods({ hasTotp: false, hasPasskey: true }, true), ['passkey']);
+    assert.deepEqual(flow.openMethods({ hasTotp: true, hasPasskey: false }, true), ['totp']);
+  });
+});
