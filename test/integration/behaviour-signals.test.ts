@@ -2,7 +2,7 @@
  * Behaviour signals through real HTTP requests, the client address taken from X-Forwarded-For as
  * written by a trusted proxy (TRUST_PROXY=127.0.0.1, the address the injected requests come
  * from): real ranges of the shipped databases (SoftBank 126.0.0.0/8 and NTT 153.150.0.0/16 in
- * Japan, Comcast 24.0.0.0/12 in the US, NTT's 2400:4050::/32 for IPv6) and the documentation
+ * Japan, Comcast 24.0.0.0/12 in the US, 5.39.0.0 in France, NTT's 2400:4050::/32 for IPv6) and the documentation
  * ranges, which name no country. Time moves by the fake clock only.
  */
 import assert from 'node:assert/strict';
@@ -10,13 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type AccountSeed, type Harness } from '../support/harness';
+import { PUBLIC_URL, startHarness, type AccountSeed, type Harness } from '../support/harness';
+import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
 import { recentAuditEvents, storeKind } from '../support/test-store';
 
 const JP_SOFTBANK = '126.0.0.1';
 const JP_NTT = '153.150.0.1';
 const JP_NTT_V6 = '2400:4050::1';
 const US_COMCAST = '24.0.0.1';
+const FR_ADDRESS = '5.39.0.1';
 const DOC_V4 = '192.0.2.10';
 const DOC_V6 = '2001:db8::10';
 const METRICS_TOKEN = 'm'.repeat(40);
@@ -283,5 +285,60 @@ describe(`behaviour signals by network (ASN data loaded) (${storeKind})`, () => 
     assert.equal(source.detail.scope, 'network');
     assert.equal(source.detail.asn, 7922);
     assert.equal((await login(h, a, US_COMCAST, device)).first.json.state, 'awaiting_code');
+  });
+});
+
+describe(`behaviour signals and passkeys (${storeKind})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ TRUST_PROXY: '127.0.0.1', ALLOWED_COUNTRIES: 'JP,US' });
+    await h.runtime.services.networks.ready();
+  });
+  after(async () => h.close());
+
+  /** Registers a passkey from a signed-in browser (address 127.0.0.1, no country). */
+  async function withPasskey(a: AccountSeed): Promise<{ auth: SoftAuthenticator; credential: SoftCredential }> {
+    const b = await h.signedIn(a);
+    await b.get('/account/passkeys');
+    const confirmationCode = await h.mailedConfirmationCode(b, '/account/passkeys', '/account/passkeys/register/code', a.emails[0]!);
+    const start = await b.json('/account/passkeys/register/options', { tradingPassword: a.tradingPassword, confirmationCode });
+    const auth = new SoftAuthenticator(PUBLIC_URL, 'localhost');
+    const { credential, response } = auth.create(start.json().options);
+    const done = await b.json('/account/passkeys/register/verify', { challengeId: start.json().challengeId, credential: response, name: 'iPhone' });
+    assert.equal(done.statusCode, 200, done.body);
+    return { auth, credential };
+  }
+
+  it('impossible travel asks the passkey alone of a customer who has one, with nothing to switch to', async () => {
+    const a = await h.createAccount();
+    const { auth, credential } = await withPasskey(a);
+    const jp = client(h, JP_SOFTBANK);
+    const first = await jp('/api/v1/login', { loginId: a.loginId, password: a.loginPassword });
+    assert.equal(first.json.state, 'awaiting_passkey');
+    const { challengeId, options } = (await jp('/api/v1/login/passkey/options', { flowId: first.json.flowId })).json;
+    const home = await jp('/api/v1/login/passkey', { flowId: first.json.flowId, challengeId, credential: auth.get(credential, options) });
+    assert.equal(home.json.state, 'done', JSON.stringify(home.json));
+    const device = home.json.deviceToken as string;
+    h.clock.advance(15 * 60_000);
+    const far = await client(h, US_COMCAST)('/api/v1/login', { loginId: a.loginId, password: a.loginPassword, deviceToken: device });
+    assert.equal(far.json.state, 'awaiting_passkey');
+    const decision = (await riskEvents(h)).find((e) => e.loginId === a.loginId)!;
+    assert.equal(decision.detail.action, 'passkey', JSON.stringify(decision.detail));
+    assert.deepEqual(far.json.alternatives, []);
+  });
+
+  it('a passwordless passkey login from a country not allowed is refused too', async () => {
+    const a = await h.createAccount();
+    const { auth, credential } = await withPasskey(a);
+    const refused = async (ip: string) => {
+      const post = client(h, ip);
+      const { challengeId, options } = (await post('/api/v1/login/passwordless/options', {})).json;
+      return post('/api/v1/login/passwordless', { challengeId, credential: auth.get(credential, options) });
+    };
+    assert.equal(h.runtime.services.riskDesk.where(FR_ADDRESS).country, 'FR');
+    const abroad = await refused(FR_ADDRESS);
+    assert.equal(abroad.status, 403, JSON.stringify(abroad.json));
+    assert.equal(abroad.json.error.code, 'login_refused');
+    assert.equal((await refused(JP_NTT)).json.state, 'done');
   });
 });

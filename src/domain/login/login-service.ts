@@ -133,6 +133,8 @@ export class LoginService {
     });
     const account = await this.ports.store.accounts.findById(passkey.accountId);
     if (!account) throw new DomainError('not_found');
+    // A passkey abroad is still abroad: ALLOWED_COUNTRIES and a refused stuffing source apply here too.
+    await this.deps.risk.screen(account, account.loginId, ctx);
     const device = await this.password.liveDeviceOf(account, ctx.deviceToken);
     return this.completion.passwordless(account, device?.id ?? null, ctx);
   }
