@@ -13,7 +13,7 @@ import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { SessionRepo } from './sessions/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
-import type { CountryExceptionRepo } from './risk/repository';
+import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -34,6 +34,7 @@ export interface StoreTx {
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
   countryExceptions: CountryExceptionRepo;
+  riskCounters: RiskCounterRepo;
 }
 
 export interface Store extends StoreTx {

@@ -95,6 +95,7 @@ export class KyselyStore implements Store {
   get expiredRows() { return this.repos.expiredRows; }
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
   get countryExceptions() { return this.repos.countryExceptions; }
+  get riskCounters() { return this.repos.riskCounters; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -216,6 +216,18 @@ export interface CountryExceptionsTable {
   created_at: number;
 }
 
+export interface RiskCounterMembersTable {
+  source: string;
+  window_number: number;
+  member: string;
+}
+
+export interface RiskCountersTable {
+  source: string;
+  window_number: number;
+  count: number;
+}
+
 export interface Database {
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
@@ -235,4 +247,6 @@ export interface Database {
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
   country_exceptions: CountryExceptionsTable;
+  risk_counter_members: RiskCounterMembersTable;
+  risk_counters: RiskCountersTable;
 }

@@ -40,7 +40,7 @@ describe(`credential stuffing counted across two processes (${storeKind})`, () =
     );
     assert.ok(results.every((r) => r.status === 401), `every guess refused as wrong: ${results.map((r) => r.status)}`);
     const windowNumber = Math.floor(Date.now() / (WINDOW_MINUTES * 60_000));
-    assert.equal((await h.runtime.store.throttle.get(`risk:a:${windowNumber}:${SOURCE}`))?.failures, 45);
+    assert.equal(await h.runtime.store.riskCounters.count(`a:${SOURCE}`, windowNumber), 45);
     const sources = (await recentAuditEvents(h.runtime.store, 500)).filter((e) => e.type === 'risk.stuffing_source');
     assert.equal(sources.length, 1, 'reported once, by whichever process reached the limit');
     assert.equal(sources[0]!.detail.distinctLoginIds, 30);

@@ -16,3 +16,12 @@ export interface CountryExceptionRepo {
   /** True when there was one to remove. */
   remove(accountId: number, country: string): Promise<boolean>;
 }
+
+/** Distinct members (login IDs) per source and fixed window, each change one atomic statement. */
+export interface RiskCounterRepo {
+  /** Adds `member` to the source's window: the count after it when it was new, null when already counted. */
+  addDistinct(source: string, windowNumber: number, member: string): Promise<number | null>;
+  count(source: string, windowNumber: number): Promise<number>;
+  /** Deletes every window before `windowNumber`. */
+  dropBefore(windowNumber: number): Promise<void>;
+}

@@ -13,7 +13,7 @@ import { sessionChanges } from './0007-session-changes';
 import { purgeAndDeviceSessions } from './0009-purge-and-device-sessions';
 import { reauthentication } from './0010-reauthentication';
 import { loginFlowMethods } from './0011-login-flow-methods';
-import { countryExceptions } from './0017-country-exceptions';
+import { countryExceptionsAndRiskCounters } from './0017-risk-signals';
 
 export type { Dialect } from './column-types';
 
@@ -29,7 +29,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0009_purge_and_device_sessions': purgeAndDeviceSessions(dialect),
     '0010_reauthentication': reauthentication(dialect),
     '0011_login_flow_methods': loginFlowMethods(),
-    '0017_country_exceptions': countryExceptions(dialect),
+    '0017_risk_signals': countryExceptionsAndRiskCounters(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,5 +1,6 @@
-/** The desk's exceptions to ALLOWED_COUNTRIES, one row per account and country. */
-import type { CountryExceptionRepo } from '../../domain/risk/repository';
+/** The desk's exceptions to ALLOWED_COUNTRIES, one row per account and country; the stuffing counters. */
+import { sql } from 'kysely';
+import type { CountryExceptionRepo, RiskCounterRepo } from '../../domain/risk/repository';
 import { ms, type Db } from '../rows';
 
 export function countryExceptions(db: Db): CountryExceptionRepo {
@@ -30,6 +31,36 @@ export function countryExceptions(db: Db): CountryExceptionRepo {
     async remove(accountId, country) {
       const r = await db.deleteFrom(table).where('account_id', '=', accountId).where('country', '=', country).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
+    },
+  };
+}
+
+export function riskCounters(db: Db): RiskCounterRepo {
+  return {
+    async addDistinct(source, windowNumber, member) {
+      // The member row decides: of concurrent inserts on any process, one alone returns a row and counts.
+      const added = await db
+        .insertInto('risk_counter_members')
+        .values({ source, window_number: windowNumber, member })
+        .onConflict((oc) => oc.columns(['source', 'window_number', 'member']).doNothing())
+        .returning('member')
+        .executeTakeFirst();
+      if (!added) return null;
+      const r = await db
+        .insertInto('risk_counters')
+        .values({ source, window_number: windowNumber, count: 1 })
+        .onConflict((oc) => oc.columns(['source', 'window_number']).doUpdateSet({ count: sql<number>`risk_counters.count + 1` }))
+        .returning('count')
+        .executeTakeFirstOrThrow();
+      return Number(r.count);
+    },
+    async count(source, windowNumber) {
+      const r = await db.selectFrom('risk_counters').select('count').where('source', '=', source).where('window_number', '=', windowNumber).executeTakeFirst();
+      return r ? Number(r.count) : 0;
+    },
+    async dropBefore(windowNumber) {
+      await db.deleteFrom('risk_counter_members').where('window_number', '<', windowNumber).execute();
+      await db.deleteFrom('risk_counters').where('window_number', '<', windowNumber).execute();
     },
   };
 }

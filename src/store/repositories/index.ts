@@ -9,7 +9,7 @@ import type { Dialect } from '../migrations/column-types';
 import type { Db } from '../rows';
 import { accounts, passwordHashKinds } from './accounts';
 import { addressChanges } from './address-changes';
-import { countryExceptions } from './country-exceptions';
+import { countryExceptions, riskCounters } from './country-exceptions';
 import { audit } from './audit';
 import { devMailbox } from './dev-mailbox';
 import { devices } from './devices';
@@ -60,5 +60,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
     countryExceptions: countryExceptions(db),
+    riskCounters: riskCounters(db),
   };
 }
