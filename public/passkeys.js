@@ -43,8 +43,8 @@
     box.textContent = message;
   }
 
-  function authenticate(url) {
-    return post(url).then(function (r) {
+  function authenticate(url, body) {
+    return post(url, body).then(function (r) {
       return window.SimpleWebAuthnBrowser.startAuthentication({ optionsJSON: r.options }).then(function (credential) {
         return { challengeId: r.challengeId, credential: credential };
       });
@@ -58,8 +58,18 @@
     'second-factor': function () {
       return authenticate('/login/passkey/second-factor/options').then(function (a) { return post('/login/passkey/verify', a); }).then(function (d) { location.assign(d.redirect); });
     },
+    'password-reset': function () {
+      return authenticate('/login/forgot-password/passkey/options').then(function (a) { return post('/login/forgot-password/passkey/verify', a); }).then(function (d) { location.assign(d.redirect); });
+    },
     'step-up': function () {
       return authenticate('/api/v1/step-up/options').then(function (a) { return post('/api/v1/step-up/verify', a); }).then(function () { location.reload(); });
+    },
+    // /step-up: the grant the trading service asked for, then back to its page (checked by the server).
+    'step-up-grant': function (button) {
+      var request = { purpose: button.getAttribute('data-purpose'), intent: button.getAttribute('data-intent') };
+      return authenticate('/api/v1/step-up/options', request).then(function (a) {
+        return post('/api/v1/step-up/verify', { challengeId: a.challengeId, credential: a.credential, purpose: request.purpose, intent: request.intent });
+      }).then(function () { location.assign(button.getAttribute('data-return-to')); });
     },
     register: function (button) {
       var form = button.closest('form');

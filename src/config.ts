@@ -85,6 +85,10 @@ const EnvSchema = z.object({
   WEBAUTHN_ORIGINS: z.string().optional(),
   // The RP ID passkeys are bound to: PUBLIC_URL's host or a registrable parent of it (so the app's domain shares them).
   WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
+  // what ログインパスワードをお忘れの方 asks beside the login ID (a registered address, or the birth date).
+  PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
+  // a login right after this many failures since the last success is mailed, whatever the notice setting.
+  LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
   // r17-signals: behaviour signals and their responses (docs/operations.md, "Behaviour signals").
   RISK_NEW_COUNTRY: riskResponse('step_up'),
   RISK_NEW_NETWORK: riskResponse('off'),
@@ -136,6 +140,8 @@ export interface Config {
   relyingParty: { id: string; name: string; origin: string; origins: string[] };
   /** The phishing-resistant migration: the date passkeys become mandatory, cooling-off of a new passkey, step-up lifetime. */
   passkeys: { requiredFrom: Date | null; coolingOffHours: number; stepUpMaxAgeSeconds: number };
+  /** the second identifier of a forgotten-password reset (and of the forgotten-ID page when `birth_date`). */
+  passwordReset: { identifier: 'email' | 'birth_date' };
   device: { ttlDays: number };
   totp: { enrollmentTtlSeconds: number; maxAttempts: number };
   session: { idleMinutes: number; absoluteHours: number; cacheMs: number; cacheEntries: number };
@@ -156,6 +162,8 @@ export interface Config {
   metricsListen: { host: string; port: number } | null;
   /** Expired rows are deleted every `intervalMs` (jittered; 0 = never), `batchSize` rows per statement. */
   purge: { intervalMs: number; batchSize: number };
+  /** the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
+  loginNotices: { afterFailures: number };
   /** r17-signals: behaviour signals, their responses and thresholds (RISK_*, ALLOWED_COUNTRIES). */
   risk: RiskRules;
 }
@@ -270,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
       coolingOffHours: e.PASSKEY_COOLING_OFF_HOURS,
       stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
     },
+    passwordReset: { identifier: e.PASSWORD_RESET_IDENTIFIER },
     device: { ttlDays: e.DEVICE_TTL_DAYS },
     totp: { enrollmentTtlSeconds: e.TOTP_ENROLLMENT_TTL_SECONDS, maxAttempts: e.TOTP_ENROLLMENT_MAX_ATTEMPTS },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS, cacheMs: e.SESSION_CACHE_MS, cacheEntries: e.SESSION_CACHE_ENTRIES },
@@ -293,6 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
+    loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
     // r17-signals
     risk: {
       responses: {

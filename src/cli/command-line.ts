@@ -24,6 +24,10 @@ export interface CommandSpec {
   arguments: readonly ArgumentSpec[];
   /** Options taking a value, each required and not blank: name → the value's placeholder in the usage. */
   options: Readonly<Record<string, string>>;
+  /** Options of `options` that may be left out (the command has a default). */
+  optional?: readonly string[];
+  /** Options taking no value, each optional (`--dry-run`): name → what it does, for the usage. */
+  flags?: Readonly<Record<string, string>>;
   summary: string;
 }
 
@@ -31,13 +35,16 @@ export type CommandLine<C extends CommandSpec> =
   | { kind: 'help'; text: string }
   | { kind: 'run'; command: C; args: string[]; options: Record<string, string> };
 
+const flagsOf = (c: CommandSpec) => Object.keys(c.flags ?? {}).map((name) => `[--${name}]`);
+
 export function commandUsage(c: CommandSpec): string {
-  const options = Object.entries(c.options).map(([name, value]) => `--${name} ${value}`);
+  const options = Object.entries(c.options).map(([name, value]) => (c.optional?.includes(name) ? `[--${name} ${value}]` : `--${name} ${value}`));
   return [
-    `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options].join(' ')}`,
+    `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options, ...flagsOf(c)].join(' ')}`,
     `  ${c.summary}`,
     'options:',
-    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + 'required'),
+    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + (c.optional?.includes(name) ? 'optional' : 'required')),
+    ...Object.entries(c.flags ?? {}).map(([name, what]) => `  --${name}`.padEnd(25) + what),
     '  -h, --help'.padEnd(25) + 'show this text',
   ].join('\n');
 }
@@ -46,7 +53,7 @@ export function commandUsage(c: CommandSpec): string {
 export function listUsage(commands: readonly CommandSpec[], words: readonly string[]): string {
   const lines = [`usage: mamori ${words.length ? `${words.join(' ')} ` : ''}<command>   (mamori <command> --help for its options)`];
   for (const c of commands.filter((c) => startsWith(c.words, words))) {
-    const synopsis = [...c.words, ...c.arguments.map((a) => a.name), ...Object.entries(c.options).map(([n, v]) => `--${n} ${v}`)].join(' ');
+    const synopsis = [...c.words, ...c.arguments.map((a) => a.name), ...Object.entries(c.options).map(([n, v]) => `--${n} ${v}`), ...flagsOf(c)].join(' ');
     lines.push(synopsis.length <= 30 ? `  ${synopsis.padEnd(31)}${c.summary}` : `  ${synopsis}\n${' '.repeat(33)}${c.summary}`);
   }
   if (words.length === 0) lines.push(`  ${'help [COMMAND]'.padEnd(31)}this text, or a command's usage`);
@@ -73,7 +80,10 @@ function groupWords(commands: readonly CommandSpec[], positionals: string[]): st
 }
 
 export function readCommandLine<C extends CommandSpec>(commands: readonly C[], argv: string[]): CommandLine<C> {
-  const known = Object.fromEntries(commands.flatMap((c) => Object.keys(c.options)).map((n) => [n, { type: 'string' as const }]));
+  const known = {
+    ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.options)).map((n) => [n, { type: 'string' as const }])),
+    ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.flags ?? {})).map((n) => [n, { type: 'boolean' as const }])),
+  };
   // Not strict: an unknown option is reported below with the usage of the command it was given to.
   const { positionals, tokens } = parseArgs({ args: argv, options: { ...known, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false, tokens: true });
   const options = tokens.filter((t) => t.kind === 'option');
@@ -93,12 +103,17 @@ export function readCommandLine<C extends CommandSpec>(commands: readonly C[], a
   const usage = commandUsage(command);
   const values: Record<string, string> = {};
   for (const t of options) {
+    if (t.name in (command.flags ?? {})) {
+      if (t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`, usage);
+      values[t.name] = 'true';
+      continue;
+    }
     if (!(t.name in command.options)) throw new UsageError(`unknown option ${t.rawName} for mamori ${command.words.join(' ')}`, usage);
     if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) throw new UsageError(`${t.rawName} needs a value`, usage);
     if (t.name in values) throw new UsageError(`${t.rawName} is given twice`, usage);
     values[t.name] = t.value;
   }
-  for (const name of Object.keys(command.options)) if (!values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
+  for (const name of Object.keys(command.options)) if (!command.optional?.includes(name) && !values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
   const args = words.slice(command.words.length);
   command.arguments.forEach((a, i) => {
     if (args[i] === undefined) throw new UsageError(a.missing ?? `${a.name} is required`, usage);

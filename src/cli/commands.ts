@@ -9,6 +9,7 @@ import { startServer } from '../composition/start-server';
 import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
 import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
+import { passkeyPolicyCommands } from './passkey-policy-commands';
 
 export interface CommandInput {
   config: Config;
@@ -140,6 +141,10 @@ export const COMMANDS: readonly Command[] = [
     const count = await rt.services.passkeys.supportReset(id, op, why);
     return `removed ${count} passkey(s) of ${id}`;
   }),
+  supportCommand('cancel-new-passkeys', "cancel a customer's new passkeys (registered within PASSKEY_COOLING_OFF_HOURS), mailed and audited", async (rt, id, op, why) => {
+    const count = await rt.services.passkeys.supportCancelNew(id, op, why);
+    return `cancelled ${count} new passkey(s) of ${id}`;
+  }),
   supportCommand('unlock-login', 'lift the login lock and the suspension after 100 failures, mailed and audited', async (rt, id, op, why) => {
     await rt.services.login.supportUnlock(id, op, why);
     return `login unlocked for ${id}`;
@@ -155,6 +160,27 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  {
+    words: ['support', 'reset-login-password'],
+    arguments: [LOGIN_ID],
+    options: { ...OPERATOR_AND_REASON, by: 'post|mail' },
+    optional: ['by'],
+    summary: 'issue a login-password reset code, printed once for a letter (--by post, the default) or mailed (--by mail); audited',
+    async run({ config, args, options, usage }) {
+      const by = options.by ?? 'post';
+      if (by !== 'post' && by !== 'mail') throw new UsageError('--by must be post or mail', usage);
+      const issued = await withRuntime(config, (rt) => rt.services.deskReset.issue(args[0]!, options.operator!, options.reason!, by));
+      const until = issued.expiresAt.toISOString();
+      // The only time the code is shown: it is kept as a keyed hash.
+      if (issued.code) process.stdout.write(`reset code for ${args[0]} (for the letter, shown once): ${issued.code}\nvalid until ${until}\n`);
+      else process.stdout.write(`reset code for ${args[0]} mailed to the registered addresses; valid until ${until}\n`);
+      return 0;
+    },
+  },
+  supportCommand('require-password-change', 'make the customer change the login password at the next login, mailed and audited', async (rt, id, op, why) => {
+    await rt.services.deskReset.requirePasswordChange(id, op, why);
+    return `login password change required for ${id}`;
+  }),
   {
     words: ['demo', 'reset'],
     arguments: [],
@@ -177,4 +203,5 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  ...passkeyPolicyCommands(withRuntime, actor),
 ];

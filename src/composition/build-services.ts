@@ -24,6 +24,14 @@ import { LoginRisk } from '../domain/risk/login-risk';
 import { RiskDesk } from '../domain/risk/risk-desk';
 import { riskNetworkLookup } from '../geo/risk-lookup';
 import type { ShippedNetworkLookup } from '../geo/risk-lookup';
+import { StepUpService } from '../domain/step-up/step-up-service';
+import { PasswordResetService } from '../domain/recovery/password-reset-service';
+import { DeskPasswordReset } from '../domain/recovery/desk-reset';
+import { LoginIdReminder } from '../domain/recovery/login-id-reminder';
+import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requirements';
+import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
+import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
+import { CustomerSessions } from '../domain/sessions/customer-sessions';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -36,16 +44,29 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
   const networks = opts.networks ?? riskNetworkLookup(config.risk);
   const risk = new LoginRisk({ ports, brand, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, risk }, config.login);
+  // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
+  const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
+  const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
+  const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements, risk }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
-  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy);
+  const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy, config.passkeys.stepUpMaxAgeSeconds);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
   const reauthentication = new ReauthenticationService(ports, { brand, tradingPassword, throttle }, config.login);
   const totp = new TotpService(ports, { brand, tradingPassword, reauthentication }, config.totp);
-  const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication });
+  const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication, coolingOffHours: config.passkeys.coolingOffHours });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
-  const security = new SecurityService(ports, { brand, tradingPassword, sessions, networks });
+  const security = new SecurityService(ports, { brand, reauthentication, sessions, networks });
   const support = new SupportAccess(ports, config.supportApiKeys);
-  return { ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports), networks, riskDesk: new RiskDesk(ports, networks) };
+  const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
+  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
+  const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
+  const customerSessions = new CustomerSessions(ports, sessions);
+  const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
+  return {
+    ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
+    networks, riskDesk: new RiskDesk(ports, networks),
+  };
 }

@@ -24,6 +24,7 @@ export interface Server {
 
 export async function startServer(config: Config, opts: RuntimeOptions & { quiet?: boolean } = {}): Promise<Server> {
   const runtime = await openRuntime(config, opts);
+  warnOfWeakPasskeyPolicy(config, runtime);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
   // Before the first login: failures must already last as long as the slowest imported hash.
@@ -69,4 +70,16 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
       await runtime.close();
     },
   };
+}
+
+/**
+ * The FSA/JSDA 2025 rules ask for phishing-resistant login by default: a production server that
+ * was set back to `seed` says so at every start, as does a date that the `seed` policy ignores.
+ */
+function warnOfWeakPasskeyPolicy(config: Config, runtime: Runtime): void {
+  if (config.login.passkeyPolicy !== 'seed') return;
+  if (config.env === 'production') {
+    runtime.logger.warn('PASSKEY_POLICY=seed in production: customers may log in with e-mailed codes and TOTP, which real-time phishing defeats; the FSA/JSDA 2025 rules ask for phishing-resistant by default (docs/configuration.md)');
+  }
+  if (config.passkeys.requiredFrom) runtime.logger.warn('PASSKEY_REQUIRED_FROM is set but PASSKEY_POLICY=seed: the date has no effect until the policy is phishing-resistant');
 }

@@ -22,3 +22,22 @@ export function hasControlChars(s: string): boolean {
 export function isWellFormed(s: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 }
+
+/**
+ * A password as it is hashed (NIST SP 800-63B-4 §3.1.1.2: NFKC before hashing): the same
+ * passphrase typed with a Japanese IME in full-width (ｐａｓｓ１２３) or half-width is one
+ * password. Nothing is trimmed: spaces belong to passphrases.
+ */
+export function normalizePassword(s: string): string {
+  return s.normalize('NFKC');
+}
+
+/**
+ * The forms to try against a stored hash, NFKC first: hashes made before normalisation were of the
+ * password as typed, so where NFKC changes it the typed form is tried too, and its customer is
+ * not locked out (the hash is then renewed in the NFKC form).
+ */
+export function passwordForms(s: string): [string] | [string, string] {
+  const nfkc = normalizePassword(s);
+  return nfkc === s ? [s] : [nfkc, s];
+}

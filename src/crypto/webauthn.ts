@@ -19,7 +19,15 @@ export interface RelyingParty {
   id: string;
   name: string;
   origin: string;
+  /**
+   * Every origin an answer may carry: PUBLIC_URL's, then the app's (WEBAUTHN_ORIGINS: an https
+   * origin, or `android:apk-key-hash:…` for an Android app). Absent: `origin` alone.
+   */
+  origins?: string[];
 }
+
+/** The origins the client data may name: any other (a phishing site's) is refused. */
+const expectedOrigins = (rp: RelyingParty): string[] => (rp.origins?.length ? rp.origins : [rp.origin]);
 
 export type { AuthenticationResponseJSON, RegistrationResponseJSON };
 
@@ -61,7 +69,7 @@ export async function verifyRegistration(rp: RelyingParty, response: Registratio
   const r = await verifyRegistrationResponse({
     response,
     expectedChallenge,
-    expectedOrigin: rp.origin,
+    expectedOrigin: expectedOrigins(rp),
     expectedRPID: rp.id,
     requireUserVerification: true,
   });
@@ -95,7 +103,7 @@ export async function verifyAuthentication(
   const r = await verifyAuthenticationResponse({
     response,
     expectedChallenge,
-    expectedOrigin: rp.origin,
+    expectedOrigin: expectedOrigins(rp),
     expectedRPID: rp.id,
     requireUserVerification: true,
     credential: { id: credential.id, publicKey: new Uint8Array(Buffer.from(credential.publicKey, 'base64url')), counter: credential.counter, transports: credential.transports as never },

@@ -41,12 +41,31 @@ export type AuditType =
   | 'passkey.renamed'
   | 'passkey.deleted'
   | 'passkey.failed'
+  | 'passkey.cancelled'
   | 'step_up.succeeded'
+  | 'step_up.refused'
+  | 'step_up.consumed'
+  | 'trading_password.verified'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed'
   | 'login.risk'
   | 'risk.stuffing_source'
-  | 'risk.country_exception';
+  | 'risk.country_exception'
+  // forgotten login password and login ID, the desk's reset code and must-change flag.
+  | 'password_reset.requested'
+  | 'password_reset.code_failed'
+  | 'password_reset.code_verified'
+  | 'password_reset.completed'
+  | 'password_reset.desk_code_issued'
+  | 'password_reset.desk_code_failed'
+  | 'password.change_required'
+  | 'login_id.reminder_requested'
+  | 'passkey.exemption_granted'
+  | 'passkey.exemption_revoked'
+  | 'passkey.announcement_sent'
+  | 'session.ended'
+  | 'session.others_ended'
+  | 'login.notice_queued';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -37,7 +37,11 @@ export type ErrorCode =
   | 'forbidden'
   | 'passkey_invalid'
   | 'step_up_required'
-  | 'login_refused';
+  | 'login_refused'
+  | 'passkey_cooling_off'
+  | 'password_change_required'
+  | 'passkey_enrolment_required'
+  | 'passkey_not_new';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -47,16 +51,17 @@ export type ErrorCode =
 export interface ErrorReasons {
   invalid_input: string;
   invalid_credentials: 'current_password';
-  flow_state: 'address' | 'reauthentication';
-  flow_not_found: 'address' | 'reauthentication';
+  flow_state: 'address' | 'reauthentication' | 'password_reset';
+  flow_not_found: 'address' | 'reauthentication' | 'password_reset';
+  flow_expired: 'password_reset';
   code_expired: 'address' | 'reauthentication';
-  code_invalid: 'reauthentication';
-  code_attempts_exceeded: 'reauthentication';
+  code_invalid: 'reauthentication' | 'password_reset';
+  code_attempts_exceeded: 'reauthentication' | 'password_reset';
   resend_too_soon: 'reauthentication';
   too_many_requests: 'reauthentication';
-  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key';
+  forbidden: 'passkey_required' | 'method_not_open' | 'no_second_step' | 'no_address' | 'representative_address' | 'support_key' | 'no_migration_date';
   conflict: 'same_address' | 'duplicate_address';
-  not_found: 'address' | 'device';
+  not_found: 'address' | 'device' | 'session';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
   /** r17-signals: ALLOWED_COUNTRIES, or a behaviour signal whose response is `refuse`. */

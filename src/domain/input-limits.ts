@@ -10,6 +10,12 @@ export const LOGIN_ID_MAX = 64;
 
 /** The password rule, in characters after NFKC: NIST SP 800-63B-4 §3.1.1.2 asks to allow at least 64. */
 export const PASSWORD_MIN = 8;
+/**
+ * A new login password: 15, NIST SP 800-63B-4 §3.1.1.2's floor for a password used as a
+ * single-factor authenticator — which it is at a login from a recognised browser (no second step).
+ * The trading password is never a login factor and keeps PASSWORD_MIN.
+ */
+export const LOGIN_PASSWORD_MIN = 15;
 export const PASSWORD_MAX = 128;
 
 /**

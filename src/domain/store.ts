@@ -10,8 +10,11 @@ import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
 import type { ExpiredRowsRepo } from './maintenance/repository';
 import type { DevMailboxRepo, OutboxRepo } from './notifications/repository';
 import type { ChallengeRepo, PasskeyRepo } from './passkeys/repository';
+import type { PasskeyAnnouncementRepo, PasskeyExemptionRepo } from './passkey-policy/repository';
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
+import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository';
 import type { SessionRepo } from './sessions/repository';
+import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
 
@@ -35,6 +38,11 @@ export interface StoreTx {
   passwordHashKinds: PasswordHashKindRepo;
   countryExceptions: CountryExceptionRepo;
   riskCounters: RiskCounterRepo;
+  stepUpGrants: StepUpGrantRepo;
+  passwordResets: PasswordResetRepo;
+  deskResetCodes: DeskResetCodeRepo;
+  passkeyExemptions: PasskeyExemptionRepo;
+  passkeyAnnouncements: PasskeyAnnouncementRepo;
 }
 
 export interface Store extends StoreTx {
@@ -44,6 +52,12 @@ export interface Store extends StoreTx {
   migrate(): Promise<void>;
   /** Session changes announced by any process (PostgreSQL LISTEN; SQLite's polled feed). */
   onSessionsChanged?(listener: (accountId: number | null) => void): void;
+  /**
+   * Hears, synchronously and now, any session change another process committed since the last
+   * time it looked (SQLite: the feed, read only when the file changed). Absent where changes
+   * arrive on their own (PostgreSQL NOTIFY). Called before a check is answered from the cache.
+   */
+  readonly catchUpSessionChanges?: () => void;
   /**
    * Called once a mail is in the outbox for good: after the commit of a transaction that queued
    * any, or after a queueing outside a transaction. The outbox worker sends at once instead of at

@@ -1,6 +1,6 @@
 /** English, the second UI language (docs/requirements.md R-I18N-1). Same keys as ja.ts, enforced by the type. */
+import { enFeatures } from './features';
 import type { MessageKey } from './ja';
-import { enRisk } from './risk';
 
 export const en: Record<MessageKey, string> = {
   'lang.name': 'English',
@@ -258,7 +258,7 @@ export const en: Record<MessageKey, string> = {
   'password.tradingTitle': 'Change trading password',
   'password.loginLead': 'Enter your current login password, the new one twice and your trading password. All other sessions end and recognised devices are removed.',
   'password.tradingLead': 'Enter your current trading password and the new one twice.',
-  'password.rules': 'At least 8 characters (up to 128); common passwords are refused; long passphrases are welcome. The trading password must differ from the login password.',
+  'password.rules': 'Login password at least 15 characters, trading password at least 8 (both up to 128); common passwords are refused; long passphrases are welcome. The trading password must differ from the login password.',
   'password.currentLogin': 'Current login password',
   'password.newLogin': 'New login password',
   'password.newLoginAgain': 'New login password (again)',
@@ -285,7 +285,7 @@ export const en: Record<MessageKey, string> = {
   'error.flow_not_found.address': 'No address is awaiting confirmation. Start again from Change or Register.',
   'error.code_expired.address': 'The confirmation code has expired. Start again from Change or Register.',
   'error.invalid_credentials.current_password': 'The current login password is wrong.',
-  'error.password_policy.too_short': 'Use at least 8 characters.',
+  'error.password_policy.too_short': 'Too short: use at least 15 characters for the login password and at least 8 for the trading password.',
   'error.password_policy.too_long': 'Use at most 128 characters.',
   'error.password_policy.common': 'This password is too common. Choose another.',
   'error.password_policy.same_as_login_id': 'The password must differ from the login ID.',
@@ -337,5 +337,5 @@ export const en: Record<MessageKey, string> = {
   'common.copied': 'Copied',
   'common.print': 'Print',
   'error.summaryTitle': 'Please check what you entered',
-  ...enRisk,
+  ...enFeatures,
 };

@@ -1,5 +1,5 @@
 /** Every user-facing string, Japanese first (the notice's labels are requirements, verbatim). */
-import { jaRisk } from './risk';
+import { jaFeatures } from './features';
 
 export const ja = {
   'lang.name': '日本語',
@@ -257,7 +257,7 @@ export const ja = {
   'password.tradingTitle': '取引パスワード変更',
   'password.loginLead': '現在のログインパスワードと新しいログインパスワード（2回）を入力し、取引パスワードを入力して「変更」を押してください。変更すると、ほかの端末・ブラウザのログインはすべて終了し、登録済み端末も解除されます。',
   'password.tradingLead': '現在の取引パスワードと新しい取引パスワード（2回）を入力し、「変更」を押してください。',
-  'password.rules': 'パスワードは8文字以上（128文字まで）で、推測されやすいものは使えません。長い文章のようなパスワードもお使いいただけます。取引パスワードはログインパスワードと異なるものにしてください。',
+  'password.rules': 'ログインパスワードは15文字以上、取引パスワードは8文字以上（どちらも128文字まで）で、推測されやすいものは使えません。長い文章のようなパスワードもお使いいただけます。取引パスワードはログインパスワードと異なるものにしてください。',
   'password.currentLogin': '現在のログインパスワード',
   'password.newLogin': '新しいログインパスワード',
   'password.newLoginAgain': '新しいログインパスワード（確認のため再入力）',
@@ -284,7 +284,7 @@ export const ja = {
   'error.flow_not_found.address': '仮登録中のメールアドレスがありません。もう一度「変更」または「仮登録」からやり直してください。',
   'error.code_expired.address': '確認コードの有効期限が切れました。もう一度「変更」または「仮登録」からやり直してください。',
   'error.invalid_credentials.current_password': '現在のログインパスワードが正しくありません。',
-  'error.password_policy.too_short': 'パスワードは8文字以上にしてください。',
+  'error.password_policy.too_short': 'パスワードが短すぎます。ログインパスワードは15文字以上、取引パスワードは8文字以上にしてください。',
   'error.password_policy.too_long': 'パスワードは128文字以内にしてください。',
   'error.password_policy.common': 'このパスワードはよく使われていて推測されやすいため使えません。別のパスワードにしてください。',
   'error.password_policy.same_as_login_id': 'ログインIDと同じパスワードは使えません。',
@@ -339,7 +339,7 @@ export const ja = {
   'common.copied': 'コピーしました',
   'common.print': '印刷',
   'error.summaryTitle': '入力内容をご確認ください',
-  ...jaRisk,
+  ...jaFeatures,
 } as const;
 
 export type MessageKey = keyof typeof ja;

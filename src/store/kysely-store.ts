@@ -36,6 +36,7 @@ export class KyselyStore implements Store {
   private readonly hooks: RepositoryHooks;
   private readonly listen?: SessionListenerFactory;
   private stopListening?: () => Promise<void>;
+  private readonly catchUp?: () => void;
 
   private readonly onClose?: () => Promise<void>;
 
@@ -44,6 +45,8 @@ export class KyselyStore implements Store {
     dialect: Dialect,
     opts: {
       listen?: SessionListenerFactory;
+      /** SQLite: read the session-change feed now if another process committed since the last read. */
+      catchUpSessions?: () => void;
       announceSessions?: RepositoryHooks['announceSessions'];
       onClose?: () => Promise<void>;
       activeSessionRow?: RepositoryHooks['activeSessionRow'];
@@ -52,6 +55,7 @@ export class KyselyStore implements Store {
     this.db = db;
     this.dialect = dialect;
     this.listen = opts.listen;
+    this.catchUp = opts.catchUpSessions;
     this.onClose = opts.onClose;
     this.hooks = { onAudit: this.notifyAudit, announceSessions: opts.announceSessions, dialect };
     // Outside transactions only: inside one, every read goes through the transaction's connection.
@@ -66,6 +70,11 @@ export class KyselyStore implements Store {
   onSessionsChanged(listener: (accountId: number | null) => void): void {
     if (!this.listen || this.stopListening) return;
     this.stopListening = this.listen(listener);
+  }
+
+  /** Present only where it can be done synchronously (SQLite); see Store.catchUpSessionChanges. */
+  get catchUpSessionChanges(): (() => void) | undefined {
+    return this.catchUp;
   }
 
   onMailQueued(listener: () => void): void {
@@ -96,6 +105,11 @@ export class KyselyStore implements Store {
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
   get countryExceptions() { return this.repos.countryExceptions; }
   get riskCounters() { return this.repos.riskCounters; }
+  get stepUpGrants() { return this.repos.stepUpGrants; }
+  get passwordResets() { return this.repos.passwordResets; }
+  get deskResetCodes() { return this.repos.deskResetCodes; }
+  get passkeyExemptions() { return this.repos.passkeyExemptions; }
+  get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -18,6 +18,9 @@ export interface AccountsTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
+  /** Migration 0016: the optional second identifier, and the desk's must-change flag. */
+  birth_date: string | null;
+  password_change_required_at: number | null;
 }
 
 export interface EmailAddressesTable {
@@ -82,6 +85,10 @@ export interface SessionsTable {
   name: string | null;
   /** The recognised browser the session was made from (migration 0009); 解除 ends it. */
   recognized_device_id: Generated<number | null>;
+  /** How the customer got in, comma-separated (migration 0014); null on older sessions. */
+  auth_methods: Generated<string | null>;
+  /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
+  passkey_pending: Generated<number>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
@@ -206,7 +213,12 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
-// r17-signals (migration 0017): the desk's exceptions to ALLOWED_COUNTRIES.
+// r17-signals (migration 0017): a flow's risk notice (merged into LoginFlowsTable), the desk's exceptions to ALLOWED_COUNTRIES.
+export interface LoginFlowsTable {
+  /** JSON of the behaviour signals to tell in the login's notice (domain/login/records.ts LoginRiskNotice). */
+  risk_notice: Generated<string | null>;
+}
+
 export interface CountryExceptionsTable {
   account_id: number;
   country: string;
@@ -228,7 +240,67 @@ export interface RiskCountersTable {
   count: number;
 }
 
+/** A single-use step-up for the trading service, per session and purpose (migration 0014). */
+export interface StepUpGrantsTable {
+  session_id: number;
+  purpose: string;
+  account_id: number;
+  intent_hash: string;
+  token_hash: string;
+  method: string;
+  granted_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+// Migration 0012: the phishing-resistant migration's exemptions and announcements.
+export interface PasskeyExemptionsTable {
+  id: Generated<number>;
+  account_id: number;
+  reason: string;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface PasskeyAnnouncementsTable {
+  account_id: number;
+  sent_at: number;
+  addresses: number;
+}
+
+/** Migration 0016: forgotten login passwords. */
+export interface PasswordResetFlowsTable {
+  id: string;
+  account_id: number | null;
+  login_id: string;
+  via: string;
+  state: string;
+  code_hash: string | null;
+  code_attempts: number;
+  passkey_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PasswordResetCodesTable {
+  account_id: number;
+  code_hash: string;
+  delivery: string;
+  attempts: number;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
+  password_reset_flows: PasswordResetFlowsTable;
+  password_reset_codes: PasswordResetCodesTable;
+  passkey_exemptions: PasskeyExemptionsTable;
+  passkey_announcements: PasskeyAnnouncementsTable;
   address_changes: AddressChangesTable;
   reauthentication_codes: ReauthenticationCodesTable;
   passkeys: PasskeysTable;
@@ -249,4 +321,15 @@ export interface Database {
   country_exceptions: CountryExceptionsTable;
   risk_counter_members: RiskCounterMembersTable;
   risk_counters: RiskCountersTable;
+  step_up_grants: StepUpGrantsTable;
+}
+
+// Migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
+export interface SessionsTable {
+  /** Where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
+  country: Generated<string | null>;
+}
+export interface LoginFlowsTable {
+  /** When the customer was told a second step failed after a right password: once per flow. */
+  failure_notified_at: Generated<number | null>;
 }

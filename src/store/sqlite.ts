@@ -25,8 +25,13 @@ export function openSqliteStore(path: string): KyselyStore {
   // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).
   // Prepared on first use: the tables exist only once migrations have run.
   let active: BetterSqlite3.Statement | null = null;
+  let feed: SessionFeed | null = null;
   return new KyselyStore(db, 'sqlite', {
-    listen: (listener) => pollSessionChanges(sqlite, listener),
+    listen: (listener) => {
+      feed = pollSessionChanges(sqlite, listener);
+      return feed.stop;
+    },
+    catchUpSessions: () => feed?.catchUp(),
     announceSessions: 'feed',
     onClose: async () => checkpointer?.stop(),
     activeSessionRow: (tokenHash) => {
@@ -59,16 +64,34 @@ function dropStat4(sqlite: BetterSqlite3.Database): void {
  * before this process saw them: it forgets everything. The checkpointing thread prunes rows after
  * an hour, far longer than any cache entry lives (a write, kept off the serving connection).
  * Only reads here: in WAL mode they never wait for another process's lock.
+ *
+ * `catchUp` makes "at once" exact: before a session check is answered from the cache, the cache
+ * asks it, and it reads the feed then and there if another connection has committed anything since
+ * the last read (`PRAGMA data_version`, a counter SQLite keeps in shared memory: no disk read). A
+ * session ended by another process is refused on its very next request, not up to 250 ms later
+ * (the counter is read once per turn of the event loop; see `catchUp`).
  */
-export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): () => Promise<void> {
+export interface SessionFeed {
+  stop(): Promise<void>;
+  catchUp(): void;
+}
+
+export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (accountId: number | null) => void, intervalMs = 250): SessionFeed {
   type Row = { id: number; account_id: number };
   let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement } | null = null;
   let last: number | null = null;
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let readAtVersion: unknown = null;
+  let askedThisTurn = false;
+  const endTurn = () => {
+    askedThisTurn = false;
+  };
   const poll = () => {
     // In the middle of one of our own transactions the read would see its uncommitted rows; were
     // it rolled back, their ids would be handed out again and another process's change missed.
     if (sqlite.inTransaction) return;
     try {
+      readAtVersion = dataVersion.get();
       // Prepared on first use: the table exists only once migrations have run.
       statements ??= {
         since: sqlite.prepare('SELECT id, account_id FROM session_changes WHERE id > ? ORDER BY id LIMIT 1000'),
@@ -95,7 +118,25 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   poll();
   const timer = setInterval(poll, intervalMs);
   timer.unref();
-  return async () => clearInterval(timer);
+  return {
+    stop: async () => clearInterval(timer),
+    catchUp: () => {
+      if (last === null || sqlite.inTransaction || askedThisTurn) return;
+      // Once per turn of the event loop: the pragma costs 3.7 µs (measured with better-sqlite3,
+      // against 0.06 µs for SELECT 1), a sixth of a cached check's whole budget at the 09:00 rush
+      // (bench: session check 0.59 of bare node:http with it on every check, 0.84 without). One
+      // look per turn sees every change committed before the turn began: the requests of a turn
+      // were read from their sockets in it, so only one sent within the turn's own few
+      // milliseconds could have been sent after a commit that this look missed.
+      askedThisTurn = true;
+      setImmediate(endTurn);
+      try {
+        if (dataVersion.get() !== readAtVersion) poll();
+      } catch {
+        // The file busy: the timer's next read catches up.
+      }
+    },
+  };
 }
 
 /**

@@ -7,7 +7,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loginApi } from './api/login-api';
+import { passkeyApi } from './api/passkey-api';
 import { sessionApi } from './api/session-api';
+import { sessionsApi } from './api/sessions-api';
 import { supportApi } from './api/support-api';
 import { csrfChecks, isApi } from './csrf';
 import { failureAnswer } from './failures';
@@ -20,6 +22,10 @@ import { loginPages } from './pages/login-pages';
 import { totpPages } from './pages/totp-pages';
 import { passkeyPages } from './pages/passkey-pages';
 import { passkeyLoginRoutes } from './pages/passkey-login-routes';
+import { stepUpPages } from './pages/step-up-pages';
+import { stepUpApi } from './api/step-up-api';
+import { recoveryPages } from './pages/recovery-pages';
+import { recoveryApi } from './api/recovery-api';
 import { signedIn } from './signed-in';
 import { addressPages } from './pages/address-pages';
 import { securityPages } from './pages/security-pages';
@@ -31,6 +37,7 @@ import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
 import { assignClientAddress, fastifyTrustProxy } from './client-address';
+import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -110,10 +117,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
 
+  passkeyEnrolmentGate(app, opts);
   staticFiles(app);
   brandingRoutes(app, config.branding);
   loginPages(app, opts);
   passkeyLoginRoutes(app, opts);
+  stepUpPages(app, opts);
+  stepUpApi(app, opts);
+  recoveryPages(app, opts);
+  recoveryApi(app, opts);
   app.register(
     signedIn(opts, 'login-page', (pages) => {
       accountPages(pages, opts);
@@ -125,7 +137,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   );
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
+  app.register(sessionsApi(opts));
   loginApi(app, opts);
+  passkeyApi(app, opts);
   // The support desk's API is for operators, not the internet: on the public listener only
   // when explicitly asked for outside production (docs/configuration.md, SUPPORT_API_PUBLIC).
   if (config.supportApiPublic) supportApi(app, opts);

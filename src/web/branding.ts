@@ -36,9 +36,9 @@ export function phoneLink(phone: string): Html {
  * A message whose `{phone}` is the support number, with the number as a tel: link. The message is
  * translated around a placeholder and each part escaped, so no translated text becomes markup.
  */
-export function withPhoneLink(t: Translate, key: MessageKey, phone: string): Html {
+export function withPhoneLink(t: Translate, key: MessageKey, phone: string, vars: Record<string, string | number> = {}): Html {
   const MARK = '\u0000';
-  const parts = t(key, { phone: MARK }).split(MARK);
+  const parts = t(key, { ...vars, phone: MARK }).split(MARK);
   return html`${parts.flatMap((part, i) => (i === 0 ? [part] : [phoneLink(phone), part]))}`;
 }
 
@@ -81,10 +81,13 @@ export function footerContent(brand: Brand, b: Branding, t: Translate, locale: L
  * Under the login form: 「ログインIDをお忘れの方」「ログインパスワードをお忘れの方」「よくあるご質問」
  * where configured, and always the phishing warning.
  */
-export function loginHelp(b: Branding, t: Translate): Html {
+export function loginHelp(b: Branding, t: Translate, own: { forgotId: string; forgotPassword: string } | null = null): Html {
+  // The brokerage's pages when configured (FORGOT_ID_URL, FORGOT_PASSWORD_URL), else Mamori's own where the caller has them.
+  const forgotId = b.links.forgotId ?? own?.forgotId;
+  const forgotPassword = b.links.forgotPassword ?? own?.forgotPassword;
   const items = [
-    b.links.forgotId ? html`<li><a href="${b.links.forgotId}">${t('login.forgotId')}</a></li>` : null,
-    b.links.forgotPassword ? html`<li><a href="${b.links.forgotPassword}">${t('login.forgotPassword')}</a></li>` : null,
+    forgotId ? html`<li><a href="${forgotId}">${t('login.forgotId')}</a></li>` : null,
+    forgotPassword ? html`<li><a href="${forgotPassword}">${t('login.forgotPassword')}</a></li>` : null,
     b.links.faq ? html`<li><a href="${b.links.faq}">${t('login.faq')}</a></li>` : null,
   ].filter(Boolean);
   return html`${items.length ? html`<ul class="login-help">${items}</ul>` : html``}<p class="note help phishing">${t('login.phishing')}</p>`;

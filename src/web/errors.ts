@@ -35,6 +35,10 @@ const STATUS: Record<ErrorCode, number> = {
   passkey_invalid: 401,
   step_up_required: 403,
   login_refused: 403,
+  passkey_cooling_off: 403,
+  password_change_required: 403,
+  passkey_enrolment_required: 403,
+  passkey_not_new: 409,
 };
 
 /**

@@ -8,6 +8,7 @@ import { csrfField } from './csrf';
 import { messageOf, retryAfterOf, statusOf } from './errors';
 import type { WebDeps } from './request-context';
 import { frameView, type Page } from './views/frame';
+import { migrationNotice } from './passkey-enrolment-gate';
 import type { FormError, ViewContext } from './views/kit';
 
 export type { Page };
@@ -20,7 +21,7 @@ export function viewContext(req: FastifyRequest, reply: FastifyReply, deps: WebD
 export function sendPage(req: FastifyRequest, reply: FastifyReply, deps: WebDeps, page: Page): FastifyReply {
   const { keyed, random, clock } = deps.services.ports;
   const customer = req.session ? { name: req.session.name, csrf: csrfField(req, reply, keyed, random) } : null;
-  const doc = frameView({ t: req.t, locale: req.locale, brand: deps.services.brand, branding: deps.config.branding, now: clock.now(), customer }, page);
+  const doc = frameView({ t: req.t, locale: req.locale, brand: deps.services.brand, branding: deps.config.branding, now: clock.now(), customer, notice: migrationNotice(req, deps) }, page);
   return reply.status(page.status ?? 200).type('text/html; charset=utf-8').send(doc.value);
 }
 

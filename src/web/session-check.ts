@@ -7,6 +7,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import { DomainError } from '../domain/errors';
 import type { SessionService } from '../domain/sessions/session-service';
+import { authMethodsOf, isPhishingResistant } from '../domain/sessions/auth-methods';
 import type { ActiveSession } from '../domain/sessions/records';
 import type { Store } from '../domain/ports';
 import { translator, type Locale } from '../i18n';
@@ -46,26 +47,34 @@ export interface SessionCheckAnswer {
 }
 
 /**
- * The 200 body, written once per cached session object: a cached ActiveSession never changes (a
+ * The 200 answer, written once per cached session object: a cached ActiveSession never changes (a
  * touch, a step-up or a logout replaces or drops it), and most checks at 09:00 are answered from
  * the cache, so serialising it again on each of them was measurable work (docs/performance.md).
+ * The headers are for nginx auth_request, which passes headers (not bodies) on to the trading
+ * application: who, how they got in, and whether that was phishing-resistant.
  */
-const bodies = new WeakMap<ActiveSession, string>();
+const answers = new WeakMap<ActiveSession, { body: string; headers: Record<string, string> }>();
 
-function answerBody(session: ActiveSession): string {
-  let body = bodies.get(session);
-  if (body === undefined) {
-    body = JSON.stringify({
+function answerOf(session: ActiveSession): { body: string; headers: Record<string, string> } {
+  let answer = answers.get(session);
+  if (answer === undefined) {
+    const authMethods = authMethodsOf(session);
+    const phishingResistant = isPhishingResistant(session);
+    const body = JSON.stringify({
       loginId: session.loginId,
       name: session.name,
       authenticatedAt: session.authenticatedAt.toISOString(),
       method: session.method,
       stepUpAt: session.stepUpAt ? session.stepUpAt.toISOString() : null,
+      authMethods,
+      phishingResistant,
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     });
-    bodies.set(session, body);
+    const headers = { 'X-Mamori-Login-Id': session.loginId, 'X-Mamori-Auth-Methods': authMethods.join(','), 'X-Mamori-Phishing-Resistant': String(phishingResistant) };
+    answer = { body, headers };
+    answers.set(session, answer);
   }
-  return body;
+  return answer;
 }
 
 export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
@@ -73,8 +82,10 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
   try {
     const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
     if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
-    // For nginx auth_request, which passes headers (not bodies) on to the trading application.
-    return { status: 200, headers: { 'X-Mamori-Login-Id': session.loginId }, body: answerBody(session) };
+    // Held to passkey registration (PASSKEY_REQUIRED_FROM): the trading service must not let it in.
+    if (session.passkeyPending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('passkey_enrolment_required'), t)) };
+    const { body, headers } = answerOf(session);
+    return { status: 200, headers, body };
   } catch (e) {
     const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
     return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };

@@ -21,6 +21,10 @@ declare module 'fastify' {
 
 export type WithoutSession = 'login-page' | 'api-error';
 
+/** Where a customer whose password the desk asked to change is kept (security-pages.ts). */
+const PASSWORD_CHANGE_PAGE = '/account/password';
+const PASSWORD_CHANGE_PATHS = new Set([PASSWORD_CHANGE_PAGE, '/api/v1/account/password']);
+
 export function signedIn(deps: WebDeps, withoutSession: WithoutSession, routes: (app: FastifyInstance) => void) {
   return async (scope: FastifyInstance): Promise<void> => {
     scope.addHook('preValidation', async (req, reply) => {
@@ -37,6 +41,11 @@ export function signedIn(deps: WebDeps, withoutSession: WithoutSession, routes: 
       }
       req.session = session;
       req.account = account;
+      // The desk's "must change at next login": nothing but the change until it is done.
+      if (account.passwordChangeRequiredAt && !PASSWORD_CHANGE_PATHS.has(req.routeOptions.url ?? '')) {
+        if (withoutSession === 'api-error') throw new DomainError('password_change_required');
+        return reply.redirect(PASSWORD_CHANGE_PAGE, 303);
+      }
     });
     routes(scope);
   };

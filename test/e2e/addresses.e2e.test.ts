@@ -56,6 +56,8 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByLabel('新しいメールアドレス（確認のため再入力）').fill('isesaki.mobile@example.net');
     await page.getByRole('button', { name: '確認画面へ' }).click();
     await page.getByRole('heading', { name: 'Eメールアドレス仮登録 -確認-' }).waitFor();
+    // Never the trading password alone: a code mailed to メールアドレス1 for this registration too.
+    await enterMailedConfirmationCode(page, suite.srv, customer.emails[0]!);
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     await page.getByRole('button', { name: '仮登録' }).click();
     await page.getByLabel('確認コード').fill(await addressCode('isesaki.mobile@example.net'));
@@ -102,9 +104,11 @@ describe('addresses, login notification and security pages in a real browser', (
     await page.getByLabel('通知する', { exact: true }).check();
     await page.getByRole('button', { name: '確認画面へ' }).click();
     await page.getByRole('heading', { name: 'Eメールアドレス設定変更 -確認-' }).waitFor();
+    const notificationCode = await enterMailedConfirmationCode(page, suite.srv, 'isesaki.home@example.org');
     await page.getByLabel('取引パスワード', { exact: true }).fill('not the trading password');
     await page.getByRole('button', { name: '変更', exact: true }).click();
     assert.match(await page.getByRole('alert').innerText(), /取引パスワードが正しくありません/);
+    await page.getByLabel('確認コード', { exact: true }).fill(notificationCode);
     await page.getByLabel('パスワードを表示する').check();
     await page.getByLabel('取引パスワード', { exact: true }).fill(customer.tradingPassword);
     assert.equal(await page.getByLabel('取引パスワード', { exact: true }).getAttribute('type'), 'text', 'パスワードを表示する shows it');
@@ -142,6 +146,7 @@ describe('addresses, login notification and security pages in a real browser', (
 
     // ログインパスワード変更 on the desk ends the phone's session.
     await page.getByRole('link', { name: 'ログインパスワード変更' }).click();
+    await enterMailedConfirmationCode(page, suite.srv, 'isesaki.home@example.org');
     await page.getByLabel('現在のログインパスワード').fill(customer.loginPassword);
     await page.getByLabel('新しいログインパスワード', { exact: true }).fill('tatebayashi azalea 5');
     await page.getByLabel('新しいログインパスワード（確認のため再入力）').fill('tatebayashi azalea 5');

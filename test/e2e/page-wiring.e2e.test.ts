@@ -44,6 +44,7 @@ describe('page wiring in a real browser', () => {
     await page.locator('#currentPassword').fill(PASSWORD);
     await page.locator('#newPassword').fill('gunma prefecture 2026');
     await page.locator('#newPasswordConfirmation').fill('gunma prefecture 2026');
+    await page.locator('#confirmationCode').fill('000000');
     await page.locator('#tradingPassword').fill('not the trading password');
     await page.getByRole('button', { name: '変更', exact: true }).click();
     await page.locator('#error-summary').waitFor();
@@ -59,6 +60,7 @@ describe('page wiring in a real browser', () => {
   it('a wrong current 取引パスワード on 取引パスワード変更 marks that field', async () => {
     const { page } = await signedInPage();
     await page.goto(`${srv.url}/account/trading-password`);
+    await page.locator('#confirmationCode').fill('000000');
     await page.locator('#currentPassword').fill('not the trading password');
     await page.locator('#newPassword').fill('tomioka silk 2026');
     await page.locator('#newPasswordConfirmation').fill('tomioka silk 2026');

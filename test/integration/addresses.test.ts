@@ -40,8 +40,9 @@ describe(`addresses and login notification (${storeKind})`, () => {
     const confirm = await b.post(`/account/emails/${slot}/change/confirm`, { address, addressConfirmation: address });
     assert.equal(confirm.statusCode, 200, confirm.body);
     assert.match(confirm.body, /取引パスワード/);
-    const confirmationCode = o.replacesVerified ? await sendConfirmationCode(b, a, `/account/emails/${slot}/change`, { address }, 'メールアドレスの変更') : undefined;
-    const sent = await b.post(`/account/emails/${slot}/change`, { address, tradingPassword: a.tradingPassword, ...(confirmationCode ? { confirmationCode } : {}) });
+    // Adding to an empty slot takes one too (never the trading password alone), mailed for 登録.
+    const confirmationCode = await sendConfirmationCode(b, a, `/account/emails/${slot}/change`, { address }, o.replacesVerified ? 'メールアドレスの変更' : 'メールアドレスの登録');
+    const sent = await b.post(`/account/emails/${slot}/change`, { address, tradingPassword: a.tradingPassword, confirmationCode });
     assert.equal(sent.statusCode, 303, sent.body);
     return b.follow(sent);
   }
@@ -133,7 +134,7 @@ describe(`addresses and login notification (${storeKind})`, () => {
     const direct = await b.post('/account/emails/3/change', { address: 'second.kiryu@example.com', tradingPassword: a.tradingPassword });
     assert.equal(direct.statusCode, 409);
     for (const slot of ['0', '4', 'x', '1e3']) assert.equal((await b.get(`/account/emails/${slot}/change`)).statusCode, 404);
-    const wrongPassword = await b.post('/account/emails/3/change', { address: 'third.kiryu@example.com', tradingPassword: 'not the trading password' });
+    const wrongPassword = await b.post('/account/emails/3/change', { address: 'third.kiryu@example.com', tradingPassword: 'not the trading password', confirmationCode: '000000' });
     assert.equal(wrongPassword.statusCode, 401);
     assert.match(wrongPassword.body, /取引パスワードが正しくありません/);
     const acc = await h.runtime.store.accounts.findByLoginId(a.loginId);
@@ -175,14 +176,15 @@ describe(`addresses and login notification (${storeKind})`, () => {
     assert.match(confirm.body, /Eメールアドレス設定変更 -確認-/);
     assert.match(confirm.body, /class="new-value">通知する/);
     assert.match(confirm.body, /入力画面へ戻る/);
-    const wrong = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: 'wrong trading pw' });
+    const wrong = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: 'wrong trading pw', confirmationCode: '000000' });
     assert.equal(wrong.statusCode, 401);
     assert.match(wrong.body, /取引パスワードが正しくありません/);
     assert.equal((await emailsOf(a))[0]!.loginNotification, false);
     const bad = await b.post('/account/emails/1/notification/confirm', { loginNotification: 'maybe' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /「通知する」または「通知しない」を選択/);
-    const done = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword });
+    const confirmationCode = await sendConfirmationCode(b, a, '/account/emails/1/notification', { loginNotification: 'on' }, 'ログイン通知の設定変更');
+    const done = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword, confirmationCode });
     assert.match(done.body, /Eメールアドレス設定変更 -完了-/);
     assert.equal((await emailsOf(a))[0]!.loginNotification, true);
     assert.match((await b.get('/account/emails')).body, /<td>通知する<\/td>/);
@@ -352,8 +354,10 @@ describe(`addresses and login notification (${storeKind})`, () => {
     it('a request made for an empty slot does not replace an address verified in that slot after it', async () => {
       const a = await h.createAccount({ emails: ['jimu.tatebayashi@example.com'] });
       const acc = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
-      const ctx = { ip: '192.0.2.44', userAgent: 'test' };
-      await h.runtime.services.addresses.requestChange(acc, { slot: 2, address: intruder, tradingPassword: a.tradingPassword }, ctx);
+      const ctx = { ip: '192.0.2.44', userAgent: 'test', sessionId: 424242 };
+      await h.runtime.services.reauthentication.requestCode(acc, ctx.sessionId, 'address_add', ctx);
+      const confirmationCode = await h.confirmationCodeFor(a.emails[0]!, 'メールアドレスの登録');
+      await h.runtime.services.addresses.requestChange(acc, { slot: 2, address: intruder, tradingPassword: a.tradingPassword, confirmationCode }, ctx);
       const code = await addressCode(intruder);
       h.clock.advance(1000);
       await h.runtime.store.emails.putVerified(acc.id, 2, 'second.tatebayashi@example.com', h.clock.now());
@@ -361,7 +365,7 @@ describe(`addresses and login notification (${storeKind})`, () => {
       assert.deepEqual((await emailsOf(a)).map((e) => e.address), ['jimu.tatebayashi@example.com', 'second.tatebayashi@example.com']);
     });
 
-    it('may still add an address to an empty slot with the trading password alone; every verified address is told', async () => {
+    it('adds an address to an empty slot with the trading password and a fresh code (issue 16: never the trading password alone); every verified address is told', async () => {
       const a = await h.createAccount({ emails: ['jimu.midori@example.com'] });
       const b = await h.signedIn(a);
       await requestAddress(b, a, 3, 'third.midori@example.net');

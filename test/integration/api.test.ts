@@ -33,7 +33,7 @@ describe(`JSON API for the mobile app and the trading service (${storeKind})`, (
 
     const check = await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${d.sessionToken}` } });
     assert.equal(check.statusCode, 200);
-    assert.deepEqual(Object.keys(check.json()).sort(), ['authenticatedAt', 'expiresAt', 'loginId', 'method', 'name', 'stepUpAt']);
+    assert.deepEqual(Object.keys(check.json()).sort(), ['authMethods', 'authenticatedAt', 'expiresAt', 'loginId', 'method', 'name', 'phishingResistant', 'stepUpAt']);
 
     // The app presents its device token next time: no code.
     const again = await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword, deviceToken: d.deviceToken });

@@ -119,13 +119,13 @@ describe(`attempt limits hold under 60 guesses at once on two processes (${store
     assert.ok(csrf, 'the page carries a CSRF field');
     const results = await Promise.all(
       Array.from({ length: AT_ONCE }, (_, i) =>
-        browser.post(`${server(i)}/account/emails/1/notification`, { loginNotification: 'on', tradingPassword: `wrong trading ${i}` }, csrf),
+        browser.post(`${server(i)}/account/emails/1/notification`, { loginNotification: 'on', tradingPassword: `wrong trading ${i}`, confirmationCode: '000000' }, csrf),
       ),
     );
     assert.ok(results.every((r) => r.status < 500), `no 5xx: ${results.map((r) => r.status)}`);
     assert.equal(await judged(c, 'trading_password.failed'), 5);
     assert.equal(await judged(c, 'trading_password.locked'), 1);
-    const right = await browser.post(`${b.url}/account/emails/1/notification`, { loginNotification: 'on', tradingPassword: c.tradingPassword }, csrf);
+    const right = await browser.post(`${b.url}/account/emails/1/notification`, { loginNotification: 'on', tradingPassword: c.tradingPassword, confirmationCode: '000000' }, csrf);
     assert.equal(right.status, 423);
     const emails = await h.runtime.store.emails.listForAccount(await accountId(c));
     assert.equal(emails.find((e) => e.slot === 1)?.loginNotification, false, 'the setting did not change');

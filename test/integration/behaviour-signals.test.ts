@@ -277,6 +277,26 @@ describe(`behaviour signals by network (ASN data loaded) (${storeKind})`, () => 
     assert.match(page.body, /IP Geolocation by DB-IP/);
   });
 
+  it('an unusual login that needs a second step is told once, when it completes, in the same mail as the new browser', async () => {
+    const a = await h.createAccount();
+    await login(h, a, JP_SOFTBANK);
+    h.clock.advance(DAY_MS);
+    const post = client(h, JP_NTT);
+    const first = await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword });
+    assert.equal(first.json.state, 'awaiting_code');
+    const code = await h.codeFor(a.emails[0]!);
+    await h.runtime.worker.runOnce();
+    const told = () => h.smtp.mails.filter((m) => m.to.includes(a.emails[0]!) && m.subject !== '' && !m.subject.includes('認証コード'));
+    assert.deepEqual(told().map((m) => m.subject), [], 'nothing but the code before the login completes');
+    assert.equal((await post('/api/v1/login/code', { flowId: first.json.flowId, code })).json.state, 'done');
+    const mail = await h.mail(a.emails[0]!, 'いつもと異なるログインのお知らせ');
+    assert.match(mail.text, /いつもと異なる状況でのログインです（国・地域: 日本、ネットワーク: NTT Communications Corporation）/);
+    assert.match(mail.text, /最近ご利用のないネットワーク/);
+    assert.match(mail.text, /これまでにご利用のないブラウザ/);
+    await h.runtime.worker.runOnce();
+    assert.equal(told().length, 1, `one mail for one login: ${told().map((m) => m.subject).join(' / ')}`);
+  });
+
   it('a network whose addresses fail with many login IDs is a stuffing source for all its addresses', async () => {
     const a = await h.createAccount();
     const device = (await login(h, a, US_COMCAST)).done.json.deviceToken as string;

@@ -112,8 +112,12 @@ describe(`removing a recognised browser ends its sessions on every process (${st
     const y = await signIn(b, c, DESKTOP);
     await cachedOnBoth(x);
     await y.get(b, '/account/password');
+    // A password change takes a code mailed for it too (never the trading password alone).
+    await y.post(b, '/account/password/code', {});
+    const m = await h.smtp.waitForMail((x) => x.to.includes(c.emails[0]!) && x.subject.includes('確認コードのお知らせ'), 15_000);
+    const confirmationCode = /確認コード: (\d{6})/.exec(m.text)![1]!;
     const changed = await y.post(b, '/account/password', {
-      currentPassword: c.loginPassword, newPassword: 'a brand new passphrase 7', newPasswordConfirmation: 'a brand new passphrase 7', tradingPassword: c.tradingPassword,
+      currentPassword: c.loginPassword, newPassword: 'a brand new passphrase 7', newPasswordConfirmation: 'a brand new passphrase 7', tradingPassword: c.tradingPassword, confirmationCode,
     });
     assert.equal(changed.status, 200);
     await refusedOnBoth(x, 'the other browser after a password change');

@@ -65,6 +65,25 @@ describe(`fast paths (${storeKind})`, () => {
     assert.equal((await both({ cookie: 'mamori_lang=en; mamori_session=nope' })).fetched.body.includes('"session_invalid"'), true);
   });
 
+  it('authMethods and phishingResistant, in the body and the forward-auth headers, alike on both paths', async () => {
+    const a = await h.createAccount();
+    const b = await h.signedIn(a);
+    const cookie = b.jar.header();
+    const before = await both({ cookie });
+    assert.deepEqual(before.fetched, before.injected);
+    assert.deepEqual(JSON.parse(before.fetched.body).authMethods, ['password', 'email_code']);
+    assert.equal(before.fetched.headers['x-mamori-auth-methods'], 'password,email_code');
+    assert.equal(before.fetched.headers['x-mamori-phishing-resistant'], 'false');
+    // A passkey step-up in this session makes it phishing-resistant (the row the check reads).
+    const token = /mamori_session=([^;]+)/.exec(cookie)![1]!;
+    const session = (await h.runtime.store.sessions.findActiveByTokenHash(h.runtime.services.sessions.tokenHash(token)))!;
+    await h.runtime.store.transaction((tx) => h.runtime.services.sessions.markStepUp(tx, session, h.clock.now()));
+    const after = await both({ cookie });
+    assert.deepEqual(after.fetched, after.injected);
+    assert.equal(JSON.parse(after.fetched.body).phishingResistant, true);
+    assert.equal(after.fetched.headers['x-mamori-phishing-resistant'], 'true');
+  });
+
   it('parity over query strings, language, logged-out and expired sessions, and HEAD: the fast path and the Fastify route answer alike', async () => {
     const a = await h.createAccount();
     const b = await h.signedIn(a);

@@ -102,6 +102,34 @@ describe(`the documented nginx set-up (${storeKind})`, { skip: nginxMissing }, (
     assert.equal(s.tradingSaw[0]!['x-mamori-step-up-at'], undefined, 'other X-Mamori-* names are cleared');
   });
 
+  it('how the customer got in reaches the trading service from Mamori only; step-up and trading-password verify work through nginx', async () => {
+    const a = await s.h.createAccount();
+    const localAddress = '127.0.0.3';
+    let cookie = await signIn(s, a, localAddress);
+    s.tradingSaw.length = 0;
+    const res = await send(`${s.nginx.url}/trade/withdraw`, { localAddress, headers: { cookie, 'X-Mamori-Phishing-Resistant': 'true', 'X-Mamori-Auth-Methods': 'passkey' } });
+    assert.equal(res.status, 200, res.body);
+    assert.equal(s.tradingSaw[0]!['x-mamori-phishing-resistant'], 'false', 'a forged claim of a passkey is replaced by Mamori\'s answer');
+    assert.equal(s.tradingSaw[0]!['x-mamori-auth-methods'], 'password,email_code');
+
+    // The trading service sends the customer to /step-up (Mamori's page through the same host).
+    const page = await send(`${s.nginx.url}/step-up?purpose=withdrawal&intent=w-1&return_to=/trade/withdraw`, { localAddress, headers: { cookie } });
+    assert.equal(page.status, 200, page.body);
+    assert.match(page.body, /出金の本人確認/);
+    const sent = await sendJson(`${s.nginx.url}/api/v1/step-up/code`, { purpose: 'withdrawal' }, { localAddress, headers: { cookie } });
+    assert.equal(sent.status, 200, sent.body);
+    const mail = await s.h.smtp.waitForMail((m) => m.to.includes(a.emails[0]!) && m.subject.includes('確認コードのお知らせ（出金）'), 15_000);
+    const code = /確認コード: (\d{6})/.exec(mail.text)![1]!;
+    const done = await sendJson(`${s.nginx.url}/api/v1/step-up/verify`, { purpose: 'withdrawal', intent: 'w-1', code }, { localAddress, headers: { cookie } });
+    assert.equal(done.status, 200, done.body);
+    cookie = String(([] as string[]).concat(done.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-mamori_session='))).split(';')[0]!;
+    const consume = () => sendJson(`${s.nginx.url}/api/v1/step-up/consume`, { purpose: 'withdrawal', intent: 'w-1' }, { headers: { cookie } });
+    assert.equal((await consume()).status, 200);
+    assert.equal((await consume()).status, 403);
+    const verify = await sendJson(`${s.nginx.url}/api/v1/trading-password/verify`, { tradingPassword: a.tradingPassword }, { headers: { cookie } });
+    assert.equal(verify.status, 200, verify.body);
+  });
+
   it('without a session, forged identity headers are sent to the login page and never reach the trading service', async () => {
     const b = await s.h.createAccount();
     s.tradingSaw.length = 0;

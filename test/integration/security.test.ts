@@ -14,6 +14,9 @@ const run = promisify(execFile);
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const SUPPORT_KEY = 'k'.repeat(40);
 
+/** A well-formed confirmation code, for attempts refused before any code is compared (critical changes need one). */
+const ANY_CODE = '000000';
+
 describe(`security overview and password changes (${storeKind})`, () => {
   let h: Harness;
   const key = randomBytes(32).toString('hex');
@@ -84,9 +87,9 @@ describe(`security overview and password changes (${storeKind})`, () => {
       [{ currentPassword: a.loginPassword, newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2025', tradingPassword: a.tradingPassword }, 400, /一致しません/],
       [{ currentPassword: a.loginPassword, newPassword: 'short', newPasswordConfirmation: 'short', tradingPassword: a.tradingPassword }, 400, /8文字以上/],
       [{ currentPassword: a.loginPassword, newPassword: 'password123', newPasswordConfirmation: 'password123', tradingPassword: a.tradingPassword }, 400, /よく使われて/],
-      [{ currentPassword: a.loginPassword, newPassword: a.tradingPassword, newPasswordConfirmation: a.tradingPassword, tradingPassword: a.tradingPassword }, 400, /取引パスワードと異なる/],
-      [{ currentPassword: 'not my password', newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: a.tradingPassword }, 401, /現在のログインパスワードが正しくありません/],
-      [{ currentPassword: a.loginPassword, newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: 'wrong trading' }, 401, /取引パスワードが正しくありません/],
+      [{ currentPassword: a.loginPassword, newPassword: a.tradingPassword, newPasswordConfirmation: a.tradingPassword, tradingPassword: a.tradingPassword, confirmationCode: ANY_CODE }, 400, /取引パスワードと異なる/],
+      [{ currentPassword: 'not my password', newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: a.tradingPassword, confirmationCode: ANY_CODE }, 401, /現在のログインパスワードが正しくありません/],
+      [{ currentPassword: a.loginPassword, newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: 'wrong trading', confirmationCode: ANY_CODE }, 401, /取引パスワードが正しくありません/],
     ];
     for (const [form, status, message] of cases) {
       const res = await desk.post('/account/password', form);
@@ -94,7 +97,8 @@ describe(`security overview and password changes (${storeKind})`, () => {
       assert.match(res.body, message);
     }
     assert.equal((await sessionOf(phone)).statusCode, 200, 'nothing changed yet');
-    const done = await desk.post('/account/password', { currentPassword: a.loginPassword, newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: a.tradingPassword });
+    const confirmationCode = await h.mailedConfirmationCode(desk, '/account/password', '/account/password/code', a.emails[0]!);
+    const done = await desk.post('/account/password', { currentPassword: a.loginPassword, newPassword: 'kusatsu onsen 2026', newPasswordConfirmation: 'kusatsu onsen 2026', tradingPassword: a.tradingPassword, confirmationCode });
     assert.equal(done.statusCode, 200, done.body);
     assert.match(done.body, /ログインパスワードを変更しました/);
     assert.equal((await sessionOf(desk)).statusCode, 200, 'this session goes on');
@@ -112,16 +116,17 @@ describe(`security overview and password changes (${storeKind})`, () => {
     const a = await h.createAccount();
     const b = await h.signedIn(a);
     await b.get('/account/trading-password');
-    const same = await b.post('/account/trading-password', { currentPassword: a.tradingPassword, newPassword: a.loginPassword, newPasswordConfirmation: a.loginPassword });
+    const same = await b.post('/account/trading-password', { currentPassword: a.tradingPassword, newPassword: a.loginPassword, newPasswordConfirmation: a.loginPassword, confirmationCode: ANY_CODE });
     assert.equal(same.statusCode, 400);
     assert.match(same.body, /ログインパスワードと異なるもの/);
-    const wrong = await b.post('/account/trading-password', { currentPassword: 'wrong trading', newPassword: 'minakami river 9', newPasswordConfirmation: 'minakami river 9' });
+    const wrong = await b.post('/account/trading-password', { currentPassword: 'wrong trading', newPassword: 'minakami river 9', newPasswordConfirmation: 'minakami river 9', confirmationCode: ANY_CODE });
     assert.equal(wrong.statusCode, 401);
-    const ok = await b.post('/account/trading-password', { currentPassword: a.tradingPassword, newPassword: 'minakami river 9', newPasswordConfirmation: 'minakami river 9' });
+    const confirmationCode = await h.mailedConfirmationCode(b, '/account/trading-password', '/account/trading-password/code', a.emails[0]!);
+    const ok = await b.post('/account/trading-password', { currentPassword: a.tradingPassword, newPassword: 'minakami river 9', newPasswordConfirmation: 'minakami river 9', confirmationCode });
     assert.match(ok.body, /取引パスワードを変更しました/);
     await h.mail(a.emails[0]!, '取引パスワード変更のお知らせ');
     await b.get('/account/emails/1/notification');
-    const old = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword });
+    const old = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword, confirmationCode: ANY_CODE });
     assert.equal(old.statusCode, 401, 'the old trading password no longer confirms changes');
   });
 
@@ -129,11 +134,11 @@ describe(`security overview and password changes (${storeKind})`, () => {
     const a = await h.createAccount();
     let b = await h.signedIn(a);
     await b.get('/account/emails/1/notification');
-    for (let i = 0; i < 4; i++) assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: `wrong ${i}` })).statusCode, 401);
-    const locked = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: 'wrong 5' });
+    for (let i = 0; i < 4; i++) assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: `wrong ${i}`, confirmationCode: ANY_CODE })).statusCode, 401);
+    const locked = await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: 'wrong 5', confirmationCode: ANY_CODE });
     assert.equal(locked.statusCode, 423);
     assert.match(locked.body, /設定変更を停止しています/);
-    assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword })).statusCode, 423);
+    assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword, confirmationCode: ANY_CODE })).statusCode, 423);
     await h.mail(a.emails[0]!, '取引パスワードのご利用を停止しました');
 
     const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
@@ -148,11 +153,11 @@ describe(`security overview and password changes (${storeKind})`, () => {
     await h.mail(a.emails[0]!, '取引パスワードのご利用を再開しました');
     // The CLI moved the test clock to real time, past the session's timeout: sign in again.
     b = await h.signedIn(a);
-    await b.get('/account/emails/1/notification');
-    assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword })).statusCode, 200);
+    const confirmationCode = await h.mailedConfirmationCode(b, '/account/emails/1/notification', '/account/emails/1/notification/code', a.emails[0]!, { loginNotification: 'on' });
+    assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword, confirmationCode })).statusCode, 200);
 
     // The same through the support API.
-    for (let i = 0; i < 5; i++) await b.post('/account/emails/1/notification', { loginNotification: 'off', tradingPassword: `wrong ${i}` });
+    for (let i = 0; i < 5; i++) await b.post('/account/emails/1/notification', { loginNotification: 'off', tradingPassword: `wrong ${i}`, confirmationCode: ANY_CODE });
     const url = `/api/v1/support/accounts/${a.loginId}/trading-password/unlock`;
     assert.equal((await h.app.inject({ method: 'POST', url, payload: { reason: 'x' } })).statusCode, 403);
     const api = await h.app.inject({ method: 'POST', url, payload: { reason: '電話で本人確認' }, headers: { authorization: `Bearer ${SUPPORT_KEY}` } });

@@ -1,8 +1,8 @@
 /**
  * A walk through every customer screen in one language, as a customer would reach each: login and
  * its errors, the e-mailed code, the top page, 登録情報照会, the security overview (ログイン履歴,
- * 登録済み端末), password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付,
- * passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
+ * ログイン中の端末 with two browsers and after 他のすべての端末からログアウト, 登録済み端末),
+ * password changes, addresses, ワンタイムパスワードサービス from 申込 to 受付, passkeys (Chromium's virtual authenticator), the passkey and TOTP second steps, and an error page.
  * At each screen it calls `look(page, name)`. Fields and buttons are found by id and form, not
  * by label, so the same walk serves both languages.
  */
@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FakeClock } from './fake-clock';
 import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
+import { walkRecoveryScreens } from './recovery-tour';
 
 export interface Tour {
   srv: RunningServer;
@@ -90,6 +91,11 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await submitIn(page, 'form[action="/account/password"]');
   await page.locator('[role=alert]').waitFor();
   await look(page, 'password-login-error');
+  // The step-up the trading service sends a customer to: without a passkey or TOTP, a mailed code; a bad request.
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&intent=w-1&return_to=/account`);
+  await look(page, 'step-up-email');
+  await page.goto(`${srv.url}/step-up?purpose=everything&return_to=/account`);
+  await look(page, 'step-up-bad-request');
 
   // ワンタイムパスワードサービス: 申込 -確認- (with the code sent), the key, the code, 受付 with recovery codes.
   await page.goto(`${srv.url}/account/totp/apply`);
@@ -117,6 +123,7 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
     ['totp-stop-confirm', '/account/totp/stop/confirm'],
     ['totp-recovery-codes', '/account/totp/recovery-codes'],
     ['totp-reregister', '/account/totp/reregister'],
+    ['step-up-totp', '/step-up?purpose=withdrawal_account_change&return_to=/account'],
     ['passkeys', '/account/passkeys'],
   ] as const) {
     await page.goto(srv.url + path);
@@ -135,8 +142,23 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await page.locator('a.button[href$="/delete"]').first().click();
   await page.waitForURL('**/delete');
   await look(page, 'passkey-delete');
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&return_to=/account`);
+  await look(page, 'step-up-cooling-off');
   await page.goto(`${srv.url}/account/security`);
   await look(page, 'security-with-history');
+
+  // ログイン中の端末 with a phone signed in too (made directly: the login screens are toured elsewhere), then 他のすべての端末からログアウト.
+  const { runtime } = srv.server;
+  const account = (await runtime.store.accounts.findByLoginId(customer.loginId))!;
+  const phoneAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+  await runtime.store.transaction((tx) => runtime.services.sessions.issue(tx, account, 'passkey', { ip: '203.0.113.9', userAgent: phoneAgent }));
+  await page.bringToFront();
+  // The page is already /account/security: a goto that only adds a fragment would not load it again.
+  await page.reload();
+  await look(page, 'security-sessions');
+  await submitIn(page, 'form[action="/account/sessions/logout-others"]');
+  await page.locator('[role=status]').waitFor();
+  await look(page, 'security-sessions-ended');
 
   await page.locator('form.logout button').click();
   await page.waitForURL('**/login?loggedOut=1');
@@ -161,5 +183,56 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await second.goto(`${srv.url}/no-such-page`);
   await look(second, 'not-found');
   await other.close();
+
+  // A day later the passkey has cooled off: 「パスキーでログイン」, then the step-up screen offers it.
+  clock.advance(25 * 3_600_000);
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await page.locator('[data-passkey=login]').click();
+  await page.waitForURL('**/account');
+  await page.goto(`${srv.url}/step-up?purpose=withdrawal&intent=w-2&return_to=/account`);
+  await page.locator('[data-passkey=step-up-grant]').waitFor();
+  await look(page, 'step-up-passkey');
   await context.close();
+  await walkRecoveryScreens(srv, chromium, lang, look);
+}
+
+/**
+ * The phishing-resistant migration's screens, on a server with PASSKEY_POLICY=phishing-resistant
+ * and PASSKEY_REQUIRED_FROM=`requiredFrom` whose clock stands before that day: the login page's
+ * countdown, the top page's, the registration page a session is held to from the date, and the
+ * top page of an exempt customer with the risk.
+ */
+export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Promise<void> {
+  const { srv, chromium, clock, lang, look } = tour;
+  const customer = { loginId: `migration-${lang}`, name: lang === 'ja' ? '桐生 一郎' : 'Ichiro Kiryu', emails: [`ichiro.kiryu.${lang}@example.com`], loginPassword: `watarase ${lang} 1921`, tradingPassword: `orimono ${lang} 88` };
+  await srv.server.runtime.services.accounts.create(customer, 'e2e');
+  const newPage = async () => (await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  let page = await newPage();
+  // In a browser the account does not know yet, so the e-mailed code is asked for each time.
+  const logIn = async () => {
+    await page.goto(`${srv.url}/login?lang=${lang}`);
+    await page.locator('#loginId').fill(customer.loginId);
+    await page.locator('#password').fill(customer.loginPassword);
+    await submitIn(page, 'form[action="/login"]');
+    await page.waitForURL('**/login/code');
+    await page.locator('#code').fill(await srv.codeFor(customer.emails[0]!));
+    await submitIn(page, 'form[action="/login/code"]');
+  };
+  clock.set(new Date(requiredFrom.getTime() - 86_400_000));
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await look(page, 'migration-login-countdown');
+  await logIn();
+  await page.waitForURL('**/account');
+  await look(page, 'migration-top-countdown');
+  await page.context().close();
+  clock.set(new Date(requiredFrom.getTime() + 3_600_000));
+  page = await newPage();
+  await logIn();
+  await page.waitForURL('**/account/passkeys');
+  await look(page, 'migration-held');
+  const until = new Date(requiredFrom.getTime() + 30 * 86_400_000 + 9 * 3_600_000).toISOString().slice(0, 10);
+  await srv.server.runtime.services.passkeyExemptions.grant(customer.loginId, { until, operator: 'e2e', reason: 'no capable device' });
+  await page.goto(`${srv.url}/account`);
+  await look(page, 'migration-top-exempt');
+  await page.context().close();
 }

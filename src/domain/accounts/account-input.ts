@@ -4,7 +4,8 @@
  */
 import { hasControlChars, normalizeInput } from '../../crypto/normalize';
 import { CUSTOMER_NAME_MAX, EMAIL_ADDRESS_MAX, EMAIL_ADDRESSES_MAX, EMAIL_LOCAL_PART_MAX, LOGIN_ID_MAX } from '../input-limits';
-import { checkLoginPassword, checkTradingPassword } from './password-policy';
+import { checkNewLoginPassword, checkTradingPassword } from './password-policy';
+import { parseBirthDate } from '../recovery/second-identifier';
 
 export interface AccountRecord {
   loginId: string;
@@ -15,6 +16,8 @@ export interface AccountRecord {
   tradingPassword?: string;
   tradingPasswordHash?: string;
   totpSecret?: string;
+  /** YYYY-MM-DD, optional: the second identifier where PASSWORD_RESET_IDENTIFIER=birth_date. */
+  birthDate?: string;
 }
 
 export interface FieldProblem {
@@ -66,7 +69,7 @@ export function parseAccountRecord(raw: unknown, isSupportedHash: (h: string) =>
   if ((loginPassword === undefined) === (loginPasswordHash === undefined)) {
     problems.push({ field: 'loginPassword', reason: 'give exactly one of loginPassword or loginPasswordHash' });
   } else if (loginPassword !== undefined) {
-    const p = checkLoginPassword(loginPassword, loginId);
+    const p = checkNewLoginPassword(loginPassword, loginId);
     if (p) problems.push({ field: 'loginPassword', reason: p });
   } else if (!isSupportedHash(loginPasswordHash as string)) {
     problems.push({ field: 'loginPasswordHash', reason: 'unsupported_hash_format (argon2, bcrypt, PBKDF2 in PHC/modular format)' });
@@ -90,9 +93,15 @@ export function parseAccountRecord(raw: unknown, isSupportedHash: (h: string) =>
     if (!/^[A-Z2-7]{16,128}$/.test(totpSecret)) problems.push({ field: 'totpSecret', reason: 'base32, at least 16 characters' });
   }
 
-  const known = new Set(['loginId', 'name', 'emails', 'loginPassword', 'loginPasswordHash', 'tradingPassword', 'tradingPasswordHash', 'totpSecret']);
+  let birthDate: string | undefined;
+  if (r.birthDate !== undefined && r.birthDate !== null) {
+    birthDate = parseBirthDate(str(r.birthDate) ?? '') ?? undefined;
+    if (!birthDate) problems.push({ field: 'birthDate', reason: 'a date as YYYY-MM-DD' });
+  }
+
+  const known = new Set(['loginId', 'name', 'emails', 'loginPassword', 'loginPasswordHash', 'tradingPassword', 'tradingPasswordHash', 'totpSecret', 'birthDate']);
   for (const k of Object.keys(r)) if (!known.has(k)) problems.push({ field: k, reason: 'unknown_field' });
 
   if (problems.length) return { problems };
-  return { record: { loginId, name, emails, loginPassword, loginPasswordHash, tradingPassword, tradingPasswordHash, totpSecret }, problems };
+  return { record: { loginId, name, emails, loginPassword, loginPasswordHash, tradingPassword, tradingPasswordHash, totpSecret, birthDate }, problems };
 }

@@ -96,6 +96,7 @@ export class AccountService {
         totpEnabledAt: record.totpSecret ? now : null,
         passwordChangedAt: now,
         createdAt: now,
+        birthDate: record.birthDate ?? null,
       });
       // Addresses the brokerage already holds are taken as verified; new ones are proven by mail.
       for (const [i, address] of record.emails.entries()) {

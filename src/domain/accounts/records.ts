@@ -12,6 +12,10 @@ export interface Account {
   tradingPasswordLockedAt: Date | null;
   passwordChangedAt: Date;
   createdAt: Date;
+  /** YYYY-MM-DD when the brokerage supplied it: the second identifier of a forgotten-password reset, where configured. */
+  birthDate: string | null;
+  /** Set by the support desk: after login, the customer is kept on the password change until it is done. */
+  passwordChangeRequiredAt: Date | null;
 }
 
-export type NewAccount = Omit<Account, 'id' | 'tradingPasswordLockedAt'>;
+export type NewAccount = Omit<Account, 'id' | 'tradingPasswordLockedAt' | 'passwordChangeRequiredAt' | 'birthDate'> & { birthDate?: string | null };

@@ -7,6 +7,8 @@ export interface AccountRepo {
   findById(id: number): Promise<Account | undefined>;
   updateLoginPasswordHash(id: number, hash: string, changedAt: Date): Promise<void>;
   updateTradingPasswordHash(id: number, hash: string, at: Date): Promise<void>;
+  /** The desk's "must change at next login" flag (null clears it). */
+  setPasswordChangeRequired(id: number, at: Date | null): Promise<void>;
   updateProfile(id: number, patch: { name: string }, at: Date): Promise<void>;
   setTotp(id: number, sealed: string | null, enabledAt: Date | null, at: Date): Promise<void>;
   /**

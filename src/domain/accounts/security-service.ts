@@ -6,7 +6,7 @@
  */
 import { shownIp } from '../client-address';
 import { CHANGED_PASSWORD_MAX } from '../input-limits';
-import { checkLoginPassword, checkTradingPassword } from './password-policy';
+import { checkNewLoginPassword, checkTradingPassword } from './password-policy';
 import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { describeUserAgent } from '../devices/user-agent';
@@ -16,7 +16,7 @@ import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from './records';
 import type { RecognizedDevice } from '../devices/records';
-import type { TradingPasswordService } from './trading-password';
+import type { ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
 import type { NetworkLookup } from '../risk/network';
 import { placeOf } from '../risk/history-place';
@@ -69,7 +69,7 @@ const PREVIOUS_LOGIN_LOOKBACK = 20;
 export class SecurityService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; tradingPassword: TradingPasswordService; sessions: SessionService; networks?: NetworkLookup },
+    private readonly deps: { brand: Brand; reauthentication: ReauthenticationService; sessions: SessionService; networks?: NetworkLookup },
   ) {}
 
   async loginHistory(account: Account): Promise<HistoryEntry[]> {
@@ -112,32 +112,42 @@ export class SecurityService {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new InvalidInput('device', 'format');
     const { store, clock } = this.ports;
     const now = clock.now();
-    await store.transaction(async (tx) => {
-      if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
-      await this.deps.sessions.endAllFromDevice(tx, account.id, id);
-      await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
-    });
+    await this.deps.sessions.endAndSpread(account.id, () =>
+      store.transaction(async (tx) => {
+        if (!(await tx.devices.revokeForAccount(account.id, id, now))) throw new DomainError('not_found', { reason: 'device' });
+        await this.deps.sessions.endAllFromDevice(tx, account.id, id);
+        await recordAudit(tx, now, 'device.revoked', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: id, by: 'customer' } });
+      }),
+    );
   }
 
   /**
    * ログインパスワード変更: the current password, the new one twice, confirmed with the trading
-   * password. Other sessions end; other recognised browsers are revoked; every address is told.
+   * password and a fresh second factor (a phished session and trading password must not change
+   * it). Other sessions end; other recognised browsers are revoked; every address is told.
    */
   async changeLoginPassword(
     account: Account,
-    input: { current: unknown; next: unknown; confirmation: unknown; tradingPassword: unknown },
+    input: { current: unknown; next: unknown; confirmation: unknown; tradingPassword: unknown; confirmationCode?: unknown },
     ctx: RequestContext & { sessionId: number; deviceId: number | null },
   ): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
     const current = this.required(input.current, 'currentPassword');
-    const problem = checkLoginPassword(next, account.loginId);
+    const problem = checkNewLoginPassword(next, account.loginId);
     if (problem) throw new DomainError('password_policy', { reason: problem });
     const { passwords, store, clock, random } = this.ports;
     if (next === current) throw new DomainError('password_policy', { reason: 'same_as_current' });
     // One attempt of the trading password's five covers both other answers this screen gives: a
     // wrong current login password, and "must differ from the trading password" (which says
     // whether a guess IS the trading password).
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_password_change', async () => {
+    // The desk's must-change flag: the customer proved themself to the desk and logged in with its
+    // reset; that one change keeps the trading password alone (the flag is the desk's, never a session's).
+    const confirmation = { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode };
+    const confirm = (alsoCheck: () => Promise<DomainError | null>) =>
+      account.passwordChangeRequiredAt
+        ? this.deps.reauthentication.confirmTradingPasswordOnly(account, input.tradingPassword, ctx, 'login_password_change', alsoCheck)
+        : this.deps.reauthentication.confirmChange(account, confirmation, ctx, 'login_password_change', alsoCheck);
+    await confirm(async () => {
       if (!(await passwords.verify(account.loginPasswordHash, current)).ok) return new DomainError('invalid_credentials', { reason: 'current_password' });
       if ((await passwords.verify(account.tradingPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_trading_password' });
       return null;
@@ -146,6 +156,7 @@ export class SecurityService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
+      await tx.accounts.setPasswordChangeRequired(account.id, null);
       await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
@@ -154,8 +165,8 @@ export class SecurityService {
     });
   }
 
-  /** 取引パスワード変更: the current trading password, the new one twice; it must differ from the login password. */
-  async changeTradingPassword(account: Account, input: { current: unknown; next: unknown; confirmation: unknown }, ctx: RequestContext): Promise<void> {
+  /** 取引パスワード変更: the current trading password and a fresh second factor, the new one twice; it must differ from the login password. */
+  async changeTradingPassword(account: Account, input: { current: unknown; next: unknown; confirmation: unknown; confirmationCode?: unknown }, ctx: RequestContext): Promise<void> {
     const next = this.newPassword(input.next, input.confirmation);
     const problem = checkTradingPassword(next, '');
     if (problem) throw new DomainError('password_policy', { reason: problem });
@@ -165,7 +176,7 @@ export class SecurityService {
     // "Must differ from the login password" says whether a guess IS the login password: the answer
     // is part of the same counted attempt as the current trading password, so a stranger holding a
     // session and the trading password cannot test login passwords without limit.
-    await this.deps.tradingPassword.confirm(account, input.current, ctx, 'trading_password_change', async () => {
+    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.current, confirmationCode: input.confirmationCode }, ctx, 'trading_password_change', async () => {
       if ((await passwords.verify(account.loginPasswordHash, next)).ok) return new DomainError('password_policy', { reason: 'same_as_login_password' });
       return null;
     });

@@ -14,25 +14,24 @@ import type { Account } from './records';
 
 export const TRADING_PASSWORD_MAX_FAILURES = 5;
 
-/** How recent a passkey step-up must be for a critical operation under the phishing-resistant policy. */
-export const STEP_UP_FRESH_MS = 5 * 60_000;
-
 export class TradingPasswordService {
   constructor(
     private readonly ports: Ports,
     private readonly brand: Brand,
     private readonly policy: 'seed' | 'phishing-resistant' = 'seed',
+    /** How recent a passkey step-up must be for a critical change under the phishing-resistant policy (STEP_UP_MAX_AGE_SECONDS). */
+    private readonly stepUpMaxAgeSeconds = 300,
   ) {}
 
   /**
    * Policy `phishing-resistant` (FSA/JSDA 2025): a customer who has a passkey confirms critical
    * changes with a fresh passkey assertion as well — a phished trading password alone is not enough.
    */
-  private async assertStepUp(account: Account, ctx: RequestContext): Promise<void> {
+  async assertStepUp(account: Account, ctx: RequestContext): Promise<void> {
     if (this.policy !== 'phishing-resistant') return;
     if (!(await this.ports.store.passkeys.listForAccount(account.id)).length) return;
     const at = ctx.stepUpAt;
-    if (!at || this.ports.clock.now().getTime() - at.getTime() > STEP_UP_FRESH_MS) throw new DomainError('step_up_required');
+    if (!at || this.ports.clock.now().getTime() - at.getTime() > this.stepUpMaxAgeSeconds * 1000) throw new DomainError('step_up_required');
   }
 
   /**
@@ -43,10 +42,29 @@ export class TradingPasswordService {
    * trading password, which is why both are one attempt.
    */
   async confirm(account: Account, raw: unknown, ctx: RequestContext, purpose: string, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
+    const typed = this.parse(account, raw);
+    await this.assertStepUp(account, ctx);
+    await this.check(account, typed, ctx, purpose, alsoCheck);
+  }
+
+  /**
+   * The trading service confirms an order (or anything else it protects with the 取引パスワード)
+   * through Mamori: the same count, lock and mail as the setting changes, no step-up (an order is
+   * not a change to the account), and the success audited too.
+   */
+  async verifyForTradingService(account: Account, raw: unknown, ctx: RequestContext): Promise<void> {
+    await this.check(account, this.parse(account, raw), ctx, 'trading_service');
+    await recordAudit(this.ports.store, this.ports.clock.now(), 'trading_password.verified', { accountId: account.id, loginId: account.loginId, ctx });
+  }
+
+  private parse(account: Account, raw: unknown): string {
     if (typeof raw !== 'string' || raw.length === 0) throw new InvalidInput('tradingPassword', 'required');
     if (raw.length > SUBMITTED_PASSWORD_MAX) throw new InvalidInput('tradingPassword', 'too_long');
     if (account.tradingPasswordLockedAt) throw new DomainError('trading_password_locked');
-    await this.assertStepUp(account, ctx);
+    return raw;
+  }
+
+  private async check(account: Account, raw: string, ctx: RequestContext, purpose: string, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
     const { store, clock, passwords } = this.ports;
     let needsRehash = false;
     await this.guard(account, ctx, purpose, async () => {

@@ -119,11 +119,8 @@ export class AddressService {
   ): Promise<{ slot: number; masked: string }> {
     const slot = this.parseSlot(input.slot);
     const address = await this.checkNewAddress(account, slot, input.address);
-    if (await this.replacesVerified(account, slot)) {
-      await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, 'address_change');
-    } else {
-      await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'address_change');
-    }
+    const purpose = (await this.replacesVerified(account, slot)) ? 'address_change' : 'address_add';
+    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, purpose);
     const { store, clock, random } = this.ports;
     const now = clock.now();
     const { code, hash: codeHash } = this.binding(account.id, slot, address).issue(random);
@@ -154,8 +151,8 @@ export class AddressService {
   async requestChangeCode(account: Account, input: { slot: unknown; address: unknown }, ctx: RequestContext): Promise<SentCode> {
     const slot = this.parseSlot(input.slot);
     await this.checkNewAddress(account, slot, input.address);
-    if (!(await this.replacesVerified(account, slot))) throw new DomainError('not_found', { reason: 'address' });
-    return this.deps.reauthentication.requestCode(account, ctx.sessionId, 'address_change', ctx);
+    const purpose = (await this.replacesVerified(account, slot)) ? 'address_change' : 'address_add';
+    return this.deps.reauthentication.requestCode(account, ctx.sessionId, purpose, ctx);
   }
 
   /** 「確認コードをメールで送信」 on 削除 -確認-: only for a registered address 2 or 3. */
@@ -252,14 +249,21 @@ export class AddressService {
     throw new InvalidInput('loginNotification', 'required');
   }
 
-  /** ログイン通知 設定変更 -確認- → 変更. */
-  async setLoginNotification(account: Account, input: { slot: unknown; loginNotification: unknown; tradingPassword: unknown }, ctx: RequestContext): Promise<void> {
+  /** 「確認コードをメールで送信」 on ログイン通知 設定変更 -確認-: for a registered address only. */
+  async requestNotificationCode(account: Account, rawSlot: unknown, ctx: RequestContext): Promise<SentCode> {
+    const slot = this.parseSlot(rawSlot);
+    if (!(await this.ports.store.emails.listForAccount(account.id)).some((e) => e.slot === slot && e.verifiedAt)) throw new DomainError('not_found', { reason: 'address' });
+    return this.deps.reauthentication.requestCode(account, ctx.sessionId, 'login_notification', ctx);
+  }
+
+  /** ログイン通知 設定変更 -確認- → 変更: the trading password and a fresh second factor (turning notices off is an intruder's first move). */
+  async setLoginNotification(account: Account, input: { slot: unknown; loginNotification: unknown; tradingPassword: unknown; confirmationCode?: unknown }, ctx: RequestContext): Promise<void> {
     const slot = this.parseSlot(input.slot);
     const on = this.parseNotification(input.loginNotification);
     const { store, clock } = this.ports;
     const existing = (await store.emails.listForAccount(account.id)).find((e) => e.slot === slot && e.verifiedAt);
     if (!existing) throw new DomainError('not_found', { reason: 'address' });
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, 'login_notification');
+    await this.deps.reauthentication.confirmChange(account, { tradingPassword: input.tradingPassword, confirmationCode: input.confirmationCode }, ctx, 'login_notification');
     const now = clock.now();
     await store.transaction(async (tx) => {
       if (!(await tx.emails.setLoginNotification(account.id, slot, on))) throw new DomainError('not_found', { reason: 'address' });

@@ -4,6 +4,8 @@ import type { AddressChange, EmailAddress } from './records';
 export interface EmailRepo {
   insert(email: Omit<EmailAddress, 'id'>): Promise<EmailAddress>;
   listForAccount(accountId: number): Promise<EmailAddress[]>;
+  /** Verified addresses equal to `address` without regard to case, of any account (ログインIDをお忘れの方). */
+  listVerifiedByAddress(address: string): Promise<EmailAddress[]>;
   /** Puts a verified address into a slot, replacing what was there (the slot's notification setting is kept). */
   putVerified(accountId: number, slot: number, address: string, at: Date): Promise<void>;
   setLoginNotification(accountId: number, slot: number, on: boolean): Promise<boolean>;

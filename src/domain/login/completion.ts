@@ -1,57 +1,72 @@
 /**
  * The end of every successful login, whatever the way: the session, the recognised browser, the
- * audit record and the login-notification mails, in one transaction.
+ * audit record and the login's mails (login-notices.ts: mandatory and opt-in, one per address), in
+ * one transaction. From PASSKEY_REQUIRED_FROM a customer without a passkey gets a session held to
+ * passkey registration (the web's gate reads the flag); an exempt customer's login is told to
+ * every verified address, whatever the opt-in.
  */
 import { recordAudit } from '../audit';
 import type { Brand } from '../context';
 import type { DeviceService, IssuedDevice } from '../devices/device-service';
-import { describeUserAgent } from '../devices/user-agent';
 import { DomainError } from '../errors';
-import { loginNotificationMail } from '../notifications/messages';
-import { queueMail } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
+import { authMethodsFor } from '../sessions/auth-methods';
 import type { Account } from '../accounts/records';
-import type { LoginFlow } from './records';
+import type { LoginFlow, LoginRiskNotice } from './records';
 import type { StoreTx } from '../store';
 import { AWAITING } from './login-flow';
 import type { CompletedLogin, LoginContext, LoginMethod } from './login-types';
+import type { LoginNoticeExtra, LoginNotices } from './login-notices';
 import type { LoginThrottle } from './throttle';
+import type { PasskeyRequirements } from '../passkey-policy/passkey-requirements';
 
 export class LoginCompletion {
-  constructor(private readonly deps: { ports: Ports; brand: Brand; sessions: SessionService; devices: DeviceService; throttle: LoginThrottle }) {}
+  constructor(
+    private readonly deps: { ports: Ports; brand: Brand; sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; notices: LoginNotices; passkeyRequirements: PasskeyRequirements },
+  ) {}
 
   /**
    * Completes a waiting flow by `method`. `guard` runs in the login's transaction before it
-   * completes (a replay check, a recovery code's use) and may throw to abort it.
+   * completes (a replay check, a recovery code's use), may throw to abort it, and may add to the
+   * login's notice (a recovery code: how many are left).
    */
-  async flow(flow: LoginFlow, account: Account, method: LoginMethod, ctx: LoginContext, guard?: (tx: StoreTx) => Promise<void>): Promise<CompletedLogin> {
+  async flow(flow: LoginFlow, account: Account, method: LoginMethod, ctx: LoginContext, guard?: (tx: StoreTx) => Promise<LoginNoticeExtra | void>): Promise<CompletedLogin> {
     const { store, clock } = this.deps.ports;
     const login = await store.transaction(async (tx) => {
       // Single use, race-safe: of many concurrent submissions exactly one moves the flow on.
       const moved = await tx.loginFlows.transition(flow.id, { state: AWAITING, methodShown: flow.methodShown }, { state: 'done', method, completedAt: clock.now() });
       if (!moved) throw new DomainError('flow_state', { state: 'done' });
-      await guard?.(tx);
-      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true);
+      const extra = await guard?.(tx);
+      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true, { extra, riskNotice: flow.riskNotice });
     });
     await this.deps.throttle.clearAfterLogin(account.loginId, flow.recognizedDeviceId);
     return login;
   }
 
   /** A login that needs no second step (a recognised browser, or before the additional-authentication date). */
-  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    return this.deps.ports.store.transaction((tx) => this.finish(tx, account, method, deviceId, ctx, false));
+  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext, riskNotice: LoginRiskNotice | null = null): Promise<CompletedLogin> {
+    return this.deps.ports.store.transaction((tx) => this.finish(tx, account, method, deviceId, ctx, false, { riskNotice }));
   }
 
   /** A passwordless passkey login: multi-factor by itself, so the browser becomes recognised. */
   async passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true));
+    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, {}, true));
     await this.deps.throttle.clearAfterLogin(account.loginId, deviceId);
     return login;
   }
 
-  private async finish(tx: StoreTx, account: Account, method: LoginMethod, existingDeviceId: number | null, ctx: LoginContext, additionalAuthenticated: boolean): Promise<CompletedLogin> {
-    const { ports, devices, sessions, brand } = this.deps;
+  private async finish(
+    tx: StoreTx,
+    account: Account,
+    method: LoginMethod,
+    existingDeviceId: number | null,
+    ctx: LoginContext,
+    additionalAuthenticated: boolean,
+    told: { extra?: LoginNoticeExtra | void; riskNotice?: LoginRiskNotice | null },
+    passwordless = false,
+  ): Promise<CompletedLogin> {
+    const { ports, devices, sessions, notices } = this.deps;
     const now = ports.clock.now();
     let device: IssuedDevice | null = null;
     if (existingDeviceId !== null) await devices.touch(tx, existingDeviceId);
@@ -60,15 +75,20 @@ export class LoginCompletion {
       device = await devices.recognize(tx, account.id, ctx);
       await recordAudit(tx, now, 'device.recognized', { accountId: account.id, loginId: account.loginId, ctx, detail: { deviceId: device.deviceId } });
     }
+    const requirement = await this.deps.passkeyRequirements.forAccount(account.id, tx);
+    const passkeyPending = requirement.kind === 'required';
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null);
-    await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method } });
-    const notify = (await tx.emails.listForAccount(account.id)).filter((e) => e.verifiedAt && e.loginNotification);
-    if (notify.length) {
-      const ua = describeUserAgent(ctx.userAgent);
-      const mail = loginNotificationMail(brand, { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method });
-      for (const address of notify) await queueMail(tx, ports.random, now, address.address, mail);
-    }
-    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name };
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending, authMethodsFor(method, passwordless));
+    // Read before this success is written: the failures since the one before, and whether there was one.
+    const before = await notices.historyBefore(tx, account.id);
+    const passkeyExempt = requirement.kind === 'exempt';
+    await recordAudit(tx, now, 'login.succeeded', { accountId: account.id, loginId: account.loginId, ctx, detail: { method, ...(passkeyPending ? { passkeyPending } : {}), ...(passkeyExempt ? { passkeyExempt } : {}) } });
+    // A browser is new when it brought no recognised-browser cookie and the login proved a second
+    // factor (a passkey alone included), on an account that logged in before. A password-only login
+    // before the additional-authentication date recognises no browser, so every one of them would be
+    // "new": those are not called new.
+    const newBrowser = existingDeviceId === null && additionalAuthenticated && before.loggedInBefore;
+    await notices.afterLogin(tx, account, { method, newBrowser, failures: before.failures, extra: told.extra, passkeyExempt, riskNotice: told.riskNotice ?? null }, ctx);
+    return { state: 'done', method, session, device, loginId: account.loginId, name: account.name, passkeyEnrolmentRequired: passkeyPending };
   }
 }

@@ -16,6 +16,7 @@ import type { SessionService } from '../sessions/session-service';
 import type { Account } from '../accounts/records';
 import type { LoginFlow } from './records';
 import { LoginCompletion } from './completion';
+import { LoginNotices } from './login-notices';
 import type { CompletedLogin, LoginContext, LoginRules, LoginStep, SecondStep, SecondStepMethod } from './login-types';
 import { PasswordStep } from './password-step';
 import { SecondStepFlow } from './second-step-flow';
@@ -25,6 +26,7 @@ import { secondStepStrategies } from './strategies/registry';
 import type { BeginResult } from './strategies/strategy';
 import type { LoginThrottle } from './throttle';
 import type { LoginRisk } from '../risk/login-risk';
+import type { PasskeyRequirements } from '../passkey-policy/passkey-requirements';
 
 export type { CompletedLogin, LoginContext, LoginMethod, LoginRules, LoginStep, SecondStep, SecondStepMethod } from './login-types';
 /** The e-mailed code's step: its details say where the code went and when another may be asked for. */
@@ -38,12 +40,13 @@ export class LoginService {
 
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies; risk: LoginRisk },
+    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies; passkeyRequirements: PasskeyRequirements; risk: LoginRisk },
     rules: LoginRules,
   ) {
     const { brand, throttle, ceremonies } = deps;
-    this.judge = new SecondStepJudge({ ports, brand, throttle, rules });
-    this.completion = new LoginCompletion({ ports, ...deps });
+    const notices = new LoginNotices({ ports, brand, afterFailures: rules.noticeAfterFailures ?? 3 });
+    this.judge = new SecondStepJudge({ ports, brand, throttle, rules, notices });
+    this.completion = new LoginCompletion({ ports, ...deps, notices });
     const strategies = secondStepStrategies({ ports, rules, brand, judge: this.judge, completion: this.completion, ceremonies });
     this.flow = new SecondStepFlow(ports, rules, strategies);
     this.password = new PasswordStep(ports, { ...deps, flow: this.flow, completion: this.completion });

@@ -17,6 +17,8 @@ export interface LoginRules {
    * with a passkey must use it at every login, with no fallback to e-mailed codes or TOTP.
    */
   passkeyPolicy: PasskeyPolicy;
+  /** A login after this many failures since the last success is mailed whatever the notice setting (default 3). */
+  noticeAfterFailures?: number;
 }
 
 export interface LoginContext extends RequestContext {
@@ -38,6 +40,8 @@ export interface CompletedLogin {
   device: IssuedDevice | null;
   loginId: string;
   name: string;
+  /** From PASSKEY_REQUIRED_FROM: the session may do nothing but register a passkey until one is. */
+  passkeyEnrolmentRequired?: boolean;
 }
 
 /**

@@ -85,9 +85,9 @@ export class PasswordStep {
       // The password's slots go back; the second step takes its own, and only a completed login
       // clears the counters.
       await attempt.succeeded();
-      return flow.open(account, factors, device, ctx, risk.action === 'passkey');
+      return flow.open(account, factors, device, ctx, risk.action === 'passkey', risk.notice);
     }
-    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx);
+    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice);
     await attempt.loggedIn();
     return login;
   }
@@ -107,7 +107,8 @@ export class PasswordStep {
   }
 }
 
-function parseLoginId(raw: unknown): string {
+/** A typed login ID, NFKC and trimmed; shared by every screen that asks for one. */
+export function parseLoginId(raw: unknown): string {
   if (typeof raw !== 'string') throw new InvalidInput('loginId', 'required');
   const v = normalizeInput(raw);
   if (!v) throw new InvalidInput('loginId', 'required');

@@ -19,6 +19,8 @@ export interface LoginFlowRepo {
    */
   reserveCodeAttempt(id: string, methodShown: string, maxAttempts: number): Promise<number | null>;
   replaceCode(id: string, patch: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date; codeEmailId: number }): Promise<void>;
+  /** Marks the flow's failed-second-step notice as sent; true only for the one caller that marked it. */
+  claimFailureNotice(id: string, at: Date): Promise<boolean>;
 }
 
 export interface ThrottleRepo {

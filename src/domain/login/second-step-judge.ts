@@ -12,6 +12,7 @@ import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
 import type { LoginFlow } from './records';
 import { recordLocks } from './failure-records';
+import type { LoginNotices } from './login-notices';
 import type { CompletedLogin, LoginContext, LoginRules } from './login-types';
 import type { Attempt, LoginThrottle } from './throttle';
 
@@ -26,7 +27,7 @@ export async function judged<T>(attempt: Attempt, check: () => Promise<T>): Prom
 }
 
 export class SecondStepJudge {
-  constructor(private readonly deps: { ports: Ports; brand: Brand; throttle: LoginThrottle; rules: LoginRules }) {}
+  constructor(private readonly deps: { ports: Ports; brand: Brand; throttle: LoginThrottle; rules: LoginRules; notices: LoginNotices }) {}
 
   /**
    * A typed code (e-mailed code, TOTP, recovery code): the throttle's slots and one of the flow's
@@ -64,6 +65,8 @@ export class SecondStepJudge {
       await recordAudit(tx, now, o.audit, { accountId: account.id, loginId: account.loginId, ctx, detail: { attempt: used } });
       if (used >= max) await tx.loginFlows.transition(flow.id, { state: flow.state, methodShown: flow.methodShown }, { state: 'failed' });
       await recordLocks(tx, this.deps, account, outcome, flow.recognizedDeviceId !== null, ctx);
+      // The password was right and the second step was not: someone may have the password.
+      await this.deps.notices.afterSecondStepFailure(tx, flow.id, account, shown, ctx);
     });
     throw wrongCode(o.wrong, max, used, { cap: outcome.remaining, ended: outcome.lockedNow || outcome.suspendedNow });
   }
@@ -85,7 +88,12 @@ export class SecondStepJudge {
         throw e;
       }
       const outcome = await attempt.failed();
-      if (account) await ports.store.transaction((tx) => recordLocks(tx, this.deps, account, outcome, (flow?.recognizedDeviceId ?? null) !== null, ctx));
+      if (account) {
+        await ports.store.transaction(async (tx) => {
+          await recordLocks(tx, this.deps, account, outcome, (flow?.recognizedDeviceId ?? null) !== null, ctx);
+          if (flow) await this.deps.notices.afterSecondStepFailure(tx, flow.id, account, 'passkey', ctx);
+        });
+      }
       throw e;
     }
     await attempt.succeeded();

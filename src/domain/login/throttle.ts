@@ -232,6 +232,16 @@ export class LoginThrottle {
   }
 
   /**
+   * A plain count of requests under `key` (a reset code mailed, a login ID reminder asked for):
+   * `limit` per `windowMinutes`, taken by the same reservation before the work is done.
+   */
+  async assertWithinRate(key: string, limit: number, windowMinutes: number): Promise<void> {
+    await this.take(key, limit, this.windowStart(windowMinutes), (until) =>
+      new DomainError('too_many_requests', { retryAfter: until ? this.secondsUntil(until) : windowMinutes * 60 }),
+    );
+  }
+
+  /**
    * Work a stranger can make us store without logging in (a WebAuthn challenge row) is rate-limited
    * per client address: a plain count per minute from the same reservation.
    */

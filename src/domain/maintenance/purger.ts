@@ -54,6 +54,7 @@ const MAX_BATCHES_PER_PASS = 200;
 
 export const PURGE_TABLES: readonly PurgeTable[] = [
   'login_flows', 'webauthn_challenges', 'totp_enrollments', 'address_changes', 'reauthentication_codes', 'throttle', 'sessions', 'recognized_devices', 'outbox',
+  'password_reset_flows', 'password_reset_codes', 'step_up_grants',
 ];
 
 export interface PurgePass {

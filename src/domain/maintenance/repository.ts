@@ -10,7 +10,10 @@ export type PurgeTable =
   | 'throttle'
   | 'sessions'
   | 'recognized_devices'
-  | 'outbox';
+  | 'outbox'
+  | 'step_up_grants'
+  | 'password_reset_flows'
+  | 'password_reset_codes';
 
 export interface ExpiredRowsRepo {
   /**

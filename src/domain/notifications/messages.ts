@@ -8,6 +8,7 @@ import { shownIp } from '../client-address';
 import type { ReauthenticationPurpose } from '../reauthentication/records';
 import { formatJst } from './format';
 import { mailSafeOr } from './mail-safe';
+import { REAUTHENTICATION_CODE_NOTES } from './reauthentication-notes';
 
 /** An address in a mail: only a valid IP is ever printed (no client-written text, no URLs). */
 const ipText = (ip: string) => shownIp(ip) ?? '不明';
@@ -30,7 +31,7 @@ export function methodLabel(method: string): string {
   return METHOD_LABELS[method] ?? method;
 }
 
-function footer(brand: Brand): string {
+export function footer(brand: Brand): string {
   return [
     '',
     'お心当たりのない場合は、第三者による不正アクセスのおそれがあります。',
@@ -218,6 +219,12 @@ export const REAUTHENTICATION_PURPOSE_LABELS: Record<ReauthenticationPurpose, st
   passkey_delete: 'パスキーの削除',
   address_change: 'メールアドレスの変更',
   address_remove: 'メールアドレスの削除',
+  address_add: 'メールアドレスの登録',
+  login_password_change: 'ログインパスワードの変更',
+  trading_password_change: '取引パスワードの変更',
+  login_notification: 'ログイン通知の設定変更',
+  withdrawal: '出金',
+  withdrawal_account_change: '出金先口座の変更',
 };
 
 export function reauthenticationCodeMail(
@@ -238,6 +245,7 @@ export function reauthenticationCodeMail(
       `このコードは「${what}」にだけ、お手続きを始めた画面でだけ使えます。一度だけ使えます。`,
       `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
       '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+      ...(REAUTHENTICATION_CODE_NOTES[p.purpose] ?? []),
       '',
       'お客さまご自身のお手続きでない場合は、このコードを入力せず、',
       `至急お取引店または${brand.brokerName}サポートデスク（フリーダイヤル ${brand.supportPhone}）までお電話ください。`,

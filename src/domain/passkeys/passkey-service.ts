@@ -1,7 +1,7 @@
 /**
  * Passkeys (docs/requirements.md R-PASSKEY-1, R-PASSKEY-2; FSA/JSDA 2025 ask for phishing-resistant MFA): registration and deletion
  * confirmed with the trading password and a fresh second factor (domain/reauthentication/),
- * step-up for critical operations, rename and delete. Logging in with a passkey is the login
+ * rename and delete (step-up is domain/step-up/). Logging in with a passkey is the login
  * flow's (domain/login/strategies/passkey.ts, domain/login/passwordless.ts); the ceremonies all
  * share are in webauthn-ceremonies.ts.
  */
@@ -11,16 +11,24 @@ import { recordAudit } from '../audit';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import { passkeyNoticeMail } from '../notifications/messages';
+import { passkeyAddedMail, passkeyCancelledMail } from '../notifications/passkey-mails';
+import { describeUserAgent } from '../devices/user-agent';
 import { queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { ChangeConfirmation, ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
 import type { Account } from '../accounts/records';
 import type { Passkey } from './records';
-import { parseCredential, type Ceremony, type WebauthnCeremonies } from './webauthn-ceremonies';
+import { parseCredential, type WebauthnCeremonies } from './webauthn-ceremonies';
 import { PASSKEY_NAME_MAX } from '../input-limits';
+import { coolingOffUntil, isCoolingOff } from './cooling-off';
 
 export type { Ceremony } from './webauthn-ceremonies';
+
+/** A passkey as the customer's list shows it: `newUntil` while it is new (cooling-off), else null. */
+export interface ListedPasskey extends Passkey {
+  newUntil: Date | null;
+}
 
 export class PasskeyService {
   constructor(
@@ -30,11 +38,23 @@ export class PasskeyService {
       sessions: SessionService;
       ceremonies: WebauthnCeremonies;
       reauthentication: ReauthenticationService;
+      /** PASSKEY_COOLING_OFF_HOURS: how long a registered passkey is "new" (cooling-off.ts). */
+      coolingOffHours: number;
     },
   ) {}
 
-  list(account: Account): Promise<Passkey[]> {
-    return this.ports.store.passkeys.listForAccount(account.id);
+  async list(account: Account): Promise<ListedPasskey[]> {
+    const passkeys = await this.ports.store.passkeys.listForAccount(account.id);
+    return passkeys.map((p) => ({ ...p, newUntil: this.newUntil(p) }));
+  }
+
+  /**
+   * Until when this passkey is new, or null once it is not: a new passkey logs in but must not
+   * confirm a withdrawal, and may be cancelled (the step-up asks this of the passkey it asserted).
+   */
+  newUntil(passkey: Pick<Passkey, 'createdAt'>, now = this.ports.clock.now()): Date | null {
+    const { coolingOffHours } = this.deps;
+    return isCoolingOff(passkey.createdAt, coolingOffHours, now) ? coolingOffUntil(passkey.createdAt, coolingOffHours) : null;
   }
 
   /**
@@ -72,7 +92,12 @@ export class PasskeyService {
     const passkey = await store.transaction(async (tx) => {
       const p = await tx.passkeys.insert({ accountId: account.id, ...verified, name, createdAt: now, lastUsedAt: null });
       await recordAudit(tx, now, 'passkey.added', { accountId: account.id, loginId: account.loginId, ctx, detail: { passkeyId: p.id, name } });
-      const mail = passkeyNoticeMail(this.deps.brand, 'added', { name: account.name, at: now, passkeyNames: [name] });
+      // Sessions held to registration (PASSKEY_REQUIRED_FROM) go free, in every process.
+      await this.deps.sessions.releasePasskeyGate(tx, account.id);
+      // Every verified address hears of it with the browser it came from, so a customer who did not
+      // register it recognises the intruder's and can cancel it while it is new.
+      const { browser, os } = describeUserAgent(ctx.userAgent);
+      const mail = passkeyAddedMail(this.deps.brand, { name: account.name, at: now, passkeyName: name, browser, os, newUntil: this.newUntil(p, now) });
       await queueToVerified(tx, random, now, account.id, mail);
       return p;
     });
@@ -103,6 +128,55 @@ export class PasskeyService {
   }
 
   /**
+   * 「取消」 of a new passkey, from any signed-in session of the customer (the other browser that
+   * received the registration notice). It asks for no trading password, code or step-up, by
+   * decision: cancelling only removes a passkey registered in the last PASSKEY_COOLING_OFF_HOURS,
+   * which nothing yet relies on (it cannot confirm a withdrawal), so it restores the state the
+   * account was in before; the worst an intruder can do with it is make the customer register
+   * again, and the customer is mailed. Asking more would stop exactly the customer it exists for:
+   * a step-up is impossible when the only passkey is the intruder's, and the intruder, who holds
+   * the trading password, could lock it with five wrong tries to keep the customer from cancelling.
+   * A passkey that is no longer new is removed by 「削除」, with its full confirmation.
+   */
+  async cancelNew(account: Account, id: unknown, ctx: RequestContext): Promise<void> {
+    const passkeyId = this.parseId(id);
+    const passkey = (await this.list(account)).find((p) => p.id === passkeyId);
+    if (!passkey) throw new DomainError('not_found', { field: 'passkey' });
+    await this.cancel(account, [passkey], { ctx });
+  }
+
+  /** Support desk: cancel the customer's new passkeys (one, or all of them), audited with operator and reason, mailed. */
+  async supportCancelNew(loginId: string, operator: string, reason: string, passkeyId?: unknown): Promise<number> {
+    const account = await this.ports.store.accounts.findByLoginId(loginId);
+    if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    const wanted = passkeyId === undefined || passkeyId === null ? null : this.parseId(passkeyId);
+    const candidates = (await this.list(account)).filter((p) => wanted === null || p.id === wanted);
+    if (wanted !== null && !candidates.length) throw new DomainError('not_found', { field: 'passkey' });
+    const fresh = candidates.filter((p) => p.newUntil);
+    if (!fresh.length) throw new DomainError('passkey_not_new');
+    return this.cancel(account, fresh, { operator, reason });
+  }
+
+  /** Removes passkeys only while they are still new (a conditional delete each); audits and mails what went. */
+  private async cancel(account: Account, passkeys: ListedPasskey[], by: { ctx?: RequestContext; operator?: string; reason?: string }): Promise<number> {
+    const { store, clock, random } = this.ports;
+    const now = clock.now();
+    const createdAfter = new Date(now.getTime() - this.deps.coolingOffHours * 3_600_000);
+    const cancelled = await store.transaction(async (tx) => {
+      const gone: ListedPasskey[] = [];
+      for (const p of passkeys) if (await tx.passkeys.deleteIfCreatedAfter(account.id, p.id, createdAfter)) gone.push(p);
+      if (!gone.length) return gone;
+      const detail = { passkeyIds: gone.map((p) => p.id).join(','), names: gone.map((p) => p.name).join('、'), ...(by.operator ? { by: 'support', reason: by.reason ?? '' } : {}) };
+      await recordAudit(tx, now, 'passkey.cancelled', { accountId: account.id, loginId: account.loginId, ctx: by.ctx, operator: by.operator, detail });
+      const mail = passkeyCancelledMail(this.deps.brand, { name: account.name, at: now, passkeyNames: gone.map((p) => p.name), bySupport: Boolean(by.operator) });
+      await queueToVerified(tx, random, now, account.id, mail);
+      return gone;
+    });
+    if (!cancelled.length) throw new DomainError('passkey_not_new');
+    return cancelled.length;
+  }
+
+  /**
    * Support desk: a customer who lost every passkey, under the phishing-resistant policy, has no
    * fallback at login; after checking identity the desk removes the passkeys (audited with operator
    * and reason, mailed), and the customer logs in with the e-mailed code or TOTP to register anew.
@@ -121,24 +195,6 @@ export class PasskeyService {
       await queueToVerified(tx, random, now, account.id, mail);
     });
     return passkeys.length;
-  }
-
-  /** Step-up: a fresh assertion in a signed-in session, for critical operations and the trading service. */
-  async beginStepUp(accountId: number): Promise<Ceremony<unknown>> {
-    if (!(await this.ports.store.passkeys.listForAccount(accountId)).length) throw new DomainError('not_found', { field: 'passkey' });
-    return this.deps.ceremonies.beginAssertion('step_up', accountId, null);
-  }
-
-  async finishStepUp(session: { id: number; accountId: number }, input: { challengeId: unknown; credential: unknown }, ctx: RequestContext): Promise<Date> {
-    parseCredential(input.credential);
-    const ch = await this.deps.ceremonies.useChallenge(input.challengeId, 'step_up', ctx, session.accountId);
-    await this.deps.ceremonies.assert(ch, input.credential, ctx);
-    const now = this.ports.clock.now();
-    await this.ports.store.transaction(async (tx) => {
-      await this.deps.sessions.markStepUp(tx, session, now);
-      await recordAudit(tx, now, 'step_up.succeeded', { accountId: session.accountId, ctx });
-    });
-    return now;
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ export interface PasskeyRepo {
   recordUse(id: number, newCounter: number, at: Date): Promise<boolean>;
   rename(accountId: number, id: number, name: string): Promise<boolean>;
   delete(accountId: number, id: number): Promise<boolean>;
+  /** Conditional delete: only while the passkey is still new (created after `createdAfter`), whatever races it. */
+  deleteIfCreatedAfter(accountId: number, id: number, createdAfter: Date): Promise<boolean>;
 }
 
 export interface ChallengeRepo {

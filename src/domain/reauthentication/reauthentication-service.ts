@@ -25,6 +25,7 @@ import { DomainError } from '../errors';
 import { CodeBinding, assertSpent, assertUnexpired, attemptsExhausted, nothingTyped, parseCode, wrongCode } from '../one-time-codes/one-time-code';
 import type { LoginThrottle } from '../login/throttle';
 import { accountSuspendedMail, reauthenticationCodeMail } from '../notifications/messages';
+import { confirmationClosedMail } from '../notifications/passkey-mails';
 import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
@@ -70,10 +71,17 @@ export class ReauthenticationService {
    * first (a typo costs no trading-password try), then the trading password, then the fresh
    * second factor, which is spent. Nothing is changed unless all three pass.
    */
-  async confirmChange(account: Account, input: ChangeConfirmation, ctx: RequestContext, purpose: ReauthenticationPurpose): Promise<void> {
+  async confirmChange(account: Account, input: ChangeConfirmation, ctx: RequestContext, purpose: ReauthenticationPurpose, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
+    // Under the phishing-resistant policy the passkey step-up is asked for before anything else.
+    await this.deps.tradingPassword.assertStepUp(account, ctx);
     this.parse({ code: input.confirmationCode });
-    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, purpose);
+    await this.deps.tradingPassword.confirm(account, input.tradingPassword, ctx, purpose, alsoCheck);
     await this.assertFreshSecondFactor(account, ctx.sessionId, purpose, { code: input.confirmationCode }, ctx);
+  }
+
+  /** The one change that keeps the trading password alone: a password the desk asked the customer to change. */
+  confirmTradingPasswordOnly(account: Account, tradingPassword: unknown, ctx: RequestContext, purpose: ReauthenticationPurpose, alsoCheck?: () => Promise<DomainError | null>): Promise<void> {
+    return this.deps.tradingPassword.confirm(account, tradingPassword, ctx, purpose, alsoCheck);
   }
 
   /** 「確認コードをメールで送信」: a code for this purpose and this session, to the representative address. */
@@ -119,7 +127,7 @@ export class ReauthenticationService {
    * Throws unless `proof` is a fresh second factor for this account, session and purpose; on
    * success the mailed code (or the one-time password's time step) is spent.
    */
-  async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<void> {
+  async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<'email_code' | 'totp'> {
     const value = this.parse(proof);
     const key = this.key(account, sessionId, purpose);
     const { store, clock, secrets } = this.ports;
@@ -141,7 +149,7 @@ export class ReauthenticationService {
     if (reserved.codeHash && proof.totp === undefined && this.binding(key).matches(value, reserved.codeHash)) {
       // Single use: of two submissions of the same code, only one deletes the row.
       assertSpent(await store.reauthenticationCodes.take(key, reserved.codeHash), () => new DomainError('flow_state', { reason: REASON }));
-      return;
+      return 'email_code';
     }
     if (totpOn) {
       const step = verifyTotp(secrets.open(account.totpSecretSealed as string), value, now, 1);
@@ -149,10 +157,15 @@ export class ReauthenticationService {
         // The account's own replay guard: a one-time password used to log in (or here) is refused.
         if (!(await store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');
         await store.reauthenticationCodes.delete(key);
-        return;
+        return 'totp';
       }
     }
     await recordAudit(store, now, 'reauthentication.failed', { accountId: account.id, loginId: account.loginId, ctx, detail: { purpose, attempts: reserved.attempts } });
+    // The try that closes the confirmation: only one caller reserves the last try, so one notice.
+    if (reserved.attempts >= this.rules.codeMaxAttempts) {
+      const mail = confirmationClosedMail(this.deps.brand, { name: account.name, at: now, purpose, attempts: reserved.attempts, ip: ctx.ip });
+      await store.transaction((tx) => queueToVerified(tx, this.ports.random, now, account.id, mail));
+    }
     if (await this.deps.throttle.countFactorFailure(account.loginId)) {
       await store.transaction(async (tx) => {
         const failures = this.deps.throttle.hardLockAfter;

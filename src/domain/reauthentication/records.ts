@@ -9,7 +9,15 @@ export type ReauthenticationPurpose =
   | 'passkey_register'
   | 'passkey_delete'
   | 'address_change'
-  | 'address_remove';
+  | 'address_remove'
+  // Critical changes that are not a login factor but must not rest on the trading password alone.
+  | 'address_add'
+  | 'login_password_change'
+  | 'trading_password_change'
+  | 'login_notification'
+  // A step-up for the trading service by a customer without a passkey (domain/step-up/).
+  | 'withdrawal'
+  | 'withdrawal_account_change';
 
 export interface ReauthenticationKey {
   accountId: number;

@@ -13,18 +13,20 @@ import { queueToVerified } from '../notifications/outbox';
 import { riskNoticeMail } from '../notifications/risk-messages';
 import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
+import type { LoginRiskNotice } from '../login/records';
+import { failuresSinceLastSuccess } from '../login/login-notices';
 import type { NetworkFacts, NetworkLookup } from './network';
 import { countryRefused, decide, detectSignals, type PastLogin, type RiskDecision, type RiskRules } from './signals';
 import { StuffingCounter } from './stuffing-counter';
 
-const FAILURE_TYPES = ['login.failed', 'login.code_failed', 'login.totp_failed', 'passkey.failed'] as const;
 /** Successful logins read for the baseline; older ones add little to "has this country been used". */
 const PAST_LOGINS_READ = 100;
-const FAILURES_READ = 100;
 
 /** What a login goes on with after its signals. */
 export interface RiskOutcome extends RiskDecision {
   here: NetworkFacts;
+  /** What the login's one notice must tell (login/login-notices.ts), when a signal asks for it. */
+  notice: LoginRiskNotice | null;
 }
 
 export class LoginRisk {
@@ -72,18 +74,20 @@ export class LoginRisk {
     const here = this.where(ctx.ip);
     const [past, failuresSinceSuccess, stuffing] = await Promise.all([this.pastLogins(account.id), this.failuresSinceSuccess(account.id), this.stuffing.counts(ctx.ip, here)]);
     const decision = decide(detectSignals({ now, here, past, failuresSinceSuccess, stuffing }, rules), rules);
-    if (decision.signals.length === 0) return { ...decision, here };
+    if (decision.signals.length === 0) return { ...decision, here, notice: null };
     // Without a passkey the phishing-resistant step cannot be asked: the second step the customer has is.
     const action = decision.action === 'passkey' && !hasPasskey ? 'step_up' : decision.action;
     await ports.store.transaction(async (tx) => {
       await this.record(account, account.loginId, ctx, here, { ...decision, action }, tx);
-      if (decision.notify) {
+      // A refused login has no notice of its own to join: it is told now.
+      if (decision.notify && action === 'refuse') {
         const mail = riskNoticeMail(brand, { name: account.name, at: now, ip: ctx.ip, country: here.country, network: here.network, signals: decision.signals });
         await queueToVerified(tx, ports.random, now, account.id, mail);
       }
     });
     if (action === 'refuse') throw new DomainError('login_refused', { reason: 'risk', phone: brand.supportPhone });
-    return { ...decision, action, here };
+    const notice = decision.notify ? { signals: [...decision.signals], country: here.country, network: here.network } : null;
+    return { ...decision, action, here, notice };
   }
 
   private async record(
@@ -114,13 +118,6 @@ export class LoginRisk {
 
   private async failuresSinceSuccess(accountId: number): Promise<number> {
     if (this.deps.rules.responses.after_failures === 'off') return 0;
-    const events = await this.deps.ports.store.audit.listForAccount(accountId, FAILURES_READ, ['login.succeeded', ...FAILURE_TYPES]);
-    let failures = 0;
-    for (const e of events) {
-      if (e.type === 'login.succeeded') break;
-      // A refused passkey at registration or step-up is no login attempt.
-      if (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor') failures += 1;
-    }
-    return failures;
+    return (await failuresSinceLastSuccess(this.deps.ports.store, accountId)).failures;
   }
 }

@@ -15,6 +15,12 @@ export interface Session {
   stepUpAt: Date | null;
   /** The recognised browser the session was made from; 解除 of that browser ends the session. */
   recognizedDeviceId?: number | null;
+  /** How the customer got in (auth-methods.ts); absent on sessions made before migration 0014. */
+  authMethods?: string[] | null;
+  /** From PASSKEY_REQUIRED_FROM: the session may only register a passkey (set at login, cleared when one is registered). */
+  passkeyPending?: boolean;
+  /** Where the session's address is (ISO 3166 code), once the behaviour signals say; null until then. */
+  country?: string | null;
 }
 
 export interface SessionWithAccount extends Session {
@@ -29,5 +35,5 @@ export interface SessionWithAccount extends Session {
  */
 export type ActiveSession = Pick<
   SessionWithAccount,
-  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt'
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'passkeyPending' | 'authMethods'
 >;

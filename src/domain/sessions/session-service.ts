@@ -6,8 +6,10 @@
 import { newToken } from '../../crypto/tokens';
 import type { RequestContext } from '../context';
 import { TOKEN_MAX } from '../input-limits';
+import { DomainError } from '../errors';
+import { authMethodsFor } from './auth-methods';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession } from './records';
+import type { ActiveSession, Session } from './records';
 import type { Store, StoreTx } from '../store';
 import { SessionCache } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
@@ -34,6 +36,8 @@ export class SessionService {
   readonly cache: SessionCache;
   private readonly touches: TouchBatcher;
   private readonly lookups = new Map<string, Promise<ActiveSession | null>>();
+  /** Calls waiting to hear their own announcement of an account's change (endAndSpread). */
+  private readonly waiters = new Map<number, Set<() => void>>();
   /**
    * How checks were answered, for /metrics: from the cache, by a database read, or by a read
    * already under way for the same token. Operators size SESSION_CACHE_MS by it.
@@ -48,7 +52,44 @@ export class SessionService {
     this.touches = new TouchBatcher((batch) => deps.store.sessions.touchMany([...batch].map(([id, t]) => ({ id, ...t }))));
     // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
     // after commit, which closes the gap where a check read the row just before our change.
-    deps.store.onSessionsChanged?.((accountId) => (accountId === null ? this.cache.clear() : this.cache.forgetAccount(accountId)));
+    deps.store.onSessionsChanged?.((accountId) => {
+      if (accountId === null) this.cache.clear();
+      else this.cache.forgetAccount(accountId);
+      this.heard(accountId);
+    });
+  }
+
+  /**
+   * Runs `change`, a transaction that ends sessions of the account, and answers once the other
+   * processes can have heard of it. Where the store announces changes on its own (PostgreSQL
+   * NOTIFY, sent to every listening process at commit), that is when this process's own
+   * announcement has come back to it (at most `maxWaitMs`): the server has then signalled every
+   * listener, so the customer's next click, on any process, is refused. Where readers catch up
+   * synchronously (SQLite) there is nothing to wait for.
+   */
+  async endAndSpread<T>(accountId: number, change: () => Promise<T>, maxWaitMs = 250): Promise<T> {
+    const { store } = this.deps;
+    if (!store.onSessionsChanged || store.catchUpSessionChanges) return change();
+    let done: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => (done = resolve));
+    const waiters = this.waiters.get(accountId) ?? new Set<() => void>();
+    waiters.add(done);
+    this.waiters.set(accountId, waiters);
+    const timer = setTimeout(done, maxWaitMs);
+    try {
+      const result = await change();
+      await heard;
+      return result;
+    } finally {
+      clearTimeout(timer);
+      waiters.delete(done);
+      if (waiters.size === 0 && this.waiters.get(accountId) === waiters) this.waiters.delete(accountId);
+    }
+  }
+
+  private heard(accountId: number | null): void {
+    const all = accountId === null ? [...this.waiters.values()] : [this.waiters.get(accountId) ?? new Set<() => void>()];
+    for (const set of all) for (const resolve of set) resolve();
   }
 
   tokenHash(token: string): string {
@@ -56,7 +97,15 @@ export class SessionService {
   }
 
   /** `recognizedDeviceId`: the recognised browser the login came from, whose 解除 ends this session. */
-  async issue(tx: StoreTx, account: { id: number; loginId: string; name: string }, method: string, ctx: RequestContext, recognizedDeviceId: number | null = null): Promise<IssuedSession> {
+  async issue(
+    tx: StoreTx,
+    account: { id: number; loginId: string; name: string },
+    method: string,
+    ctx: RequestContext,
+    recognizedDeviceId: number | null = null,
+    passkeyPending = false,
+    authMethods: string[] = authMethodsFor(method),
+  ): Promise<IssuedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const absoluteExpiresAt = new Date(now.getTime() + this.rules.absoluteHours * 3600_000);
@@ -73,6 +122,8 @@ export class SessionService {
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
+      passkeyPending,
+      authMethods,
     });
     return { token, sessionId: session.id, absoluteExpiresAt };
   }
@@ -85,7 +136,12 @@ export class SessionService {
   check(token: string | undefined | null): Promise<ActiveSession | null> {
     if (!token || token.length > TOKEN_MAX) return Promise.resolve(null);
     const now = this.deps.clock.now();
-    const cached = this.cache.get(token, now.getTime());
+    let cached = this.cache.get(token, now.getTime());
+    if (cached && this.deps.store.catchUpSessionChanges) {
+      // Another process may have ended it a moment ago: hear that first (SQLite; cheap when nothing changed).
+      this.deps.store.catchUpSessionChanges();
+      cached = this.cache.get(token, now.getTime());
+    }
     if (cached) {
       this.answered.cache += 1;
       return Promise.resolve(cached);
@@ -128,6 +184,8 @@ export class SessionService {
       idleExpiresAt,
       absoluteExpiresAt,
       stepUpAt: stored.stepUpAt,
+      passkeyPending: stored.passkeyPending ?? false,
+      authMethods: stored.authMethods ?? null,
     };
     // Not cached if a session changed while this read was under way: the row may predate it.
     this.cache.put(token, live, now.getTime(), epoch);
@@ -149,10 +207,25 @@ export class SessionService {
     await this.changed(tx, session.accountId);
   }
 
-  /** Ends every session of the account but one (a password change). */
-  async endAllBut(tx: StoreTx, accountId: number, exceptSessionId: number): Promise<void> {
-    await tx.sessions.endAllForAccount(accountId, this.deps.clock.now(), exceptSessionId);
+  /** Ends every session of the account but one (a password change, 他のすべての端末からログアウト); returns how many ended. */
+  async endAllBut(tx: StoreTx, accountId: number, exceptSessionId: number): Promise<number> {
+    const ended = await tx.sessions.endAllForAccount(accountId, this.deps.clock.now(), exceptSessionId);
     await this.changed(tx, accountId);
+    return ended;
+  }
+
+  /** Ends one of the account's sessions (ログアウト in the list of sessions); false when it is not theirs or already ended. */
+  async endOne(tx: StoreTx, accountId: number, sessionId: number): Promise<boolean> {
+    const ended = await tx.sessions.endForAccount(accountId, sessionId, this.deps.clock.now());
+    if (ended) await this.changed(tx, accountId);
+    return ended;
+  }
+
+  /** The account's live sessions, with this process's last-seen times not yet written. */
+  async listLive(accountId: number): Promise<Session[]> {
+    const now = this.deps.clock.now();
+    const rows = await this.deps.store.sessions.listLiveForAccount(accountId, now);
+    return rows.map((s) => ({ ...s, ...this.touches.pending(s.id) })).filter((s) => s.idleExpiresAt > now);
   }
 
   /**
@@ -169,6 +242,26 @@ export class SessionService {
   async markStepUp(tx: StoreTx, session: { id: number; accountId: number }, at: Date): Promise<void> {
     await tx.sessions.setStepUp(session.id, at);
     await this.changed(tx, session.accountId);
+  }
+
+  /**
+   * A new token for this session (a step-up): whoever held the old one — a copy lifted from the
+   * browser before the step-up — holds nothing now. Every process drops the old token's check.
+   */
+  async renew(tx: StoreTx, session: { id: number; accountId: number }): Promise<string> {
+    const token = newToken(this.deps.random);
+    if (!(await tx.sessions.renewToken(session.id, this.tokenHash(token)))) throw new DomainError('session_invalid');
+    await this.changed(tx, session.accountId);
+    return token;
+  }
+
+  /**
+   * The account's sessions are no longer held to passkey registration (a passkey was registered,
+   * or the desk exempted the customer): in every process, as a logout is announced.
+   */
+  async releasePasskeyGate(tx: StoreTx, accountId: number): Promise<void> {
+    await tx.sessions.clearPasskeyPending(accountId);
+    await this.changed(tx, accountId);
   }
 
   private async changed(tx: StoreTx, accountId: number): Promise<void> {

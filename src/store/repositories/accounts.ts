@@ -25,6 +25,7 @@ export function accounts(db: Db): AccountRepo {
           password_changed_at: ms(a.passwordChangedAt),
           created_at: ms(a.createdAt),
           updated_at: ms(a.createdAt),
+          birth_date: a.birthDate ?? null,
         })
         // Two creations of one login ID at once (two processes seeding an empty database, two
         // imports): the loser is told `conflict`, not a raw constraint error.
@@ -48,6 +49,9 @@ export function accounts(db: Db): AccountRepo {
         .set({ login_password_hash: hash, password_changed_at: ms(changedAt), updated_at: ms(changedAt) })
         .where('id', '=', id)
         .execute();
+    },
+    async setPasswordChangeRequired(id, at) {
+      await db.updateTable('accounts').set({ password_change_required_at: msOrNull(at) }).where('id', '=', id).execute();
     },
     async updateTradingPasswordHash(id, hash, at) {
       await db.updateTable('accounts').set({ trading_password_hash: hash, updated_at: ms(at) }).where('id', '=', id).execute();
@@ -129,6 +133,8 @@ export function toAccount(r: Selectable<AccountsTable>): Account {
     tradingPasswordLockedAt: dateOrNull(r.trading_password_locked_at),
     passwordChangedAt: date(r.password_changed_at),
     createdAt: date(r.created_at),
+    birthDate: r.birth_date ?? null,
+    passwordChangeRequiredAt: dateOrNull(r.password_change_required_at ?? null),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The customer's registered addresses, one per slot. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { EmailAddress } from '../../domain/addresses/records';
 import type { EmailRepo } from '../../domain/addresses/repository';
 import type { EmailAddressesTable } from '../schema';
@@ -24,6 +24,17 @@ export function emails(db: Db): EmailRepo {
     },
     async listForAccount(accountId) {
       const rows = await db.selectFrom('email_addresses').selectAll().where('account_id', '=', accountId).orderBy('slot').execute();
+      return rows.map(toEmail);
+    },
+    async listVerifiedByAddress(address) {
+      // lower(address) is indexed (migration 0016) for the forgotten-login-ID page.
+      const rows = await db
+        .selectFrom('email_addresses')
+        .selectAll()
+        .where(sql<string>`lower(address)`, '=', address.toLowerCase())
+        .where('verified_at', 'is not', null)
+        .orderBy('account_id')
+        .execute();
       return rows.map(toEmail);
     },
     async putVerified(accountId, slot, address, at) {

@@ -30,6 +30,10 @@ const EXPIRED: Record<PurgeTable, { key: string; expired: (before: number, now: 
   sessions: { key: 'id', expired: (b) => sql`absolute_expires_at < ${b}` },
   recognized_devices: { key: 'id', expired: (b) => sql`(expires_at < ${b} OR revoked_at < ${b})` },
   outbox: { key: 'id', expired: (b) => sql`sent_at < ${b}` },
+  // One row per (session, purpose): a batch names sessions, the condition picks their expired grants.
+  step_up_grants: { key: 'session_id', expired: (b) => sql`expires_at < ${b}` },
+  password_reset_flows: { key: 'id', expired: (b) => sql`expires_at < ${b}` },
+  password_reset_codes: { key: 'account_id', expired: (b) => sql`expires_at < ${b}` },
 };
 
 export function expiredRows(db: Db, dialect: Dialect): ExpiredRowsRepo {

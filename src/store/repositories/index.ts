@@ -17,10 +17,13 @@ import { emails } from './emails';
 import { expiredRows } from './expired-rows';
 import { loginFlows } from './login-flows';
 import { outbox } from './outbox';
+import { deskResetCodes, passwordResets } from './password-resets';
 import { challenges, passkeys } from './passkeys';
+import { passkeyAnnouncements, passkeyExemptions } from './passkey-policy';
 import { reauthenticationCodes } from './reauthentication';
 import type { ActiveSessionRow } from './session-check';
 import { sessions } from './sessions';
+import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
 
@@ -61,5 +64,10 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     passwordHashKinds: passwordHashKinds(db),
     countryExceptions: countryExceptions(db),
     riskCounters: riskCounters(db),
+    stepUpGrants: stepUpGrants(db),
+    passwordResets: passwordResets(db),
+    deskResetCodes: deskResetCodes(db),
+    passkeyExemptions: passkeyExemptions(db),
+    passkeyAnnouncements: passkeyAnnouncements(db),
   };
 }

@@ -62,6 +62,10 @@ export function passkeys(db: Db): PasskeyRepo {
       const r = await db.deleteFrom('passkeys').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
+    async deleteIfCreatedAfter(accountId, id, createdAfter) {
+      const r = await db.deleteFrom('passkeys').where('id', '=', id).where('account_id', '=', accountId).where('created_at', '>', ms(createdAfter)).executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
   };
 }
 

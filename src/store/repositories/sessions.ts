@@ -28,6 +28,8 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
           login_id: s.loginId,
           name: s.name,
           recognized_device_id: s.recognizedDeviceId ?? null,
+          auth_methods: s.authMethods?.length ? s.authMethods.join(',') : null,
+          passkey_pending: s.passkeyPending ? 1 : 0,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -37,8 +39,15 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
       if (announce === 'notify') await sql`select pg_notify(${SESSIONS_CHANNEL}, ${String(accountId)})`.execute(db);
       else if (announce === 'feed') await db.insertInto('session_changes').values({ account_id: accountId, at: Date.now() }).execute();
     },
+    async clearPasskeyPending(accountId) {
+      await db.updateTable('sessions').set({ passkey_pending: 0 }).where('account_id', '=', accountId).where('passkey_pending', '=', 1).where('ended_at', 'is', null).execute();
+    },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();
+    },
+    async renewToken(id, tokenHash) {
+      const r = await db.updateTable('sessions').set({ token_hash: tokenHash }).where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async end(id, at) {
       await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('ended_at', 'is', null).execute();
@@ -53,10 +62,30 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+    async endForAccount(accountId, id, at) {
+      const r = await db.updateTable('sessions').set({ ended_at: ms(at) }).where('id', '=', id).where('account_id', '=', accountId).where('ended_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async endAllForAccount(accountId, at, exceptId) {
       let q = db.updateTable('sessions').set({ ended_at: ms(at) }).where('account_id', '=', accountId).where('ended_at', 'is', null);
       if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
-      await q.execute();
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async listLiveForAccount(accountId, now) {
+      // By the account index; a customer has a handful of sessions, ended ones until the purger takes them.
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('ended_at', 'is', null)
+        .where('absolute_expires_at', '>', ms(now))
+        .where('idle_expires_at', '>', ms(now))
+        .orderBy('authenticated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(100)
+        .execute();
+      return rows.map(toSession);
     },
   };
 }

@@ -49,6 +49,7 @@ function done(r: CompletedLogin) {
     ...(r.device ? { deviceToken: r.device.token } : {}),
     loginId: r.loginId,
     name: r.name,
+    ...(r.passkeyEnrolmentRequired ? { passkeyEnrolmentRequired: true } : {}),
   };
 }
 

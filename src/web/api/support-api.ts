@@ -26,18 +26,45 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
   }
 
   /** Every support action: the operator's key, a reason, the customer's login ID; audited by the service. */
-  function action(path: string, run: (loginId: string, operator: string, reason: string) => Promise<Record<string, unknown>>) {
+  function action(path: string, run: (loginId: string, operator: string, reason: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>) {
     app.post(`/api/v1/support/accounts/:loginId/${path}`, async (req, reply) => {
       const operator = await operatorOf(req);
       const reason = reasonOf(req);
       const { loginId } = req.params as { loginId: string };
-      return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason)), operator });
+      return reply.status(200).send({ loginId, ...(await run(loginId, operator, reason, req.body as Record<string, unknown>)), operator });
     });
   }
 
-  const { totp, tradingPassword, passkeys, login } = deps.services;
+  const { totp, tradingPassword, passkeys, login, deskReset } = deps.services;
   action('totp/reset', async (id, op, why) => (await totp.supportReset(id, op, why), { totp: 'reset' }));
   action('trading-password/unlock', async (id, op, why) => (await tradingPassword.unlock(id, op, why), { tradingPassword: 'unlocked' }));
   action('passkeys/reset', async (id, op, why) => ({ passkeysRemoved: await passkeys.supportReset(id, op, why) }));
+  action('passkeys/cancel-new', async (id, op, why, b) => ({ passkeysCancelled: await passkeys.supportCancelNew(id, op, why, b.passkeyId) }));
   action('login/unlock', async (id, op, why) => (await login.supportUnlock(id, op, why), { login: 'unlocked' }));
+  // the desk never sees or sets a password; a code for a letter is returned once.
+  action('login-password/reset-code', async (id, op, why, b) => {
+    const by = b.by ?? 'post';
+    if (by !== 'post' && by !== 'mail') throw new InvalidInput('by', 'format');
+    const issued = await deskReset.issue(id, op, why, by);
+    return { by, expiresAt: issued.expiresAt.toISOString(), ...(issued.code ? { resetCode: issued.code } : {}) };
+  });
+  action('login-password/require-change', async (id, op, why) => (await deskReset.requirePasswordChange(id, op, why), { loginPassword: 'change_required' }));
+
+  // A time-limited exemption from the passkey requirement (no capable device); `until` is the last JST day.
+  const exemptionPath = '/api/v1/support/accounts/:loginId/passkey-exemption';
+  app.post(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    const until = (req.body as Record<string, unknown>).until;
+    const e = await deps.services.passkeyExemptions.grant(loginId, { until, operator, reason });
+    return { loginId, passkeyExemption: { expiresAt: e.expiresAt.toISOString() }, operator };
+  });
+  app.delete(exemptionPath, async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId } = req.params as { loginId: string };
+    await deps.services.passkeyExemptions.revoke(loginId, { operator, reason });
+    return { loginId, passkeyExemption: 'revoked', operator };
+  });
 }

@@ -63,7 +63,8 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
   async function changeConfirm(req: FastifyRequest, reply: FastifyReply, s: SlotView, address: string, error?: FormError) {
     // Only a registered (verified) address is masked in the overview: replacing it is a change to
     // where the codes go, so its 確認 screen asks for a fresh code sent to メールアドレス1.
-    const reauth = s.masked ? await reauthState(req, deps, 'address_change', `/account/emails/${s.slot}/change/code`) : null;
+    // Adding to an empty slot needs one too: never the trading password alone.
+    const reauth = await reauthState(req, deps, s.masked ? 'address_change' : 'address_add', `/account/emails/${s.slot}/change/code`);
     const v = viewContext(req, reply, deps);
     return send(req, reply, confirmView(v, views.changeConfirmSpec(v, s, address, reauth, error)));
   }
@@ -181,8 +182,9 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
   async function notificationConfirm(req: FastifyRequest, reply: FastifyReply, on: boolean, error?: FormError) {
     const s = await slotView(req);
     if (!s.masked) return renderList(req, reply, { error: req.t('error.not_found.address'), status: 404 });
+    const reauth = await reauthState(req, deps, 'login_notification', `/account/emails/${s.slot}/notification/code`);
     const v = viewContext(req, reply, deps);
-    return send(req, reply, confirmView(v, views.notificationConfirmSpec(v, s, on, error)));
+    return send(req, reply, confirmView(v, views.notificationConfirmSpec(v, s, on, reauth, error)));
   }
 
   slotScreen('/account/emails/:slot/notification', (req, reply) => {
@@ -198,12 +200,22 @@ export function addressPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
+  app.post('/account/emails/:slot/notification/code', async (req, reply) => {
+    const on = formBody(req).loginNotification === 'on';
+    try {
+      await addresses.requestNotificationCode(signedInAccount(req), slotOf(req), loginContext(req));
+      return await notificationConfirm(req, reply, on);
+    } catch (e) {
+      return fail(req, reply, e, (err) => notificationConfirm(req, reply, on, err));
+    }
+  });
+
   app.post('/account/emails/:slot/notification', async (req, reply) => {
     const form = formBody(req);
     try {
       const slot = slotOf(req);
       const on = addresses.parseNotification(form.loginNotification);
-      await addresses.setLoginNotification(signedInAccount(req), { slot, loginNotification: form.loginNotification, tradingPassword: form.tradingPassword }, loginContext(req));
+      await addresses.setLoginNotification(signedInAccount(req), { slot, loginNotification: form.loginNotification, tradingPassword: form.tradingPassword, confirmationCode: form.confirmationCode }, loginContext(req));
       return send(req, reply, views.notificationDoneView(viewContext(req, reply, deps), slot, on));
     } catch (e) {
       return fail(req, reply, e, async (err) => {

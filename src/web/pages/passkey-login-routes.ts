@@ -1,7 +1,6 @@
 /**
- * Passkeys at login and for step-up: 「パスキーでログイン」 (passwordless), the passkey step after
- * the password with its fallback, and the step-up that critical operations here and in the
- * trading service ask for (docs/integration.md).
+ * Passkeys at login: 「パスキーでログイン」 (passwordless) and the passkey step after the password
+ * with its fallback.
  */
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors';
@@ -9,12 +8,11 @@ import { FLOW_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { landingAfterLogin } from '../return-path';
-import { signedIn } from '../signed-in';
 import * as views from '../views/passkey-views';
 import { STEP_PAGES, setLoginCookies } from './login-pages';
 
 export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { passkeys, login } = deps.services;
+  const { login } = deps.services;
 
   app.post('/login/passkey/options', async (req) => login.beginPasswordless(loginContext(req)));
 
@@ -48,16 +46,5 @@ export function passkeyLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       return sendPage(req, reply, deps, views.passkeyStepFailedView(viewContext(req, reply, deps), pageError(req, reply, e)));
     }
   });
-
-  // Step-up: a JSON API of the signed-in session.
-  app.register(
-    signedIn(deps, 'api-error', (scope) => {
-      scope.post('/api/v1/step-up/options', async (req) => passkeys.beginStepUp(req.session!.accountId));
-      scope.post('/api/v1/step-up/verify', async (req) => {
-        const b = formBody(req);
-        const at = await passkeys.finishStepUp(req.session!, { challengeId: b.challengeId, credential: b.credential }, loginContext(req));
-        return { stepUpAt: at.toISOString() };
-      });
-    }),
-  );
+  // Step-up (here and for the trading service) is step-up-pages.ts and api/step-up-api.ts.
 }

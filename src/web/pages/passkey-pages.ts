@@ -22,12 +22,22 @@ export function passkeyPages(app: FastifyInstance, deps: WebDeps): void {
   async function renderList(req: FastifyRequest, reply: FastifyReply, o: { error?: FormError | string; info?: string; status?: number } = {}) {
     const list = await passkeys.list(signedInAccount(req));
     const reauth = await reauthState(req, deps, 'passkey_register', '/account/passkeys/register/code');
-    return sendPage(req, reply, deps, views.passkeyListView(viewContext(req, reply, deps), list, reauth, o));
+    return sendPage(req, reply, deps, views.passkeyListView(viewContext(req, reply, deps), list, reauth, { ...o, coolingOffHours: deps.config.passkeys.coolingOffHours }));
   }
 
   app.get('/account/passkeys', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     return renderList(req, reply, { info: q.added === '1' ? req.t('passkey.added') : q.deleted === '1' ? req.t('passkey.deleted') : undefined });
+  });
+
+  // 「取消」 of a new passkey: the session (and the form's CSRF field) only; PasskeyService.cancelNew says why.
+  app.post('/account/passkeys/:id/cancel', async (req, reply) => {
+    try {
+      await passkeys.cancelNew(signedInAccount(req), idOf(req), loginContext(req));
+      return renderList(req, reply, { info: req.t('passkey.cancelled') });
+    } catch (e) {
+      return renderList(req, reply, { error: pageError(req, reply, e) });
+    }
   });
 
   sendCodeRoute(app, deps, '/account/passkeys/register/code', 'passkey_register', (req, reply, error) => renderList(req, reply, { error }));

@@ -1,14 +1,16 @@
 /** Routes of the security overview and the password changes (views/security-views.ts draws them). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEVICE_COOKIE, cookieOptions } from '../cookies';
+import { DEVICE_COOKIE, SESSION_COOKIE, cookieOptions } from '../cookies';
 import { formBody, pageError, sendPage, viewContext } from '../layout';
 import { loginContext, type WebDeps } from '../request-context';
 import { signedInAccount } from '../signed-in';
-import type { FormError } from '../views/kit';
+import { html } from '../html';
+import { notice, type FormError } from '../views/kit';
 import * as views from '../views/security-views';
+import { reauthState, sendCodeRoute } from './reauthentication';
 
 export function securityPages(app: FastifyInstance, deps: WebDeps): void {
-  const { security, devices } = deps.services;
+  const { security, devices, customerSessions } = deps.services;
 
   const currentDeviceId = async (req: FastifyRequest) => {
     const device = await devices.findLive(req.cookies[DEVICE_COOKIE]);
@@ -17,8 +19,12 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
 
   async function renderOverview(req: FastifyRequest, reply: FastifyReply, o: { info?: string; error?: FormError } = {}) {
     const account = signedInAccount(req);
-    const [history, list] = await Promise.all([security.loginHistory(account), security.devices(account, await currentDeviceId(req))]);
-    return sendPage(req, reply, deps, views.overviewView(viewContext(req, reply, deps), history, list, o));
+    const [history, list, sessions] = await Promise.all([
+      security.loginHistory(account),
+      security.devices(account, await currentDeviceId(req)),
+      customerSessions.list(account, req.session!.id),
+    ]);
+    return sendPage(req, reply, deps, views.overviewView(viewContext(req, reply, deps), history, list, o, sessions));
   }
 
   app.get('/account/security', async (req, reply) => renderOverview(req, reply));
@@ -36,7 +42,37 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  const form = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => sendPage(req, reply, deps, views.passwordFormView(viewContext(req, reply, deps), kind, error));
+  const inSession = (req: FastifyRequest) => ({ ...loginContext(req), sessionId: req.session!.id });
+
+  app.post('/account/sessions/:id/logout', async (req, reply) => {
+    try {
+      const { current } = await customerSessions.end(signedInAccount(req), (req.params as { id: string }).id, inSession(req));
+      if (current) {
+        reply.clearCookie(SESSION_COOKIE, cookieOptions());
+        return reply.redirect('/login', 303);
+      }
+      return renderOverview(req, reply, { info: req.t('sessions.ended') });
+    } catch (e) {
+      return renderOverview(req, reply, { error: pageError(req, reply, e) });
+    }
+  });
+
+  app.post('/account/sessions/logout-others', async (req, reply) => {
+    const ended = await customerSessions.endOthers(signedInAccount(req), inSession(req));
+    return renderOverview(req, reply, { info: req.t('sessions.othersEnded', { count: ended }) });
+  });
+
+  // A password change is confirmed with the trading password and a fresh second factor (本人確認 card).
+  const purposeOf = { login: 'login_password_change', trading: 'trading_password_change' } as const;
+  const sendPathOf = { login: '/account/password/code', trading: '/account/trading-password/code' } as const;
+  const form = async (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply, error?: FormError) => {
+    const reauth = await reauthState(req, deps, purposeOf[kind], sendPathOf[kind]);
+    const page = views.passwordFormView(viewContext(req, reply, deps), kind, reauth, error);
+    // The desk's must-change flag keeps the customer here (signed-in.ts); the screen says why.
+    const required = kind === 'login' && req.account?.passwordChangeRequiredAt;
+    return sendPage(req, reply, deps, required ? { ...page, body: html`${notice(req.t('mustChange.notice'))}${page.body}` } : page);
+  };
+  for (const kind of ['login', 'trading'] as const) sendCodeRoute(app, deps, sendPathOf[kind], purposeOf[kind], (req, reply, error) => form(kind, req, reply, error));
   const done = (kind: views.PasswordKind, req: FastifyRequest, reply: FastifyReply) => sendPage(req, reply, deps, views.passwordDoneView(viewContext(req, reply, deps), kind));
 
   app.get('/account/password', async (req, reply) => form('login', req, reply));
@@ -45,7 +81,7 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
     try {
       await security.changeLoginPassword(
         signedInAccount(req),
-        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword },
+        { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, tradingPassword: f.tradingPassword, confirmationCode: f.confirmationCode },
         { ...loginContext(req), sessionId: req.session!.id, deviceId: await currentDeviceId(req) },
       );
       return done('login', req, reply);
@@ -58,7 +94,8 @@ export function securityPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/account/trading-password', async (req, reply) => {
     const f = formBody(req);
     try {
-      await security.changeTradingPassword(signedInAccount(req), { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation }, loginContext(req));
+      const change = { current: f.currentPassword, next: f.newPassword, confirmation: f.newPasswordConfirmation, confirmationCode: f.confirmationCode };
+      await security.changeTradingPassword(signedInAccount(req), change, { ...loginContext(req), sessionId: req.session!.id });
       return done('trading', req, reply);
     } catch (e) {
       // Here the trading password being confirmed is typed as 現在の取引パスワード: that field is marked.

@@ -3,14 +3,14 @@ import type { AccountOverview } from '../../domain/accounts/account-service';
 import type { TotpStatus } from '../../domain/totp/totp-service';
 import type { DevMail } from '../../domain/notifications/records';
 import { formatDateTime } from '../../i18n/format';
-import { html } from '../html';
+import { html, type Html } from '../html';
 import type { Page } from './frame';
 import { rowsTable, type ViewContext } from './kit';
 
 /** The top page's entries served by the trading service. */
 const TRADING_MENU = ['menu.notices', 'menu.messages', 'menu.electronicDelivery', 'menu.prospectuses', 'menu.prospectusHistory'] as const;
 
-export function homeView(v: ViewContext, o: { overview: AccountOverview; previousLogin: Date | null; askPasskey: boolean }): Page {
+export function homeView(v: ViewContext, o: { overview: AccountOverview; previousLogin: Date | null; askPasskey: boolean; migration?: Html }): Page {
   const { t } = v;
   const trading = v.brand.tradingServiceUrl;
   // The notice urges TOTP on smartphone users and login notification on everyone else.
@@ -25,6 +25,7 @@ export function homeView(v: ViewContext, o: { overview: AccountOverview; previou
   const previous = html`<p class="last-login"><span>${t('home.lastLogin')}</span> ${o.previousLogin ? formatDateTime(t, o.previousLogin) : t('home.lastLoginNone')} <a href="/account/security#history">${t('history.title')}</a></p>`;
   const body = html`
       ${previous}
+      ${o.migration ?? html``}
       ${o.askPasskey ? html`<section class="recommend"><p>${t('passkey.recommend')}</p><a class="button primary" href="/account/passkeys">${t('passkey.register')}</a></section>` : html``}
       ${recommend}
       <section class="menu-panel">

@@ -85,7 +85,7 @@ export function changeConfirmSpec(v: ViewContext, s: SlotView, address: string, 
     action: `/account/emails/${s.slot}/change`,
     button: t(s.masked ? 'emails.change' : 'emails.provisional'),
     back: `/account/emails/${s.slot}/change`,
-    reauth: reauth ? { ...reauth, lead: t('reauth.addressChangeLead'), carry: hidden('address', address) } : null,
+    reauth: reauth ? { ...reauth, lead: t(s.masked ? 'reauth.addressChangeLead' : 'reauth.criticalLead'), carry: hidden('address', address) } : null,
     // The address the customer just typed is shown back whole, so a typo can be caught here;
     // registered addresses are only ever shown masked.
     extra: html`${rowsTable([[slotName(v, s), s.masked ?? t('common.notRegistered')], [t('emails.newAddress'), address]], { valueClass: 'new-address' })}
@@ -153,11 +153,12 @@ export function notificationInputView(v: ViewContext, s: SlotView, value: boolea
 }
 
 /** ログイン通知 設定変更: 確認 */
-export function notificationConfirmSpec(v: ViewContext, s: SlotView, on: boolean, error?: FormError): ConfirmSpec {
+export function notificationConfirmSpec(v: ViewContext, s: SlotView, on: boolean, reauth: ReauthState, error?: FormError): ConfirmSpec {
   const { t } = v;
   return {
     title: t('emails.settingConfirmTitle'), lead: t('emails.settingConfirmLead'), button: t('common.change'),
     action: `/account/emails/${s.slot}/notification`, back: `/account/emails/${s.slot}/notification?value=${on ? 'on' : 'off'}`,
+    reauth: { ...reauth, lead: t('reauth.criticalLead'), carry: hidden('loginNotification', on ? 'on' : 'off') },
     extra: html`${rowsTable([[t('emails.address', { n: s.slot }), s.masked ?? ''], [t('emails.loginNotification'), notifyLabel(v, on)]], { valueClass: 'new-value' })}
         ${hidden('loginNotification', on ? 'on' : 'off')}`,
     error,

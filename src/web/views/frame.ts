@@ -22,6 +22,8 @@ export interface FrameData {
   now: Date;
   /** The signed-in customer, with the CSRF value of the ログアウト form. */
   customer: { name: string; csrf: string } | null;
+  /** Above the page's own content: the passkey migration's word (web/passkey-enrolment-gate.ts). */
+  notice?: Html;
 }
 
 export function frameView(d: FrameData, page: Page): Html {
@@ -66,6 +68,7 @@ export function frameView(d: FrameData, page: Page): Html {
 ${customerBar}
 <main>
 <h1>${page.title}</h1>
+${d.notice ?? ''}
 ${page.body}
 </main>
 <footer class="site">${footerContent(brand, d.branding, t, d.locale)}

@@ -30,7 +30,7 @@ export function loginView(v: ViewContext, o: Shown & { loginId?: string }): Page
       ${passwordField({ id: 'password', label: t('login.password'), showLabel: t('common.showPassword'), autocomplete: 'current-password' }, o.error)}
       <button type="submit" class="primary">${t('login.submit')}</button>
     </form>
-    ${loginHelp(v.branding, t)}
+    ${loginHelp(v.branding, t, { forgotId: '/login/forgot-id', forgotPassword: '/login/forgot-password' })}
     <section class="passkey-login">
       <button type="button" class="secondary" data-passkey="login">${t('passkey.login')}</button>
       <p class="note">${t('passkey.loginNote')}</p>

@@ -14,11 +14,20 @@ import type { Page } from './frame';
 import { columnsTable, confirmationCodeField, csrfInput, dead, field, messages, postButton, rowsTable, tradingPasswordField, type FormError, type ViewContext } from './kit';
 import { PASSKEY_NAME_MAX } from '../../domain/input-limits';
 
-export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthState, o: { error?: FormError | string; info?: string; status?: number } = {}): Page {
+/** A passkey in the list: `newUntil` while it is new (cooling-off). */
+type ListedPasskey = Passkey & { newUntil?: Date | null };
+
+/** A new passkey: said in its row with until when, and 「取消」 beside 「削除」. */
+const newBadge = (v: ViewContext, p: ListedPasskey) =>
+  p.newUntil ? html` <span class="badge">${v.t('passkey.new')}</span><br><span class="note">${v.t('passkey.newUntil', { until: formatDateTime(v.t, p.newUntil) })}</span>` : html``;
+const cancelButton = (v: ViewContext, p: ListedPasskey) =>
+  p.newUntil ? postButton(v.csrf, `/account/passkeys/${p.id}/cancel`, v.t('passkey.cancel'), { ariaLabel: v.t('passkey.cancelLabel', { name: p.name }) }) : html``;
+
+export function passkeyListView(v: ViewContext, list: ListedPasskey[], reauth: ReauthState, o: { error?: FormError | string; info?: string; status?: number; coolingOffHours?: number } = {}): Page {
   const { t } = v;
   const rows = list.map(
     (p) => html`<tr>
-        <td data-label="${t('passkey.name')}">${p.name}
+        <td data-label="${t('passkey.name')}">${p.name}${newBadge(v, p)}
           <form method="post" action="/account/passkeys/${p.id}/rename" class="inline">
             ${csrfInput(v.csrf)}
             <label class="visually-hidden" for="rename-${p.id}">${t('passkey.name')}</label>
@@ -27,13 +36,14 @@ export function passkeyListView(v: ViewContext, list: Passkey[], reauth: ReauthS
           </form></td>
         <td data-label="${t('passkey.created')}">${formatDateTime(t, p.createdAt)}</td>
         <td data-label="${t('passkey.lastUsed')}">${p.lastUsedAt ? formatDateTime(t, p.lastUsedAt) : t('passkey.never')}</td>
-        <td><a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></td>
+        <td><div class="actions">${cancelButton(v, p)}<a class="button secondary" href="/account/passkeys/${p.id}/delete">${t('passkey.delete')}</a></div></td>
       </tr>`,
   );
   const error = typeof o.error === 'object' ? o.error : null;
   const body = html`
       ${messages(o)}
       <p>${t('passkey.lead')}</p>
+      ${list.some((p) => p.newUntil) ? html`<p class="note">${t('passkey.newLead', { hours: o.coolingOffHours ?? 24 })}</p>` : html``}
       ${list.length ? columnsTable({ headers: [t('passkey.name'), t('passkey.created'), t('passkey.lastUsed'), ''], rows }) : html`<p>${t('passkey.none')}</p>`}
       <h2>${t('passkey.register')}</h2>
       ${reauthSection(v, reauth)}

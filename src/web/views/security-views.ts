@@ -6,10 +6,13 @@ import type { DeviceView, HistoryEntry } from '../../domain/accounts/security-se
 import { formatDateTime, methodName } from '../../i18n/format';
 import { historyResult, networkAttribution, placeText } from './risk-history-views';
 import { html } from '../html';
+import type { SessionView } from '../../domain/sessions/customer-sessions';
 import type { Page } from './frame';
-import { actions, columnsTable, csrfInput, errorSummary, messages, passwordField, postButton, resultView, stepUpHint, type FormError, type ViewContext } from './kit';
+import { reauthSection, type ReauthState } from './confirm-view';
+import { sessionsSection } from './session-views';
+import { actions, columnsTable, confirmationCodeField, csrfInput, errorSummary, messages, passwordField, postButton, resultView, stepUpHint, type FormError, type ViewContext } from './kit';
 
-export function overviewView(v: ViewContext, history: HistoryEntry[], devices: DeviceView[], o: { info?: string; error?: FormError } = {}): Page {
+export function overviewView(v: ViewContext, history: HistoryEntry[], devices: DeviceView[], o: { info?: string; error?: FormError } = {}, sessions: SessionView[] = []): Page {
   const { t } = v;
   const historyRows = history.map(
     (e) =>
@@ -27,6 +30,7 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
       <p class="note">${t('history.lead')}</p>
       ${history.length ? table('history', [t('history.at'), t('history.ip'), t('history.where'), t('history.browser'), t('history.method'), t('history.result')], historyRows) : html`<p>${t('history.none')}</p>`}
       ${networkAttribution(t, history)}
+      ${sessionsSection(v, sessions)}
       <h2 id="devices">${t('devices.title')}</h2>
       <p class="note">${t('devices.lead')}</p>
       ${devices.length ? table('devices', [t('history.browser'), t('devices.firstUsed'), t('devices.lastUsed'), ''], deviceRows) : html`<p>${t('devices.none')}</p>`}
@@ -39,7 +43,7 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
 export type PasswordKind = 'login' | 'trading';
 
 /** ログインパスワード変更 / 取引パスワード変更 */
-export function passwordFormView(v: ViewContext, kind: PasswordKind, error?: FormError): Page {
+export function passwordFormView(v: ViewContext, kind: PasswordKind, reauth: ReauthState = { sendAction: kind === 'login' ? '/account/password/code' : '/account/trading-password/code', totp: false, sent: null }, error?: FormError): Page {
   const { t } = v;
   const showLabel = t('common.showPassword');
   const input = (id: string, label: string, autocomplete: string) => passwordField({ id, label, showLabel, autocomplete }, error);
@@ -48,15 +52,18 @@ export function passwordFormView(v: ViewContext, kind: PasswordKind, error?: For
       ? html`${input('currentPassword', t('password.currentLogin'), 'current-password')}
             ${input('newPassword', t('password.newLogin'), 'new-password')}
             ${input('newPasswordConfirmation', t('password.newLoginAgain'), 'new-password')}
-            <p class="note">${t('common.tradingPasswordLead', { button: t('common.change') })}</p>
+            <p class="note">${t('reauth.formLead', { button: t('common.change') })}</p>
+            ${confirmationCodeField(t, error)}
             ${input('tradingPassword', t('common.tradingPassword'), 'off')}`
-      : html`${input('currentPassword', t('password.currentTrading'), 'off')}
+      : html`${confirmationCodeField(t, error)}
+            ${input('currentPassword', t('password.currentTrading'), 'off')}
             ${input('newPassword', t('password.newTrading'), 'off')}
             ${input('newPasswordConfirmation', t('password.newTradingAgain'), 'off')}`;
   const body = html`
       ${errorSummary(error)}
       <p>${t(kind === 'login' ? 'password.loginLead' : 'password.tradingLead')}</p>
       <p class="note">${t('password.rules')}</p>
+      ${reauthSection(v, { ...reauth, lead: t('reauth.criticalLead') })}
       <form method="post" action="${kind === 'login' ? '/account/password' : '/account/trading-password'}" class="card" novalidate>
         ${csrfInput(v.csrf)}
         ${fields}

@@ -1,12 +1,10 @@
-/** A recovery code instead of the TOTP (lost or replaced phone): offered on the TOTP screen, single use, each use mailed. */
+/** A recovery code instead of the TOTP (lost or replaced phone): offered on the TOTP screen, single use, each use mailed (in the login's notice). */
 import { InvalidInput } from '../../errors';
-import { recoveryCodeUsedMail } from '../../notifications/messages';
-import { queueToVerified } from '../../notifications/outbox';
 import { canonicalRecoveryCode, recoveryCodeHash } from '../../totp/recovery-codes';
 import type { SecondStepStrategy, StrategyKit } from './strategy';
 import { ONE_TIME_CODE_INPUT_MAX } from '../../input-limits';
 
-export function recoveryCodeStrategy({ ports, judge, completion, brand }: StrategyKit): SecondStepStrategy {
+export function recoveryCodeStrategy({ ports, judge, completion }: StrategyKit): SecondStepStrategy {
   return {
     method: 'recovery_code',
     state: 'awaiting_totp',
@@ -17,7 +15,7 @@ export function recoveryCodeStrategy({ ports, judge, completion, brand }: Strate
       if (typeof raw !== 'string' || raw.length > ONE_TIME_CODE_INPUT_MAX) throw new InvalidInput('recoveryCode', 'format');
       const canonical = canonicalRecoveryCode(raw);
       if (!canonical) throw new InvalidInput('recoveryCode', 'format');
-      const { keyed, clock, random } = ports;
+      const { keyed, clock } = ports;
       const hash = recoveryCodeHash(keyed, account.id, canonical);
       const unknownCode = new Error('recovery code not found');
       // A wrong recovery code counts like a wrong one-time password: it answers the same step.
@@ -26,8 +24,8 @@ export function recoveryCodeStrategy({ ports, judge, completion, brand }: Strate
           return await completion.flow(flow, account, 'recovery_code', ctx, async (tx) => {
             const now = clock.now();
             if (!(await tx.recoveryCodes.consume(account.id, hash, now))) throw unknownCode;
-            const remaining = await tx.recoveryCodes.countUnused(account.id);
-            await queueToVerified(tx, random, now, account.id, recoveryCodeUsedMail(brand, { name: account.name, at: now, remaining, ip: ctx.ip }));
+            // The use is mailed to every verified address in the login's own notice (login-notices.ts).
+            return { recoveryCodesLeft: await tx.recoveryCodes.countUnused(account.id) };
           });
         } catch (e) {
           if (e === unknownCode) return null;

@@ -1,0 +1,14 @@
+/**
+ * The catalogs of the features added after the first screens, each in its own file (Japanese and
+ * English side by side), gathered here so that ja.ts and en.ts take them in one line each.
+ */
+import { enPasskeyPolicy, jaPasskeyPolicy } from './passkey-policy';
+import { enPasskeyRegistration, jaPasskeyRegistration } from './passkey-registration';
+import { enRecovery, jaRecovery } from './recovery';
+import { enRisk, jaRisk } from './risk';
+import { enSessions, jaSessions } from './sessions';
+import { enStepUp, jaStepUp } from './step-up';
+
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk } as const;
+
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk };
