@@ -1,7 +1,7 @@
 /**
  * What the support desk sees and does about behaviour signals: an account's recent decisions
  * (signals, response, country, network) and the exceptions to ALLOWED_COUNTRIES it grants a
- * customer going abroad. Functions for the support console (no route yet); every grant is audited
+ * customer going abroad. Served by the support API (web/api/support-api.ts) and the CLI; every grant is audited
  * with the operator and reason.
  */
 import { recordAudit } from '../audit';
