@@ -48,6 +48,9 @@ export type AuditType =
   | 'trading_password.verified'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed'
+  | 'login.risk'
+  | 'risk.stuffing_source'
+  | 'risk.country_exception'
   // forgotten login password and login ID, the desk's reset code and must-change flag.
   | 'password_reset.requested'
   | 'password_reset.code_failed'

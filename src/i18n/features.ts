@@ -5,9 +5,10 @@
 import { enPasskeyPolicy, jaPasskeyPolicy } from './passkey-policy';
 import { enPasskeyRegistration, jaPasskeyRegistration } from './passkey-registration';
 import { enRecovery, jaRecovery } from './recovery';
+import { enRisk, jaRisk } from './risk';
 import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk };
