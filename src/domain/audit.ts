@@ -107,4 +107,9 @@ export interface AuditEvent extends AuditEventInput {
 export interface AuditRepo {
   append(event: AuditEventInput): Promise<void>;
   listForAccount(accountId: number, limit: number, types?: readonly string[]): Promise<AuditEvent[]>;
+  /**
+   * The account's events of `types` after its last event of type `marker` (all of them when there
+   * is none), newest first, at most `limit`; and whether a `marker` event exists.
+   */
+  listSinceLast(accountId: number, marker: string, types: readonly string[], limit: number): Promise<{ markerFound: boolean; events: AuditEvent[] }>;
 }

@@ -44,13 +44,9 @@ const FAILURES_LOOKBACK = 100;
  * success, only failures, it is taken to have). Read by the notices and by the after-failures signal.
  */
 export async function failuresSinceLastSuccess(reader: Pick<StoreTx, 'audit'>, accountId: number): Promise<LoginHistoryBefore> {
-  const events = await reader.audit.listForAccount(accountId, FAILURES_LOOKBACK, ['login.succeeded', ...FAILURE_TYPES]);
-  let failures = 0;
-  for (const e of events) {
-    if (e.type === 'login.succeeded') return { failures, loggedInBefore: true };
-    if (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor') failures += 1;
-  }
-  return { failures, loggedInBefore: events.length >= FAILURES_LOOKBACK };
+  const { markerFound, events } = await reader.audit.listSinceLast(accountId, 'login.succeeded', FAILURE_TYPES, FAILURES_LOOKBACK);
+  const failures = events.filter((e) => e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor').length;
+  return { failures, loggedInBefore: markerFound || events.length >= FAILURES_LOOKBACK };
 }
 
 export class LoginNotices {
