@@ -139,7 +139,8 @@ export class KyselyStore implements Store {
   isUnavailable(err: unknown): boolean {
     const code = (err as { code?: string } | null)?.code;
     if (!code) return /Connection terminated|timeout exceeded when trying to connect/i.test(String((err as Error)?.message ?? ''));
-    return UNAVAILABLE_CODES.has(code);
+    // SQLite's extended busy codes (SQLITE_BUSY_SNAPSHOT, _TIMEOUT, _RECOVERY) are a busy file too.
+    return UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_BUSY');
   }
 
   async ready(): Promise<boolean> {

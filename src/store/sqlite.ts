@@ -164,6 +164,13 @@ function startCheckpointer(sqlite: BetterSqlite3.Database, path: string) {
  * indexed read. Our queries come from a fixed set of builders with bound parameters, so the
  * distinct SQL strings are few: keep their prepared statements (measured in bench/, see
  * docs/performance.md). The cap only guards against an unforeseen stream of distinct strings.
+ *
+ * Kysely opens a transaction with a plain BEGIN, which takes only a read snapshot: when another
+ * process commits before the transaction's first write, that write fails at once with
+ * SQLITE_BUSY_SNAPSHOT (the busy timeout does not apply to it), a 500 under 60 concurrent guesses
+ * on two processes (test/integration/write-races.test.ts). BEGIN IMMEDIATE takes the write lock
+ * at the start and waits for it under the busy timeout; in one process Kysely runs one
+ * transaction at a time anyway.
  */
 function withStatementCache(sqlite: BetterSqlite3.Database, max = 1000): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
@@ -171,7 +178,8 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 1000): BetterS
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
       if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
-      return (sql: string) => {
+      return (text: string) => {
+        const sql = /^begin$/i.test(text) ? 'begin immediate' : text;
         let stmt = cache.get(sql);
         if (!stmt) {
           stmt = prepare(sql);
