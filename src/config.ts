@@ -12,7 +12,7 @@ import { BrandingEnvSchema, parseBranding, type Branding } from './config-brandi
 import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, parseWebauthnOrigins, weakSecretProblems, type TrustProxy } from './config-values';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
-import { RISK_RESPONSES, type RiskResponse, type RiskRules } from './domain/risk/signals';
+import { RISK_RESPONSES, RISK_SIGNALS, type RiskResponse, type RiskRules, type RiskSignal } from './domain/risk/signals';
 
 export { ConfigError, parseKey, parseMetricsListen, parseTrustProxy, type TrustProxy };
 
@@ -102,6 +102,11 @@ const EnvSchema = z.object({
   RISK_STUFFING_ADDRESS_IDS: int(20, 2, 100_000),
   RISK_STUFFING_NETWORK_IDS: int(200, 2, 1_000_000),
   RISK_AFTER_FAILURES_COUNT: int(5, 1, 100),
+  // Signals after which the login password must be changed at this login (comma-separated; none by default).
+  RISK_CHANGE_PASSWORD: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').every((s) => !s.trim() || (RISK_SIGNALS as readonly string[]).includes(s.trim())), `must be signal names separated by commas (${RISK_SIGNALS.join(', ')})`),
   // Comma-separated ISO 3166-1 alpha-2 codes (JP); unset: every country.
   ALLOWED_COUNTRIES: z.string().regex(/^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/, 'must be two-letter country codes separated by commas (JP,US)').optional(),
 }).extend(BrandingEnvSchema.shape);
@@ -319,6 +324,7 @@ export function loadConfig(env: Env = process.env): Config {
       stuffingPerAddress: e.RISK_STUFFING_ADDRESS_IDS,
       stuffingPerNetwork: e.RISK_STUFFING_NETWORK_IDS,
       afterFailures: e.RISK_AFTER_FAILURES_COUNT,
+      changePasswordOn: e.RISK_CHANGE_PASSWORD.split(',').map((s) => s.trim()).filter(Boolean) as RiskSignal[],
       allowedCountries: e.ALLOWED_COUNTRIES ? e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()) : null,
     },
   };

@@ -50,7 +50,7 @@ async function riskEvents(h: Harness) {
 describe(`behaviour signals: countries, travel, stuffing, failures (${storeKind})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ TRUST_PROXY: '127.0.0.1', METRICS_TOKEN, RISK_STUFFING_ADDRESS_IDS: '5', RISK_AFTER_FAILURES: 'step_up', RISK_AFTER_FAILURES_COUNT: '3' });
+    h = await startHarness({ TRUST_PROXY: '127.0.0.1', METRICS_TOKEN, RISK_STUFFING_ADDRESS_IDS: '5', RISK_AFTER_FAILURES: 'step_up', RISK_AFTER_FAILURES_COUNT: '3', RISK_CHANGE_PASSWORD: 'after_failures' });
     await h.runtime.services.networks.ready();
   });
   after(async () => h.close());
@@ -176,6 +176,23 @@ describe(`behaviour signals: countries, travel, stuffing, failures (${storeKind}
     assert.deepEqual(decision.detail.signals, ['after_failures']);
     // After that success the run is over.
     assert.equal((await login(h, a, JP_NTT, next.done.json.deviceToken ?? device)).first.json.method, 'recognized_device');
+  });
+
+  it('RISK_CHANGE_PASSWORD=after_failures: that login, and every later one, must change the password first', async () => {
+    const a = await h.createAccount();
+    const device = (await login(h, a, JP_NTT)).done.json.deviceToken as string;
+    const post = client(h, JP_NTT);
+    for (let i = 0; i < 3; i++) assert.equal((await post('/api/v1/login', { loginId: a.loginId, password: 'wrong password', deviceToken: device })).status, 401);
+    // Whoever typed the right password stops at the code: the flag stays for the customer.
+    assert.equal((await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword, deviceToken: device })).json.state, 'awaiting_code');
+    const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
+    assert.ok(account.passwordChangeRequiredAt, 'the flag is set at the decision');
+    const set = (await h.runtime.store.audit.listForAccount(account.id, 5, ['password.change_required']))[0]!;
+    assert.deepEqual(set.detail, { signals: ['after_failures'], by: 'risk' });
+    const b = await h.signedIn(a);
+    assert.equal((await b.get('/account')).headers.location, '/account/password');
+    const api = await b.json('/api/v1/step-up/options', {});
+    assert.equal(api.json().error.code, 'password_change_required');
   });
 });
 

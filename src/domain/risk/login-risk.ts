@@ -79,6 +79,13 @@ export class LoginRisk {
     const action = decision.action === 'passkey' && !hasPasskey ? 'step_up' : decision.action;
     await ports.store.transaction(async (tx) => {
       await this.record(account, account.loginId, ctx, here, { ...decision, action }, tx);
+      // The password was right but may be someone else's now: whoever completes this login (and
+      // any later one) changes it first. Set before the second step, so a login the customer
+      // abandons, or a guesser who stops at the code, leaves the flag for the customer's next login.
+      if (decision.changePassword && action !== 'refuse') {
+        await tx.accounts.setPasswordChangeRequired(account.id, now);
+        await recordAudit(tx, now, 'password.change_required', { accountId: account.id, loginId: account.loginId, ctx, detail: { signals: decision.signals, by: 'risk' } });
+      }
       // A refused login has no notice of its own to join: it is told now.
       if (decision.notify && action === 'refuse') {
         const mail = riskNoticeMail(brand, { name: account.name, at: now, ip: ctx.ip, country: here.country, network: here.network, signals: decision.signals });

@@ -32,6 +32,8 @@ export interface RiskRules {
   stuffingPerNetwork: number;
   /** Failures since the last success before a right password is suspicious. */
   afterFailures: number;
+  /** Signals that also make the customer change the login password at this login (RISK_CHANGE_PASSWORD). */
+  changePasswordOn: readonly RiskSignal[];
   /** ALLOWED_COUNTRIES: logins from other (known) countries are refused; null = every country. */
   allowedCountries: readonly string[] | null;
 }
@@ -57,6 +59,8 @@ export interface RiskDecision {
   action: RiskAction;
   /** Some signal asks for a mail to the customer. */
   notify: boolean;
+  /** Some signal asks that the login password be changed (whoever typed it may not be the customer). */
+  changePassword: boolean;
 }
 
 const JST_OFFSET_MS = 9 * 3600_000;
@@ -102,7 +106,7 @@ export function decide(signals: readonly RiskSignal[], rules: RiskRules): RiskDe
     if (r === 'notify') notify = true;
     else if (r !== 'off' && STRENGTH[r] > STRENGTH[action]) action = r;
   }
-  return { signals: [...signals], action, notify };
+  return { signals: [...signals], action, notify, changePassword: signals.some((s) => rules.changePasswordOn.includes(s)) };
 }
 
 /** ALLOWED_COUNTRIES: an address the data places in another country. Unknown countries pass (a private network, a gap in the data). */

@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 
 function rules(responses: Partial<Record<RiskSignal, RiskResponse>> = {}, extra: Partial<RiskRules> = {}): RiskRules {
   const all = Object.fromEntries(RISK_SIGNALS.map((s) => [s, 'step_up'])) as Record<RiskSignal, RiskResponse>;
-  return { responses: { ...all, ...responses }, lookbackDays: 90, travelMinutes: 120, stuffingPerAddress: 20, stuffingPerNetwork: 200, afterFailures: 5, allowedCountries: null, ...extra };
+  return { responses: { ...all, ...responses }, lookbackDays: 90, travelMinutes: 120, stuffingPerAddress: 20, stuffingPerNetwork: 200, afterFailures: 5, changePasswordOn: [], allowedCountries: null, ...extra };
 }
 
 const jp = { country: 'JP', asn: 17676, network: 'SoftBank Corp.' };
@@ -70,10 +70,13 @@ describe('behaviour signals', () => {
 
   it('the strongest response wins; notify adds a mail; off does nothing', () => {
     const r = rules({ new_country: 'notify', impossible_travel: 'passkey', stuffing_address: 'refuse', after_failures: 'off' });
-    assert.deepEqual(decide(['new_country'], r), { signals: ['new_country'], action: 'allow', notify: true });
-    assert.deepEqual(decide(['new_country', 'impossible_travel'], r), { signals: ['new_country', 'impossible_travel'], action: 'passkey', notify: true });
+    assert.deepEqual(decide(['new_country'], r), { signals: ['new_country'], action: 'allow', notify: true, changePassword: false });
+    assert.deepEqual(decide(['new_country', 'impossible_travel'], r), { signals: ['new_country', 'impossible_travel'], action: 'passkey', notify: true, changePassword: false });
     assert.equal(decide(['impossible_travel', 'stuffing_address'], r).action, 'refuse');
-    assert.deepEqual(decide([], r), { signals: [], action: 'allow', notify: false });
+    assert.deepEqual(decide([], r), { signals: [], action: 'allow', notify: false, changePassword: false });
+    const change = rules({ after_failures: 'step_up' }, { changePasswordOn: ['after_failures', 'stuffing_address'] });
+    assert.equal(decide(['new_country'], change).changePassword, false);
+    assert.equal(decide(['new_country', 'after_failures'], change).changePassword, true);
   });
 
   it('ALLOWED_COUNTRIES: other known countries are refused unless excepted; unknown countries pass', () => {
