@@ -9,6 +9,7 @@ import { startServer } from '../composition/start-server';
 import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
 import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
+import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
 
 export interface CommandInput {
@@ -17,6 +18,8 @@ export interface CommandInput {
   options: Record<string, string>;
   env: NodeJS.ProcessEnv;
   usage: string;
+  /** The operator's language (--lang, else the locale). */
+  lang?: CliLanguage;
 }
 
 export interface Command extends CommandSpec {
