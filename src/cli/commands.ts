@@ -11,6 +11,7 @@ import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
 import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
+import { renderCustomerState } from './support-show';
 
 export interface CommandInput {
   config: Config;
@@ -132,6 +133,18 @@ export const COMMANDS: readonly Command[] = [
     process.stdout.write(`created ${account.loginId}\n`);
     return 0;
   }),
+  {
+    words: ['support', 'show'],
+    arguments: [LOGIN_ID],
+    options: {},
+    flags: { json: 'print the state as JSON, for scripts' },
+    summary: "a customer's state before acting: TOTP, passkeys, addresses, browsers, sessions, locks, exemption, last logins and events",
+    async run({ config, args, options, lang }) {
+      const state = await withRuntime(config, (rt) => rt.services.customerState.show(args[0]!));
+      process.stdout.write((options.json === 'true' ? JSON.stringify(state, null, 2) : renderCustomerState(state, lang ?? 'en')) + '\n');
+      return 0;
+    },
+  },
   supportCommand('reset-totp', "stop a customer's one-time passwords (lost phone), mailed and audited", async (rt, id, op, why) => {
     await rt.services.totp.supportReset(id, op, why);
     return `one-time password service reset for ${id}`;
