@@ -12,6 +12,7 @@ import { UsageError, type CommandSpec } from './command-line';
 import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
 import { renderCustomerState } from './support-show';
+import { keysRotateCommand } from './keys-command';
 
 export interface CommandInput {
   config: Config;
@@ -40,6 +41,8 @@ function readInput(file: string, usage: string): unknown {
     throw new UsageError(`the input is not valid JSON: ${(e as Error).message}`, usage);
   }
 }
+
+export type WithRuntime = <T>(config: Config, fn: (rt: Runtime) => Promise<T>) => Promise<T>;
 
 async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const rt = await openRuntime(config, { logger: undefined });
@@ -197,16 +200,6 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
-  {
-    words: ['keys', 'rotate'],
-    arguments: [],
-    options: {},
-    summary: 're-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)',
-    async run({ config }) {
-      const count = await withRuntime(config, (rt) => rt.services.totp.resealAll((sealed) => rt.secretBox.needsReseal(sealed)));
-      process.stdout.write(`re-encrypted ${count} TOTP secret(s) under key ${config.secretKey.id}\n`);
-      return 0;
-    },
-  },
+  keysRotateCommand(withRuntime),
   ...passkeyPolicyCommands(withRuntime, actor),
 ];

@@ -29,6 +29,7 @@ import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-serv
 import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
 import { CustomerStateReader } from '../domain/support/customer-state';
+import { ServingProcesses } from '../domain/operations/serving-processes';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -62,6 +63,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const customerState = new CustomerStateReader(ports, { throttle, coolingOffHours: config.passkeys.coolingOffHours });
   return {
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
-    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState,
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
   };
 }

@@ -16,6 +16,7 @@ import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository
 import type { SessionRepo } from './sessions/repository';
 import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
+import type { ProcessHeartbeatRepo } from './operations/serving-processes';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -40,6 +41,7 @@ export interface StoreTx {
   deskResetCodes: DeskResetCodeRepo;
   passkeyExemptions: PasskeyExemptionRepo;
   passkeyAnnouncements: PasskeyAnnouncementRepo;
+  processHeartbeats: ProcessHeartbeatRepo;
 }
 
 export interface Store extends StoreTx {
