@@ -4,10 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
-import { openRuntime, type Runtime } from '../composition/open-runtime';
-import { startServer } from '../composition/start-server';
-import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
-import { openStore } from '../store/open';
+import type { Runtime } from '../composition/open-runtime';
 import { UsageError, type CommandSpec } from './command-line';
 import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
@@ -44,8 +41,13 @@ function readInput(file: string, usage: string): unknown {
 
 export type WithRuntime = <T>(config: Config, fn: (rt: Runtime) => Promise<T>) => Promise<T>;
 
+/**
+ * The runtime, imported when a command needs it: `--help` and a usage error load none of it, and
+ * the server's web modules are loaded by `serve` alone (docs/operations.md, CLI speed).
+ */
 async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = await openRuntime(config, { logger: undefined });
+  const { openRuntime } = await import('../composition/open-runtime');
+  const rt = await openRuntime(config, { logger: undefined, shortLived: true });
   try {
     return await fn(rt);
   } finally {
@@ -101,6 +103,7 @@ export const COMMANDS: readonly Command[] = [
       const onSignal = () => stopRequested?.();
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      const { startServer } = await import('../composition/start-server');
       const server = await startServer(config);
       void stopping.then(() => server.stop()).then(() => process.exit(0), () => process.exit(1));
       process.stderr.write(`mamori listening on ${server.url} (database: ${config.databaseUrl.split('@').pop()})\n`);
@@ -113,7 +116,8 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     summary: 'bring the database schema up to date',
     async run({ config }) {
-      const store = openStore(config.databaseUrl);
+      const { openStore } = await import('../store/open');
+      const store = openStore(config.databaseUrl, { shortLived: true });
       await store.migrate();
       await store.close();
       process.stdout.write('migrations are current\n');
@@ -195,6 +199,7 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     summary: "new passwords for the embedded mode's demo account (not in production)",
     async run({ config }) {
+      const { DEMO_LOGIN_ID, resetDemoPasswords } = await import('../composition/demo-account');
       const p = await withRuntime(config, (rt) => resetDemoPasswords(rt));
       process.stdout.write(`demo account: new passwords\n  ログインID        ${DEMO_LOGIN_ID}\n  ログインパスワード  ${p.loginPassword}\n  取引パスワード      ${p.tradingPassword}\n`);
       return 0;

@@ -3,7 +3,6 @@
  * go to stderr, results and help to stdout. The commands are in commands.ts; `mamori help`,
  * `mamori COMMAND --help`.
  */
-import { ConfigError, loadConfig } from '../config';
 import { DomainError } from '../domain/errors';
 import { commandUsage, listUsage, readCommandLine, UsageError } from './command-line';
 import { COMMANDS } from './commands';
@@ -36,13 +35,15 @@ export async function run(rawArgv: string[], env = process.env): Promise<number>
       process.stdout.write(line.text + '\n');
       return 0;
     }
+    const { loadConfig } = await import('../config');
     return await line.command.run({ config: loadConfig(env), args: line.args, options: line.options, env, usage: commandUsage(line.command), lang });
   } catch (e) {
-    return reportFailure(e, lang);
+    return reportFailure(e, lang, (await import('../config-values')).ConfigError);
   }
 }
 
-function reportFailure(e: unknown, lang: CliLanguage): number {
+/** The configuration's error class comes in from the caller, so that `--help` loads no configuration code. */
+function reportFailure(e: unknown, lang: CliLanguage, ConfigError: new (...a: never[]) => Error): number {
   if (e instanceof UsageError) {
     process.stderr.write(`mamori: ${e.message}\n${e.usage}\n`);
     return 2;

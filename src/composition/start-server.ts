@@ -30,6 +30,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   warnOfWeakPasskeyPolicy(config, runtime);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
+  runtime.passwords.start();
   // Before the first login: failures must already last as long as the slowest imported hash.
   await runtime.learnHashKinds();
   const learning = setInterval(() => runtime.learnHashKinds().catch((e) => runtime.logger.warn({ err: e }, 'reading password hash kinds failed')), 60_000);
