@@ -4,9 +4,10 @@
  * `mamori COMMAND --help`.
  */
 import { DomainError } from '../domain/errors';
-import { commandUsage, listUsage, readCommandLine, UsageError } from './command-line';
+import { commandUsage, listUsage, readCommandLine, UsageError, type Describe } from './command-line';
 import { COMMANDS } from './commands';
 import { cliLanguage, errorSentence, type CliLanguage } from './messages';
+import { jaCommandSummaries } from './summaries-ja';
 
 /** `--lang ja|en` may come anywhere on the line and applies to every command, so it is read here. */
 function takeLanguage(argv: string[]): { argv: string[]; requested?: string } {
@@ -24,19 +25,20 @@ function takeLanguage(argv: string[]): { argv: string[]; requested?: string } {
 export async function run(rawArgv: string[], env = process.env): Promise<number> {
   const { argv, requested } = takeLanguage(rawArgv);
   const lang = cliLanguage(env, requested);
+  const describe: Describe = (c) => (lang === 'ja' ? (jaCommandSummaries[c.words.join(' ')] ?? c.summary) : c.summary);
   try {
-    if (requested !== undefined && requested !== 'ja' && requested !== 'en') throw new UsageError('--lang must be ja or en', listUsage(COMMANDS, []));
+    if (requested !== undefined && requested !== 'ja' && requested !== 'en') throw new UsageError('--lang must be ja or en', listUsage(COMMANDS, [], describe));
     if (argv.length === 0) {
-      process.stdout.write(listUsage(COMMANDS, []) + '\n');
+      process.stdout.write(listUsage(COMMANDS, [], describe) + '\n');
       return 2;
     }
-    const line = readCommandLine(COMMANDS, argv);
+    const line = readCommandLine(COMMANDS, argv, describe);
     if (line.kind === 'help') {
       process.stdout.write(line.text + '\n');
       return 0;
     }
     const { loadConfig } = await import('../config');
-    return await line.command.run({ config: loadConfig(env), args: line.args, options: line.options, env, usage: commandUsage(line.command), lang });
+    return await line.command.run({ config: loadConfig(env), args: line.args, options: line.options, env, usage: commandUsage(line.command, describe), lang });
   } catch (e) {
     return reportFailure(e, lang, (await import('../config-values')).ConfigError);
   }

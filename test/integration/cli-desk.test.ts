@@ -44,6 +44,11 @@ describe(`the desk's command line (${storeKind})`, () => {
     assert.match(noTotp.stderr, /ワンタイムパスワードを利用していません/);
     assert.match(mamori(['support', 'reset-totp', a.loginId, '--operator', 'tanaka', '--reason', 'x']).stderr, /does not use one-time passwords, so there is nothing to reset/);
 
+    const help = mamori(['support', 'show', '--help'], { LANG: 'ja_JP.UTF-8' });
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: mamori support show LOGIN_ID \[--json\]\n  操作の前にお客様の状態を表示します/);
+    assert.match(mamori(['support', 'show', '--help']).stdout, /\n  a customer's state before acting/);
+
     const badLang = mamori(['support', 'show', a.loginId, '--lang', 'fr']);
     assert.equal(badLang.code, 2);
     assert.match(badLang.stderr, /--lang must be ja or en/);

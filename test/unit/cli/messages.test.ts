@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { COMMANDS } from '../../../src/cli/commands';
 import { cliLanguage, enCliErrors, errorSentence, jaCliErrors } from '../../../src/cli/messages';
+import { jaCommandSummaries } from '../../../src/cli/summaries-ja';
 
 const source = readFileSync(new URL('../../../src/domain/errors.ts', import.meta.url), 'utf8');
 const union = /export type ErrorCode =([^;]+);/.exec(source)![1]!;
@@ -45,5 +47,11 @@ describe('the CLI sentences', () => {
     assert.equal(cliLanguage({}), 'en');
     assert.equal(cliLanguage({ LANG: 'C' }, 'ja'), 'ja');
     assert.equal(cliLanguage({ LANG: 'ja_JP' }, 'en'), 'en');
+  });
+
+  it('has a Japanese line of help for every command, and none for a command that does not exist', () => {
+    const names = COMMANDS.map((c) => c.words.join(' '));
+    for (const n of names) assert.match(jaCommandSummaries[n] ?? '', /[ぁ-んァ-ヶ一-龠]/, n);
+    assert.deepEqual(Object.keys(jaCommandSummaries).sort(), [...names].sort());
   });
 });
