@@ -37,11 +37,15 @@ export type CommandLine<C extends CommandSpec> =
 
 const flagsOf = (c: CommandSpec) => Object.keys(c.flags ?? {}).map((name) => `[--${name}]`);
 
-export function commandUsage(c: CommandSpec): string {
+/** A command's one line of help, in the operator's language (the command's own `summary` by default). */
+export type Describe = (c: CommandSpec) => string;
+const ownSummary: Describe = (c) => c.summary;
+
+export function commandUsage(c: CommandSpec, describe: Describe = ownSummary): string {
   const options = Object.entries(c.options).map(([name, value]) => (c.optional?.includes(name) ? `[--${name} ${value}]` : `--${name} ${value}`));
   return [
     `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options, ...flagsOf(c)].join(' ')}`,
-    `  ${c.summary}`,
+    `  ${describe(c)}`,
     'options:',
     ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + (c.optional?.includes(name) ? 'optional' : 'required')),
     ...Object.entries(c.flags ?? {}).map(([name, what]) => `  --${name}`.padEnd(25) + what),
@@ -50,11 +54,11 @@ export function commandUsage(c: CommandSpec): string {
 }
 
 /** The usage of every command starting with `words` (all of them for none). */
-export function listUsage(commands: readonly CommandSpec[], words: readonly string[]): string {
+export function listUsage(commands: readonly CommandSpec[], words: readonly string[], describe: Describe = ownSummary): string {
   const lines = [`usage: mamori ${words.length ? `${words.join(' ')} ` : ''}<command>   (mamori <command> --help for its options)`];
   for (const c of commands.filter((c) => startsWith(c.words, words))) {
     const synopsis = [...c.words, ...c.arguments.map((a) => a.name), ...Object.entries(c.options).map(([n, v]) => `--${n} ${v}`), ...flagsOf(c)].join(' ');
-    lines.push(synopsis.length <= 30 ? `  ${synopsis.padEnd(31)}${c.summary}` : `  ${synopsis}\n${' '.repeat(33)}${c.summary}`);
+    lines.push(synopsis.length <= 30 ? `  ${synopsis.padEnd(31)}${describe(c)}` : `  ${synopsis}\n${' '.repeat(33)}${describe(c)}`);
   }
   if (words.length === 0) lines.push(`  ${'help [COMMAND]'.padEnd(31)}this text, or a command's usage`);
   return lines.join('\n');
@@ -79,7 +83,7 @@ function groupWords(commands: readonly CommandSpec[], positionals: string[]): st
   return words;
 }
 
-export function readCommandLine<C extends CommandSpec>(commands: readonly C[], argv: string[]): CommandLine<C> {
+export function readCommandLine<C extends CommandSpec>(commands: readonly C[], argv: string[], describe: Describe = ownSummary): CommandLine<C> {
   const known = {
     ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.options)).map((n) => [n, { type: 'string' as const }])),
     ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.flags ?? {})).map((n) => [n, { type: 'boolean' as const }])),
@@ -92,15 +96,15 @@ export function readCommandLine<C extends CommandSpec>(commands: readonly C[], a
   const words = helpOf ?? positionals;
   const command = findCommand(commands, words);
   if (helpOf || wantsHelp) {
-    return { kind: 'help', text: command ? commandUsage(command) : listUsage(commands, groupWords(commands, words)) };
+    return { kind: 'help', text: command ? commandUsage(command, describe) : listUsage(commands, groupWords(commands, words), describe) };
   }
   if (!command) {
     const group = groupWords(commands, words);
-    const usage = listUsage(commands, group);
+    const usage = listUsage(commands, group, describe);
     if (words.length === group.length) throw new UsageError(group.length ? `${group.join(' ')} needs a command` : 'a command is required', usage);
     throw new UsageError(`unknown command: ${words.slice(0, group.length + 1).join(' ')}`, usage);
   }
-  const usage = commandUsage(command);
+  const usage = commandUsage(command, describe);
   const values: Record<string, string> = {};
   for (const t of options) {
     if (t.name in (command.flags ?? {})) {

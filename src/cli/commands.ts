@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
-import { openRuntime, type Runtime } from '../composition/open-runtime';
-import { startServer } from '../composition/start-server';
-import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
-import { openStore } from '../store/open';
+import type { Runtime } from '../composition/open-runtime';
 import { UsageError, type CommandSpec } from './command-line';
+import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
+import { renderCustomerState } from './support-show';
+import { keysRotateCommand } from './keys-command';
 
 export interface CommandInput {
   config: Config;
@@ -17,6 +17,8 @@ export interface CommandInput {
   options: Record<string, string>;
   env: NodeJS.ProcessEnv;
   usage: string;
+  /** The operator's language (--lang, else the locale). */
+  lang?: CliLanguage;
 }
 
 export interface Command extends CommandSpec {
@@ -37,8 +39,15 @@ function readInput(file: string, usage: string): unknown {
   }
 }
 
+export type WithRuntime = <T>(config: Config, fn: (rt: Runtime) => Promise<T>) => Promise<T>;
+
+/**
+ * The runtime, imported when a command needs it: `--help` and a usage error load none of it, and
+ * the server's web modules are loaded by `serve` alone (docs/operations.md, CLI speed).
+ */
 async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = await openRuntime(config, { logger: undefined });
+  const { openRuntime } = await import('../composition/open-runtime');
+  const rt = await openRuntime(config, { logger: undefined, shortLived: true });
   try {
     return await fn(rt);
   } finally {
@@ -94,6 +103,7 @@ export const COMMANDS: readonly Command[] = [
       const onSignal = () => stopRequested?.();
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      const { startServer } = await import('../composition/start-server');
       const server = await startServer(config);
       void stopping.then(() => server.stop()).then(() => process.exit(0), () => process.exit(1));
       process.stderr.write(`mamori listening on ${server.url} (database: ${config.databaseUrl.split('@').pop()})\n`);
@@ -106,7 +116,8 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     summary: 'bring the database schema up to date',
     async run({ config }) {
-      const store = openStore(config.databaseUrl);
+      const { openStore } = await import('../store/open');
+      const store = openStore(config.databaseUrl, { shortLived: true });
       await store.migrate();
       await store.close();
       process.stdout.write('migrations are current\n');
@@ -129,6 +140,18 @@ export const COMMANDS: readonly Command[] = [
     process.stdout.write(`created ${account.loginId}\n`);
     return 0;
   }),
+  {
+    words: ['support', 'show'],
+    arguments: [LOGIN_ID],
+    options: {},
+    flags: { json: 'print the state as JSON, for scripts' },
+    summary: "a customer's state before acting: TOTP, passkeys, addresses, browsers, sessions, locks, exemption, last logins and events",
+    async run({ config, args, options, lang }) {
+      const state = await withRuntime(config, (rt) => rt.services.customerState.show(args[0]!));
+      process.stdout.write((options.json === 'true' ? JSON.stringify(state, null, 2) : renderCustomerState(state, lang ?? 'en')) + '\n');
+      return 0;
+    },
+  },
   supportCommand('reset-totp', "stop a customer's one-time passwords (lost phone), mailed and audited", async (rt, id, op, why) => {
     await rt.services.totp.supportReset(id, op, why);
     return `one-time password service reset for ${id}`;
@@ -187,21 +210,12 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     summary: "new passwords for the embedded mode's demo account (not in production)",
     async run({ config }) {
+      const { DEMO_LOGIN_ID, resetDemoPasswords } = await import('../composition/demo-account');
       const p = await withRuntime(config, (rt) => resetDemoPasswords(rt));
       process.stdout.write(`demo account: new passwords\n  ログインID        ${DEMO_LOGIN_ID}\n  ログインパスワード  ${p.loginPassword}\n  取引パスワード      ${p.tradingPassword}\n`);
       return 0;
     },
   },
-  {
-    words: ['keys', 'rotate'],
-    arguments: [],
-    options: {},
-    summary: 're-encrypt TOTP secrets under MAMORI_SECRET_KEY (old keys in MAMORI_OLD_SECRET_KEYS)',
-    async run({ config }) {
-      const count = await withRuntime(config, (rt) => rt.services.totp.resealAll((sealed) => rt.secretBox.needsReseal(sealed)));
-      process.stdout.write(`re-encrypted ${count} TOTP secret(s) under key ${config.secretKey.id}\n`);
-      return 0;
-    },
-  },
+  keysRotateCommand(withRuntime),
   ...passkeyPolicyCommands(withRuntime, actor),
 ];

@@ -32,6 +32,8 @@ import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requiremen
 import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
 import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
+import { CustomerStateReader } from '../domain/support/customer-state';
+import { ServingProcesses } from '../domain/operations/serving-processes';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -64,9 +66,10 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
+  const customerState = new CustomerStateReader(ports, { throttle, coolingOffHours: config.passkeys.coolingOffHours });
   return {
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
-    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
+    passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
     networks, riskDesk: new RiskDesk(ports, networks),
   };
 }

@@ -54,12 +54,14 @@ export interface RuntimeOptions {
   store?: KyselyStore;
   transport?: MailTransport;
   workerPollMs?: number;
+  /** A CLI command: no background threads it would have to start and stop (SQLite's checkpointer). */
+  shortLived?: boolean;
 }
 
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const store = opts.store ?? openStore(config.databaseUrl, { maxConnections: config.databaseMaxConnections });
+  const store = opts.store ?? openStore(config.databaseUrl, { maxConnections: config.databaseMaxConnections, shortLived: opts.shortLived });
   await store.migrate();
 
   const keys = [config.secretKey, ...config.oldSecretKeys].map((k) => ({ id: k.id, key: deriveKey(k.key, 'totp-secret') }));

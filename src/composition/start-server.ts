@@ -3,8 +3,11 @@
  * timing of password-hash kinds, the public HTTP listener and the private support-API and metrics
  * listeners when configured. The integration tests start servers through it too.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { HEARTBEAT_EVERY_MS } from '../domain/operations/serving-processes';
 import { buildApp } from '../web/app';
 import { startMetricsListener, type MetricsListener } from '../web/metrics-listener';
 import { ensureDemoAccount } from './demo-account';
@@ -27,12 +30,14 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
   warnOfWeakPasskeyPolicy(config, runtime);
   const app = buildApp({ config, services: runtime.services, logger: runtime.logger, metrics: runtime.metrics });
   if (config.env !== 'production' && !opts.quiet) await ensureDemoAccount(runtime);
+  runtime.passwords.start();
   // Before the first login: failures must already last as long as the slowest imported hash.
   await runtime.learnHashKinds();
   const learning = setInterval(() => runtime.learnHashKinds().catch((e) => runtime.logger.warn({ err: e }, 'reading password hash kinds failed')), 60_000);
   learning.unref();
   runtime.worker.start();
   runtime.purger.start();
+  const heartbeat = await startHeartbeat(config, runtime);
   await app.listen({ port: config.port, host: config.host });
   let metricsListener: MetricsListener | null = null;
   try {
@@ -64,10 +69,31 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     metricsUrl: metricsListener?.url ?? null,
     async stop() {
       clearInterval(learning);
+      await heartbeat.stop();
       await metricsListener?.close();
       await supportApp?.close();
       await app.close();
       await runtime.close();
+    },
+  };
+}
+
+/**
+ * Says on the database, every HEARTBEAT_EVERY_MS, that this process serves and which keys it holds:
+ * `mamori keys rotate` refuses while a live process lacks the new key (domain/operations/serving-processes.ts).
+ */
+async function startHeartbeat(config: Config, runtime: Runtime): Promise<{ stop(): Promise<void> }> {
+  const processes = runtime.services.servingProcesses;
+  const self = { id: randomBytes(12).toString('hex'), pid: process.pid, host: hostname(), startedAt: runtime.ports.clock.now(), keyIds: [config.secretKey.id, ...config.oldSecretKeys.map((k) => k.id)] };
+  const beat = () => processes.beat(self).catch((e) => runtime.logger.warn({ err: e }, 'recording the heartbeat failed; next beat retries'));
+  // Before the first request: a rotation started from now on sees this process.
+  await beat();
+  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await processes.leave(self.id).catch(() => undefined);
     },
   };
 }

@@ -65,7 +65,9 @@ export type AuditType =
   | 'passkey.announcement_sent'
   | 'session.ended'
   | 'session.others_ended'
-  | 'login.notice_queued';
+  | 'login.notice_queued'
+  // r18-cli: a sealed TOTP secret the configured keys cannot open (a key rotated under a running server).
+  | 'totp.secret_unreadable';
 
 export interface AuditFacts {
   accountId?: number | null;

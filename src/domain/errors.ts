@@ -41,7 +41,8 @@ export type ErrorCode =
   | 'passkey_cooling_off'
   | 'password_change_required'
   | 'passkey_enrolment_required'
-  | 'passkey_not_new';
+  | 'passkey_not_new'
+  | 'secret_unreadable';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code

@@ -17,6 +17,7 @@ import type { SessionRepo } from './sessions/repository';
 import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
+import type { ProcessHeartbeatRepo } from './operations/serving-processes';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -43,6 +44,7 @@ export interface StoreTx {
   deskResetCodes: DeskResetCodeRepo;
   passkeyExemptions: PasskeyExemptionRepo;
   passkeyAnnouncements: PasskeyAnnouncementRepo;
+  processHeartbeats: ProcessHeartbeatRepo;
 }
 
 export interface Store extends StoreTx {

@@ -19,7 +19,10 @@ interface Job {
 }
 
 export class HashPool {
-  private readonly workers: Worker[];
+  /** Started at the first job: most CLI commands hash nothing and should not pay for the threads. */
+  private started: Worker[] | null = null;
+  private readonly workerData: Record<string, unknown>;
+  private readonly size: number;
   private readonly jobs = new Map<number, Job>();
   /** Jobs handed to each thread and not yet answered. */
   private readonly pending: number[];
@@ -27,10 +30,18 @@ export class HashPool {
 
   constructor(size: number, params: Argon2Params, nice = 10) {
     // algorithm 2 = Argon2id in @node-rs/argon2.
-    const workerData = { nice, params: { algorithm: 2, memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism } };
-    this.pending = Array.from({ length: Math.max(1, size) }, () => 0);
-    this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const w = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData });
+    this.workerData = { nice, params: { algorithm: 2, memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism } };
+    this.size = Math.max(1, size);
+    this.pending = Array.from({ length: this.size }, () => 0);
+  }
+
+  start(): void {
+    void this.workers;
+  }
+
+  private get workers(): Worker[] {
+    this.started ??= Array.from({ length: this.size }, () => {
+      const w = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: this.workerData });
       w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
         const job = this.jobs.get(m.id);
         this.jobs.delete(m.id);
@@ -47,6 +58,7 @@ export class HashPool {
       w.unref();
       return w;
     });
+    return this.started;
   }
 
   private run<T>(message: Record<string, unknown>): Promise<T> {
@@ -77,7 +89,7 @@ export class HashPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all((this.started ?? []).map((w) => w.terminate()));
   }
 }
 

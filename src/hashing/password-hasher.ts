@@ -73,6 +73,8 @@ export type ProcessPasswordHasher = PasswordHasher & {
   rejected(): number;
   /** How long a failed verification takes at least, in ms (0 until a kind was timed). */
   floorMs(): number;
+  /** Starts the hashing threads now (a server, before its first login) rather than at the first hash (a CLI command that may hash nothing). */
+  start(): void;
   close(): Promise<void>;
 };
 
@@ -188,6 +190,7 @@ export function createPasswordHasher(o: PasswordHasherOptions, timing: HasherTim
     inFlight: () => queue.inFlight,
     rejected: () => queue.rejected,
     floorMs: () => floor,
+    start: () => pool.start(),
     close: () => pool.close(),
   };
 }

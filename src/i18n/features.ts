@@ -8,7 +8,8 @@ import { enRecovery, jaRecovery } from './recovery';
 import { enRisk, jaRisk } from './risk';
 import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
+import { enUnreadableSecret, jaUnreadableSecret } from './unreadable-secret';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaUnreadableSecret } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enUnreadableSecret };

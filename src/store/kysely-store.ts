@@ -110,6 +110,7 @@ export class KyselyStore implements Store {
   get deskResetCodes() { return this.repos.deskResetCodes; }
   get passkeyExemptions() { return this.repos.passkeyExemptions; }
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
+  get processHeartbeats() { return this.repos.processHeartbeats; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -333,3 +333,16 @@ export interface LoginFlowsTable {
   /** When the customer was told a second step failed after a right password: once per flow. */
   failure_notified_at: Generated<number | null>;
 }
+
+// Migration 0020 (r18-cli): the serving processes' heartbeats, read by `mamori keys rotate`.
+export interface ProcessHeartbeatsTable {
+  id: string;
+  pid: number;
+  host: string;
+  started_at: number;
+  seen_at: number;
+  key_ids: string;
+}
+export interface Database {
+  process_heartbeats: ProcessHeartbeatsTable;
+}

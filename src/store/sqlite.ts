@@ -8,7 +8,8 @@ import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
 import { activeSessionSql, type ActiveSessionRow } from './repositories/session-check';
 
-export function openSqliteStore(path: string): KyselyStore {
+/** `checkpointer: false` for a short-lived process (a CLI command): SQLite's own checkpoint at commit suffices, and no thread is started and waited for. */
+export function openSqliteStore(path: string, opts: { checkpointer?: boolean } = {}): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
@@ -19,7 +20,7 @@ export function openSqliteStore(path: string): KyselyStore {
   // Several processes may share the file (e.g. `mamori accounts import` while serving): wait for locks.
   sqlite.pragma('busy_timeout = 5000');
   dropStat4(sqlite);
-  const checkpointer = path === ':memory:' ? null : startCheckpointer(sqlite, path);
+  const checkpointer = path === ':memory:' || opts.checkpointer === false ? null : startCheckpointer(sqlite, path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   // The session check, every request of the trading service: one prepared statement, no query
   // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).

@@ -19,6 +19,7 @@
 import { DomainError } from '../errors';
 import type { Clock } from '../ports';
 import type { Store } from '../store';
+import type { ThrottleState } from './records';
 
 export interface ThrottleRules {
   windowMinutes: number;
@@ -221,6 +222,12 @@ export class LoginThrottle {
     // A success from a recognised browser also lifts a suspension (only such a success can happen
     // while suspended, since unrecognised browsers are refused before their check).
     await this.deps.store.throttle.resetMany([deviceId !== null ? deviceKey(deviceId) : loginIdKey(loginId), accountKey(loginId)]);
+  }
+
+  /** Support desk, read only: the login ID's lock (wrong passwords) and the account's (consecutive failures; suspended until cleared). */
+  async locksOf(loginId: string): Promise<{ loginId: ThrottleState | undefined; account: ThrottleState | undefined }> {
+    const { throttle } = this.deps.store;
+    return { loginId: await throttle.get(loginIdKey(loginId)), account: await throttle.get(accountKey(loginId)) };
   }
 
   /** Support desk: lifts the suspension and the login ID's lock. True when there was something to clear. */

@@ -16,6 +16,7 @@
  * conditional delete, and at most five tries, each reserved by a conditional update before the
  * comparison so that concurrent guesses on any number of processes are judged at most five times.
  */
+import { openTotpSecret } from '../totp/open-secret';
 import { verifyTotp } from '../../crypto/totp';
 import type { TradingPasswordService } from '../accounts/trading-password';
 import { maskAddress } from '../addresses/masking';
@@ -130,7 +131,7 @@ export class ReauthenticationService {
   async assertFreshSecondFactor(account: Account, sessionId: number | null | undefined, purpose: ReauthenticationPurpose, proof: FreshSecondFactor, ctx: RequestContext): Promise<'email_code' | 'totp'> {
     const value = this.parse(proof);
     const key = this.key(account, sessionId, purpose);
-    const { store, clock, secrets } = this.ports;
+    const { store, clock } = this.ports;
     const now = clock.now();
     const totpOn = Boolean(account.totpSecretSealed && account.totpEnabledAt);
     const existing = await store.reauthenticationCodes.find(key);
@@ -152,7 +153,8 @@ export class ReauthenticationService {
       return 'email_code';
     }
     if (totpOn) {
-      const step = verifyTotp(secrets.open(account.totpSecretSealed as string), value, now, 1);
+      const secret = await openTotpSecret(this.ports, account.totpSecretSealed as string, { accountId: account.id, loginId: account.loginId, ctx, during: 'reauthentication' });
+      const step = verifyTotp(secret, value, now, 1);
       if (step !== null) {
         // The account's own replay guard: a one-time password used to log in (or here) is refused.
         if (!(await store.accounts.claimTotpStep(account.id, step))) throw new DomainError('totp_replayed');

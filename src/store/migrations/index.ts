@@ -18,6 +18,7 @@ import { stepUpGrants } from './0014-step-up-grants';
 import { passwordRecovery } from './0016-password-recovery';
 import { passkeyMigration } from './0012-passkey-migration';
 import { sessionListAndNotices } from './0015-session-list-and-notices';
+import { processHeartbeats } from './0020-process-heartbeats';
 
 export type { Dialect } from './column-types';
 
@@ -38,6 +39,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0016_password_recovery': passwordRecovery(dialect),
     '0012_passkey_migration': passkeyMigration(dialect),
     '0015_session_list_and_notices': sessionListAndNotices(dialect),
+    '0020_process_heartbeats': processHeartbeats(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -26,6 +26,7 @@ import { sessions } from './sessions';
 import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
+import { processHeartbeats } from './process-heartbeats';
 
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
@@ -69,5 +70,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     deskResetCodes: deskResetCodes(db),
     passkeyExemptions: passkeyExemptions(db),
     passkeyAnnouncements: passkeyAnnouncements(db),
+    processHeartbeats: processHeartbeats(db),
   };
 }

@@ -1,0 +1,21 @@
+/** Each command's one line of `--help` in Japanese, by its words (the English lines are in the command table). */
+export const jaCommandSummaries: Record<string, string> = {
+  serve: 'HTTP サーバーを起動します（設定: docs/configuration.md）',
+  migrate: 'データベースのスキーマを最新にします',
+  'accounts import': 'JSON 配列からお客様を取り込みます（docs/operations.md）。- で標準入力から読みます',
+  'accounts create': 'JSON オブジェクトからお客様を 1 件作成します。- で標準入力から読みます',
+  'support show': '操作の前にお客様の状態を表示します: ワンタイムパスワード、パスキー、アドレス、ブラウザ、セッション、ロック、免除、最近のログインと記録',
+  'support reset-totp': 'お客様のワンタイムパスワードを停止します（機種紛失）。お客様へメールし、記録します',
+  'support unlock-trading-password': '取引パスワードの 5 回誤りによるロックを解除します。お客様へメールし、記録します',
+  'support reset-passkeys': 'お客様のパスキーをすべて削除します（すべて紛失）。お客様へメールし、記録します',
+  'support cancel-new-passkeys': '待機期間中（PASSKEY_COOLING_OFF_HOURS 以内）の新しいパスキーを取り消します。お客様へメールし、記録します',
+  'support unlock-login': 'ログインのロックと 100 回失敗による停止を解除します。お客様へメールし、記録します',
+  'support reset-login-password': 'ログインパスワードの再設定コードを発行します。書面用に一度だけ表示（--by post、既定）またはメール送信（--by mail）。記録します',
+  'support require-password-change': '次回ログイン時にログインパスワードの変更を求めます。お客様へメールし、記録します',
+  'demo reset': '組み込みモードのデモ口座に新しいパスワードを設定します（本番では使えません）',
+  'keys rotate': 'TOTP の秘密鍵を MAMORI_SECRET_KEY で暗号化し直します（古い鍵は MAMORI_OLD_SECRET_KEYS）。新しい鍵を持たないサーバーがあれば中止します',
+  'passkeys announce': 'パスキー未登録のお客様全員に、パスキー必須化の日付をメールします（1 人 1 回、再開可能）',
+  'exemptions add': 'お客様のパスキー登録を、指定した日（日本時間）まで免除します（記録し、メールします）',
+  'exemptions list': '有効な免除を一覧します（--all で期限切れ・取消済みも、新しい順）',
+  'exemptions revoke': 'お客様の免除を取り消します: 次回ログインでパスキーが必要になります（記録し、メールします）',
+};
