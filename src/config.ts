@@ -87,6 +87,10 @@ const EnvSchema = z.object({
   PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
   // a login right after this many failures since the last success is mailed, whatever the notice setting.
   LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
+  // r18-console: the support desk's console at /support/, alone on this private address when set.
+  SUPPORT_LISTEN: z.string().optional(),
+  // The console's own origin (its passkeys are bound to it); defaults to PUBLIC_URL.
+  SUPPORT_PUBLIC_URL: z.url().optional(),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -147,6 +151,8 @@ export interface Config {
   purge: { intervalMs: number; batchSize: number };
   /** the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
   loginNotices: { afterFailures: number };
+  /** r18-console: the desk's console (its own listener, origin and passkey relying party). */
+  desk: { listen: { host: string; port: number } | null; publicUrl: string; relyingParty: { id: string; name: string; origin: string } };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -284,5 +290,18 @@ export function loadConfig(env: Env = process.env): Config {
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
     loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
+    desk: deskConfig(e, publicUrl),
   };
+}
+
+/** r18-console: SUPPORT_LISTEN and SUPPORT_PUBLIC_URL. */
+function deskConfig(e: { SUPPORT_LISTEN?: string; SUPPORT_PUBLIC_URL?: string; PASSKEY_RP_NAME?: string; BROKER_NAME: string }, publicUrl: string): Config['desk'] {
+  const deskUrl = new URL((e.SUPPORT_PUBLIC_URL ?? publicUrl).replace(/\/+$/, ''));
+  let listen: { host: string; port: number } | null = null;
+  try {
+    listen = e.SUPPORT_LISTEN ? parseListen(e.SUPPORT_LISTEN) : null;
+  } catch {
+    throw new ConfigError('SUPPORT_LISTEN must be host:port, e.g. 10.0.0.5:3002');
+  }
+  return { listen, publicUrl: deskUrl.origin, relyingParty: { id: deskUrl.hostname, name: `${e.PASSKEY_RP_NAME ?? e.BROKER_NAME} support desk`, origin: deskUrl.origin } };
 }

@@ -28,6 +28,7 @@ import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requiremen
 import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
 import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
+import { buildDesk } from '../domain/desk/build-desk';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -58,7 +59,10 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
+  // The support desk's console (r18-console): operators, lookup, actions with four-eyes.
+  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, security, customerSessions });
   return {
+    desk,
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
   };

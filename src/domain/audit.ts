@@ -62,7 +62,18 @@ export type AuditType =
   | 'passkey.announcement_sent'
   | 'session.ended'
   | 'session.others_ended'
-  | 'login.notice_queued';
+  | 'login.notice_queued'
+  // the support desk's console (r18-console): operators, their logins, requests and decisions.
+  | 'desk.operator_added'
+  | 'desk.operator_disabled'
+  | 'desk.enrolled'
+  | 'desk.login'
+  | 'desk.login_failed'
+  | 'desk.logout'
+  | 'desk.requested'
+  | 'desk.approved'
+  | 'desk.rejected'
+  | 'desk.action_failed';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -40,7 +40,8 @@ export type ErrorCode =
   | 'passkey_cooling_off'
   | 'password_change_required'
   | 'passkey_enrolment_required'
-  | 'passkey_not_new';
+  | 'passkey_not_new'
+  | 'desk_denied';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -63,6 +64,7 @@ export interface ErrorReasons {
   not_found: 'address' | 'device' | 'session';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
+  desk_denied: 'role' | 'own_request' | 'last_supervisor' | 'disabled' | 'enrolment' | 'decided';
   passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});
 }
 

@@ -5,6 +5,7 @@
 import type { AccountRepo, PasswordHashKindRepo } from './accounts/repository';
 import type { AddressChangeRepo, EmailRepo } from './addresses/repository';
 import type { AuditRepo } from './audit';
+import type { DeskRepo } from './desk/repository';
 import type { DeviceRepo } from './devices/repository';
 import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
 import type { ExpiredRowsRepo } from './maintenance/repository';
@@ -40,6 +41,7 @@ export interface StoreTx {
   deskResetCodes: DeskResetCodeRepo;
   passkeyExemptions: PasskeyExemptionRepo;
   passkeyAnnouncements: PasskeyAnnouncementRepo;
+  desk: DeskRepo;
 }
 
 export interface Store extends StoreTx {

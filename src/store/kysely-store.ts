@@ -108,6 +108,7 @@ export class KyselyStore implements Store {
   get deskResetCodes() { return this.repos.deskResetCodes; }
   get passkeyExemptions() { return this.repos.passkeyExemptions; }
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
+  get desk() { return this.repos.desk; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   password_change_required: 403,
   passkey_enrolment_required: 403,
   passkey_not_new: 409,
+  desk_denied: 403,
 };
 
 /**

@@ -11,6 +11,7 @@ import { accounts, passwordHashKinds } from './accounts';
 import { addressChanges } from './address-changes';
 import { audit } from './audit';
 import { devMailbox } from './dev-mailbox';
+import { desk } from './desk';
 import { devices } from './devices';
 import { emails } from './emails';
 import { expiredRows } from './expired-rows';
@@ -66,5 +67,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     deskResetCodes: deskResetCodes(db),
     passkeyExemptions: passkeyExemptions(db),
     passkeyAnnouncements: passkeyAnnouncements(db),
+    desk: desk(db),
   };
 }
