@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { buildApp } from '../web/app';
+import { buildDeskApp } from '../web/desk-app';
 import { startMetricsListener, type MetricsListener } from '../web/metrics-listener';
 import { ensureDemoAccount } from './demo-account';
 import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime';
@@ -17,6 +18,8 @@ export interface Server {
   /** The private support-API listener (SUPPORT_API_LISTEN), when configured. */
   supportApp: FastifyInstance | null;
   supportUrl: string | null;
+  /** The desk console's own listener (SUPPORT_LISTEN), when configured. */
+  deskUrl: string | null;
   /** The private /metrics listener's URL, when METRICS_LISTEN is set. */
   metricsUrl: string | null;
   stop(): Promise<void>;
@@ -55,10 +58,15 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     const host = config.supportApiListen.host.includes(':') ? `[${config.supportApiListen.host}]` : config.supportApiListen.host;
     supportUrl = `http://${host}:${typeof a === 'object' && a ? a.port : config.supportApiListen.port}`;
   }
+  const deskApp = config.desk.listen ? buildDeskApp({ config, services: runtime.services, logger: runtime.logger }) : null;
+  if (deskApp && config.desk.listen) await deskApp.listen(config.desk.listen);
+  const deskAddress = deskApp?.server.address();
+  const deskUrl = deskApp && config.desk.listen ? `http://${config.desk.listen.host}:${typeof deskAddress === 'object' && deskAddress ? deskAddress.port : config.desk.listen.port}` : null;
   return {
     runtime,
     app,
     url,
+    deskUrl,
     supportApp,
     supportUrl,
     metricsUrl: metricsListener?.url ?? null,
@@ -66,6 +74,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
       clearInterval(learning);
       await metricsListener?.close();
       await supportApp?.close();
+      await deskApp?.close();
       await app.close();
       await runtime.close();
     },
