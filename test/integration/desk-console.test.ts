@@ -145,7 +145,7 @@ describe('the support desk console', () => {
 
   const ACTIONS = ['totp_reset', 'passkeys_reset', 'password_reset_code', 'exemption_grant', 'login_unlock', 'trading_password_unlock', 'sessions_end', 'password_change_required'] as const;
   const FOUR_EYES = new Set(['totp_reset', 'passkeys_reset', 'password_reset_code', 'exemption_grant']);
-  const extraFor = (a: string) => (a === 'exemption_grant' ? { until: '2026-07-31' } : {});
+  const extraFor = (a: string): Record<string, string> => (a === 'exemption_grant' ? { until: '2026-07-31' } : {});
 
   it('role × action: a viewer acts on nothing; operators and supervisors request; high-risk actions wait for approval', async () => {
     for (const action of ACTIONS) {
