@@ -200,6 +200,28 @@ describe('the support desk console', () => {
     assert.match(home.body, new RegExp(`#${id2} `));
   });
 
+  it('bad input is a clear 4xx, never a 500', async () => {
+    const op = ops.supervisor;
+    await op.get('/support/');
+    const raw = (path: string, body: string) =>
+      fetch(`${s.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: op.browser.jar.header(), origin: s.url, 'content-type': 'application/json', 'x-csrf-token': op.browser.csrf() }, body });
+    for (const [path, body] of [
+      ['/support/login/verify', '{not json'],
+      ['/support/login/verify', '{}'],
+      ['/support/login/verify', JSON.stringify({ challengeId: 'x'.repeat(5000), credential: 'no' })],
+      ['/support/enrol/options', JSON.stringify({ token: ['a'] })],
+      ['/support/enrol/verify', JSON.stringify({ token: 'nope', challengeId: 'x', credential: {} })],
+    ] as const) {
+      const r = await raw(path, body);
+      assert.ok(r.status >= 400 && r.status < 500, `${path} ${body.slice(0, 30)}: ${r.status}`);
+      assert.ok((await r.json()).error.message, path);
+    }
+    assert.equal((await op.browser.post(`${s.url}/support/requests/abc/decide`, { decision: 'approve', decisionReason: 'x' })).status, 404);
+    assert.equal((await op.browser.post(`${s.url}/support/requests/999999/decide`, { decision: 'approve', decisionReason: 'x' })).status, 404);
+    assert.equal((await op.get(`/support/customers?q=${'あ'.repeat(300)}`)).status, 400);
+    assert.equal((await op.get('/support/customers/%E3%81%82%ZZ')).status < 500, true);
+  });
+
   it('identity check and reason are required', async () => {
     const c = await customer();
     const r = await ops.operator.act(c.loginId, 'sessions_end', { identityNote: '' });

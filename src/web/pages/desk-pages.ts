@@ -10,6 +10,7 @@ import type { SignedInOperator } from '../../domain/desk/operator-service';
 import { cookieOptions } from '../cookies';
 import { csrfField } from '../csrf';
 import { messageOf, statusOf } from '../errors';
+import { failureAnswer } from '../failures';
 import { isApi } from '../csrf';
 import { loginContext, type WebDeps } from '../request-context';
 import { formBody } from '../layout';
@@ -41,13 +42,11 @@ export function deskPages(app: FastifyInstance, deps: WebDeps): void {
     };
 
     scope.setErrorHandler(async (error, req, reply) => {
-      if (!(error instanceof DomainError)) {
-        req.log.error({ err: error }, 'unhandled error');
-        return reply.status(500).type('application/json; charset=utf-8').send({ error: { code: 'internal', message: req.t('error.generic') } });
-      }
-      const message = messageOf(error, req.t);
-      if (isApi(req)) return reply.status(statusOf(error.code)).send({ error: { code: error.code, message } });
-      return send(req, reply, req.t('desk.title'), () => errorSummaryHtml(message), statusOf(error.code));
+      const f = failureAnswer(error, req.t, (e) => deps.services.ports.store.isUnavailable(e));
+      if (f.bug) req.log.error({ err: error }, 'unhandled error');
+      if (f.retryAfter) reply.header('Retry-After', String(f.retryAfter));
+      if (isApi(req)) return reply.status(f.status).type('application/json; charset=utf-8').send(f.json);
+      return send(req, reply, req.t('desk.title'), () => errorSummaryHtml(f.message), f.status);
     });
 
     // Every page but login and enrolment needs a live operator session (15 min idle).
