@@ -12,10 +12,12 @@ import { BrandingEnvSchema, parseBranding, type Branding } from './config-brandi
 import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, parseWebauthnOrigins, weakSecretProblems, type TrustProxy } from './config-values';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
+import { RISK_RESPONSES, type RiskResponse, type RiskRules } from './domain/risk/signals';
 
 export { ConfigError, parseKey, parseMetricsListen, parseTrustProxy, type TrustProxy };
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+const riskResponse = (def: RiskResponse) => z.enum(RISK_RESPONSES).default(def);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -87,6 +89,21 @@ const EnvSchema = z.object({
   PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
   // a login right after this many failures since the last success is mailed, whatever the notice setting.
   LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
+  // r17-signals: behaviour signals and their responses (docs/operations.md, "Behaviour signals").
+  RISK_NEW_COUNTRY: riskResponse('step_up'),
+  RISK_NEW_NETWORK: riskResponse('off'),
+  RISK_IMPOSSIBLE_TRAVEL: riskResponse('passkey'),
+  RISK_STUFFING_ADDRESS: riskResponse('step_up'),
+  RISK_STUFFING_NETWORK: riskResponse('off'),
+  RISK_AFTER_FAILURES: riskResponse('off'),
+  RISK_UNUSUAL_HOUR: riskResponse('off'),
+  RISK_LOOKBACK_DAYS: int(90, 1, 400),
+  RISK_TRAVEL_MINUTES: int(120, 1, 24 * 60),
+  RISK_STUFFING_ADDRESS_IDS: int(20, 2, 100_000),
+  RISK_STUFFING_NETWORK_IDS: int(200, 2, 1_000_000),
+  RISK_AFTER_FAILURES_COUNT: int(5, 1, 100),
+  // Comma-separated ISO 3166-1 alpha-2 codes (JP); unset: every country.
+  ALLOWED_COUNTRIES: z.string().regex(/^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/, 'must be two-letter country codes separated by commas (JP,US)').optional(),
   // r18-console: the support desk's console at /support/, alone on this private address when set.
   SUPPORT_LISTEN: z.string().optional(),
   // The console's own origin (its passkeys are bound to it); defaults to PUBLIC_URL.
@@ -151,6 +168,8 @@ export interface Config {
   purge: { intervalMs: number; batchSize: number };
   /** the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
   loginNotices: { afterFailures: number };
+  /** r17-signals: behaviour signals, their responses and thresholds (RISK_*, ALLOWED_COUNTRIES). */
+  risk: RiskRules;
   /** r18-console: the desk's console (its own listener, origin and passkey relying party). */
   desk: { listen: { host: string; port: number } | null; publicUrl: string; relyingParty: { id: string; name: string; origin: string } };
 }
@@ -290,6 +309,24 @@ export function loadConfig(env: Env = process.env): Config {
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
     loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
+    // r17-signals
+    risk: {
+      responses: {
+        new_country: e.RISK_NEW_COUNTRY,
+        new_network: e.RISK_NEW_NETWORK,
+        impossible_travel: e.RISK_IMPOSSIBLE_TRAVEL,
+        stuffing_address: e.RISK_STUFFING_ADDRESS,
+        stuffing_network: e.RISK_STUFFING_NETWORK,
+        after_failures: e.RISK_AFTER_FAILURES,
+        unusual_hour: e.RISK_UNUSUAL_HOUR,
+      },
+      lookbackDays: e.RISK_LOOKBACK_DAYS,
+      travelMinutes: e.RISK_TRAVEL_MINUTES,
+      stuffingPerAddress: e.RISK_STUFFING_ADDRESS_IDS,
+      stuffingPerNetwork: e.RISK_STUFFING_NETWORK_IDS,
+      afterFailures: e.RISK_AFTER_FAILURES_COUNT,
+      allowedCountries: e.ALLOWED_COUNTRIES ? e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()) : null,
+    },
     desk: deskConfig(e, publicUrl),
   };
 }

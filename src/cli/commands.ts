@@ -151,6 +151,17 @@ export const COMMANDS: readonly Command[] = [
     return `login unlocked for ${id}`;
   }),
   {
+    words: ['support', 'allow-country'],
+    arguments: [LOGIN_ID],
+    options: { country: 'CC', days: 'N', ...OPERATOR_AND_REASON },
+    summary: 'let one account log in from one more country for N days despite ALLOWED_COUNTRIES (audited)',
+    async run({ config, args, options }) {
+      const granted = await withRuntime(config, (rt) => rt.services.riskDesk.allowCountry(args[0]!, { country: options.country, days: options.days }, options.operator!, options.reason!));
+      process.stdout.write(`${args[0]} may log in from ${granted.country} until ${granted.expiresAt.toISOString()}\n`);
+      return 0;
+    },
+  },
+  {
     words: ['support', 'reset-login-password'],
     arguments: [LOGIN_ID],
     options: { ...OPERATOR_AND_REASON, by: 'post|mail' },

@@ -20,6 +20,10 @@ import { SecurityService } from '../domain/accounts/security-service';
 import { SupportAccess } from '../domain/support/support-access';
 import { ReauthenticationService } from '../domain/reauthentication/reauthentication-service';
 import { Operations } from '../domain/operations/operations';
+import { LoginRisk } from '../domain/risk/login-risk';
+import { RiskDesk } from '../domain/risk/risk-desk';
+import { riskNetworkLookup } from '../geo/risk-lookup';
+import type { ShippedNetworkLookup } from '../geo/risk-lookup';
 import { StepUpService } from '../domain/step-up/step-up-service';
 import { PasswordResetService } from '../domain/recovery/password-reset-service';
 import { DeskPasswordReset } from '../domain/recovery/desk-reset';
@@ -32,18 +36,20 @@ import { buildDesk } from '../domain/desk/build-desk';
 
 export type Services = ReturnType<typeof buildServices>;
 
-export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void> } = {}) {
+export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms: number) => Promise<void>; networks?: ShippedNetworkLookup } = {}) {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const brand = config.brand;
   const sessions = new SessionService(ports, config.session);
   const devices = new DeviceService(ports, config.device);
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
+  const networks = opts.networks ?? riskNetworkLookup(config.risk);
+  const risk = new LoginRisk({ ports, brand, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
   // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
   const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
   const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
   const passkeyAnnouncement = new PasskeyAnnouncement(ports, { brand, requirements: passkeyRequirements });
-  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
+  const login = new LoginService(ports, { sessions, devices, throttle, brand, ceremonies, passkeyRequirements, risk }, { ...config.login, noticeAfterFailures: config.loginNotices.afterFailures });
   const accounts = new AccountService(ports);
   const tradingPassword = new TradingPasswordService(ports, brand, config.login.passkeyPolicy, config.passkeys.stepUpMaxAgeSeconds);
   // A change to how the customer logs in is confirmed with a code under the login code's rules (docs/requirements.md R-CHANGE-2, R-CODE-1).
@@ -52,7 +58,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const passkeys = new PasskeyService(ports, { brand, sessions, ceremonies, reauthentication, coolingOffHours: config.passkeys.coolingOffHours });
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
-  const security = new SecurityService(ports, { brand, reauthentication, sessions });
+  const security = new SecurityService(ports, { brand, reauthentication, sessions, networks });
   const support = new SupportAccess(ports, config.supportApiKeys);
   const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
   const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
@@ -65,5 +71,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
     desk,
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
+    networks, riskDesk: new RiskDesk(ports, networks),
   };
 }

@@ -48,6 +48,9 @@ export type AuditType =
   | 'trading_password.verified'
   | 'reauthentication.code_sent'
   | 'reauthentication.failed'
+  | 'login.risk'
+  | 'risk.stuffing_source'
+  | 'risk.country_exception'
   // forgotten login password and login ID, the desk's reset code and must-change flag.
   | 'password_reset.requested'
   | 'password_reset.code_failed'
@@ -115,4 +118,9 @@ export interface AuditEvent extends AuditEventInput {
 export interface AuditRepo {
   append(event: AuditEventInput): Promise<void>;
   listForAccount(accountId: number, limit: number, types?: readonly string[]): Promise<AuditEvent[]>;
+  /**
+   * The account's events of `types` after its last event of type `marker` (all of them when there
+   * is none), newest first, at most `limit`; and whether a `marker` event exists.
+   */
+  listSinceLast(accountId: number, marker: string, types: readonly string[], limit: number): Promise<{ markerFound: boolean; events: AuditEvent[] }>;
 }

@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'passkey_invalid'
   | 'step_up_required'
+  | 'login_refused'
   | 'passkey_cooling_off'
   | 'password_change_required'
   | 'passkey_enrolment_required'
@@ -64,6 +65,8 @@ export interface ErrorReasons {
   not_found: 'address' | 'device' | 'session';
   password_policy: PasswordProblem | 'same_as_current' | 'same_as_trading_password';
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
+  /** r17-signals: ALLOWED_COUNTRIES, or a behaviour signal whose response is `refuse`. */
+  login_refused: 'country' | 'risk';
   desk_denied: 'role' | 'own_request' | 'last_supervisor' | 'disabled' | 'enrolment' | 'decided';
   passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});
 }

@@ -17,6 +17,7 @@ import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository
 import type { SessionRepo } from './sessions/repository';
 import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
+import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -36,6 +37,8 @@ export interface StoreTx {
   devMailbox: DevMailboxRepo;
   expiredRows: ExpiredRowsRepo;
   passwordHashKinds: PasswordHashKindRepo;
+  countryExceptions: CountryExceptionRepo;
+  riskCounters: RiskCounterRepo;
   stepUpGrants: StepUpGrantRepo;
   passwordResets: PasswordResetRepo;
   deskResetCodes: DeskResetCodeRepo;

@@ -5,10 +5,11 @@
 import { enPasskeyPolicy, jaPasskeyPolicy } from './passkey-policy';
 import { enPasskeyRegistration, jaPasskeyRegistration } from './passkey-registration';
 import { enRecovery, jaRecovery } from './recovery';
+import { enRisk, jaRisk } from './risk';
 import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
 import { enDesk, jaDesk } from './desk';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaDesk } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaDesk } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enDesk };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enDesk };

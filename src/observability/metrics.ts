@@ -62,6 +62,10 @@ export function createMetrics(sources: MetricSources): Metrics {
       for (const answer of ['cache', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
     },
   });
+  // r17-signals: behaviour signals (docs/operations.md, "Behaviour signals": what to alert on).
+  const riskSignals = new Counter({ name: 'mamori_risk_signals_total', help: 'Behaviour signals raised at logins, by signal', labelNames: ['signal'], registers: [registry] });
+  const riskDecisions = new Counter({ name: 'mamori_risk_decisions_total', help: 'Logins with a behaviour signal, by the response applied', labelNames: ['action'], registers: [registry] });
+  const stuffing = new Counter({ name: 'mamori_credential_stuffing_sources_total', help: 'Addresses or networks that reached the distinct-login-ID limit in a window', labelNames: ['scope'], registers: [registry] });
   const purged = new Counter({ name: 'mamori_rows_purged_total', help: 'Expired rows deleted by the purger, by table', labelNames: ['table'], registers: [registry] });
   const latency = new Histogram({
     name: 'mamori_http_request_duration_seconds',
@@ -119,6 +123,10 @@ export function createMetrics(sources: MetricSources): Metrics {
       else if (e.type === 'login.locked') lockouts.inc({ kind: 'login' });
       else if (e.type === 'login.suspended') lockouts.inc({ kind: 'suspension' });
       else if (e.type === 'trading_password.locked') lockouts.inc({ kind: 'trading_password' });
+      else if (e.type === 'login.risk') {
+        riskDecisions.inc({ action: String(e.detail.action) });
+        for (const signal of Array.isArray(e.detail.signals) ? e.detail.signals : []) riskSignals.inc({ signal: String(signal) });
+      } else if (e.type === 'risk.stuffing_source') stuffing.inc({ scope: String(e.detail.scope) });
       const f = FAILURES[e.type];
       if (f && (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor')) logins.inc(f);
     },

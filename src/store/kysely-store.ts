@@ -103,6 +103,8 @@ export class KyselyStore implements Store {
   get reauthenticationCodes() { return this.repos.reauthenticationCodes; }
   get expiredRows() { return this.repos.expiredRows; }
   get passwordHashKinds() { return this.repos.passwordHashKinds; }
+  get countryExceptions() { return this.repos.countryExceptions; }
+  get riskCounters() { return this.repos.riskCounters; }
   get stepUpGrants() { return this.repos.stepUpGrants; }
   get passwordResets() { return this.repos.passwordResets; }
   get deskResetCodes() { return this.repos.deskResetCodes; }

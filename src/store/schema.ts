@@ -213,6 +213,33 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
+// r17-signals (migration 0017): a flow's risk notice (merged into LoginFlowsTable), the desk's exceptions to ALLOWED_COUNTRIES.
+export interface LoginFlowsTable {
+  /** JSON of the behaviour signals to tell in the login's notice (domain/login/records.ts LoginRiskNotice). */
+  risk_notice: Generated<string | null>;
+}
+
+export interface CountryExceptionsTable {
+  account_id: number;
+  country: string;
+  expires_at: number;
+  operator: string;
+  reason: string;
+  created_at: number;
+}
+
+export interface RiskCounterMembersTable {
+  source: string;
+  window_number: number;
+  member: string;
+}
+
+export interface RiskCountersTable {
+  source: string;
+  window_number: number;
+  count: number;
+}
+
 /** A single-use step-up for the trading service, per session and purpose (migration 0014). */
 export interface StepUpGrantsTable {
   session_id: number;
@@ -291,6 +318,9 @@ export interface Database {
   outbox: OutboxTable;
   throttle: ThrottleTable;
   dev_mailbox: DevMailboxTable;
+  country_exceptions: CountryExceptionsTable;
+  risk_counter_members: RiskCounterMembersTable;
+  risk_counters: RiskCountersTable;
   step_up_grants: StepUpGrantsTable;
 }
 

@@ -34,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   passkey_invalid: 401,
   step_up_required: 403,
+  login_refused: 403,
   passkey_cooling_off: 403,
   password_change_required: 403,
   passkey_enrolment_required: 403,

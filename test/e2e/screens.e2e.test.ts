@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { FakeClock } from '../support/fake-clock';
 import { describeProblem, inspectScreen, type Check, type Lang, type Problem } from '../support/screen-checks';
-import { walkEveryScreen, walkMigrationScreens } from '../support/screen-tour';
+import { walkEveryScreen, walkMigrationScreens, walkRefusalScreen } from '../support/screen-tour';
 import { startTestServer, type RunningServer } from '../support/server';
 
 interface KnownFailure {
@@ -35,7 +35,9 @@ describe('every screen, Japanese and English, desktop and phone', () => {
   let srv: RunningServer;
   let chromium: Browser;
   const clock = new FakeClock(new Date());
-  // The phishing-resistant migration's screens need its policy and date: a server of their own.
+  // The phishing-resistant migration's screens need its policy and date: a server of their own
+  // (with ALLOWED_COUNTRIES behind a trusted proxy too, for the refused login; the tour's own
+  // requests come from 127.0.0.1, which is in no country and is not refused).
   let migration: RunningServer;
   const migrationClock = new FakeClock('2030-01-01T00:00:00Z');
   const requiredFrom = new Date('2030-04-01T00:00:00+09:00');
@@ -43,7 +45,7 @@ describe('every screen, Japanese and English, desktop and phone', () => {
 
   before(async () => {
     srv = await startTestServer({}, { clock });
-    migration = await startTestServer({ PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2030-04-01' }, { clock: migrationClock });
+    migration = await startTestServer({ PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2030-04-01', ALLOWED_COUNTRIES: 'JP', TRUST_PROXY: '127.0.0.1' }, { clock: migrationClock });
     chromium = await launchChromium();
   });
   after(async () => {
@@ -64,6 +66,7 @@ describe('every screen, Japanese and English, desktop and phone', () => {
       };
       await walkEveryScreen({ srv, chromium, clock, lang, look });
       await walkMigrationScreens({ srv: migration, chromium, clock: migrationClock, lang, look }, requiredFrom);
+      await walkRefusalScreen({ srv: migration, chromium, clock: migrationClock, lang, look });
       const known: string[] = [];
       const unexpected: string[] = [];
       for (const p of problems) {

@@ -5,12 +5,12 @@
  * one record — and the right secret sent afterwards must be refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { flowIdOf } from '../../src/domain/login/login-flow';
 import type { AuditType } from '../../src/domain/audit';
 import type { AccountSeed, Harness } from '../support/harness';
 import { HttpBrowser } from '../support/http-browser';
-import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { postJson, twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const AT_ONCE = 60;
@@ -21,19 +21,13 @@ describe(`attempt limits hold under 60 guesses at once on two processes (${store
   let b: ServerProcess;
   const lockAfter = 10;
 
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({
-      THROTTLE_ACCOUNT_LOCK_AFTER: String(lockAfter),
-      // The growing delay would only stretch the test; the limits are what is under test.
-      THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100',
-      // Every request comes from 127.0.0.1: keep the per-address block out of these cases.
-      THROTTLE_IP_LOCK_AFTER: '100000',
-    });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({
+    THROTTLE_ACCOUNT_LOCK_AFTER: String(lockAfter),
+    // The growing delay would only stretch the test; the limits are what is under test.
+    THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100',
+    // Every request comes from 127.0.0.1: keep the per-address block out of these cases.
+    THROTTLE_IP_LOCK_AFTER: '100000',
+    }, (d) => ({ h, a, b } = d));
 
   const server = (i: number) => (i % 2 ? a : b).url;
   const accountId = async (c: AccountSeed) => (await h.runtime.store.accounts.findByLoginId(c.loginId))!.id;

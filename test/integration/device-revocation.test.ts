@@ -5,10 +5,10 @@
  * login-password change still ends every other session too.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CookieJar } from '../support/cookie-jar';
 import type { AccountSeed, Harness } from '../support/harness';
-import { startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 /** A browser over real HTTP: cookies, the CSRF field of the last page, the process's own Origin. */
@@ -51,13 +51,7 @@ describe(`removing a recognised browser ends its sessions on every process (${st
   let a: ServerProcess;
   let b: ServerProcess;
 
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({ SESSION_CACHE_MS: '60000' }, (d) => ({ h, a, b } = d));
 
   const signIn = async (p: ServerProcess, c: AccountSeed, userAgent: string) => {
     const browser = new HttpBrowser(userAgent);

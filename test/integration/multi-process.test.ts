@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { totpCode } from '../../src/crypto/totp';
 import type { Harness } from '../support/harness';
-import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { postJson, twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -21,13 +21,7 @@ describe(`two processes, one database (${storeKind})`, () => {
   let a: ServerProcess;
   let b: ServerProcess;
 
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({ SESSION_CACHE_MS: '60000', THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '9' }, (d) => ({ h, a, b } = d));
 
   const code = async (to: string) => {
     const m = await h.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes('認証コード'), 15_000);

@@ -8,10 +8,10 @@
  * the guesses close the confirmation.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Harness } from '../support/harness';
 import { HttpBrowser } from '../support/http-browser';
-import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { postJson, twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { storeKind } from '../support/test-store';
 
@@ -19,14 +19,8 @@ describe(`a stolen session and trading password cannot register a passkey (${sto
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    // Every request comes from 127.0.0.1: keep the per-address block out of the case.
-    deployment = await startTwoProcesses({ THROTTLE_IP_LOCK_AFTER: '100000' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  // Every request comes from 127.0.0.1: keep the per-address block out of the case.
+  twoProcessSuite({ THROTTLE_IP_LOCK_AFTER: '100000' }, (d) => ({ h, a, b } = d));
 
   const mailTo = async (to: string, subject: string) => h.smtp.waitForMail((m) => m.to.includes(to) && m.subject.includes(subject), 15_000);
   const countMails = (to: string, subject: string) => h.smtp.mails.filter((m) => m.to.includes(to) && m.subject.includes(subject)).length;

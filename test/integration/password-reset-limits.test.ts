@@ -4,10 +4,10 @@
  * try is reserved before it is compared), on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AuditType } from '../../src/domain/audit';
 import type { AccountSeed, Harness } from '../support/harness';
-import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { postJson, twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const AT_ONCE = 60;
@@ -16,13 +16,7 @@ describe(`a password reset holds its limits under 60 guesses at once on two proc
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({ THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100', THROTTLE_IP_LOCK_AFTER: '100000' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({ THROTTLE_ACCOUNT_SLOWDOWN_AFTER: '100', THROTTLE_IP_LOCK_AFTER: '100000' }, (d) => ({ h, a, b } = d));
 
   const server = (i: number) => (i % 2 ? a : b).url;
   const judged = async (c: AccountSeed, type: AuditType) => {

@@ -33,7 +33,7 @@ describe(`purging expired rows (${storeKind})`, () => {
   const flow = (accountId: number, expiresAt: Date) => ({
     id: randomBytes(16).toString('hex'), accountId, state: 'awaiting_second_step' as const, methodsOpen: ['email_code'], methodShown: 'email_code', recognizedDeviceId: null, codeHash: null, codeExpiresAt: null,
     codeSentAt: null, codeAttempts: 0, codeSendCount: 0, codeEmailId: null, method: null, ip: '192.0.2.1', userAgent: 'test',
-    createdAt: h.clock.now(), expiresAt, completedAt: null,
+    createdAt: h.clock.now(), expiresAt, completedAt: null, riskNotice: null,
   });
   const challenge = (expiresAt: Date) => ({
     id: randomBytes(16).toString('hex'), purpose: 'login' as const, accountId: null, flowId: null, challenge: randomBytes(16).toString('base64url'),

@@ -6,10 +6,10 @@
  * no waiting: the change must be heard before the next request is answered.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AccountSeed, Harness } from '../support/harness';
 import { HttpBrowser } from '../support/http-browser';
-import { startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -19,13 +19,7 @@ describe(`ending a session is refused on the other process at its very next requ
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({ SESSION_CACHE_MS: '60000' }, (d) => ({ h, a, b } = d));
 
   const codeMail = async (c: AccountSeed) => {
     const m = await h.smtp.waitForMail((x) => x.to.includes(c.emails[0]!) && x.subject.includes('認証コード'), 15_000);

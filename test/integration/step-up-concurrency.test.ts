@@ -4,22 +4,16 @@
  * passwords at once are counted exactly five times, lock once and mail once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AccountSeed, Harness } from '../support/harness';
-import { postJson, startTwoProcesses, type ServerProcess } from '../support/server-process';
+import { postJson, twoProcessSuite, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
 
 describe(`step-up and trading password across two processes (${storeKind})`, () => {
   let h: Harness;
   let a: ServerProcess;
   let b: ServerProcess;
-  let deployment: Awaited<ReturnType<typeof startTwoProcesses>>;
-
-  before(async () => {
-    deployment = await startTwoProcesses({ SESSION_CACHE_MS: '60000' });
-    ({ h, a, b } = deployment);
-  });
-  after(async () => deployment?.close());
+  twoProcessSuite({ SESSION_CACHE_MS: '60000' }, (d) => ({ h, a, b } = d));
 
   const mailedCode = async (to: string, subject: string, label: string) => {
     const m = await h.smtp.waitForMail((x) => x.to.includes(to) && x.subject.includes(subject), 15_000);

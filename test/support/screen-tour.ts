@@ -238,3 +238,24 @@ export async function walkMigrationScreens(tour: Tour, requiredFrom: Date): Prom
   await look(page, 'migration-top-exempt');
   await page.context().close();
 }
+
+/**
+ * A login refused by ALLOWED_COUNTRIES (the server runs with ALLOWED_COUNTRIES=JP behind a trusted
+ * proxy): the login page says why and how to ask the desk for an exception. The browser's address
+ * is an American one of the shipped data, as the proxy would forward it.
+ */
+export async function walkRefusalScreen(tour: Tour): Promise<void> {
+  const { srv, chromium, lang, look } = tour;
+  const customer = { loginId: `abroad-${lang}`, name: lang === 'ja' ? '館林 二郎' : 'Jiro Tatebayashi', emails: [`jiro.${lang}@example.com`], loginPassword: `tsutsuji ${lang} 1950`, tradingPassword: `bunbuku ${lang} 33` };
+  await srv.server.runtime.services.accounts.create(customer, 'e2e');
+  await srv.server.runtime.services.networks.ready();
+  const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': '24.0.0.1' } });
+  const page = await context.newPage();
+  await page.goto(`${srv.url}/login?lang=${lang}`);
+  await page.locator('#loginId').fill(customer.loginId);
+  await page.locator('#password').fill(customer.loginPassword);
+  await submitIn(page, 'form[action="/login"]');
+  await page.locator('[role=alert]').waitFor();
+  await look(page, 'login-refused-country');
+  await context.close();
+}

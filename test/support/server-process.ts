@@ -1,6 +1,7 @@
 /** `mamori serve` as its own process, as production runs it: for multi-process and crash tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import { startHarness, type Harness } from './harness';
 import { freePort } from './server';
 
@@ -89,4 +90,17 @@ export async function startTwoProcesses(env: Record<string, string> = {}): Promi
       await h.close();
     },
   };
+}
+
+/**
+ * The two-process deployment of a suite: started before its tests, stopped after them; `use`
+ * hands the harness and the processes to the suite's variables.
+ */
+export function twoProcessSuite(env: Record<string, string>, use: (d: { h: Harness; a: ServerProcess; b: ServerProcess }) => void): void {
+  let deployment: Awaited<ReturnType<typeof startTwoProcesses>> | undefined;
+  before(async () => {
+    deployment = await startTwoProcesses(env);
+    use(deployment);
+  });
+  after(async () => deployment?.close());
 }

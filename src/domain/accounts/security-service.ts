@@ -18,13 +18,15 @@ import type { Account } from './records';
 import type { RecognizedDevice } from '../devices/records';
 import type { ReauthenticationService } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
+import type { NetworkLookup } from '../risk/network';
+import { placeOf } from '../risk/history-place';
 
 export const LOGIN_HISTORY_SIZE = 20;
 
 /** The events a customer recognises as "a login to my account", successful or not. */
-const HISTORY_TYPES = ['login.succeeded', 'login.failed', 'login.code_failed', 'login.totp_failed', 'login.locked', 'login.suspended', 'passkey.failed'] as const;
+const HISTORY_TYPES = ['login.succeeded', 'login.failed', 'login.code_failed', 'login.totp_failed', 'login.locked', 'login.suspended', 'passkey.failed', 'login.risk'] as const;
 
-export type HistoryResult = 'success' | 'wrong_password' | 'wrong_code' | 'wrong_totp' | 'locked' | 'suspended' | 'passkey_refused';
+export type HistoryResult = 'success' | 'wrong_password' | 'wrong_code' | 'wrong_totp' | 'locked' | 'suspended' | 'passkey_refused' | 'risk';
 
 export interface HistoryEntry {
   at: Date;
@@ -34,6 +36,11 @@ export interface HistoryEntry {
   /** login.succeeded: how (email_code, totp, passkey, …). */
   method: string | null;
   result: HistoryResult;
+  /** Where the address is (r17-signals): as recorded with a decision, else as the shipped data says now. */
+  country: string | null;
+  network: string | null;
+  /** A behaviour-signal decision (`login.risk`): its signals and the response applied. */
+  risk: { signals: string[]; action: string } | null;
 }
 
 export interface DeviceView {
@@ -53,6 +60,7 @@ const RESULT_OF: Record<string, HistoryResult> = {
   'login.locked': 'locked',
   'login.suspended': 'suspended',
   'passkey.failed': 'passkey_refused',
+  'login.risk': 'risk',
 };
 
 /** Logins elsewhere since this session began that are skipped to find the one before it. */
@@ -61,7 +69,7 @@ const PREVIOUS_LOGIN_LOOKBACK = 20;
 export class SecurityService {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; reauthentication: ReauthenticationService; sessions: SessionService },
+    private readonly deps: { brand: Brand; reauthentication: ReauthenticationService; sessions: SessionService; networks?: NetworkLookup },
   ) {}
 
   async loginHistory(account: Account): Promise<HistoryEntry[]> {
@@ -77,6 +85,7 @@ export class SecurityService {
         ...describeUserAgent(e.userAgent ?? ''),
         method: typeof e.detail.method === 'string' ? e.detail.method : null,
         result: RESULT_OF[e.type] ?? 'wrong_password',
+        ...placeOf(e, this.deps.networks),
       }));
   }
 

@@ -13,7 +13,7 @@ import type { Ports } from '../ports';
 import type { SessionService } from '../sessions/session-service';
 import { authMethodsFor } from '../sessions/auth-methods';
 import type { Account } from '../accounts/records';
-import type { LoginFlow } from './records';
+import type { LoginFlow, LoginRiskNotice } from './records';
 import type { StoreTx } from '../store';
 import { AWAITING } from './login-flow';
 import type { CompletedLogin, LoginContext, LoginMethod } from './login-types';
@@ -38,20 +38,20 @@ export class LoginCompletion {
       const moved = await tx.loginFlows.transition(flow.id, { state: AWAITING, methodShown: flow.methodShown }, { state: 'done', method, completedAt: clock.now() });
       if (!moved) throw new DomainError('flow_state', { state: 'done' });
       const extra = await guard?.(tx);
-      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true, extra);
+      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true, { extra, riskNotice: flow.riskNotice });
     });
     await this.deps.throttle.clearAfterLogin(account.loginId, flow.recognizedDeviceId);
     return login;
   }
 
   /** A login that needs no second step (a recognised browser, or before the additional-authentication date). */
-  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    return this.deps.ports.store.transaction((tx) => this.finish(tx, account, method, deviceId, ctx, false));
+  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext, riskNotice: LoginRiskNotice | null = null): Promise<CompletedLogin> {
+    return this.deps.ports.store.transaction((tx) => this.finish(tx, account, method, deviceId, ctx, false, { riskNotice }));
   }
 
   /** A passwordless passkey login: multi-factor by itself, so the browser becomes recognised. */
   async passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, undefined, true));
+    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, {}, true));
     await this.deps.throttle.clearAfterLogin(account.loginId, deviceId);
     return login;
   }
@@ -63,7 +63,7 @@ export class LoginCompletion {
     existingDeviceId: number | null,
     ctx: LoginContext,
     additionalAuthenticated: boolean,
-    extra?: LoginNoticeExtra | void,
+    told: { extra?: LoginNoticeExtra | void; riskNotice?: LoginRiskNotice | null },
     passwordless = false,
   ): Promise<CompletedLogin> {
     const { ports, devices, sessions, notices } = this.deps;
@@ -88,7 +88,7 @@ export class LoginCompletion {
     // before the additional-authentication date recognises no browser, so every one of them would be
     // "new": those are not called new.
     const newBrowser = existingDeviceId === null && additionalAuthenticated && before.loggedInBefore;
-    await notices.afterLogin(tx, account, { method, newBrowser, failures: before.failures, extra, passkeyExempt }, ctx);
+    await notices.afterLogin(tx, account, { method, newBrowser, failures: before.failures, extra: told.extra, passkeyExempt, riskNotice: told.riskNotice ?? null }, ctx);
     return { state: 'done', method, session, device, loginId: account.loginId, name: account.name, passkeyEnrolmentRequired: passkeyPending };
   }
 }

@@ -9,7 +9,7 @@ import { newToken } from '../../crypto/tokens';
 import { DomainError } from '../errors';
 import type { KeyedHasher, Ports } from '../ports';
 import type { Account } from '../accounts/records';
-import type { LoginFlow } from './records';
+import type { LoginFlow, LoginRiskNotice } from './records';
 import type { RecognizedDevice } from '../devices/records';
 import type { Store } from '../store';
 import type { LoginContext, SecondStepMethod } from './login-types';
@@ -39,7 +39,7 @@ export function liveFlow(flow: LoginFlow | undefined, now: Date): LoginFlow {
 export async function createFlow(
   ports: Ports,
   ttlSeconds: number,
-  o: { account: Account; shown: SecondStepMethod; open: SecondStepMethod[]; device: RecognizedDevice | null; ctx: LoginContext },
+  o: { account: Account; shown: SecondStepMethod; open: SecondStepMethod[]; device: RecognizedDevice | null; ctx: LoginContext; riskNotice?: LoginRiskNotice | null },
 ): Promise<{ handle: string; flow: LoginFlow }> {
   const { store, clock, keyed, random } = ports;
   const now = clock.now();
@@ -63,6 +63,7 @@ export async function createFlow(
     createdAt: now,
     expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
     completedAt: null,
+    riskNotice: o.riskNotice ?? null,
   };
   await store.loginFlows.insert(flow);
   return { handle, flow };

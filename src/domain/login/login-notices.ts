@@ -21,6 +21,7 @@ import { queueMail, queueToVerified } from '../notifications/outbox';
 import type { Ports } from '../ports';
 import type { StoreTx } from '../store';
 import type { Account } from '../accounts/records';
+import type { LoginRiskNotice } from './records';
 import type { LoginContext, LoginMethod } from './login-types';
 
 export interface LoginHistoryBefore {
@@ -37,30 +38,33 @@ const FAILURE_TYPES = ['login.failed', 'login.code_failed', 'login.totp_failed',
 /** Enough to tell "at least N in a row" for any N the configuration allows, and say how many. */
 const FAILURES_LOOKBACK = 100;
 
+/**
+ * The failures since the account's last success (refused passkeys count only at login, not at
+ * registration or step-up), and whether it ever logged in before (when the look-back holds no
+ * success, only failures, it is taken to have). Read by the notices and by the after-failures signal.
+ */
+export async function failuresSinceLastSuccess(reader: Pick<StoreTx, 'audit'>, accountId: number): Promise<LoginHistoryBefore> {
+  const { markerFound, events } = await reader.audit.listSinceLast(accountId, 'login.succeeded', FAILURE_TYPES, FAILURES_LOOKBACK);
+  const failures = events.filter((e) => e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor').length;
+  return { failures, loggedInBefore: markerFound || events.length >= FAILURES_LOOKBACK };
+}
+
 export class LoginNotices {
   constructor(private readonly deps: { ports: Ports; brand: Brand; afterFailures: number }) {}
 
   /**
    * The account's login history as this login's notice needs it, read in the login's transaction
-   * before its own success is written: the failures since the last success (refused passkeys count
-   * only at login, not at registration), and whether it ever logged in before (when the look-back
-   * holds no success, only failures, it is taken to have).
+   * before its own success is written (`failuresSinceLastSuccess`).
    */
-  async historyBefore(tx: StoreTx, accountId: number): Promise<LoginHistoryBefore> {
-    const events = await tx.audit.listForAccount(accountId, FAILURES_LOOKBACK, ['login.succeeded', ...FAILURE_TYPES]);
-    let failures = 0;
-    for (const e of events) {
-      if (e.type === 'login.succeeded') return { failures, loggedInBefore: true };
-      if (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor') failures += 1;
-    }
-    return { failures, loggedInBefore: events.length >= FAILURES_LOOKBACK };
+  historyBefore(tx: StoreTx, accountId: number): Promise<LoginHistoryBefore> {
+    return failuresSinceLastSuccess(tx, accountId);
   }
 
   /** The login's mails, in its transaction: the mandatory reasons and the opt-in notice, one mail per address. */
   async afterLogin(
     tx: StoreTx,
     account: Account,
-    login: { method: LoginMethod; newBrowser: boolean; failures: number; extra?: LoginNoticeExtra | void; passkeyExempt?: boolean },
+    login: { method: LoginMethod; newBrowser: boolean; failures: number; extra?: LoginNoticeExtra | void; passkeyExempt?: boolean; riskNotice?: LoginRiskNotice | null },
     ctx: LoginContext,
   ): Promise<void> {
     const { ports, brand, afterFailures } = this.deps;
@@ -71,13 +75,15 @@ export class LoginNotices {
     if (login.failures >= afterFailures) reasons.push('after_failures');
     // A login without a phishing-resistant factor, allowed by a recorded exemption, is always told, to every address.
     if (login.passkeyExempt) reasons.push('passkey_exempt');
+    // Behaviour signals set to notify (docs/operations.md): told in this same mail, not one of their own.
+    if (login.riskNotice) reasons.push('unusual_login');
     const verified = (await tx.emails.listForAccount(account.id)).filter((e) => e.verifiedAt).sort((a, b) => a.slot - b.slot);
     const representative = verified[0];
     const everyVerified = reasons.includes('recovery_code') || reasons.includes('passkey_exempt');
     const to = verified.filter((e) => e.loginNotification || (reasons.length > 0 && (everyVerified || e === representative)));
     if (to.length === 0) return;
     const ua = describeUserAgent(ctx.userAgent);
-    const facts = { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method: login.method, reasons, failures: login.failures, recoveryCodesLeft: login.extra?.recoveryCodesLeft };
+    const facts = { name: account.name, at: now, browser: ua.browser, os: ua.os, ip: ctx.ip, method: login.method, reasons, failures: login.failures, recoveryCodesLeft: login.extra?.recoveryCodesLeft, risk: login.riskNotice ?? undefined };
     for (const address of to) await queueMail(tx, ports.random, now, address.address, loginNoticeMail(brand, facts, address.loginNotification));
     if (reasons.length) await recordAudit(tx, now, 'login.notice_queued', { accountId: account.id, loginId: account.loginId, ctx, detail: { reasons, addresses: to.length } });
   }

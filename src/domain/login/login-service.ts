@@ -25,6 +25,7 @@ import type { CodeDetails } from './strategies/email-code';
 import { secondStepStrategies } from './strategies/registry';
 import type { BeginResult } from './strategies/strategy';
 import type { LoginThrottle } from './throttle';
+import type { LoginRisk } from '../risk/login-risk';
 import type { PasskeyRequirements } from '../passkey-policy/passkey-requirements';
 
 export type { CompletedLogin, LoginContext, LoginMethod, LoginRules, LoginStep, SecondStep, SecondStepMethod } from './login-types';
@@ -39,7 +40,7 @@ export class LoginService {
 
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies; passkeyRequirements: PasskeyRequirements },
+    private readonly deps: { sessions: SessionService; devices: DeviceService; throttle: LoginThrottle; brand: Brand; ceremonies: WebauthnCeremonies; passkeyRequirements: PasskeyRequirements; risk: LoginRisk },
     rules: LoginRules,
   ) {
     const { brand, throttle, ceremonies } = deps;
@@ -135,6 +136,8 @@ export class LoginService {
     });
     const account = await this.ports.store.accounts.findById(passkey.accountId);
     if (!account) throw new DomainError('not_found');
+    // A passkey abroad is still abroad: ALLOWED_COUNTRIES and a refused stuffing source apply here too.
+    await this.deps.risk.screen(account, account.loginId, ctx);
     const device = await this.password.liveDeviceOf(account, ctx.deviceToken);
     return this.completion.passwordless(account, device?.id ?? null, ctx);
   }

@@ -11,6 +11,7 @@ import { DomainError, InvalidInput } from '../errors';
 import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
 import type { RecognizedDevice } from '../devices/records';
+import type { LoginRisk } from '../risk/login-risk';
 import type { LoginCompletion } from './completion';
 import { recordLocks } from './failure-records';
 import type { LoginContext, LoginStep } from './login-types';
@@ -25,7 +26,7 @@ const MAX_PASSWORD = SUBMITTED_PASSWORD_MAX;
 export class PasswordStep {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; devices: DeviceService; throttle: LoginThrottle; flow: SecondStepFlow; completion: LoginCompletion },
+    private readonly deps: { brand: Brand; devices: DeviceService; throttle: LoginThrottle; flow: SecondStepFlow; completion: LoginCompletion; risk: LoginRisk },
   ) {}
 
   async start(input: { loginId: unknown; password: unknown }, ctx: LoginContext): Promise<LoginStep> {
@@ -36,6 +37,7 @@ export class PasswordStep {
     passwords.assertCapacity();
     const account = await store.accounts.findByLoginId(loginId);
     const device = account ? await this.liveDeviceOf(account, ctx.deviceToken) : undefined;
+    await this.deps.risk.screen(account, loginId, ctx);
     // The attempt's slots are taken before the hash is checked, so concurrent guesses cannot all
     // slip past a limit that none of them has reached yet.
     const attempt = await this.deps.throttle.begin({ ip: ctx.ip, loginId, deviceId: device?.id ?? null });
@@ -44,6 +46,7 @@ export class PasswordStep {
     );
     if (!account || !verification.ok) {
       await this.recordFailure(loginId, account, await attempt.failed(), Boolean(device), ctx);
+      await this.deps.risk.countFailure(loginId, ctx);
       throw new DomainError('invalid_credentials');
     }
     try {
@@ -76,13 +79,15 @@ export class PasswordStep {
       hasPasskey: (await store.passkeys.listForAccount(account.id)).length > 0,
     };
     const { flow, completion } = this.deps;
-    if (flow.needsSecondStep(factors, device !== null)) {
+    // A behaviour signal (docs/operations.md) may distrust the browser or ask for the passkey.
+    const risk = await this.deps.risk.assess(account, ctx, factors.hasPasskey);
+    if (risk.action !== 'allow' || flow.needsSecondStep(factors, device !== null)) {
       // The password's slots go back; the second step takes its own, and only a completed login
       // clears the counters.
       await attempt.succeeded();
-      return flow.open(account, factors, device, ctx);
+      return flow.open(account, factors, device, ctx, risk.action === 'passkey', risk.notice);
     }
-    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx);
+    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice);
     await attempt.loggedIn();
     return login;
   }

@@ -26,6 +26,15 @@ export interface LoginFlow {
   createdAt: Date;
   expiresAt: Date;
   completedAt: Date | null;
+  /** The behaviour signals that asked for the customer to be told, told with the login's one notice when it completes. */
+  riskNotice: LoginRiskNotice | null;
+}
+
+/** Why a login looked unusual (risk/signals.ts), and from where: said in that login's notice. */
+export interface LoginRiskNotice {
+  signals: string[];
+  country: string | null;
+  network: string | null;
 }
 
 export interface ThrottleState {

@@ -7,7 +7,7 @@
 import { DomainError } from '../errors';
 import type { Ports } from '../ports';
 import type { Account } from '../accounts/records';
-import type { LoginFlow } from './records';
+import type { LoginFlow, LoginRiskNotice } from './records';
 import type { RecognizedDevice } from '../devices/records';
 import { AWAITING, createFlow, liveFlow, loadFlow } from './login-flow';
 import type { CompletedLogin, LoginContext, LoginRules, SecondStep, SecondStepMethod } from './login-types';
@@ -22,10 +22,11 @@ export class SecondStepFlow {
 
   /**
    * The methods this customer may use, best first. Under `phishing-resistant` a customer with a
-   * passkey must use it (FSA/JSDA 2025): nothing else is open.
+   * passkey must use it (FSA/JSDA 2025): nothing else is open; so too when a behaviour signal asks
+   * for the phishing-resistant step (`passkeyOnly`).
    */
-  openMethods(factors: AccountFactors): SecondStepMethod[] {
-    if (this.rules.passkeyPolicy === 'phishing-resistant' && factors.hasPasskey) return ['passkey'];
+  openMethods(factors: AccountFactors, passkeyOnly = false): SecondStepMethod[] {
+    if ((passkeyOnly || this.rules.passkeyPolicy === 'phishing-resistant') && factors.hasPasskey) return ['passkey'];
     return [...this.strategies.values()].filter((s) => s.offered(factors)).map((s) => s.method);
   }
 
@@ -36,11 +37,11 @@ export class SecondStepFlow {
   }
 
   /** Opens a flow showing the best open method, and starts it when showing starts it. */
-  async open(account: Account, factors: AccountFactors, device: RecognizedDevice | null, ctx: LoginContext): Promise<SecondStep> {
-    const open = this.openMethods(factors);
+  async open(account: Account, factors: AccountFactors, device: RecognizedDevice | null, ctx: LoginContext, passkeyOnly = false, riskNotice: LoginRiskNotice | null = null): Promise<SecondStep> {
+    const open = this.openMethods(factors, passkeyOnly);
     const shown = open.find((m) => !this.strategy(m).shownWith);
     if (!shown) throw new DomainError('forbidden', { reason: 'no_second_step' });
-    const { handle, flow } = await createFlow(this.ports, this.rules.flowTtlSeconds, { account, shown, open, device, ctx });
+    const { handle, flow } = await createFlow(this.ports, this.rules.flowTtlSeconds, { account, shown, open, device, ctx, riskNotice });
     const strategy = this.strategy(shown);
     if (strategy.beginsWhenShown) await strategy.begin?.(flow, account, ctx);
     return this.view(handle, flow);

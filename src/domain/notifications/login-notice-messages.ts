@@ -6,12 +6,14 @@
  */
 import type { Brand } from '../context';
 import { shownIp } from '../client-address';
+import { countryName } from '../risk/country-names';
 import { formatJst } from './format';
+import { riskSignalLabel } from './risk-messages';
 import { mailSafeOr } from './mail-safe';
 import { footer, loginNotificationMail, methodLabel, type MailContent } from './messages';
 
 /** Why a login is mailed whatever the customer's notice setting. */
-export type LoginNoticeReason = 'new_browser' | 'after_failures' | 'recovery_code' | 'passkey_exempt';
+export type LoginNoticeReason = 'new_browser' | 'after_failures' | 'recovery_code' | 'passkey_exempt' | 'unusual_login';
 
 export interface LoginNoticeFacts {
   name: string;
@@ -25,6 +27,8 @@ export interface LoginNoticeFacts {
   failures?: number;
   /** Unused recovery codes left (recovery_code). */
   recoveryCodesLeft?: number;
+  /** The behaviour signals and the place (unusual_login); country and network come from shipped data. */
+  risk?: { signals: readonly string[]; country: string | null; network: string | null };
 }
 
 const SUBJECT: Record<LoginNoticeReason, string> = {
@@ -32,6 +36,7 @@ const SUBJECT: Record<LoginNoticeReason, string> = {
   new_browser: '新しいブラウザからログインがありました',
   after_failures: 'ログインの失敗の後にログインがありました',
   passkey_exempt: 'ログインのお知らせ（パスキー以外の方法によるログイン）',
+  unusual_login: 'いつもと異なるログインのお知らせ',
 };
 
 const SHORT: Record<LoginNoticeReason, string> = {
@@ -39,16 +44,21 @@ const SHORT: Record<LoginNoticeReason, string> = {
   new_browser: '新しいブラウザ',
   after_failures: 'ログイン失敗の後',
   passkey_exempt: 'パスキー以外の方法',
+  unusual_login: 'いつもと異なる状況',
 };
 
 function reasonLine(r: LoginNoticeReason, f: LoginNoticeFacts): string {
+  if (r === 'unusual_login') {
+    const place = `国・地域: ${countryName(f.risk?.country ?? null) ?? '不明'}、ネットワーク: ${f.risk?.network ? mailSafeOr(f.risk.network, '不明') : '不明'}`;
+    return [`・いつもと異なる状況でのログインです（${place}）。`, ...(f.risk?.signals ?? []).map((s) => `　- ${riskSignalLabel(s)}`)].join('\n');
+  }
   if (r === 'new_browser') return '・これまでにご利用のないブラウザ（または端末）からのログインです。';
   if (r === 'after_failures') return `・前回のログイン以降、ログインの失敗が${f.failures ?? 0}回ありました。`;
   if (r === 'passkey_exempt') return '・パスキーの登録を免除されているため、パスキー以外の方法でログインされました。免除中はすべてのログインをお知らせします。';
   return `・リカバリーコードを使ってログインされました。未使用のリカバリーコードは残り${f.recoveryCodesLeft ?? 0}個です。`;
 }
 
-const ORDER: LoginNoticeReason[] = ['recovery_code', 'new_browser', 'after_failures', 'passkey_exempt'];
+const ORDER: LoginNoticeReason[] = ['recovery_code', 'unusual_login', 'new_browser', 'after_failures', 'passkey_exempt'];
 
 /**
  * The one mail for one login to one address. `optedIn`: the address has ログイン通知 on, so the

@@ -13,6 +13,7 @@ import { sessionChanges } from './0007-session-changes';
 import { purgeAndDeviceSessions } from './0009-purge-and-device-sessions';
 import { reauthentication } from './0010-reauthentication';
 import { loginFlowMethods } from './0011-login-flow-methods';
+import { countryExceptionsAndRiskCounters } from './0017-risk-signals';
 import { stepUpGrants } from './0014-step-up-grants';
 import { passwordRecovery } from './0016-password-recovery';
 import { passkeyMigration } from './0012-passkey-migration';
@@ -33,6 +34,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0009_purge_and_device_sessions': purgeAndDeviceSessions(dialect),
     '0010_reauthentication': reauthentication(dialect),
     '0011_login_flow_methods': loginFlowMethods(),
+    '0017_risk_signals': countryExceptionsAndRiskCounters(dialect),
     '0014_step_up_grants': stepUpGrants(dialect),
     '0016_password_recovery': passwordRecovery(dialect),
     '0012_passkey_migration': passkeyMigration(dialect),

@@ -33,6 +33,21 @@ export function audit(db: Db, onAppend?: (e: AuditEventInput) => void): AuditRep
         .execute();
       return rows.map(toAudit);
     },
+    async listSinceLast(accountId, marker, types, limit) {
+      // Two index reads (account_id, type, id): a login reads only the failures since the last
+      // success, not the last hundred events of a customer who logs in every day.
+      const last = await db.selectFrom('audit_events').select('id').where('account_id', '=', accountId).where('type', '=', marker).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('type', 'in', types)
+        .$if(last !== undefined, (q) => q.where('id', '>', last!.id))
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return { markerFound: last !== undefined, events: rows.map(toAudit) };
+    },
   };
 }
 

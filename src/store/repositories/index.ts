@@ -9,6 +9,7 @@ import type { Dialect } from '../migrations/column-types';
 import type { Db } from '../rows';
 import { accounts, passwordHashKinds } from './accounts';
 import { addressChanges } from './address-changes';
+import { countryExceptions, riskCounters } from './country-exceptions';
 import { audit } from './audit';
 import { devMailbox } from './dev-mailbox';
 import { desk } from './desk';
@@ -62,6 +63,8 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     devMailbox: devMailbox(db),
     expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
     passwordHashKinds: passwordHashKinds(db),
+    countryExceptions: countryExceptions(db),
+    riskCounters: riskCounters(db),
     stepUpGrants: stepUpGrants(db),
     passwordResets: passwordResets(db),
     deskResetCodes: deskResetCodes(db),

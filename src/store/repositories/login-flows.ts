@@ -1,7 +1,7 @@
 /** Logins in progress; a conditional update on `state` and `method_shown` decides the one winner of concurrent submissions. */
 import { reserveUnderLimit } from '../reserve-under-limit';
 import type { Insertable, Selectable } from 'kysely';
-import type { LoginFlow, LoginFlowState } from '../../domain/login/records';
+import type { LoginFlow, LoginFlowState, LoginRiskNotice } from '../../domain/login/records';
 import type { LoginFlowRepo } from '../../domain/login/repository';
 import type { LoginFlowsTable } from '../schema';
 import { date, dateOrNull, ms, msOrNull, type Db } from '../rows';
@@ -75,6 +75,7 @@ export function toLoginFlow(r: Selectable<LoginFlowsTable>): LoginFlow {
     createdAt: date(r.created_at),
     expiresAt: date(r.expires_at),
     completedAt: dateOrNull(r.completed_at),
+    riskNotice: r.risk_notice ? (JSON.parse(r.risk_notice) as LoginRiskNotice) : null,
   };
 }
 
@@ -98,5 +99,6 @@ export function fromLoginFlow(f: LoginFlow): Insertable<LoginFlowsTable> {
     created_at: ms(f.createdAt),
     expires_at: ms(f.expiresAt),
     completed_at: msOrNull(f.completedAt),
+    risk_notice: f.riskNotice ? JSON.stringify(f.riskNotice) : null,
   };
 }

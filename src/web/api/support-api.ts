@@ -4,6 +4,7 @@
  * private SUPPORT_API_LISTEN listener (web/app.ts); wrong keys are audited and limited per
  * address by domain/support/support-access.ts.
  */
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInput } from '../../domain/errors';
 import { loginContext, type WebDeps } from '../request-context';
@@ -49,6 +50,34 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     return { by, expiresAt: issued.expiresAt.toISOString(), ...(issued.code ? { resetCode: issued.code } : {}) };
   });
   action('login-password/require-change', async (id, op, why) => (await deskReset.requirePasswordChange(id, op, why), { loginPassword: 'change_required' }));
+
+  // Behaviour signals (docs/operations.md): what was decided for the customer, where an address is,
+  // and the exceptions to ALLOWED_COUNTRIES for a customer going abroad.
+  const { riskDesk } = deps.services;
+  app.get('/api/v1/support/accounts/:loginId/risk', async (req) => {
+    const operator = await operatorOf(req);
+    const { loginId } = req.params as { loginId: string };
+    const [decisions, exceptions] = await Promise.all([riskDesk.decisions(loginId), riskDesk.exceptions(loginId)]);
+    return { loginId, decisions, countryExceptions: exceptions.map((e) => ({ country: e.country, expiresAt: e.expiresAt.toISOString(), operator: e.operator, reason: e.reason })), operator };
+  });
+  app.get('/api/v1/support/addresses/:ip', async (req) => {
+    const operator = await operatorOf(req);
+    const { ip } = req.params as { ip: string };
+    if (isIP(ip) === 0) throw new InvalidInput('ip', 'format');
+    const here = riskDesk.where(ip);
+    return { ip, country: here.country, asn: here.asn, network: here.network, operator };
+  });
+  action('country-exceptions', async (id, op, why, b) => {
+    const e = await riskDesk.allowCountry(id, { country: b.country, days: b.days }, op, why);
+    return { countryException: { country: e.country, expiresAt: e.expiresAt.toISOString() } };
+  });
+  app.delete('/api/v1/support/accounts/:loginId/country-exceptions/:country', async (req) => {
+    const operator = await operatorOf(req);
+    const reason = reasonOf(req);
+    const { loginId, country } = req.params as { loginId: string; country: string };
+    await riskDesk.removeCountryException(loginId, country, operator, reason);
+    return { loginId, countryException: 'removed', country: country.trim().toUpperCase(), operator };
+  });
 
   // A time-limited exemption from the passkey requirement (no capable device); `until` is the last JST day.
   const exemptionPath = '/api/v1/support/accounts/:loginId/passkey-exemption';

@@ -4,6 +4,7 @@
  */
 import type { DeviceView, HistoryEntry } from '../../domain/accounts/security-service';
 import { formatDateTime, methodName } from '../../i18n/format';
+import { historyResult, networkAttribution, placeText } from './risk-history-views';
 import { html } from '../html';
 import type { SessionView } from '../../domain/sessions/customer-sessions';
 import type { Page } from './frame';
@@ -15,7 +16,7 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
   const { t } = v;
   const historyRows = history.map(
     (e) =>
-      html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td data-label="${t('history.at')}">${formatDateTime(t, e.at)}</td><td data-label="${t('history.ip')}">${e.ip}</td><td data-label="${t('history.browser')}">${e.browser} / ${e.os}</td><td data-label="${t('history.method')}">${e.method ? methodName(t, e.method) : '—'}</td><td data-label="${t('history.result')}">${t(`history.result.${e.result}`)}</td></tr>`,
+      html`<tr class="${e.result === 'success' ? 'ok' : 'failed'}"><td data-label="${t('history.at')}">${formatDateTime(t, e.at)}</td><td data-label="${t('history.ip')}">${e.ip}</td><td data-label="${t('history.where')}">${placeText(v, e)}</td><td data-label="${t('history.browser')}">${e.browser} / ${e.os}</td><td data-label="${t('history.method')}">${e.method ? methodName(t, e.method) : '—'}</td><td data-label="${t('history.result')}">${historyResult(t, e)}</td></tr>`,
   );
   const deviceRows = devices.map(
     (d) => html`<tr><td data-label="${t('history.browser')}">${d.browser} / ${d.os}${d.current ? html` <span class="badge">${t('devices.current')}</span>` : html``}</td><td data-label="${t('devices.firstUsed')}">${formatDateTime(t, d.firstUsedAt)}</td><td data-label="${t('devices.lastUsed')}">${formatDateTime(t, d.lastUsedAt)}</td>
@@ -27,7 +28,8 @@ export function overviewView(v: ViewContext, history: HistoryEntry[], devices: D
       ${messages(o)}
       <h2 id="history">${t('history.title')}</h2>
       <p class="note">${t('history.lead')}</p>
-      ${history.length ? table('history', [t('history.at'), t('history.ip'), t('history.browser'), t('history.method'), t('history.result')], historyRows) : html`<p>${t('history.none')}</p>`}
+      ${history.length ? table('history', [t('history.at'), t('history.ip'), t('history.where'), t('history.browser'), t('history.method'), t('history.result')], historyRows) : html`<p>${t('history.none')}</p>`}
+      ${networkAttribution(t, history)}
       ${sessionsSection(v, sessions)}
       <h2 id="devices">${t('devices.title')}</h2>
       <p class="note">${t('devices.lead')}</p>
