@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { BrandingEnvSchema, parseBranding, type Branding } from './config-branding';
+import { deskConfig } from './config-desk';
 import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, parseWebauthnOrigins, weakSecretProblems, type TrustProxy } from './config-values';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
@@ -331,14 +332,3 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** r18-console: SUPPORT_LISTEN and SUPPORT_PUBLIC_URL. */
-function deskConfig(e: { SUPPORT_LISTEN?: string; SUPPORT_PUBLIC_URL?: string; PASSKEY_RP_NAME?: string; BROKER_NAME: string }, publicUrl: string): Config['desk'] {
-  const deskUrl = new URL((e.SUPPORT_PUBLIC_URL ?? publicUrl).replace(/\/+$/, ''));
-  let listen: { host: string; port: number } | null = null;
-  try {
-    listen = e.SUPPORT_LISTEN ? parseListen(e.SUPPORT_LISTEN) : null;
-  } catch {
-    throw new ConfigError('SUPPORT_LISTEN must be host:port, e.g. 10.0.0.5:3002');
-  }
-  return { listen, publicUrl: deskUrl.origin, relyingParty: { id: deskUrl.hostname, name: `${e.PASSKEY_RP_NAME ?? e.BROKER_NAME} support desk`, origin: deskUrl.origin } };
-}
