@@ -113,7 +113,8 @@ export function customerView(t: Translate, csrf: string, me: Operator, v: Custom
     [t('desk.customer.locks'), list(t, [...v.locks.map((l) => t(k(`desk.customer.lock.${l.kind}`), { until: l.until ? when(t, l.until) : '', failures: l.failures })), ...(a.passwordChangeRequiredAt ? [t('desk.customer.passwordChange')] : [])])],
     [t('desk.customer.exemptions'), list(t, v.exemptions.map((e) => `${when(t, e.expiresAt)} — ${e.operator}: ${e.reason}${e.revokedAt ? ` (${when(t, e.revokedAt)} ✕)` : ''}`))],
   ]);
-  const logins = list(t, v.logins.map((l) => `${when(t, l.at)} ${l.result} ${l.method ?? ''} ${l.ip} ${l.browser}`));
+  // The behaviour signals a login raised, and what was done about them (r17-signals), as recorded.
+  const logins = list(t, v.logins.map((l) => `${when(t, l.at)} ${l.result} ${l.method ?? ''} ${l.ip} ${l.country ?? ''} ${l.browser}${l.risk ? ` [${l.risk.signals.join(', ')} → ${l.risk.action}]` : ''}`));
   const trail = columnsTable({
     headers: [t('desk.col.at'), t('desk.col.event'), t('desk.col.by'), t('desk.col.why')],
     rows: v.trail.map((e) => html`<tr><td data-label="${t('desk.col.at')}">${when(t, e.at)}</td><td data-label="${t('desk.col.event')}">${e.type}</td><td data-label="${t('desk.col.by')}">${e.operator ?? e.ip ?? ''}</td><td data-label="${t('desk.col.why')}">${typeof e.detail.reason === 'string' ? e.detail.reason : ''}</td></tr>`),
