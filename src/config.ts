@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { BrandingEnvSchema, parseBranding, type Branding } from './config-branding';
+import { deskConfig } from './config-desk';
 import { ConfigError, parseKey, parseListen, parseMetricsListen, parseTrustProxy, parseWebauthnOrigins, weakSecretProblems, type TrustProxy } from './config-values';
 import type { LoginRules } from './domain/login/login-service';
 import type { ThrottleRules } from './domain/login/throttle';
@@ -109,6 +110,10 @@ const EnvSchema = z.object({
     .refine((v) => v.split(',').every((s) => !s.trim() || (RISK_SIGNALS as readonly string[]).includes(s.trim())), `must be signal names separated by commas (${RISK_SIGNALS.join(', ')})`),
   // Comma-separated ISO 3166-1 alpha-2 codes (JP); unset: every country.
   ALLOWED_COUNTRIES: z.string().regex(/^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/, 'must be two-letter country codes separated by commas (JP,US)').optional(),
+  // r18-console: the support desk's console at /support/, alone on this private address when set.
+  SUPPORT_LISTEN: z.string().optional(),
+  // The console's own origin (its passkeys are bound to it); defaults to PUBLIC_URL.
+  SUPPORT_PUBLIC_URL: z.url().optional(),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -171,6 +176,8 @@ export interface Config {
   loginNotices: { afterFailures: number };
   /** r17-signals: behaviour signals, their responses and thresholds (RISK_*, ALLOWED_COUNTRIES). */
   risk: RiskRules;
+  /** r18-console: the desk's console (its own listener, origin and passkey relying party). */
+  desk: { listen: { host: string; port: number } | null; publicUrl: string; relyingParty: { id: string; name: string; origin: string } };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -327,5 +334,7 @@ export function loadConfig(env: Env = process.env): Config {
       changePasswordOn: e.RISK_CHANGE_PASSWORD.split(',').map((s) => s.trim()).filter(Boolean) as RiskSignal[],
       allowedCountries: e.ALLOWED_COUNTRIES ? e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()) : null,
     },
+    desk: deskConfig(e, publicUrl),
   };
 }
+

@@ -10,6 +10,7 @@ import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
 import { renderCustomerState } from './support-show';
 import { keysRotateCommand } from './keys-command';
+import { operatorCommands } from './operator-commands';
 
 export interface CommandInput {
   config: Config;
@@ -218,4 +219,5 @@ export const COMMANDS: readonly Command[] = [
   },
   keysRotateCommand(withRuntime),
   ...passkeyPolicyCommands(withRuntime, actor),
+  ...operatorCommands(withRuntime, actor),
 ];

@@ -34,6 +34,7 @@ import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
 import { CustomerStateReader } from '../domain/support/customer-state';
 import { ServingProcesses } from '../domain/operations/serving-processes';
+import { buildDesk } from '../domain/desk/build-desk';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -67,7 +68,10 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
   const customerState = new CustomerStateReader(ports, { throttle, coolingOffHours: config.passkeys.coolingOffHours });
+  // The support desk's console (r18-console): operators, lookup, actions with four-eyes.
+  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, security, customerSessions });
   return {
+    desk,
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
     networks, riskDesk: new RiskDesk(ports, networks),

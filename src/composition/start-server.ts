@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { HEARTBEAT_EVERY_MS } from '../domain/operations/serving-processes';
 import { buildApp } from '../web/app';
+import { buildDeskApp } from '../web/desk-app';
 import { startMetricsListener, type MetricsListener } from '../web/metrics-listener';
 import { ensureDemoAccount } from './demo-account';
 import { openRuntime, type Runtime, type RuntimeOptions } from './open-runtime';
@@ -20,6 +21,8 @@ export interface Server {
   /** The private support-API listener (SUPPORT_API_LISTEN), when configured. */
   supportApp: FastifyInstance | null;
   supportUrl: string | null;
+  /** The desk console's own listener (SUPPORT_LISTEN), when configured. */
+  deskUrl: string | null;
   /** The private /metrics listener's URL, when METRICS_LISTEN is set. */
   metricsUrl: string | null;
   stop(): Promise<void>;
@@ -60,10 +63,15 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
     const host = config.supportApiListen.host.includes(':') ? `[${config.supportApiListen.host}]` : config.supportApiListen.host;
     supportUrl = `http://${host}:${typeof a === 'object' && a ? a.port : config.supportApiListen.port}`;
   }
+  const deskApp = config.desk.listen ? buildDeskApp({ config, services: runtime.services, logger: runtime.logger }) : null;
+  if (deskApp && config.desk.listen) await deskApp.listen(config.desk.listen);
+  const deskAddress = deskApp?.server.address();
+  const deskUrl = deskApp && config.desk.listen ? `http://${config.desk.listen.host}:${typeof deskAddress === 'object' && deskAddress ? deskAddress.port : config.desk.listen.port}` : null;
   return {
     runtime,
     app,
     url,
+    deskUrl,
     supportApp,
     supportUrl,
     metricsUrl: metricsListener?.url ?? null,
@@ -72,6 +80,7 @@ export async function startServer(config: Config, opts: RuntimeOptions & { quiet
       await heartbeat.stop();
       await metricsListener?.close();
       await supportApp?.close();
+      await deskApp?.close();
       await app.close();
       await runtime.close();
     },

@@ -67,7 +67,18 @@ export type AuditType =
   | 'session.others_ended'
   | 'login.notice_queued'
   // r18-cli: a sealed TOTP secret the configured keys cannot open (a key rotated under a running server).
-  | 'totp.secret_unreadable';
+  | 'totp.secret_unreadable'
+  // the support desk's console (r18-console): operators, their logins, requests and decisions.
+  | 'desk.operator_added'
+  | 'desk.operator_disabled'
+  | 'desk.enrolled'
+  | 'desk.login'
+  | 'desk.login_failed'
+  | 'desk.logout'
+  | 'desk.requested'
+  | 'desk.approved'
+  | 'desk.rejected'
+  | 'desk.action_failed';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -42,7 +42,8 @@ export type ErrorCode =
   | 'password_change_required'
   | 'passkey_enrolment_required'
   | 'passkey_not_new'
-  | 'secret_unreadable';
+  | 'secret_unreadable'
+  | 'desk_denied';
 
 /**
  * Each code's reasons: what, more precisely, happened (the web picks a message by it). A code
@@ -67,6 +68,7 @@ export interface ErrorReasons {
   /** A challenge's fate, or `verification` for everything else (the audit log keeps the detail). */
   /** r17-signals: ALLOWED_COUNTRIES, or a behaviour signal whose response is `refuse`. */
   login_refused: 'country' | 'risk';
+  desk_denied: 'role' | 'own_request' | 'last_supervisor' | 'disabled' | 'enrolment' | 'decided';
   passkey_invalid: 'unknown_challenge' | 'expired_challenge' | 'replayed_challenge' | 'verification' | (string & {});
 }
 

@@ -5,6 +5,7 @@
 import type { AccountRepo, PasswordHashKindRepo } from './accounts/repository';
 import type { AddressChangeRepo, EmailRepo } from './addresses/repository';
 import type { AuditRepo } from './audit';
+import type { DeskRepo } from './desk/repository';
 import type { DeviceRepo } from './devices/repository';
 import type { LoginFlowRepo, ThrottleRepo } from './login/repository';
 import type { ExpiredRowsRepo } from './maintenance/repository';
@@ -45,6 +46,7 @@ export interface StoreTx {
   passkeyExemptions: PasskeyExemptionRepo;
   passkeyAnnouncements: PasskeyAnnouncementRepo;
   processHeartbeats: ProcessHeartbeatRepo;
+  desk: DeskRepo;
 }
 
 export interface Store extends StoreTx {

@@ -9,7 +9,8 @@ import { enRisk, jaRisk } from './risk';
 import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
 import { enUnreadableSecret, jaUnreadableSecret } from './unreadable-secret';
+import { enDesk, jaDesk } from './desk';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaUnreadableSecret } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaUnreadableSecret, ...jaDesk } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enUnreadableSecret };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enUnreadableSecret, ...enDesk };

@@ -111,6 +111,7 @@ export class KyselyStore implements Store {
   get passkeyExemptions() { return this.repos.passkeyExemptions; }
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
   get processHeartbeats() { return this.repos.processHeartbeats; }
+  get desk() { return this.repos.desk; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -346,3 +346,59 @@ export interface ProcessHeartbeatsTable {
 export interface Database {
   process_heartbeats: ProcessHeartbeatsTable;
 }
+// Migration 0018 (r18-console): the support desk's operators, their passkeys, enrolments and sessions, four-eyes requests.
+export interface OperatorsTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  disabled_at: number | null;
+  created_at: number;
+  created_by: string;
+}
+export interface OperatorPasskeysTable {
+  id: Generated<number>;
+  operator_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+export interface OperatorEnrolmentsTable {
+  token_hash: string;
+  operator_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+export interface OperatorSessionsTable {
+  token_hash: string;
+  operator_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+export interface DeskRequestsTable {
+  id: Generated<number>;
+  account_id: number;
+  action: string;
+  params: string;
+  reason: string;
+  identity_method: string;
+  identity_note: string;
+  requested_by: number;
+  requested_at: number;
+  state: string;
+  decided_by: number | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+}
+export interface Database {
+  operators: OperatorsTable;
+  operator_passkeys: OperatorPasskeysTable;
+  operator_enrolments: OperatorEnrolmentsTable;
+  operator_sessions: OperatorSessionsTable;
+  desk_requests: DeskRequestsTable;
+}

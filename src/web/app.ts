@@ -38,6 +38,7 @@ import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
 import { assignClientAddress, fastifyTrustProxy } from './client-address';
 import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
+import { deskPages } from './pages/desk-pages';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -135,6 +136,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       securityPages(pages, opts);
     }),
   );
+  // The desk's console: here unless SUPPORT_LISTEN gives it a listener of its own (web/desk-app.ts).
+  if (!config.desk.listen) deskPages(app, opts);
   if (config.devMailbox) devMailboxPage(app, opts);
   sessionApi(app, opts);
   app.register(sessionsApi(opts));

@@ -40,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
   passkey_enrolment_required: 403,
   passkey_not_new: 409,
   secret_unreadable: 503,
+  desk_denied: 403,
 };
 
 /**

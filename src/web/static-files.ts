@@ -11,6 +11,7 @@ const FILES: Record<string, string> = {
   'style.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'passkeys.js': 'text/javascript; charset=utf-8',
+  'desk.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
   'webauthn.js': 'text/javascript; charset=utf-8',
 };

@@ -15,7 +15,7 @@ export interface Passkey {
   lastUsedAt: Date | null;
 }
 
-export type ChallengePurpose = 'register' | 'login' | 'second_factor' | 'step_up' | 'password_reset';
+export type ChallengePurpose = 'register' | 'login' | 'second_factor' | 'step_up' | 'password_reset' | 'desk_enrol' | 'desk_login';
 
 export interface WebauthnChallenge {
   /** Keyed hash of the handle the client holds. */

@@ -19,6 +19,7 @@ import { passwordRecovery } from './0016-password-recovery';
 import { passkeyMigration } from './0012-passkey-migration';
 import { sessionListAndNotices } from './0015-session-list-and-notices';
 import { processHeartbeats } from './0020-process-heartbeats';
+import { deskConsole } from './0018-desk-console';
 
 export type { Dialect } from './column-types';
 
@@ -40,6 +41,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0012_passkey_migration': passkeyMigration(dialect),
     '0015_session_list_and_notices': sessionListAndNotices(dialect),
     '0020_process_heartbeats': processHeartbeats(dialect),
+    '0018_desk_console': deskConsole(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -12,6 +12,7 @@ import { addressChanges } from './address-changes';
 import { countryExceptions, riskCounters } from './country-exceptions';
 import { audit } from './audit';
 import { devMailbox } from './dev-mailbox';
+import { desk } from './desk';
 import { devices } from './devices';
 import { emails } from './emails';
 import { expiredRows } from './expired-rows';
@@ -71,5 +72,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     passkeyExemptions: passkeyExemptions(db),
     passkeyAnnouncements: passkeyAnnouncements(db),
     processHeartbeats: processHeartbeats(db),
+    desk: desk(db),
   };
 }
