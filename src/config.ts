@@ -87,6 +87,11 @@ const EnvSchema = z.object({
   PASSWORD_RESET_IDENTIFIER: z.enum(['email', 'birth_date']).default('email'),
   // a login right after this many failures since the last success is mailed, whatever the notice setting.
   LOGIN_NOTICE_AFTER_FAILURES: int(3, 1, 100),
+  // r20-oidc: Mamori as an OpenID Connect provider (docs/configuration.md, docs/integration.md).
+  OIDC_PROVIDER: z.enum(['on', 'off']).default('off'),
+  OIDC_ID_TOKEN_TTL_SECONDS: int(600, 60, 86_400),
+  OIDC_ACCESS_TOKEN_TTL_SECONDS: int(600, 60, 86_400),
+  OIDC_REFRESH_TOKEN_TTL_SECONDS: int(12 * 3600, 300, 30 * 86_400),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -147,6 +152,9 @@ export interface Config {
   purge: { intervalMs: number; batchSize: number };
   /** the mandatory login notices (LOGIN_NOTICE_AFTER_FAILURES). */
   loginNotices: { afterFailures: number };
+  // r20-oidc
+  /** The OpenID Connect provider: whether it is mounted, and its tokens' lifetimes in seconds. */
+  oidc: { enabled: boolean; idTokenTtl: number; accessTokenTtl: number; refreshTokenTtl: number };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -284,5 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsListen: typeof metricsListen === 'object' ? metricsListen : null,
     purge: { intervalMs: e.PURGE_INTERVAL_SECONDS * 1000, batchSize: e.PURGE_BATCH_SIZE },
     loginNotices: { afterFailures: e.LOGIN_NOTICE_AFTER_FAILURES },
+    // r20-oidc
+    oidc: { enabled: e.OIDC_PROVIDER === 'on', idTokenTtl: e.OIDC_ID_TOKEN_TTL_SECONDS, accessTokenTtl: e.OIDC_ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtl: e.OIDC_REFRESH_TOKEN_TTL_SECONDS },
   };
 }

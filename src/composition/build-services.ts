@@ -28,6 +28,7 @@ import { PasskeyRequirements } from '../domain/passkey-policy/passkey-requiremen
 import { PasskeyExemptionService } from '../domain/passkey-policy/exemption-service';
 import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
+import { OidcServices } from '../domain/oidc/oidc-services';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -61,5 +62,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   return {
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp,
+    oidc: new OidcServices(ports, accounts, config.oidc),
   };
 }

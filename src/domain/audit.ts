@@ -62,7 +62,14 @@ export type AuditType =
   | 'passkey.announcement_sent'
   | 'session.ended'
   | 'session.others_ended'
-  | 'login.notice_queued';
+  | 'login.notice_queued'
+  // the OpenID Connect provider: a relying party's login, its back-channel logout, clients and keys.
+  | 'oidc.login'
+  | 'oidc.logout_sent'
+  | 'oidc.logout_failed'
+  | 'oidc.client_added'
+  | 'oidc.client_removed'
+  | 'oidc.keys_rotated';
 
 export interface AuditFacts {
   accountId?: number | null;

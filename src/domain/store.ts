@@ -16,6 +16,7 @@ import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository
 import type { SessionRepo } from './sessions/repository';
 import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
+import type { OidcClientRepo, OidcModelRepo, OidcSessionLinkRepo, OidcSigningKeyRepo, OidcSubjectRepo } from './oidc/repository';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -40,6 +41,12 @@ export interface StoreTx {
   deskResetCodes: DeskResetCodeRepo;
   passkeyExemptions: PasskeyExemptionRepo;
   passkeyAnnouncements: PasskeyAnnouncementRepo;
+  // The OpenID Connect provider (issue 20).
+  oidcModels: OidcModelRepo;
+  oidcClients: OidcClientRepo;
+  oidcSigningKeys: OidcSigningKeyRepo;
+  oidcSubjects: OidcSubjectRepo;
+  oidcSessionLinks: OidcSessionLinkRepo;
 }
 
 export interface Store extends StoreTx {

@@ -7,7 +7,8 @@ import { enPasskeyRegistration, jaPasskeyRegistration } from './passkey-registra
 import { enRecovery, jaRecovery } from './recovery';
 import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
+import { enOidc, jaOidc } from './oidc';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaOidc } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enOidc };

@@ -108,6 +108,11 @@ export class KyselyStore implements Store {
   get deskResetCodes() { return this.repos.deskResetCodes; }
   get passkeyExemptions() { return this.repos.passkeyExemptions; }
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
+  get oidcModels() { return this.repos.oidcModels; }
+  get oidcClients() { return this.repos.oidcClients; }
+  get oidcSigningKeys() { return this.repos.oidcSigningKeys; }
+  get oidcSubjects() { return this.repos.oidcSubjects; }
+  get oidcSessionLinks() { return this.repos.oidcSessionLinks; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

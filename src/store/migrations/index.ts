@@ -17,6 +17,7 @@ import { stepUpGrants } from './0014-step-up-grants';
 import { passwordRecovery } from './0016-password-recovery';
 import { passkeyMigration } from './0012-passkey-migration';
 import { sessionListAndNotices } from './0015-session-list-and-notices';
+import { oidc } from './0019-oidc';
 
 export type { Dialect } from './column-types';
 
@@ -36,6 +37,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0016_password_recovery': passwordRecovery(dialect),
     '0012_passkey_migration': passkeyMigration(dialect),
     '0015_session_list_and_notices': sessionListAndNotices(dialect),
+    '0019_oidc': oidc(dialect),
   };
   return { getMigrations: async () => migrations };
 }

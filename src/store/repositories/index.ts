@@ -25,6 +25,7 @@ import { sessions } from './sessions';
 import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
+import { oidcClients, oidcModels, oidcSessionLinks, oidcSigningKeys, oidcSubjects } from './oidc';
 
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
@@ -66,5 +67,10 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     deskResetCodes: deskResetCodes(db),
     passkeyExemptions: passkeyExemptions(db),
     passkeyAnnouncements: passkeyAnnouncements(db),
+    oidcModels: oidcModels(db),
+    oidcClients: oidcClients(db),
+    oidcSigningKeys: oidcSigningKeys(db),
+    oidcSubjects: oidcSubjects(db),
+    oidcSessionLinks: oidcSessionLinks(db),
   };
 }
