@@ -28,7 +28,6 @@ export async function authorizationRequest(config: client.Configuration, redirec
     code_challenge_method: 'S256',
     state,
     nonce,
-    prompt: 'consent',
     ...extra,
   });
   return { verifier, state, nonce, url };

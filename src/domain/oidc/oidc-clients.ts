@@ -82,7 +82,8 @@ export class OidcClients {
     if (!c) return undefined;
     return {
       client_id: c.clientId,
-      ...(c.secretSealed === null ? { token_endpoint_auth_method: 'none' } : { client_secret: this.ports.secrets.open(c.secretSealed), token_endpoint_auth_method: 'client_secret_basic' }),
+      // The app is a native client: its redirect URI is its own scheme (or http://localhost).
+      ...(c.secretSealed === null ? { token_endpoint_auth_method: 'none', application_type: 'native' } : { client_secret: this.ports.secrets.open(c.secretSealed), token_endpoint_auth_method: 'client_secret_basic' }),
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris,
       ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),

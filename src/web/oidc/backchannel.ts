@@ -10,6 +10,7 @@ export function backchannelLogout(deps: WebDeps, provider: Provider): void {
   const { oidc, sessions } = deps.services;
   sessions.observeChanges((accountId) => {
     if (accountId === null) return;
+    // A failure here is recorded per client (oidc.logout_failed); a store error must not crash the process.
     void send(accountId).catch(() => undefined);
   });
 

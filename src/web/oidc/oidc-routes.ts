@@ -67,11 +67,19 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
   const account = session ? await accounts.find(session.accountId) : null;
   if (!session || !account || !here) return reply.redirect(`/login?next=${encodeURIComponent(here ?? '/')}`, 303);
 
+  // Every client is the brokerage's own: consent (a relying party's prompt=consent) is given at once.
+  if (details.prompt.name === 'consent') {
+    reply.hijack();
+    return provider.interactionFinished(req.raw, reply.raw, { consent: {} }, { mergeWithLastSubmission: true });
+  }
+
   const query = req.query as Record<string, unknown>;
   const steppedUp = query.after === AFTER_STEP_UP;
   const maxAge = Number(details.params.max_age);
   const lastProof = authenticatedAt(session);
-  const fresh = !Number.isFinite(maxAge) || ports.clock.now().getTime() - lastProof.getTime() <= maxAge * 1000;
+  // oidc-provider turns max_age=0 into prompt=login: a proof made now, whatever the session's age.
+  const promptLogin = String(details.params.prompt ?? '').split(' ').includes('login');
+  const fresh = !promptLogin && (!Number.isFinite(maxAge) || ports.clock.now().getTime() - lastProof.getTime() <= maxAge * 1000);
   const strong = !requestedAcrs(details.params).includes(ACR_PHISHING_RESISTANT) || isPhishingResistant(session);
   // Once back from the step-up, what the session now has is what the relying party gets: a
   // customer without a passkey cannot reach the phishing-resistant level, and the ID token says so.
@@ -84,7 +92,6 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
   const result: Record<string, unknown> = {
     login: { accountId: subject, acr: acrOf(session), amr: amrOf(session), ts: Math.floor(lastProof.getTime() / 1000), remember: false },
   };
-  if (details.prompt.name === 'consent') result.consent = {};
   reply.hijack();
   await provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: false });
 }

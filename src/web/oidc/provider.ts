@@ -77,6 +77,9 @@ export async function createProvider(deps: WebDeps): Promise<Provider> {
     responseTypes: ['code'],
     pkce: { required: () => true },
     rotateRefreshToken: true,
+    // A refresh token for every client allowed the grant, without the consent prompt that
+    // offline_access would need: the brokerage's own clients; it dies with the Mamori session anyway.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256' },
     // Every client is registered by the brokerage's operator: its own services, so no consent screen.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
@@ -101,6 +104,13 @@ export async function createProvider(deps: WebDeps): Promise<Provider> {
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
     },
     renderError: pages.renderError,
+    // The only URLs the provider calls are the back-channel logout URIs the operator registered,
+    // typically the trading service's internal address: oidc-provider's guard against private
+    // addresses (meant for URLs a stranger registers) would refuse exactly those.
+    fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => {
+      delete options.dispatcher;
+      return globalThis.fetch(url, options);
+    },
     ttl: {
       AccessToken: ttl.accessTokenTtl,
       AuthorizationCode: 60,
