@@ -10,6 +10,7 @@ import { DEMO_LOGIN_ID, resetDemoPasswords } from '../composition/demo-account';
 import { openStore } from '../store/open';
 import { UsageError, type CommandSpec } from './command-line';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
+import { oidcCommands } from './oidc-commands';
 
 export interface CommandInput {
   config: Config;
@@ -193,4 +194,5 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   ...passkeyPolicyCommands(withRuntime, actor),
+  ...oidcCommands(withRuntime, actor),
 ];

@@ -21,8 +21,12 @@ export interface NewClient {
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** https, or http on localhost (development); no fragment. Custom schemes for the app (com.example.app:/cb). */
-function checkUri(field: string, raw: string, allowCustomScheme: boolean): string {
+/**
+ * https, or http on localhost (development); no fragment. Custom schemes for the app
+ * (com.example.app:/cb). `anyHttp`: the back-channel logout URI, server to server, often the
+ * trading service's internal address; what it receives is a signed logout token, nothing secret.
+ */
+function checkUri(field: string, raw: string, allowCustomScheme: boolean, anyHttp = false): string {
   let u: URL;
   try {
     u = new URL(raw);
@@ -31,7 +35,7 @@ function checkUri(field: string, raw: string, allowCustomScheme: boolean): strin
   }
   if (u.hash) throw new InvalidInput(field, 'format');
   const local = u.hostname === 'localhost' || u.hostname === '127.0.0.1';
-  if (u.protocol === 'https:' || (u.protocol === 'http:' && local)) return u.href;
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && (local || anyHttp))) return u.href;
   if (allowCustomScheme && /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(u.protocol)) return u.href;
   throw new InvalidInput(field, 'format');
 }
@@ -45,7 +49,7 @@ export class OidcClients {
     if (c.redirectUris.length === 0) throw new InvalidInput('redirect-uri', 'required');
     const redirectUris = c.redirectUris.map((u) => checkUri('redirect-uri', u, c.publicClient));
     const postLogout = c.postLogoutRedirectUris.map((u) => checkUri('post-logout-redirect-uri', u, c.publicClient));
-    const backchannel = c.backchannelLogoutUri === null ? null : checkUri('backchannel-logout-uri', c.backchannelLogoutUri, false);
+    const backchannel = c.backchannelLogoutUri === null ? null : checkUri('backchannel-logout-uri', c.backchannelLogoutUri, false, true);
     const secret = c.publicClient ? null : newToken(this.ports.random);
     const now = this.ports.clock.now();
     const record: OidcClientRecord = {

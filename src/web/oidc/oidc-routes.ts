@@ -15,7 +15,7 @@ import { securityHeaders } from '../security-headers';
 import { sessionToken, type WebDeps } from '../request-context';
 import { safeReturnPath } from '../return-path';
 import { backchannelLogout } from './backchannel';
-import { INTERACTION_PATH, OIDC_PREFIX, createProvider, requestedAcrs } from './provider';
+import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
 
 /** The step-up page's purpose for a relying party's step-up: the withdrawal it is for (cooling-off applies). */
 const STEP_UP_PURPOSE = 'withdrawal';
@@ -35,6 +35,8 @@ export function oidcRoutes(app: FastifyInstance, deps: WebDeps): void {
   const headers = providerHeaders(publicUrl.protocol === 'https:');
 
   app.register(async (scope) => {
+    // Loaded only here: oidc-provider warns on import that it prefers Node 22, and the CLI need not say so.
+    const { createProvider } = await import('./provider');
     const provider = await createProvider(deps);
     const handle = provider.callback();
     backchannelLogout(deps, provider);

@@ -12,15 +12,8 @@ import { ACR_PHISHING_RESISTANT, ACR_VALUES } from '../../domain/oidc/auth-conte
 import { SESSION_COOKIE } from '../cookies';
 import type { WebDeps } from '../request-context';
 import { providerPages } from './provider-pages';
+import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
 
-export const OIDC_PREFIX = '/oidc';
-export const INTERACTION_PATH = `${OIDC_PREFIX}/interaction`;
-
-/** The acr values a relying party asked for (`acr_values`, space-separated). */
-export function requestedAcrs(params: Record<string, unknown> | undefined): string[] {
-  const raw = params?.acr_values;
-  return typeof raw === 'string' ? raw.split(' ').filter(Boolean) : [];
-}
 
 /** The live Mamori session of the browser behind a provider request, if any. */
 function mamoriSession(deps: WebDeps, ctx: KoaContextWithOIDC) {
