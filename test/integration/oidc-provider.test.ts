@@ -277,4 +277,27 @@ describe(`OpenID Connect provider (${storeKind})`, () => {
     assert.ok(events.some((e) => e.type === 'oidc.login' && (e.detail as any)?.clientId === 'trading-bc'), 'the client login is in the audit log');
     assert.ok(events.some((e) => e.type === 'oidc.logout_sent'), 'the back-channel logout is in the audit log');
   });
+
+  it('RP-initiated logout: Mamori asks, then the relying party gets the browser back and the Mamori session is over', async () => {
+    const after = 'https://trade.example.test/bye';
+    const { secret } = await h.runtime.services.oidc.clients.add({ clientId: 'trading-lo', redirectUris: [redirectUri], publicClient: false, postLogoutRedirectUris: [after], backchannelLogoutUri: null }, 'test');
+    const lo = await discover(base, 'trading-lo', secret);
+    const a = await h.createAccount();
+    const { b, tokens } = await rpLogin(a, lo);
+    const end = client.buildEndSessionUrl(lo, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: after, state: 'st' });
+    const confirm = await b.get(end.href);
+    assert.equal(confirm.status, 200, confirm.body);
+    assert.match(confirm.body, /ログアウトしますか/);
+    const action = /<form method="post" action="([^"]+)"/.exec(confirm.body)![1]!.replace(/&amp;/g, '&');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)![1]!;
+    const done = await fetch(new URL(action, base), { method: 'POST', redirect: 'manual', headers: { cookie: b.jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf, logout: 'yes' }).toString() });
+    assert.equal(done.status, 303);
+    assert.equal(done.headers.get('location'), `${after}?state=st`);
+    let status = 200;
+    for (let i = 0; i < 200 && status === 200; i++) {
+      status = (await fetch(`${base}/api/v1/session`, { headers: { cookie: b.jar.header() } })).status;
+      if (status === 200) await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(status, 401, 'the Mamori session ended with the logout');
+  });
 });

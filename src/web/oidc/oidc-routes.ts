@@ -12,7 +12,8 @@ import type Provider from 'oidc-provider';
 import { ACR_PHISHING_RESISTANT, acrOf, amrOf, authenticatedAt } from '../../domain/oidc/auth-context';
 import { isPhishingResistant } from '../../domain/sessions/auth-methods';
 import { securityHeaders } from '../security-headers';
-import { sessionToken, type WebDeps } from '../request-context';
+import { loginContext, sessionToken, type WebDeps } from '../request-context';
+import { MAMORI_CONTEXT } from './paths';
 import { safeReturnPath } from '../return-path';
 import { backchannelLogout } from './backchannel';
 import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
@@ -51,6 +52,8 @@ export function oidcRoutes(app: FastifyInstance, deps: WebDeps): void {
       raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
       raw.headers['x-forwarded-host'] = publicUrl.host;
       raw.headers['x-forwarded-for'] = req.clientIp;
+      // Who is asking, as Mamori derives it (address past the trusted proxies): for the audit of a logout here.
+      Object.assign(raw, { [MAMORI_CONTEXT]: loginContext(req) });
       for (const [k, v] of headers) reply.raw.setHeader(k, v);
       handle(raw, reply.raw);
     };

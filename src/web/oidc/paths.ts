@@ -7,3 +7,6 @@ export function requestedAcrs(params: Record<string, unknown> | undefined): stri
   const raw = params?.acr_values;
   return typeof raw === 'string' ? raw.split(' ').filter(Boolean) : [];
 }
+
+/** The request's context as Mamori derived it, carried on the raw request into oidc-provider's events. */
+export const MAMORI_CONTEXT = Symbol('mamori context');

@@ -12,7 +12,8 @@ import { ACR_PHISHING_RESISTANT, ACR_VALUES } from '../../domain/oidc/auth-conte
 import { SESSION_COOKIE } from '../cookies';
 import type { WebDeps } from '../request-context';
 import { providerPages } from './provider-pages';
-import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
+import { INTERACTION_PATH, MAMORI_CONTEXT, OIDC_PREFIX, requestedAcrs } from './paths';
+import type { RequestContext } from '../../domain/context';
 
 
 /** The live Mamori session of the browser behind a provider request, if any. */
@@ -144,6 +145,14 @@ export async function createProvider(deps: WebDeps): Promise<Provider> {
     const client = ctx.oidc.client;
     if (!session?.accountId || !client) return;
     oidc.accounts.recordLogin(session.accountId, client.clientId, { acr: session.acr, amr: session.amr }, null).catch(() => undefined);
+  });
+  // RP-initiated logout with 「ログアウトする」 ends the Mamori session too (and so, by back-channel,
+  // every other client's login from it): logging out at the provider must not leave Mamori signed in.
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    if (!ctx.oidc.params?.logout) return;
+    const token = parse(String(ctx.req.headers.cookie ?? ''))[SESSION_COOKIE];
+    const context = (ctx.req as unknown as Record<symbol, RequestContext | undefined>)[MAMORI_CONTEXT];
+    if (token && context) deps.services.login.logout(token, context).catch(() => undefined);
   });
   return provider;
 }
