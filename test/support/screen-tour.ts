@@ -12,6 +12,7 @@ import type { FakeClock } from './fake-clock';
 import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
 import { walkRecoveryScreens } from './recovery-tour';
+import { walkOidcScreens } from './oidc-tour';
 
 export interface Tour {
   srv: RunningServer;
@@ -194,6 +195,7 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await look(page, 'step-up-passkey');
   await context.close();
   await walkRecoveryScreens(srv, chromium, lang, look);
+  await walkOidcScreens(srv, chromium, lang, look);
 }
 
 /**
