@@ -71,6 +71,8 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
   const session = await sessions.check(sessionToken(req));
   const account = session ? await accounts.find(session.accountId) : null;
   if (!session || !account || !here) return reply.redirect(`/login?next=${encodeURIComponent(here ?? '/')}`, 303);
+  // The desk's "must change at next login" holds here as on every signed-in page (signed-in.ts).
+  if (account.passwordChangeRequiredAt) return reply.redirect('/account/password', 303);
 
   // Every client is the brokerage's own: consent (a relying party's prompt=consent) is given at once.
   if (details.prompt.name === 'consent') {
