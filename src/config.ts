@@ -114,6 +114,11 @@ const EnvSchema = z.object({
   SUPPORT_LISTEN: z.string().optional(),
   // The console's own origin (its passkeys are bound to it); defaults to PUBLIC_URL.
   SUPPORT_PUBLIC_URL: z.url().optional(),
+  // r20-oidc: Mamori as an OpenID Connect provider (docs/configuration.md, docs/integration.md).
+  OIDC_PROVIDER: z.enum(['on', 'off']).default('off'),
+  OIDC_ID_TOKEN_TTL_SECONDS: int(600, 60, 86_400),
+  OIDC_ACCESS_TOKEN_TTL_SECONDS: int(600, 60, 86_400),
+  OIDC_REFRESH_TOKEN_TTL_SECONDS: int(12 * 3600, 300, 30 * 86_400),
 }).extend(BrandingEnvSchema.shape);
 
 export type Env = Record<string, string | undefined>;
@@ -178,6 +183,9 @@ export interface Config {
   risk: RiskRules;
   /** r18-console: the desk's console (its own listener, origin and passkey relying party). */
   desk: { listen: { host: string; port: number } | null; publicUrl: string; relyingParty: { id: string; name: string; origin: string } };
+  // r20-oidc
+  /** The OpenID Connect provider: whether it is mounted, and its tokens' lifetimes in seconds. */
+  oidc: { enabled: boolean; idTokenTtl: number; accessTokenTtl: number; refreshTokenTtl: number };
 }
 
 const DOCUMENTED_KEYS = new Set(['0000000000000000000000000000000000000000000000000000000000000000']);
@@ -335,6 +343,8 @@ export function loadConfig(env: Env = process.env): Config {
       allowedCountries: e.ALLOWED_COUNTRIES ? e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()) : null,
     },
     desk: deskConfig(e, publicUrl),
+    // r20-oidc
+    oidc: { enabled: e.OIDC_PROVIDER === 'on', idTokenTtl: e.OIDC_ID_TOKEN_TTL_SECONDS, accessTokenTtl: e.OIDC_ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtl: e.OIDC_REFRESH_TOKEN_TTL_SECONDS },
   };
 }
 

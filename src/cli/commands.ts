@@ -11,6 +11,7 @@ import { passkeyPolicyCommands } from './passkey-policy-commands';
 import { renderCustomerState } from './support-show';
 import { keysRotateCommand } from './keys-command';
 import { operatorCommands } from './operator-commands';
+import { oidcCommands } from './oidc-commands';
 
 export interface CommandInput {
   config: Config;
@@ -220,4 +221,5 @@ export const COMMANDS: readonly Command[] = [
   keysRotateCommand(withRuntime),
   ...passkeyPolicyCommands(withRuntime, actor),
   ...operatorCommands(withRuntime, actor),
+  ...oidcCommands(withRuntime, actor),
 ];

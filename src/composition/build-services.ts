@@ -35,6 +35,7 @@ import { CustomerSessions } from '../domain/sessions/customer-sessions';
 import { CustomerStateReader } from '../domain/support/customer-state';
 import { ServingProcesses } from '../domain/operations/serving-processes';
 import { buildDesk } from '../domain/desk/build-desk';
+import { OidcServices } from '../domain/oidc/oidc-services';
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -75,5 +76,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
     networks, riskDesk: new RiskDesk(ports, networks),
+    oidc: new OidcServices(ports, accounts, config.oidc),
   };
 }

@@ -78,7 +78,14 @@ export type AuditType =
   | 'desk.requested'
   | 'desk.approved'
   | 'desk.rejected'
-  | 'desk.action_failed';
+  | 'desk.action_failed'
+  // the OpenID Connect provider: a relying party's login, its back-channel logout, clients and keys.
+  | 'oidc.login'
+  | 'oidc.logout_sent'
+  | 'oidc.logout_failed'
+  | 'oidc.client_added'
+  | 'oidc.client_removed'
+  | 'oidc.keys_rotated';
 
 export interface AuditFacts {
   accountId?: number | null;

@@ -19,6 +19,7 @@ import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
 import type { ProcessHeartbeatRepo } from './operations/serving-processes';
+import type { OidcClientRepo, OidcModelRepo, OidcSessionLinkRepo, OidcSigningKeyRepo, OidcSubjectRepo } from './oidc/repository';
 
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
@@ -47,6 +48,12 @@ export interface StoreTx {
   passkeyAnnouncements: PasskeyAnnouncementRepo;
   processHeartbeats: ProcessHeartbeatRepo;
   desk: DeskRepo;
+  // The OpenID Connect provider (issue 20).
+  oidcModels: OidcModelRepo;
+  oidcClients: OidcClientRepo;
+  oidcSigningKeys: OidcSigningKeyRepo;
+  oidcSubjects: OidcSubjectRepo;
+  oidcSessionLinks: OidcSessionLinkRepo;
 }
 
 export interface Store extends StoreTx {

@@ -10,7 +10,8 @@ import { enSessions, jaSessions } from './sessions';
 import { enStepUp, jaStepUp } from './step-up';
 import { enUnreadableSecret, jaUnreadableSecret } from './unreadable-secret';
 import { enDesk, jaDesk } from './desk';
+import { enOidc, jaOidc } from './oidc';
 
-export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaUnreadableSecret, ...jaDesk } as const;
+export const jaFeatures = { ...jaStepUp, ...jaRecovery, ...jaPasskeyPolicy, ...jaSessions, ...jaPasskeyRegistration, ...jaRisk, ...jaUnreadableSecret, ...jaDesk, ...jaOidc } as const;
 
-export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enUnreadableSecret, ...enDesk };
+export const enFeatures: Record<keyof typeof jaFeatures, string> = { ...enStepUp, ...enRecovery, ...enPasskeyPolicy, ...enSessions, ...enPasskeyRegistration, ...enRisk, ...enUnreadableSecret, ...enDesk, ...enOidc };

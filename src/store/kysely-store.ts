@@ -112,6 +112,11 @@ export class KyselyStore implements Store {
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
   get processHeartbeats() { return this.repos.processHeartbeats; }
   get desk() { return this.repos.desk; }
+  get oidcModels() { return this.repos.oidcModels; }
+  get oidcClients() { return this.repos.oidcClients; }
+  get oidcSigningKeys() { return this.repos.oidcSigningKeys; }
+  get oidcSubjects() { return this.repos.oidcSubjects; }
+  get oidcSessionLinks() { return this.repos.oidcSessionLinks; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

@@ -39,6 +39,7 @@ import { fastPathServer } from './fast-paths';
 import { assignClientAddress, fastifyTrustProxy } from './client-address';
 import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
 import { deskPages } from './pages/desk-pages';
+import { oidcRoutes } from './oidc/oidc-routes';
 
 export interface AppOptions extends WebDeps {
   logger?: FastifyBaseLogger;
@@ -143,6 +144,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.register(sessionsApi(opts));
   loginApi(app, opts);
   passkeyApi(app, opts);
+  oidcRoutes(app, opts);
   // The support desk's API is for operators, not the internet: on the public listener only
   // when explicitly asked for outside production (docs/configuration.md, SUPPORT_API_PUBLIC).
   if (config.supportApiPublic) supportApi(app, opts);

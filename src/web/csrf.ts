@@ -15,7 +15,13 @@ import { TOKEN_MAX } from '../domain/input-limits';
 /** API routes, and JSON requests from our own scripts, get JSON errors; pages get pages. */
 export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/') || String(req.headers['content-type'] ?? '').startsWith('application/json');
 
-const changesState = (req: FastifyRequest) => req.method !== 'GET' && req.method !== 'HEAD';
+/**
+ * The OpenID Connect endpoints are a protocol of their own: relying parties post to them server to
+ * server (client authentication, PKCE), and the one browser form (logout) carries oidc-provider's xsrf.
+ */
+const isOidc = (req: FastifyRequest) => req.url.startsWith('/oidc/');
+
+const changesState = (req: FastifyRequest) => req.method !== 'GET' && req.method !== 'HEAD' && !isOidc(req);
 
 /**
  * Origin first, before the body is read: pages must come from our own origin; API clients (mobile

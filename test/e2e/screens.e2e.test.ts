@@ -44,7 +44,7 @@ describe('every screen, Japanese and English, desktop and phone', () => {
   const seen = new Set<KnownFailure>();
 
   before(async () => {
-    srv = await startTestServer({}, { clock });
+    srv = await startTestServer({ OIDC_PROVIDER: 'on' }, { clock });
     migration = await startTestServer({ PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2030-04-01', ALLOWED_COUNTRIES: 'JP', TRUST_PROXY: '127.0.0.1' }, { clock: migrationClock });
     chromium = await launchChromium();
   });

@@ -13,6 +13,7 @@ import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
 import { walkRecoveryScreens } from './recovery-tour';
 import { walkDeskScreens } from './desk-tour';
+import { walkOidcScreens } from './oidc-tour';
 
 export interface Tour {
   srv: RunningServer;
@@ -196,6 +197,7 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
   await context.close();
   await walkRecoveryScreens(srv, chromium, lang, look);
   await walkDeskScreens(srv, chromium, lang, look);
+  await walkOidcScreens(srv, chromium, lang, look);
 }
 
 /**

@@ -38,6 +38,7 @@ export class SessionService {
   private readonly lookups = new Map<string, Promise<ActiveSession | null>>();
   /** Calls waiting to hear their own announcement of an account's change (endAndSpread). */
   private readonly waiters = new Map<number, Set<() => void>>();
+  private readonly observers: ((accountId: number | null) => void)[] = [];
   /**
    * How checks were answered, for /metrics: from the cache, by a database read, or by a read
    * already under way for the same token. Operators size SESSION_CACHE_MS by it.
@@ -87,7 +88,13 @@ export class SessionService {
     }
   }
 
+  /** Others who act on an account's session change in any process (the OIDC provider's back-channel logout). */
+  observeChanges(observer: (accountId: number | null) => void): void {
+    this.observers.push(observer);
+  }
+
   private heard(accountId: number | null): void {
+    for (const observer of this.observers) observer(accountId);
     const all = accountId === null ? [...this.waiters.values()] : [this.waiters.get(accountId) ?? new Set<() => void>()];
     for (const set of all) for (const resolve of set) resolve();
   }

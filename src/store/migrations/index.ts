@@ -20,6 +20,7 @@ import { passkeyMigration } from './0012-passkey-migration';
 import { sessionListAndNotices } from './0015-session-list-and-notices';
 import { processHeartbeats } from './0020-process-heartbeats';
 import { deskConsole } from './0018-desk-console';
+import { oidc } from './0019-oidc';
 
 export type { Dialect } from './column-types';
 
@@ -42,6 +43,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0015_session_list_and_notices': sessionListAndNotices(dialect),
     '0020_process_heartbeats': processHeartbeats(dialect),
     '0018_desk_console': deskConsole(dialect),
+    '0019_oidc': oidc(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -28,6 +28,7 @@ import { stepUpGrants } from './step-up-grants';
 import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
 import { processHeartbeats } from './process-heartbeats';
+import { oidcClients, oidcModels, oidcSessionLinks, oidcSigningKeys, oidcSubjects } from './oidc';
 
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
@@ -73,5 +74,10 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     passkeyAnnouncements: passkeyAnnouncements(db),
     processHeartbeats: processHeartbeats(db),
     desk: desk(db),
+    oidcModels: oidcModels(db),
+    oidcClients: oidcClients(db),
+    oidcSigningKeys: oidcSigningKeys(db),
+    oidcSubjects: oidcSubjects(db),
+    oidcSessionLinks: oidcSessionLinks(db),
   };
 }
