@@ -185,6 +185,8 @@ describe(`behaviour signals: countries, travel, stuffing, failures (${storeKind}
     for (let i = 0; i < 3; i++) assert.equal((await post('/api/v1/login', { loginId: a.loginId, password: 'wrong password', deviceToken: device })).status, 401);
     // Whoever typed the right password stops at the code: the flag stays for the customer.
     assert.equal((await post('/api/v1/login', { loginId: a.loginId, password: a.loginPassword, deviceToken: device })).json.state, 'awaiting_code');
+    // That flow's code mail is taken out, so the customer's own login below reads its own code.
+    await h.codeFor(a.emails[0]!);
     const account = (await h.runtime.store.accounts.findByLoginId(a.loginId))!;
     assert.ok(account.passwordChangeRequiredAt, 'the flag is set at the decision');
     const set = (await h.runtime.store.audit.listForAccount(account.id, 5, ['password.change_required']))[0]!;
