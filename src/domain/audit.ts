@@ -132,4 +132,6 @@ export interface AuditRepo {
    * is none), newest first, at most `limit`; and whether a `marker` event exists.
    */
   listSinceLast(accountId: number, marker: string, types: readonly string[], limit: number): Promise<{ markerFound: boolean; events: AuditEvent[] }>;
+  /** When and from where: the account's last `limit` events of `type`, newest first, without their details (read at every login). */
+  listPlaces(accountId: number, type: string, limit: number): Promise<{ at: Date; ip: string | null }[]>;
 }

@@ -87,9 +87,7 @@ export class PasswordStep {
       await attempt.succeeded();
       return flow.open(account, factors, device, ctx, risk.action === 'passkey', risk.notice);
     }
-    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice);
-    await attempt.loggedIn();
-    return login;
+    return completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice, (tx) => attempt.loggedIn(tx));
   }
 
   private async recordFailure(loginId: string, account: Account | undefined, outcome: FailureOutcome, recognized: boolean, ctx: LoginContext): Promise<void> {

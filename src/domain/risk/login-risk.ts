@@ -116,10 +116,13 @@ export class LoginRisk {
   private async pastLogins(accountId: number): Promise<PastLogin[]> {
     const r = this.deps.rules.responses;
     if (r.new_country === 'off' && r.new_network === 'off' && r.impossible_travel === 'off' && r.unusual_hour === 'off') return [];
-    const events = await this.deps.ports.store.audit.listForAccount(accountId, PAST_LOGINS_READ, ['login.succeeded']);
-    return events.map((e) => {
-      const facts = e.ip ? this.where(e.ip) : null;
-      return { at: e.at, country: facts?.country ?? null, asn: facts?.asn ?? null };
+    const places = await this.deps.ports.store.audit.listPlaces(accountId, 'login.succeeded', PAST_LOGINS_READ);
+    // A customer's hundred last logins come from a handful of addresses: each is looked up once.
+    const looked = new Map<string, NetworkFacts>();
+    return places.map(({ at, ip }) => {
+      let facts = ip ? looked.get(ip) : undefined;
+      if (ip && !facts) looked.set(ip, (facts = this.where(ip)));
+      return { at, country: facts?.country ?? null, asn: facts?.asn ?? null };
     });
   }
 
