@@ -40,10 +40,29 @@ function load(plan: LoadPlan): Promise<LoadResult> {
   });
 }
 
-/** utime + stime of the process's main thread (its thread id is the process id), in ms. */
-function mainThreadCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+/** utime + stime of one thread, in ms (the main thread's id is the process id). */
+function threadCpuMs(pid: number, tid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+const mainThreadCpuMs = (pid: number) => threadCpuMs(pid, pid);
+
+/** CPU ms of every thread of the process by thread name (main, hashing workers, SQLite's checkpointer, libuv's pool…). */
+function threadsCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let name = '?';
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {}
+    if (Number(tid) === pid) name = 'main';
+    byName.set(name, (byName.get(name) ?? 0) + threadCpuMs(pid, Number(tid)));
+  }
+  return byName;
 }
 
 async function main() {
@@ -72,11 +91,14 @@ async function main() {
   for (let i = 0; i < 600 && !(await fetch(`${base}/readyz`).catch(() => null))?.ok; i++) await new Promise((r) => setTimeout(r, 100));
   const loadStarted = Date.now();
   const cpuBefore = mainThreadCpuMs(server.pid!);
+  const threadsBefore = threadsCpuMs(server.pid!);
   const result =
     mode === 'session'
       ? await load({ url: `${base}/api/v1/session`, method: 'GET', connections: 10, cookies: data.sessionCookies, repeatEach: 4, seconds })
       : await load({ url: `${base}/api/v1/login`, method: 'POST', connections: 16, bodies: mode === 'login' ? data.recognizedLogins : data.unrecognizedLogins, seconds });
   const cpu = mainThreadCpuMs(server.pid!) - cpuBefore;
+  const perThread = [...threadsCpuMs(server.pid!)].map(([name, ms]) => `${name} ${((ms - (threadsBefore.get(name) ?? 0)) / Math.max(1, result.total)).toFixed(2)}`);
+  process.stderr.write(`CPU ms per request by thread: ${perThread.join(', ')}\n`);
   process.stderr.write(`${mode}${cpuOnly ? '' : ' under the profiler'}: ${Math.round(result.rps)} req/s ${JSON.stringify(result.statusCodes)}; main thread ${(cpu / result.total).toFixed(2)} ms CPU per request\n`);
   const exited = new Promise((r) => server.on('exit', r));
   server.kill('SIGTERM');
@@ -106,7 +128,7 @@ async function main() {
   const busy = total - (byPlace.get('(idle)') ?? 0);
   process.stdout.write(`by place, share of the busy main thread (${busy} samples):\n`);
   for (const [place, hits] of [...byPlace].filter(([p]) => p !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`${((100 * hits) / busy).toFixed(1).padStart(5)} %  ${place}\n`);
-  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 70);
   for (const [name, hits] of top) process.stdout.write(`${((100 * hits) / total).toFixed(1).padStart(5)} %  ${name}\n`);
   rmSync(dir, { recursive: true, force: true });
 }
