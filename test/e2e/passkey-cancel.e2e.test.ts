@@ -68,8 +68,10 @@ describe('a new passkey registered with the mailed code, cancelled from another 
     assert.match(await ownPage.content(), /パスキーは登録されていません。/);
     await srv.smtp.waitForMail((m) => m.to.includes(customer.emails[0]!) && m.subject.includes('パスキーの登録を取り消しました'), 10_000);
 
-    // The second browser's authenticator still holds the key; the server refuses it.
-    await page.getByRole('button', { name: 'ログアウト' }).click();
+    // The cancel signed the second browser out: its next page is the login page.
+    await page.goto(`${srv.url}/account`);
+    assert.match(new URL(page.url()).pathname, /^\/login/);
+    // Its authenticator still holds the key; the server refuses it.
     await page.getByRole('button', { name: 'パスキーでログイン' }).click();
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /パスキーによる認証ができませんでした/);

@@ -62,5 +62,9 @@ export function passkeyCancelledMail(brand: Brand, p: { name: string; at: Date; 
       : `${formatJst(p.at)}、お客さまのアカウントで、新しく登録されたパスキーの登録を取り消しました。`,
     `パスキーの名前: ${p.passkeyNames.map((n) => mailSafeOr(n, unreadable)).join('、')}`,
     '取り消したパスキーではログインできません。',
+    p.bySupport
+      ? 'あわせて、すべての端末・ブラウザのログイン状態と「普段ご利用の環境」の登録を解除しました。'
+      : 'あわせて、取り消しを行った端末以外のすべての端末・ブラウザのログイン状態と「普段ご利用の環境」の登録を解除しました。',
+    'ログインパスワードの変更をおすすめします。',
   ]);
 }
