@@ -47,7 +47,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
   const networks = opts.networks ?? riskNetworkLookup(config.risk);
-  const risk = new LoginRisk({ ports, brand, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
+  const risk = new LoginRisk({ ports, brand, sessions, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
   // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
   const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
   const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
@@ -64,7 +64,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const security = new SecurityService(ports, { brand, reauthentication, sessions, networks });
   const support = new SupportAccess(ports, config.supportApiKeys);
   const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
-  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
+  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset, sessions });
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });

@@ -89,6 +89,8 @@ export interface SessionsTable {
   auth_methods: Generated<string | null>;
   /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
   passkey_pending: Generated<number>;
+  /** 0023: the customer must change the login password first (the desk's or a signal's flag). */
+  password_change_pending: Generated<number>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */

@@ -158,6 +158,7 @@ export class SecurityService {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
       await tx.accounts.setPasswordChangeRequired(account.id, null);
       await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
+      if (account.passwordChangeRequiredAt) await this.deps.sessions.releasePasswordChangeHold(tx, account.id);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
       const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });

@@ -89,7 +89,8 @@ export class LoginCompletion {
     const requirement = await this.deps.passkeyRequirements.forAccount(account.id, tx);
     const passkeyPending = requirement.kind === 'required';
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending, authMethodsFor(method, passwordless));
+    const holds = { passkey: passkeyPending, passwordChange: account.passwordChangeRequiredAt !== null };
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, holds, authMethodsFor(method, passwordless));
     // Read before this success is written: the failures since the one before, and whether there was one.
     const before = await notices.historyBefore(tx, account.id);
     const passkeyExempt = requirement.kind === 'exempt';
