@@ -6,18 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, withVirtualAuthenticator } from '../support/browser';
 import { browserSuite } from '../support/browser-suite';
 
-async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return { credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials };
-}
 
 describe('a new passkey registered with the mailed code, cancelled from another browser', () => {
   const customer = { loginId: 'maebashi7', name: '前橋 七海', emails: ['nanami.maebashi@example.com'], loginPassword: 'hirose river 1889', tradingPassword: 'shikishima 1892 tp' };
