@@ -5,6 +5,7 @@ import type { PasskeyExemptionService } from '../passkey-policy/exemption-servic
 import { WebauthnCeremonies } from '../passkeys/webauthn-ceremonies';
 import type { Ports } from '../ports';
 import type { CustomerSessions } from '../sessions/customer-sessions';
+import { OperatorApiKeys } from './api-keys';
 import { CustomerLookup } from './customer-view';
 import { DeskActions } from './desk-actions';
 import { OperatorService } from './operator-service';
@@ -17,5 +18,6 @@ export function buildDesk(ports: Ports, rp: RelyingParty, s: Services & { securi
     operators: new OperatorService(ports, new WebauthnCeremonies(ports, rp)),
     lookup: new CustomerLookup(ports, s),
     actions: new DeskActions(ports, s),
+    apiKeys: new OperatorApiKeys(ports),
   };
 }

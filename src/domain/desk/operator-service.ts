@@ -67,6 +67,24 @@ export class OperatorService {
     return { token, expiresAt };
   }
 
+  /**
+   * A fresh one-time enrolment link for an existing, enabled operator (a lost passkey, a link that
+   * ran out): every earlier unused link stops working in the same transaction.
+   */
+  async reissueEnrolment(rawName: unknown, by: string): Promise<{ operator: Operator; token: string; expiresAt: Date }> {
+    const { store, clock } = this.ports;
+    const operator = await store.desk.findOperator({ name: this.parseName(rawName) });
+    if (!operator) throw new DomainError('not_found', { field: 'name' });
+    if (operator.disabledAt) throw new DomainError('desk_denied', { reason: 'disabled' });
+    const now = clock.now();
+    return store.transaction(async (tx) => {
+      await tx.desk.expireEnrolments(operator.id, now);
+      const issued = await this.issueEnrolment(tx.desk, operator.id, now);
+      await recordAudit(tx, now, 'desk.enrolment_issued', { operator: by, detail: { name: operator.name, role: operator.role } });
+      return { operator, ...issued };
+    });
+  }
+
   list(): Promise<Operator[]> {
     return this.ports.store.desk.listOperators();
   }

@@ -21,6 +21,7 @@ import { sessionListAndNotices } from './0015-session-list-and-notices';
 import { processHeartbeats } from './0020-process-heartbeats';
 import { deskConsole } from './0018-desk-console';
 import { oidc } from './0019-oidc';
+import { operatorApiKeys } from './0021-operator-api-keys';
 
 export type { Dialect } from './column-types';
 
@@ -44,6 +45,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0020_process_heartbeats': processHeartbeats(dialect),
     '0018_desk_console': deskConsole(dialect),
     '0019_oidc': oidc(dialect),
+    '0021_operator_api_keys': operatorApiKeys(dialect),
   };
   return { getMigrations: async () => migrations };
 }

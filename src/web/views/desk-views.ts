@@ -2,7 +2,7 @@
 import type { Branding } from '../../config-branding';
 import type { Brand } from '../../domain/context';
 import type { CustomerView } from '../../domain/desk/customer-view';
-import { DESK_ACTIONS, IDENTITY_METHODS, type ListedDeskRequest, type Operator } from '../../domain/desk/records';
+import { CONSOLE_ACTIONS, IDENTITY_METHODS, type ListedDeskRequest, type Operator } from '../../domain/desk/records';
 import { formatDateTime } from '../../i18n/format';
 import type { Locale, Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n';
@@ -128,7 +128,7 @@ export function customerView(t: Translate, csrf: string, me: Operator, v: Custom
 
 function actionForm(t: Translate, csrf: string, loginId: string): Html {
   return html`<form method="post" action="/support/customers/${encodeURIComponent(loginId)}/actions">${csrfInput(csrf)}
-  <div class="field"><label for="action">${t('desk.act.action')}</label><select id="action" name="action" required>${DESK_ACTIONS.map((x) => html`<option value="${x}">${t(k(`desk.action.${x}`))}</option>`)}</select></div>
+  <div class="field"><label for="action">${t('desk.act.action')}</label><select id="action" name="action" required>${CONSOLE_ACTIONS.map((x) => html`<option value="${x}">${t(k(`desk.action.${x}`))}</option>`)}</select></div>
   <div class="field"><label for="identityMethod">${t('desk.act.identityMethod')}</label><select id="identityMethod" name="identityMethod" required>${IDENTITY_METHODS.map((x) => html`<option value="${x}">${t(k(`desk.identity.${x}`))}</option>`)}</select></div>
   ${field({ id: 'identityNote', label: t('desk.act.identityNote'), autocomplete: 'off', maxlength: 500 })}
   ${field({ id: 'reason', label: t('desk.act.reason'), autocomplete: 'off', maxlength: 500 })}
