@@ -1,4 +1,5 @@
 /** Support-API keys for tests: an operator record with a role, and a key made as `mamori operators api-keys add` makes it. */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Runtime } from '../../src/composition/open-runtime';
 import type { OperatorRole } from '../../src/domain/desk/records';
 
@@ -10,10 +11,12 @@ export async function supportKeyFor(runtime: Runtime, name: string, role: Operat
 }
 
 /**
- * Setup of a four-eyes action asked through the API: a supervisor other than the requester
- * approves request `id` by the API, as the desk does; returns that answer.
+ * Setup of a four-eyes action asked through the API (202, pending): another operator, a
+ * supervisor, approves it through the API, and that answer is returned. Any other answer (the
+ * action took effect at once, or was refused) is returned as it is.
  */
-export async function approveByApi(send: (url: string, body: unknown, key: string) => Promise<{ status: number; body: string }>, runtime: Runtime, id: number): Promise<{ status: number; body: string }> {
+export async function approvedByInject(app: FastifyInstance, runtime: Runtime, asked: LightMyRequestResponse): Promise<LightMyRequestResponse> {
+  if (asked.statusCode !== 202) return asked;
   const key = await supportKeyFor(runtime, 'approver', 'supervisor');
-  return send(`/api/v1/support/requests/${id}/approve`, { reason: 'identity check reviewed' }, key);
+  return app.inject({ method: 'POST', url: `/api/v1/support/requests/${asked.json().request.id}/approve`, headers: { authorization: `Bearer ${key}` }, payload: { reason: 'identity check reviewed' } });
 }

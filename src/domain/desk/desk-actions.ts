@@ -14,6 +14,7 @@ import type { Ports } from '../ports';
 import type { Services } from './services';
 import { DESK_ACTIONS, FOUR_EYES_ACTIONS, IDENTITY_METHODS, roleMay, type DeskAction, type DeskChannel, type DeskRequest, type IdentityMethod, type ListedDeskRequest, type Operator } from './records';
 import { endEverySession } from './session-ending';
+import { parseUntil } from '../passkey-policy/exemption-service';
 
 export interface ActionInput {
   action: unknown;
@@ -27,6 +28,8 @@ export interface ActionInput {
 /** What carrying out returned (the domain call's answer), and what the operator must see once (a reset code for a letter). */
 export interface ActionOutcome {
   request: DeskRequest;
+  /** Who asked, as the audit names them (`desk:sato`, `api:sato`). */
+  requestedBy: string;
   result?: unknown;
   shownOnce?: Record<string, string>;
 }
@@ -73,7 +76,7 @@ export class DeskActions {
       await recordAudit(tx, now, 'desk.requested', { accountId: account.id, loginId: account.loginId, operator: operator.name, detail: { request: r.id, action, reason, identityMethod, identityNote, fourEyes, via: channel.kind, ...(apiKeyId ? { keyId: apiKeyId } : {}) } });
       return r;
     });
-    if (fourEyes) return { request };
+    if (fourEyes) return { request, requestedBy: `${channel.kind === 'api' ? 'api' : 'desk'}:${operator.name}` };
     return this.carryOut(request, operator, null);
   }
 
@@ -130,8 +133,9 @@ export class DeskActions {
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
     switch (action) {
       case 'exemption_grant':
-        if (typeof raw.until !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw.until)) throw new InvalidInput('until', 'format');
-        return { until: raw.until };
+        // Judged when asked as well as when carried out, so a supervisor is never asked to approve a date that cannot be.
+        parseUntil(raw.until, this.ports.clock.now());
+        return { until: raw.until as string };
       case 'password_reset_code': {
         const by = raw.by ?? 'mail';
         if (by !== 'post' && by !== 'mail') throw new InvalidInput('by', 'format');
@@ -165,28 +169,29 @@ export class DeskActions {
     const { store, clock } = this.ports;
     const account = (await store.accounts.findById(request.accountId))!;
     const id = account.loginId;
-    const op = `${request.channel === 'api' ? 'api' : 'desk'}:${requester.name}${approver ? `+${approver.name}` : ''}`;
+    const requestedBy = `${request.channel === 'api' ? 'api' : 'desk'}:${requester.name}`;
+    const op = approver ? `${requestedBy}+${approver.name}` : requestedBy;
     // An API client that stated no identity check gives its reason alone, as before operators had records.
     const why = (request.identityNote ? `${request.reason} [#${request.id}; ${request.identityMethod}: ${request.identityNote}]` : request.reason).slice(0, SUPPORT_REASON_MAX);
     const s = this.services;
     const p = request.params;
     try {
       switch (request.action) {
-        case 'totp_reset': return { request, result: await s.totp.supportReset(id, op, why) };
-        case 'passkeys_reset': return { request, result: await s.passkeys.supportReset(id, op, why) };
-        case 'passkey_remove': return { request, result: await s.passkeys.supportReset(id, op, why, Number(p.passkeyId)) };
-        case 'passkeys_cancel_new': return { request, result: await s.passkeys.supportCancelNew(id, op, why, p.passkeyId) };
-        case 'login_unlock': return { request, result: await s.login.supportUnlock(id, op, why) };
-        case 'trading_password_unlock': return { request, result: await s.tradingPassword.unlock(id, op, why) };
-        case 'password_change_required': return { request, result: await s.deskReset.requirePasswordChange(id, op, why) };
-        case 'exemption_grant': return { request, result: await s.passkeyExemptions.grant(id, { until: p.until, operator: op, reason: why }) };
-        case 'exemption_revoke': return { request, result: await s.passkeyExemptions.revoke(id, { operator: op, reason: why }) };
-        case 'country_exception_grant': return { request, result: await s.riskDesk.allowCountry(id, { country: p.country, days: p.days }, op, why) };
-        case 'country_exception_remove': return { request, result: await s.riskDesk.removeCountryException(id, p.country ?? '', op, why) };
-        case 'sessions_end': return { request, result: await endEverySession(this.ports, s, account, op, why) };
+        case 'totp_reset': return { request, requestedBy, result: await s.totp.supportReset(id, op, why) };
+        case 'passkeys_reset': return { request, requestedBy, result: await s.passkeys.supportReset(id, op, why) };
+        case 'passkey_remove': return { request, requestedBy, result: await s.passkeys.supportReset(id, op, why, Number(p.passkeyId)) };
+        case 'passkeys_cancel_new': return { request, requestedBy, result: await s.passkeys.supportCancelNew(id, op, why, p.passkeyId) };
+        case 'login_unlock': return { request, requestedBy, result: await s.login.supportUnlock(id, op, why) };
+        case 'trading_password_unlock': return { request, requestedBy, result: await s.tradingPassword.unlock(id, op, why) };
+        case 'password_change_required': return { request, requestedBy, result: await s.deskReset.requirePasswordChange(id, op, why) };
+        case 'exemption_grant': return { request, requestedBy, result: await s.passkeyExemptions.grant(id, { until: p.until, operator: op, reason: why }) };
+        case 'exemption_revoke': return { request, requestedBy, result: await s.passkeyExemptions.revoke(id, { operator: op, reason: why }) };
+        case 'country_exception_grant': return { request, requestedBy, result: await s.riskDesk.allowCountry(id, { country: p.country, days: p.days }, op, why) };
+        case 'country_exception_remove': return { request, requestedBy, result: await s.riskDesk.removeCountryException(id, p.country ?? '', op, why) };
+        case 'sessions_end': return { request, requestedBy, result: await endEverySession(this.ports, s, account, op, why) };
         case 'password_reset_code': {
           const issued = await s.deskReset.issue(id, op, why, p.by === 'post' ? 'post' : 'mail');
-          return { request, result: issued, ...(issued.code ? { shownOnce: { resetCode: issued.code } } : {}) };
+          return { request, requestedBy, result: issued, ...(issued.code ? { shownOnce: { resetCode: issued.code } } : {}) };
         }
       }
     } catch (e) {

@@ -106,7 +106,8 @@ export function supportApi(app: FastifyInstance, deps: WebDeps): void {
     const caller = await callerOf(req);
     const out: ActionOutcome = await actions.approve(caller.operator, requestIdOf(req), bodyOf(req).reason);
     const loginId = (await deps.services.accounts.find(out.request.accountId))?.loginId ?? null;
-    return { loginId, ...ANSWERS[out.request.action](out.result, out.request.params), request: { id: out.request.id, state: 'done' }, operator: label(caller) };
+    // `operator` is who asked, as in the answer of an action that takes effect at once; `approvedBy` who approved.
+    return { loginId, ...ANSWERS[out.request.action](out.result, out.request.params), request: { id: out.request.id, state: 'done' }, operator: out.requestedBy, approvedBy: label(caller) };
   });
   app.post('/api/v1/support/requests/:id/reject', async (req) => {
     const caller = await callerOf(req);
