@@ -30,7 +30,7 @@ export interface DeskRepo {
   findEnrolment(tokenHash: string): Promise<OperatorEnrolment | undefined>;
   /** Conditional update: an enrolment token is used once, whatever races it. */
   useEnrolment(tokenHash: string, at: Date): Promise<boolean>;
-  /** Ends every unused enrolment link of the operator now (a new one replaces them). */
+  /** Spends every unused enrolment link of the operator now (a new one replaces them). */
   expireEnrolments(operatorId: number, at: Date): Promise<void>;
 
   insertSession(s: OperatorSession): Promise<void>;

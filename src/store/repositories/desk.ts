@@ -183,7 +183,8 @@ export function desk(db: Db): DeskRepo {
     },
 
     async expireEnrolments(operatorId, at) {
-      await db.updateTable('operator_enrolments').set({ expires_at: ms(at) }).where('operator_id', '=', operatorId).where('used_at', 'is', null).where('expires_at', '>', ms(at)).execute();
+      // Marked spent, not expired: a spent link is refused whatever clock reads it.
+      await db.updateTable('operator_enrolments').set({ used_at: ms(at) }).where('operator_id', '=', operatorId).where('used_at', 'is', null).execute();
     },
 
     async insertSession(s) {
