@@ -20,6 +20,9 @@ export const ENROLMENT_TTL_MS = 15 * 60_000;
 /** An operator's session: 15 minutes without a request ends it, and it never lasts longer than 4 hours. */
 export const DESK_SESSION_RULES = { idleMs: 15 * 60_000, absoluteMs: 4 * 3600_000 };
 
+/** The lock every change to who is an enabled supervisor holds (disable; a role change would too). */
+export const SUPERVISORS_LOCK = 'desk.supervisors';
+
 const NAME_PATTERN = /^[\p{L}\p{N}._-]{1,40}$/u;
 
 export interface SignedInOperator {
@@ -97,6 +100,8 @@ export class OperatorService {
     if (operator.disabledAt) return operator;
     const now = clock.now();
     await store.transaction(async (tx) => {
+      // Two disables of the last two supervisors at once, on any processes: the second waits for the first and sees it.
+      await tx.locks.hold(SUPERVISORS_LOCK);
       if (!(await tx.desk.disableOperator(operator.id, now))) throw new DomainError('desk_denied', { reason: 'last_supervisor' });
       await tx.desk.endSessionsOf(operator.id, now);
       await recordAudit(tx, now, 'desk.operator_disabled', { operator: by, detail: { name: operator.name, role: operator.role } });
