@@ -55,6 +55,8 @@ export const jaDesk = {
   'desk.act.identityMethod': '本人確認の方法',
   'desk.act.identityNote': '確認した内容',
   'desk.act.until': '免除の最終日（YYYY-MM-DD、免除のみ）',
+  'desk.act.passkey': '削除するパスキー（パスキーの削除のみ）',
+  'desk.act.passkeyNone': '選んでください',
   'desk.act.submit': '依頼する',
   'desk.act.pending': '依頼 #{id} を受け付けました。責任者の承認後に実行されます。',
   'desk.act.done': '依頼 #{id} を実行しました。お客様にメールでお知らせしました。',
@@ -102,6 +104,7 @@ export const jaDesk = {
   'error.invalid_input.decisionReason': '承認・却下の理由を入力してください。',
   'error.invalid_input.q': '検索する文字を入力してください。',
   'error.invalid_input.action': '操作の種類を選んでください。',
+  'error.invalid_input.passkeyId': '削除するパスキーを選んでください。',
 } as const;
 
 export const enDesk: Record<keyof typeof jaDesk, string> = {
@@ -160,6 +163,8 @@ export const enDesk: Record<keyof typeof jaDesk, string> = {
   'desk.act.identityMethod': 'How the identity was checked',
   'desk.act.identityNote': 'What was verified',
   'desk.act.until': 'Last day of the exemption (YYYY-MM-DD, exemptions only)',
+  'desk.act.passkey': 'Passkey to remove (passkey removal only)',
+  'desk.act.passkeyNone': 'Choose one',
   'desk.act.submit': 'Request',
   'desk.act.pending': 'Request #{id} recorded. It takes effect once a supervisor approves it.',
   'desk.act.done': 'Request #{id} was carried out. The customer has been mailed.',
@@ -207,4 +212,5 @@ export const enDesk: Record<keyof typeof jaDesk, string> = {
   'error.invalid_input.decisionReason': 'Enter a reason for the decision.',
   'error.invalid_input.q': 'Enter something to search for.',
   'error.invalid_input.action': 'Choose an action.',
+  'error.invalid_input.passkeyId': 'Choose the passkey to remove.',
 };

@@ -20,7 +20,7 @@ const inAMonth = () => new Date(Date.now() + 30 * 86_400_000 + 9 * 3_600_000).to
 const ACTIONS: { name: string; method: 'POST' | 'DELETE'; path: string; body?: () => Record<string, unknown>; fourEyes: boolean }[] = [
   { name: 'totp_reset', method: 'POST', path: 'totp/reset', fourEyes: true },
   { name: 'passkeys_reset', method: 'POST', path: 'passkeys/reset', fourEyes: true },
-  { name: 'passkey_remove', method: 'DELETE', path: 'passkeys/1', fourEyes: true },
+  { name: 'passkey_remove', method: 'DELETE', path: 'passkeys/:passkeyId', fourEyes: true },
   { name: 'password_reset_code', method: 'POST', path: 'login-password/reset-code', body: () => ({ by: 'mail' }), fourEyes: true },
   { name: 'exemption_grant', method: 'POST', path: 'passkey-exemption', body: () => ({ until: inAMonth() }), fourEyes: true },
   { name: 'login_unlock', method: 'POST', path: 'login/unlock', fourEyes: false },
@@ -48,9 +48,17 @@ describe(`support-API keys of operators, on two processes (${storeKind})`, () =>
       body: text,
     });
   };
+  /** The customer's one passkey, for the removal of a chosen one. */
+  const passkeyIds = new Map<string, number>();
   const act = (p: ServerProcess, key: string, loginId: string, x: (typeof ACTIONS)[number]) =>
-    call(p, key, x.method, `/api/v1/support/accounts/${loginId}/${x.path}`, { reason: '電話で本人確認済み', ...(x.body?.() ?? {}) });
-  const customer = async () => (await h.createAccount()).loginId;
+    call(p, key, x.method, `/api/v1/support/accounts/${loginId}/${x.path.replace(':passkeyId', String(passkeyIds.get(loginId) ?? 0))}`, { reason: '電話で本人確認済み', ...(x.body?.() ?? {}) });
+  const customer = async () => {
+    const { loginId } = await h.createAccount();
+    const account = (await h.runtime.store.accounts.findByLoginId(loginId))!;
+    const p = await h.runtime.store.passkeys.insert({ accountId: account.id, credentialId: `cred-${loginId}`, publicKey: 'AAAA', counter: 0, transports: [], name: 'iPhone', backedUp: false, createdAt: new Date('2026-01-01'), lastUsedAt: null });
+    passkeyIds.set(loginId, p.id);
+    return loginId;
+  };
   const READS = (loginId: string) => [`/api/v1/support/accounts/${loginId}/risk`, '/api/v1/support/addresses/192.0.2.1', '/api/v1/support/requests'];
 
   it('a viewer reads and acts on nothing', async () => {

@@ -65,6 +65,8 @@ export class DeskActions {
     const { store, clock } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
+    // The passkey to remove must be this customer's: a supervisor approves what the request names.
+    if (action === 'passkey_remove' && !(await store.passkeys.listForAccount(account.id)).some((p) => String(p.id) === params.passkeyId)) throw new InvalidInput('passkeyId', 'required');
     const now = clock.now();
     const fourEyes = FOUR_EYES_ACTIONS.has(action as DeskAction);
     const apiKeyId = channel.kind === 'api' ? channel.keyId : null;

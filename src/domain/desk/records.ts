@@ -65,9 +65,13 @@ export const DESK_ACTIONS = [
 ] as const;
 export type DeskAction = (typeof DESK_ACTIONS)[number];
 export const FOUR_EYES_ACTIONS: ReadonlySet<DeskAction> = new Set(['totp_reset', 'passkeys_reset', 'passkey_remove', 'password_reset_code', 'exemption_grant']);
-/** The actions the console's form offers (the rest are the support API's, with parameters the form does not ask). */
+/**
+ * The actions the console's form offers (the rest are the support API's, with parameters the form
+ * does not ask). The console removes one chosen passkey, never all at once: a customer who lost one
+ * phone keeps the passkeys of their other devices.
+ */
 export const CONSOLE_ACTIONS: readonly DeskAction[] = [
-  'totp_reset', 'passkeys_reset', 'password_reset_code', 'exemption_grant', 'login_unlock', 'trading_password_unlock', 'sessions_end', 'password_change_required',
+  'totp_reset', 'passkey_remove', 'password_reset_code', 'exemption_grant', 'login_unlock', 'trading_password_unlock', 'sessions_end', 'password_change_required',
 ];
 
 /**
