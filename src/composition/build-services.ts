@@ -68,10 +68,10 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
-  const customerState = new CustomerStateReader(ports, { throttle, coolingOffHours: config.passkeys.coolingOffHours });
+  const customerState = new CustomerStateReader(ports, { throttle, passkeys, security, customerSessions, passkeyExemptions });
   // The support desk's console (r18-console): operators, lookup, actions with four-eyes.
   const riskDesk = new RiskDesk(ports, networks);
-  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, security, customerSessions, riskDesk });
+  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, riskDesk, customerState });
   return {
     desk,
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
