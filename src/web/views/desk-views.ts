@@ -41,6 +41,7 @@ export function deskFrame(d: DeskFrame, title: string, body: Html): string {
 <link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
 <script src="/static/app.js" defer></script>
 <script src="/static/webauthn.js" defer></script>
+<script src="/static/passkey-ceremony.js" defer></script>
 <script src="/static/desk.js" defer></script>
 </head>
 <body>
