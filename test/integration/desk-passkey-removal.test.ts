@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DeskOperator, requestIdIn } from '../support/desk-client';
 import { FakeClock } from '../support/fake-clock';
+import { send } from '../support/nginx';
 import { startTestServer, type RunningServer } from '../support/server';
+import { supportKeyFor } from '../support/support-keys';
 
 describe('the console removes one chosen passkey', () => {
   let s: RunningServer;
@@ -40,7 +42,7 @@ describe('the console removes one chosen passkey', () => {
   const passkeyNames = async (accountId: number) => (await s.db.store.passkeys.listForAccount(accountId)).map((p) => p.name);
 
   before(async () => {
-    s = await startTestServer({}, { clock });
+    s = await startTestServer({ SUPPORT_API_PUBLIC: 'true' }, { clock });
     viewer = await signedInOperator('pkviewer', 'viewer');
     operator = await signedInOperator('pkoperator', 'operator');
     supervisor = await signedInOperator('pksuper', 'supervisor');
@@ -82,5 +84,23 @@ describe('the console removes one chosen passkey', () => {
     const deleted = (await s.db.store.audit.listForAccount(c.accountId, 20, ['passkey.deleted']))[0]!;
     assert.equal(deleted.operator, 'desk:pkoperator+pksuper');
     assert.equal(deleted.detail.count, 1);
+  });
+
+  it('a removal asked through the support API waits like the console’s, and a supervisor approves it in the console', async () => {
+    const c = await customer();
+    const key = await supportKeyFor(s.server.runtime, 'pkautomation', 'operator');
+    const body = JSON.stringify({ reason: '電話で本人確認済み' });
+    const asked = await send(`${s.url.replace('localhost', '127.0.0.1')}/api/v1/support/accounts/${c.loginId}/passkeys/${c.lost.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+    assert.equal(asked.status, 202, asked.body);
+    const id = asked.json().request.id as number;
+    assert.match((await supervisor.get('/support/')).body, new RegExp(`#${id} `), 'the supervisor sees it among the pending requests');
+    assert.equal((await supervisor.decide(id, 'approve')).status, 303);
+    assert.deepEqual(await passkeyNames(c.accountId), ['MacBook']);
+    const deleted = (await s.db.store.audit.listForAccount(c.accountId, 20, ['passkey.deleted']))[0]!;
+    assert.equal(deleted.operator, 'api:pkautomation+pksuper');
   });
 });
