@@ -79,6 +79,11 @@ export type AuditType =
   | 'desk.approved'
   | 'desk.rejected'
   | 'desk.action_failed'
+  // r18-finish: support-API keys of operators, every call made with one, a fresh enrolment link.
+  | 'desk.api_key_added'
+  | 'desk.api_key_revoked'
+  | 'support.api_call'
+  | 'desk.enrolment_issued'
   // the OpenID Connect provider: a relying party's login, its back-channel logout, clients and keys.
   | 'oidc.login'
   | 'oidc.logout_sent'

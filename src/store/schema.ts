@@ -448,3 +448,22 @@ export interface Database {
   oidc_subjects: OidcSubjectsTable;
   oidc_session_links: OidcSessionLinksTable;
 }
+// Migration 0021 (r18-finish): support-API keys that belong to an operator; where a desk request came from.
+export interface OperatorApiKeysTable {
+  id: Generated<number>;
+  public_id: string;
+  operator_id: number;
+  label: string;
+  key_hash: string;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+export interface DeskRequestsTable {
+  channel: Generated<string>;
+  api_key_id: number | null;
+}
+export interface Database {
+  operator_api_keys: OperatorApiKeysTable;
+}

@@ -197,12 +197,14 @@ export class PasskeyService {
    * Support desk: a customer who lost every passkey, under the phishing-resistant policy, has no
    * fallback at login; after checking identity the desk removes the passkeys (audited with operator
    * and reason, mailed), and the customer logs in with the e-mailed code or TOTP to register anew.
+   * With `only`, just that passkey goes (a lost phone among several devices).
    */
-  async supportReset(loginId: string, operator: string, reason: string): Promise<number> {
+  async supportReset(loginId: string, operator: string, reason: string, only?: number): Promise<number> {
     const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    const passkeys = await store.passkeys.listForAccount(account.id);
+    const passkeys = (await store.passkeys.listForAccount(account.id)).filter((p) => only === undefined || p.id === only);
+    if (only !== undefined && !passkeys.length) throw new DomainError('not_found', { field: 'passkey' });
     if (!passkeys.length) throw new DomainError('no_passkey');
     const now = clock.now();
     await store.transaction(async (tx) => {

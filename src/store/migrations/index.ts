@@ -22,6 +22,7 @@ import { processHeartbeats } from './0020-process-heartbeats';
 import { passwordChangeHold } from './0023-password-change-hold';
 import { deskConsole } from './0018-desk-console';
 import { oidc } from './0019-oidc';
+import { operatorApiKeys } from './0021-operator-api-keys';
 
 export type { Dialect } from './column-types';
 
@@ -46,6 +47,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0023_password_change_hold': passwordChangeHold(),
     '0018_desk_console': deskConsole(dialect),
     '0019_oidc': oidc(dialect),
+    '0021_operator_api_keys': operatorApiKeys(dialect),
   };
   return { getMigrations: async () => migrations };
 }
