@@ -165,7 +165,6 @@ export interface Config {
   hashQueue: { threads: number; maxQueued: number };
   /** How long a process holds mails it is sending; a crashed process's mails go out after this. */
   outboxLeaseSeconds: number;
-  /** Support-desk API keys, one per operator: `name:key` pairs. */
   /** The private listener that alone serves the support API (host, port), or null. */
   supportApiListen: { host: string; port: number } | null;
   /** Non-production only: the support API also on the public listener (tests, local tools). */
