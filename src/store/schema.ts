@@ -226,7 +226,6 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
-
 /** Migration 0017: the desk's exceptions to ALLOWED_COUNTRIES. */
 export interface CountryExceptionsTable {
   account_id: number;
