@@ -6,7 +6,8 @@ import { CONSOLE_ACTIONS, IDENTITY_METHODS, type ListedDeskRequest, type Operato
 import { formatDateTime } from '../../i18n/format';
 import type { Locale, Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n';
-import { BRAND_STYLESHEET_PATH, FAVICON_PATH, brandHeader } from '../branding';
+import { brandHeader } from '../branding';
+import { documentHead } from './frame';
 import { html, type Html } from '../html';
 import { columnsTable, csrfInput, field, messages, rowsTable } from './kit';
 
@@ -32,18 +33,7 @@ export function deskFrame(d: DeskFrame, title: string, body: Html): string {
     : html``;
   return html`<!doctype html>
 <html lang="${d.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} | ${t('desk.title')}</title>
-<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
-<link rel="stylesheet" href="/static/style.css">
-<link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
-<script src="/static/app.js" defer></script>
-<script src="/static/webauthn.js" defer></script>
-<script src="/static/passkey-ceremony.js" defer></script>
-<script src="/static/desk.js" defer></script>
-</head>
+${documentHead(`${title} | ${t('desk.title')}`, '/static/desk.js')}
 <body>
 <header class="site">${brandHeader(d.brand, d.branding, d.locale)} ${logout}</header>
 ${bar}

@@ -7,6 +7,26 @@ import { BRAND_STYLESHEET_PATH, FAVICON_PATH, brandHeader, brandNames, footerCon
 import { html, type Html } from '../html';
 import { csrfInput } from './kit';
 
+/**
+ * The <head> of every page, the customers' and the desk's: the stylesheets, the brand's, and the
+ * scripts (all same-origin files, deferred: the CSP allows no inline script). `pageScript` is the
+ * one script that differs.
+ */
+export function documentHead(title: string, pageScript: string): Html {
+  return html`<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
+<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
+<script src="/static/app.js" defer></script>
+<script src="/static/webauthn.js" defer></script>
+<script src="/static/passkey-ceremony.js" defer></script>
+<script src="${pageScript}" defer></script>
+</head>`;
+}
+
 /** A screen: its title (the page's h1 and <title>), body and status. */
 export interface Page {
   title: string;
@@ -49,18 +69,7 @@ export function frameView(d: FrameData, page: Page): Html {
   const langTarget = d.locale === 'ja' ? 'en' : 'ja';
   return html`<!doctype html>
 <html lang="${d.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} | ${brandNames(brand, d.branding, d.locale).serviceName}</title>
-<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
-<link rel="stylesheet" href="/static/style.css">
-<link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
-<script src="/static/app.js" defer></script>
-<script src="/static/webauthn.js" defer></script>
-<script src="/static/passkey-ceremony.js" defer></script>
-<script src="/static/passkeys.js" defer></script>
-</head>
+${documentHead(`${page.title} | ${brandNames(brand, d.branding, d.locale).serviceName}`, '/static/passkeys.js')}
 <body>
 <header class="site">
   ${brandHeader(brand, d.branding, d.locale)}
