@@ -3,18 +3,12 @@
  * refused link, the passkey login, a supervisor's home with a pending request, search results,
  * a customer at a glance with the action form, and the answer to a request.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { withVirtualAuthenticator } from './browser';
 import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
 import type { Tour } from './screen-tour';
 
-async function virtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-}
 
 export async function walkDeskScreens(srv: RunningServer, chromium: Browser, lang: Lang, look: Tour['look']): Promise<void> {
   const desk = srv.server.runtime.services.desk;
@@ -32,7 +26,7 @@ export async function walkDeskScreens(srv: RunningServer, chromium: Browser, lan
     const { token } = await desk.operators.add(operator, role, 'e2e');
     const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await virtualAuthenticator(context, page);
+    await withVirtualAuthenticator(context, page);
     await page.goto(`${srv.url}/support/enrol?token=${token}&lang=${lang}`);
     return page;
   };

@@ -7,7 +7,8 @@
  * by label, so the same walk serves both languages.
  */
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { withVirtualAuthenticator } from './browser';
 import type { FakeClock } from './fake-clock';
 import type { Lang } from './screen-checks';
 import type { RunningServer } from './server';
@@ -23,13 +24,6 @@ export interface Tour {
   look: (page: Page, screen: string) => Promise<void>;
 }
 
-async function virtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-}
 
 const submitIn = (page: Page, form: string) => page.locator(`${form} button[type=submit]`).first().click();
 
@@ -45,7 +39,7 @@ export async function walkEveryScreen(tour: Tour): Promise<void> {
 
   const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await virtualAuthenticator(context, page);
+  await withVirtualAuthenticator(context, page);
   const passwordStep = async (p: Page, password: string) => {
     await p.locator('#loginId').fill(customer.loginId);
     await p.locator('#password').fill(password);
