@@ -22,6 +22,10 @@ import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
 const STEP_UP_PURPOSE = 'withdrawal';
 const AFTER_STEP_UP = 'step-up';
 
+const RUNTIME_NOTE =
+  'oidc-provider 9 warns "Unsupported runtime" on Node 20: known and tested (every OIDC test passes on Node 20); ' +
+  'its maintainer supports only v9 (v8 reached end-of-life on 2026-04-30). Move the servers to Node 22 LTS; docs/operations.md "OpenID Connect on Node 20"';
+
 /**
  * Mamori's headers, but a CSP without `form-action`: the logout confirmation posts to us and is
  * then redirected to the relying party, which `form-action 'self'` would block.
@@ -38,6 +42,8 @@ export function oidcRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.register(async (scope) => {
     // Loaded only here: oidc-provider warns on import that it prefers Node 22, and the CLI need not say so.
     const { createProvider } = await import('./provider');
+    // Its warning names no way out: ours says it is known, and where the decision is written.
+    if (Number(process.versions.node.split('.')[0]) < 22) scope.log.warn(RUNTIME_NOTE);
     const provider = await createProvider(deps);
     const handle = provider.callback();
     backchannelLogout(deps, provider);
