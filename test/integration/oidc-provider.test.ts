@@ -300,4 +300,31 @@ describe(`OpenID Connect provider (${storeKind})`, () => {
     }
     assert.equal(status, 401, 'the Mamori session ended with the logout');
   });
+
+  it('RP-initiated logout without a provider session: Mamori\'s own confirmation (a form, no script), then the relying party or Mamori\'s own page', async () => {
+    const after = 'https://trade.example.test/bye-nosession';
+    await h.runtime.services.oidc.clients.add({ clientId: 'trading-lo2', redirectUris: [redirectUri], publicClient: false, postLogoutRedirectUris: [after], backchannelLogoutUri: null }, 'test');
+    const confirmIn = async (b: HttpBrowser, url: string) => {
+      const res = await fetch(url, { redirect: 'manual', headers: { cookie: b.jar.header() } });
+      b.jar.store(res.headers.getSetCookie());
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.doesNotMatch(body, /<script(?! src=)/i, 'no inline script: the CSP would block it and leave a blank page');
+      assert.doesNotMatch(res.headers.get('content-security-policy') ?? '', /sha256-|unsafe-inline/);
+      assert.match(body, /ログアウトしますか/);
+      const action = /<form method="post" action="([^"]+)"/.exec(body)![1]!.replace(/&amp;/g, '&');
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(body)![1]!;
+      return fetch(new URL(action, base), { method: 'POST', redirect: 'manual', headers: { cookie: b.jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf, logout: 'yes' }).toString() });
+    };
+    const toRp = await confirmIn(new HttpBrowser(), `${base}/oidc/session/end?client_id=trading-lo2&post_logout_redirect_uri=${encodeURIComponent(after)}&state=st`);
+    assert.equal(toRp.status, 303);
+    assert.equal(toRp.headers.get('location'), `${after}?state=st`);
+    const b = new HttpBrowser();
+    const toMamori = await confirmIn(b, `${base}/oidc/session/end`);
+    assert.equal(toMamori.status, 303);
+    const done = await b.get(new URL(toMamori.headers.get('location')!, base).href);
+    assert.equal(done.status, 200);
+    assert.match(done.body, /ログアウトしました/);
+    assert.doesNotMatch(done.body, /<script(?! src=)/i);
+  });
 });
