@@ -89,7 +89,8 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
   const query = req.query as Record<string, unknown>;
   const steppedUp = query.after === AFTER_STEP_UP;
   const maxAge = Number(details.params.max_age);
-  const lastProof = authenticatedAt(session);
+  const codeStepUp = await deps.services.stepUp.lastCodeStepUp(session.id);
+  const lastProof = authenticatedAt(session, codeStepUp);
   // oidc-provider turns max_age=0 into prompt=login: a proof made now, whatever the session's age.
   const promptLogin = String(details.params.prompt ?? '').split(' ').includes('login');
   const fresh = !promptLogin && (!Number.isFinite(maxAge) || ports.clock.now().getTime() - lastProof.getTime() <= maxAge * 1000);
@@ -103,7 +104,7 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
 
   const subject = await oidc.accounts.subjectOf(account.id);
   const result: Record<string, unknown> = {
-    login: { accountId: subject, acr: acrOf(session), amr: amrOf(session), ts: Math.floor(lastProof.getTime() / 1000), remember: false },
+    login: { accountId: subject, acr: acrOf(session, codeStepUp), amr: amrOf(session, codeStepUp), ts: Math.floor(lastProof.getTime() / 1000), remember: false },
   };
   reply.hijack();
   await provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: false });
