@@ -50,6 +50,7 @@ autocannon({ url: plan.url, duration: plan.seconds, connections: plan.connection
   /** @type {Record<string, number>} */
   const statusCodes = {};
   for (const [code, v] of Object.entries(/** @type {any} */ (r).statusCodeStats ?? {})) statusCodes[code] = Number(v.count);
-  const out = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors, timeouts: r.timeouts, statusCodes };
+  // The refresh tokens still unspent (chain: the next run goes on with them).
+  const out = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors, timeouts: r.timeouts, statusCodes, unspent: plan.chain ? queue : [] };
   process.stdout.write(JSON.stringify(out));
 });

@@ -7,7 +7,7 @@
  * untouched; its relying party is registered with the CLI, and its customers are the dataset's
  * signed-in sessions, each walked once through the code flow with PKCE for their tokens.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LoadResult } from './load-plan';
@@ -41,8 +41,11 @@ export interface OidcBenchResult {
 }
 
 const CONNECTIONS = 10;
-/** Refresh chains in the queue: more than the connections, so a slow answer never leaves one waiting. */
-const LOGINS = 3 * CONNECTIONS;
+/**
+ * Refresh chains: more than the connections, so a slow answer never leaves one waiting, and enough
+ * for every run (the requests in flight when a run stops spend their tokens, and those chains end).
+ */
+const LOGINS = 4 * CONNECTIONS;
 const CLIENT_ID = 'bench-rp';
 const REDIRECT = 'https://bench.example.test/cb';
 
@@ -52,15 +55,20 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function oidcLoad(root: string, plan: Record<string, unknown>): Promise<LoadResult> {
+type OidcLoadResult = LoadResult & { unspent: string[] };
+
+function oidcLoad(root: string, plan: Record<string, unknown>): Promise<OidcLoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bench/oidc-load.mjs')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     child.stdin.end(JSON.stringify(plan));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`oidc load generator exited ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as OidcLoadResult) : reject(new Error(`oidc load generator exited ${code}`))));
   });
 }
+
+const run = (cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) =>
+  new Promise<string>((done, fail) => execFile(cmd, args, opts, (e, stdout) => (e ? fail(e) : done(stdout))));
 
 /** One customer's code flow with PKCE, from their Mamori session cookie: their tokens. */
 async function tokensFor(issuer: string, basic: string, sessionCookie: string): Promise<{ access_token: string; refresh_token: string }> {
@@ -92,12 +100,6 @@ async function tokensFor(issuer: string, basic: string, sessionCookie: string): 
 
 export async function benchOidcTokens(s: OidcBenchSetup): Promise<OidcBenchResult> {
   const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: s.databaseUrl, MAMORI_SECRET_KEY: s.secretHex, LANG: 'C.UTF-8', LOG_LEVEL: 'error' };
-  const added = execFileSync(process.execPath, [join(s.root, 'bin/mamori.js'), 'oidc-clients', 'add', '--id', CLIENT_ID, '--redirect-uri', REDIRECT, '--lang', 'en'], { cwd: s.root, env }).toString();
-  // The secret is the line after the one that announces it.
-  const lines = added.split('\n');
-  const secret = lines[lines.findIndex((l) => l.includes('client secret')) + 1] ?? '';
-  const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${secret.trim()}`).toString('base64')}`;
-
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const issuer = `http://localhost:${port}`;
   let stderr = '';
@@ -108,33 +110,45 @@ export async function benchOidcTokens(s: OidcBenchSetup): Promise<OidcBenchResul
   });
   server.stderr!.on('data', (d) => (stderr += d));
   try {
+    // Registered while the server starts (it looks clients up on each use).
+    const added = await run(process.execPath, [join(s.root, 'bin/mamori.js'), 'oidc-clients', 'add', '--id', CLIENT_ID, '--redirect-uri', REDIRECT, '--lang', 'en'], { cwd: s.root, env });
+    // The secret is the line after the one that announces it.
+    const lines = added.split('\n');
+    const secret = lines[lines.findIndex((l) => l.includes('client secret')) + 1] ?? '';
+    const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${secret.trim()}`).toString('base64')}`;
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; !(await fetch(`${base}/readyz`).catch(() => null))?.ok; i++) {
       if (server.exitCode !== null || i > 600) throw new Error(`the OIDC server did not start: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const logins = [];
-    for (const cookie of s.sessionCookies.slice(0, LOGINS)) logins.push(await tokensFor(issuer, basic, cookie));
+    // The customers' code flows, CONNECTIONS at a time.
+    const cookies = s.sessionCookies.slice(0, LOGINS);
+    const tokens: { access_token: string; refresh_token: string }[] = [];
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, w) => {
+        for (const c of cookies.filter((_c, i) => i % CONNECTIONS === w)) tokens.push(await tokensFor(issuer, basic, c));
+      }),
+    );
 
-    const run = (kind: 'refresh' | 'bearer', url: string, chain: boolean, tokens: string[]) => oidcLoad(s.root, { kind, url, seconds: s.seconds, connections: CONNECTIONS, tokens, authorization: basic, chain });
-    const access = logins.map((l) => l.access_token);
+    const load = (kind: 'refresh' | 'bearer', url: string, chain: boolean, list: string[], seconds = s.seconds) => oidcLoad(s.root, { kind, url, seconds, connections: CONNECTIONS, tokens: list, authorization: basic, chain });
+    const access = tokens.map((l) => l.access_token);
     // Userinfo first: a refresh chain that broke would revoke its family's access tokens.
-    await run('bearer', `${base}/oidc/me`, false, access); // warm up
+    await load('bearer', `${base}/oidc/me`, false, access, 1); // warm up
     const userinfo: LoadResult[] = [];
     const bareUserinfo: LoadResult[] = [];
     for (let i = 0; i < s.pairs; i++) {
-      bareUserinfo.push(await run('bearer', s.bareUrl, false, access));
-      userinfo.push(await run('bearer', `${base}/oidc/me`, false, access));
+      bareUserinfo.push(await load('bearer', s.bareUrl, false, access));
+      userinfo.push(await load('bearer', `${base}/oidc/me`, false, access));
     }
     const refresh: LoadResult[] = [];
     const bareRefresh: LoadResult[] = [];
-    let chains = logins.map((l) => l.refresh_token);
+    let chains = tokens.map((l) => l.refresh_token);
     for (let i = 0; i < s.pairs; i++) {
-      bareRefresh.push(await run('refresh', s.bareUrl, false, chains));
-      refresh.push(await run('refresh', `${base}/oidc/token`, true, chains));
-      // Each run spent the tokens it started from: the next one starts from fresh logins' tokens.
-      chains = [];
-      for (const cookie of s.sessionCookies.slice(LOGINS * (i + 1), LOGINS * (i + 2))) chains.push((await tokensFor(issuer, basic, cookie)).refresh_token);
+      bareRefresh.push(await load('refresh', s.bareUrl, false, chains));
+      const r = await load('refresh', `${base}/oidc/token`, true, chains);
+      // The next run goes on with the tokens this one left unspent (not kept in the results).
+      chains = r.unspent;
+      refresh.push({ ...r, unspent: [] } as LoadResult);
     }
     const ratios = (m: LoadResult[], b: LoadResult[]) => m.map((r, i) => r.rps / b[i]!.rps);
     const non200 = [...refresh, ...userinfo].reduce((n, r) => n + r.total - (r.statusCodes['200'] ?? 0), 0);

@@ -268,7 +268,7 @@ async function main() {
     log(`login start, unrecognised browser: ${loginStart.toFixed(1)} logins/s; ${mails - mailsBefore}/${queued} codes delivered, ${mailsPerSec.toFixed(1)} mails/s (${mailWindow} during the runs)`);
     const loadRss = peakRss;
 
-    const oidcTokens = await benchOidcTokens({ root: ROOT, databaseUrl, secretHex, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, bareUrl: barePage.url, sessionCookies: data.sessionCookies, seconds: quick ? 2 : P.seconds, pairs: P.pairs, log });
+    const oidcTokens = await benchOidcTokens({ root: ROOT, databaseUrl, secretHex, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, bareUrl: barePage.url, sessionCookies: data.sessionCookies, seconds: quick ? 2 : P.seconds, pairs: quick ? 2 : P.pairs, log });
 
     // 4. Overload: five times the login capacity, while the trading service keeps checking sessions.
     const offered = Math.max(10, Math.round(5 * login));
