@@ -101,7 +101,7 @@ export function parseMetricsListen(text: string): { host: string; port: number }
 const GENERATE = 'generate one with: openssl rand -hex 32';
 
 /** Production refuses secrets that were typed rather than generated (ASVS 5.0 V13.3). */
-export function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_SECRET_KEYS?: string; METRICS_TOKEN?: string; SUPPORT_API_KEYS?: string }): string[] {
+export function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_SECRET_KEYS?: string; METRICS_TOKEN?: string }): string[] {
   const problems: string[] = [];
   const key = (text: string, name: string) => {
     let reason: string | null = null;
@@ -117,11 +117,6 @@ export function weakSecretProblems(e: { MAMORI_SECRET_KEY?: string; MAMORI_OLD_S
   if (e.METRICS_TOKEN) {
     const reason = weakTokenReason(e.METRICS_TOKEN);
     if (reason) problems.push(`METRICS_TOKEN does not look random (it ${reason}); ${GENERATE}`);
-  }
-  for (const pair of (e.SUPPORT_API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const operator = pair.slice(0, Math.max(0, pair.indexOf(':')));
-    const reason = weakTokenReason(pair.slice(pair.indexOf(':') + 1));
-    if (reason) problems.push(`SUPPORT_API_KEYS: the key of ${operator || 'an operator'} does not look random (it ${reason}); ${GENERATE}`);
   }
   return problems;
 }

@@ -165,8 +165,6 @@ export interface Config {
   hashQueue: { threads: number; maxQueued: number };
   /** How long a process holds mails it is sending; a crashed process's mails go out after this. */
   outboxLeaseSeconds: number;
-  /** Support-desk API keys, one per operator: `name:key` pairs. */
-  supportApiKeys: { operator: string; key: string }[];
   /** The private listener that alone serves the support API (host, port), or null. */
   supportApiListen: { host: string; port: number } | null;
   /** Non-production only: the support API also on the public listener (tests, local tools). */
@@ -250,19 +248,12 @@ export function loadConfig(env: Env = process.env): Config {
     .filter(Boolean)
     .map((s, i) => parseKey(s, `MAMORI_OLD_SECRET_KEYS[${i}]`));
 
-  const supportApiKeys = (e.SUPPORT_API_KEYS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const i = pair.indexOf(':');
-      const operator = pair.slice(0, i);
-      const key = pair.slice(i + 1);
-      if (i < 1 || !/^[\w.@-]{1,64}$/.test(operator) || key.length < 32) {
-        throw new ConfigError('SUPPORT_API_KEYS must be comma-separated operator:key pairs, keys of at least 32 characters');
-      }
-      return { operator, key };
-    });
+  // Support-API keys belong to operator records now (roles, four-eyes, revocation, a disabled
+  // operator refused at once): a key from the environment would have none of that, so the old
+  // variable is refused rather than silently ignored.
+  if (e.SUPPORT_API_KEYS !== undefined) {
+    throw new ConfigError('SUPPORT_API_KEYS is no longer read: support-API keys belong to operators. Remove it and create a key per operator with: npx mamori operators api-keys add NAME [--label L]');
+  }
 
   return {
     env: e.NODE_ENV,
@@ -316,7 +307,6 @@ export function loadConfig(env: Env = process.env): Config {
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashQueue: { threads: e.HASH_THREADS, maxQueued: e.HASH_MAX_QUEUED },
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
-    supportApiKeys,
     supportApiListen: e.SUPPORT_API_LISTEN ? parseListen(e.SUPPORT_API_LISTEN) : null,
     supportApiPublic: e.SUPPORT_API_PUBLIC === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,

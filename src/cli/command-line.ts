@@ -17,6 +17,8 @@ export interface ArgumentSpec {
   name: string;
   /** What to say when it is missing; `NAME is required` by default. */
   missing?: string;
+  /** May be left out (the last argument only); its name says so in the usage, `[NAME]`. */
+  optional?: boolean;
 }
 
 export interface CommandSpec {
@@ -120,7 +122,7 @@ export function readCommandLine<C extends CommandSpec>(commands: readonly C[], a
   for (const name of Object.keys(command.options)) if (!command.optional?.includes(name) && !values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
   const args = words.slice(command.words.length);
   command.arguments.forEach((a, i) => {
-    if (args[i] === undefined) throw new UsageError(a.missing ?? `${a.name} is required`, usage);
+    if (args[i] === undefined && !a.optional) throw new UsageError(a.missing ?? `${a.name} is required`, usage);
   });
   if (args.length > command.arguments.length) throw new UsageError(`unexpected argument: ${args[command.arguments.length]}`, usage);
   return { kind: 'run', command, args, options: values };

@@ -48,7 +48,7 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   const throttle = new LoginThrottle({ store: ports.store, clock: ports.clock, sleep }, config.throttle);
   const ceremonies = new WebauthnCeremonies(ports, config.relyingParty);
   const networks = opts.networks ?? riskNetworkLookup(config.risk);
-  const risk = new LoginRisk({ ports, brand, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
+  const risk = new LoginRisk({ ports, brand, sessions, lookup: networks, rules: config.risk, windowMinutes: config.throttle.windowMinutes });
   // The phishing-resistant migration (docs/configuration.md): the date, exemptions, the announcement.
   const passkeyRequirements = new PasskeyRequirements(ports, { policy: config.login.passkeyPolicy, requiredFrom: config.passkeys.requiredFrom });
   const passkeyExemptions = new PasskeyExemptionService(ports, { brand, sessions });
@@ -63,20 +63,21 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
   // An address is proved with the same code rules as a login (docs/requirements.md R-ADDR-3, R-CODE-1): 6 digits, 10 minutes, 5 tries.
   const addresses = new AddressService(ports, { brand, tradingPassword, reauthentication }, config.login);
   const security = new SecurityService(ports, { brand, reauthentication, sessions, networks });
-  const support = new SupportAccess(ports, config.supportApiKeys);
+  const support = new SupportAccess(ports);
   const passwordReset = new PasswordResetService(ports, { brand, throttle, tradingPassword, sessions, ceremonies }, { ...config.passwordReset, passkeyPolicy: config.login.passkeyPolicy, flowTtlSeconds: config.login.flowTtlSeconds, codeMaxAttempts: config.login.codeMaxAttempts });
-  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset });
+  const deskReset = new DeskPasswordReset(ports, { brand, throttle, reset: passwordReset, sessions });
   const loginIdReminder = new LoginIdReminder(ports, { brand, throttle }, config.passwordReset.identifier);
   const customerSessions = new CustomerSessions(ports, sessions);
   const stepUp = new StepUpService(ports, { sessions, ceremonies, reauthentication }, { coolingOffHours: config.passkeys.coolingOffHours, maxAgeSeconds: config.passkeys.stepUpMaxAgeSeconds });
-  const customerState = new CustomerStateReader(ports, { throttle, coolingOffHours: config.passkeys.coolingOffHours });
+  const customerState = new CustomerStateReader(ports, { throttle, passkeys, security, customerSessions, passkeyExemptions });
   // The support desk's console (r18-console): operators, lookup, actions with four-eyes.
-  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, security, customerSessions });
+  const riskDesk = new RiskDesk(ports, networks);
+  const desk = buildDesk(ports, config.desk.relyingParty, { brand, totp, passkeys, login, tradingPassword, deskReset, passkeyExemptions, sessions, riskDesk, customerState });
   return {
     desk,
     ports, brand, sessions, devices, throttle, login, accounts, tradingPassword, totp, passkeys, addresses, security, support, reauthentication, operations: new Operations(ports),
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
-    networks, riskDesk: new RiskDesk(ports, networks),
+    networks, riskDesk,
     oidc: new OidcServices(ports, accounts, config.oidc),
     sealedSecrets: new SealedSecrets(ports),
   };

@@ -79,6 +79,11 @@ export type AuditType =
   | 'desk.approved'
   | 'desk.rejected'
   | 'desk.action_failed'
+  // r18-finish: support-API keys of operators, every call made with one, a fresh enrolment link.
+  | 'desk.api_key_added'
+  | 'desk.api_key_revoked'
+  | 'support.api_call'
+  | 'desk.enrolment_issued'
   // the OpenID Connect provider: a relying party's login, its back-channel logout, clients and keys.
   | 'oidc.login'
   | 'oidc.logout_sent'
@@ -132,4 +137,6 @@ export interface AuditRepo {
    * is none), newest first, at most `limit`; and whether a `marker` event exists.
    */
   listSinceLast(accountId: number, marker: string, types: readonly string[], limit: number): Promise<{ markerFound: boolean; events: AuditEvent[] }>;
+  /** When and from where: the account's last `limit` events of `type`, newest first, without their details (read at every login). */
+  listPlaces(accountId: number, type: string, limit: number): Promise<{ at: Date; ip: string | null }[]>;
 }

@@ -22,6 +22,15 @@ import type { ProcessHeartbeatRepo } from './operations/serving-processes';
 import type { SealedSecretRepo } from './operations/sealed-secrets';
 import type { OidcClientRepo, OidcModelRepo, OidcSessionLinkRepo, OidcSigningKeyRepo, OidcSubjectRepo } from './oidc/repository';
 
+/**
+ * A lock held until the transaction ends, named by a topic: every transaction that holds the same
+ * topic runs after the other, so a rule over several rows (the last supervisor) is checked on
+ * what the other committed. Only meaningful inside `transaction`.
+ */
+export interface LockRepo {
+  hold(topic: string): Promise<void>;
+}
+
 export interface StoreTx {
   reauthenticationCodes: ReauthenticationCodeRepo;
   addressChanges: AddressChangeRepo;
@@ -49,6 +58,7 @@ export interface StoreTx {
   passkeyAnnouncements: PasskeyAnnouncementRepo;
   processHeartbeats: ProcessHeartbeatRepo;
   desk: DeskRepo;
+  locks: LockRepo;
   // The OpenID Connect provider (issue 20).
   oidcModels: OidcModelRepo;
   oidcClients: OidcClientRepo;

@@ -112,6 +112,7 @@ export class KyselyStore implements Store {
   get passkeyAnnouncements() { return this.repos.passkeyAnnouncements; }
   get processHeartbeats() { return this.repos.processHeartbeats; }
   get desk() { return this.repos.desk; }
+  get locks() { return this.repos.locks; }
   get oidcModels() { return this.repos.oidcModels; }
   get oidcClients() { return this.repos.oidcClients; }
   get oidcSigningKeys() { return this.repos.oidcSigningKeys; }

@@ -3,6 +3,11 @@
  * integer in SQLite) so both stores compare and index them the same way; booleans are 0/1.
  */
 import type { Generated } from 'kysely';
+import type { DeskTables } from './schema-desk';
+import type { OidcTables } from './schema-oidc';
+
+export type * from './schema-desk';
+export type * from './schema-oidc';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -53,6 +58,10 @@ export interface LoginFlowsTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  /** 0015: when the customer was told a second step failed after a right password: once per flow. */
+  failure_notified_at: Generated<number | null>;
+  /** 0017: JSON of the behaviour signals to tell in the login's notice (domain/login/records.ts LoginRiskNotice). */
+  risk_notice: Generated<string | null>;
 }
 
 export interface RecognizedDevicesTable {
@@ -89,6 +98,10 @@ export interface SessionsTable {
   auth_methods: Generated<string | null>;
   /** 1 while the session may only register a passkey (PASSKEY_REQUIRED_FROM; migration 0012). */
   passkey_pending: Generated<number>;
+  /** 0023: the customer must change the login password first (the desk's or a signal's flag). */
+  password_change_pending: Generated<number>;
+  /** 0015: where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
+  country: Generated<string | null>;
 }
 
 /** Kinds of stored password hash other than the current argon2id, one example each (migration 0009). */
@@ -213,12 +226,7 @@ export interface AddressChangesTable {
   expires_at: number;
 }
 
-// r17-signals (migration 0017): a flow's risk notice (merged into LoginFlowsTable), the desk's exceptions to ALLOWED_COUNTRIES.
-export interface LoginFlowsTable {
-  /** JSON of the behaviour signals to tell in the login's notice (domain/login/records.ts LoginRiskNotice). */
-  risk_notice: Generated<string | null>;
-}
-
+/** Migration 0017: the desk's exceptions to ALLOWED_COUNTRIES. */
 export interface CountryExceptionsTable {
   account_id: number;
   country: string;
@@ -296,7 +304,7 @@ export interface PasswordResetCodesTable {
   expires_at: number;
 }
 
-export interface Database {
+export interface Database extends DeskTables, OidcTables {
   password_reset_flows: PasswordResetFlowsTable;
   password_reset_codes: PasswordResetCodesTable;
   passkey_exemptions: PasskeyExemptionsTable;
@@ -324,15 +332,6 @@ export interface Database {
   step_up_grants: StepUpGrantsTable;
 }
 
-// Migration 0015 (merged into the interfaces above by TypeScript's declaration merging).
-export interface SessionsTable {
-  /** Where the session's address is (ISO 3166 code), for the list of sessions; null until known. */
-  country: Generated<string | null>;
-}
-export interface LoginFlowsTable {
-  /** When the customer was told a second step failed after a right password: once per flow. */
-  failure_notified_at: Generated<number | null>;
-}
 
 // Migration 0020 (r18-cli): the serving processes' heartbeats, read by `mamori keys rotate`.
 export interface ProcessHeartbeatsTable {
@@ -345,104 +344,4 @@ export interface ProcessHeartbeatsTable {
 }
 export interface Database {
   process_heartbeats: ProcessHeartbeatsTable;
-}
-// Migration 0018 (r18-console): the support desk's operators, their passkeys, enrolments and sessions, four-eyes requests.
-export interface OperatorsTable {
-  id: Generated<number>;
-  name: string;
-  role: string;
-  disabled_at: number | null;
-  created_at: number;
-  created_by: string;
-}
-export interface OperatorPasskeysTable {
-  id: Generated<number>;
-  operator_id: number;
-  credential_id: string;
-  public_key: string;
-  counter: number;
-  transports: string;
-  created_at: number;
-  last_used_at: number | null;
-}
-export interface OperatorEnrolmentsTable {
-  token_hash: string;
-  operator_id: number;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-export interface OperatorSessionsTable {
-  token_hash: string;
-  operator_id: number;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  ended_at: number | null;
-}
-export interface DeskRequestsTable {
-  id: Generated<number>;
-  account_id: number;
-  action: string;
-  params: string;
-  reason: string;
-  identity_method: string;
-  identity_note: string;
-  requested_by: number;
-  requested_at: number;
-  state: string;
-  decided_by: number | null;
-  decided_at: number | null;
-  decision_reason: string | null;
-}
-export interface Database {
-  operators: OperatorsTable;
-  operator_passkeys: OperatorPasskeysTable;
-  operator_enrolments: OperatorEnrolmentsTable;
-  operator_sessions: OperatorSessionsTable;
-  desk_requests: DeskRequestsTable;
-}
-// Migration 0019: the OpenID Connect provider (issue 20).
-export interface OidcModelsTable {
-  kind: string;
-  id: string;
-  payload: string;
-  grant_id: string | null;
-  uid: string | null;
-  user_code: string | null;
-  expires_at: number | null;
-  consumed_at: number | null;
-}
-export interface OidcClientsTable {
-  client_id: string;
-  secret_sealed: string | null;
-  /** JSON arrays of strings. */
-  redirect_uris: string;
-  post_logout_redirect_uris: string;
-  backchannel_logout_uri: string | null;
-  created_at: number;
-}
-export interface OidcSigningKeysTable {
-  kid: string;
-  jwk_sealed: string;
-  created_at: number;
-  retired_at: number | null;
-}
-export interface OidcSubjectsTable {
-  account_id: number;
-  subject: string;
-}
-export interface OidcSessionLinksTable {
-  session_uid: string;
-  mamori_session_id: number;
-  account_id: number;
-  created_at: number;
-  logged_out_at: number | null;
-}
-export interface Database {
-  oidc_models: OidcModelsTable;
-  oidc_clients: OidcClientsTable;
-  oidc_signing_keys: OidcSigningKeysTable;
-  oidc_subjects: OidcSubjectsTable;
-  oidc_session_links: OidcSessionLinksTable;
 }

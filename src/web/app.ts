@@ -3,15 +3,14 @@
  * the page and API routes as thin adapters over the domain services. Tests build a fresh app
  * per case and call `app.inject` without a port.
  */
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loginApi } from './api/login-api';
 import { passkeyApi } from './api/passkey-api';
 import { sessionApi } from './api/session-api';
 import { sessionsApi } from './api/sessions-api';
 import { supportApi } from './api/support-api';
-import { csrfChecks, isApi } from './csrf';
+import { isApi } from './csrf';
+import { baseApp } from './base-app';
 import { failureAnswer } from './failures';
 import { translator } from '../i18n';
 import { html } from './html';
@@ -29,14 +28,12 @@ import { recoveryApi } from './api/recovery-api';
 import { signedIn } from './signed-in';
 import { addressPages } from './pages/address-pages';
 import { securityPages } from './pages/security-pages';
-import { applyLocale, type WebDeps } from './request-context';
-import { setSecurityHeaders } from './security-headers';
+import type { WebDeps } from './request-context';
 import { staticFiles } from './static-files';
 import { brandingRoutes } from './branding';
 import type { Metrics } from '../observability/metrics';
 import { metricsRoute } from './metrics-route';
 import { fastPathServer } from './fast-paths';
-import { assignClientAddress, fastifyTrustProxy } from './client-address';
 import { passkeyEnrolmentGate } from './passkey-enrolment-gate';
 import { deskPages } from './pages/desk-pages';
 import { oidcRoutes } from './oidc/oidc-routes';
@@ -58,43 +55,30 @@ export interface AppOptions extends WebDeps {
 export function buildApp(opts: AppOptions): FastifyInstance {
   const { config } = opts;
   const support = opts.listener === 'support';
-  const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
-    bodyLimit: 32 * 1024,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
-    // Per-request access logs belong to the load balancer; on the session-check hot path they
-    // would cost more than the check itself.
-    logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
-    ...(support
-      ? {}
-      : {
-          serverFactory: fastPathServer({
-            sessions: opts.services.sessions,
-            passwords: opts.services.ports.passwords,
-            store: opts.services.ports.store,
-            https: config.publicUrl.startsWith('https://'),
-            metrics: opts.metrics,
-            logger: opts.logger,
+  const app = baseApp({
+    config,
+    keyed: opts.services.ports.keyed,
+    publicUrl: config.publicUrl,
+    logger: opts.logger,
+    fastify: {
+      // Per-request access logs belong to the load balancer; on the session-check hot path they
+      // would cost more than the check itself.
+      logController: new LogController({ disableRequestLogging: true }),
+      return503OnClosing: true,
+      ...(support
+        ? {}
+        : {
+            serverFactory: fastPathServer({
+              sessions: opts.services.sessions,
+              passwords: opts.services.ports.passwords,
+              store: opts.services.ports.store,
+              https: config.publicUrl.startsWith('https://'),
+              metrics: opts.metrics,
+              logger: opts.logger,
+            }),
           }),
-        }),
+    },
   });
-  const https = config.publicUrl.startsWith('https://');
-
-  app.register(cookie);
-  app.register(formbody, { bodyLimit: 32 * 1024 });
-  app.decorateRequest('locale', 'ja');
-  app.decorateRequest('t', null as never);
-  app.decorateRequest('session', null);
-  app.decorateRequest('account', null);
-  app.decorateRequest('clientIp', '');
-
-  app.addHook('onRequest', async (req, reply) => {
-    applyLocale(req, reply);
-    setSecurityHeaders(reply, https);
-    assignClientAddress(req);
-  });
-  csrfChecks(app, { publicUrl: config.publicUrl, keyed: opts.services.ports.keyed });
 
   if (support) {
     app.setErrorHandler(async (error: unknown, req, reply) => handleError(error, req, reply, opts));

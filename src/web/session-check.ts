@@ -84,6 +84,8 @@ export async function answerSessionCheck(deps: { sessions: SessionService; store
     if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
     // Held to passkey registration (PASSKEY_REQUIRED_FROM): the trading service must not let it in.
     if (session.passkeyPending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('passkey_enrolment_required'), t)) };
+    // The customer must first change the login password (the desk's or a behaviour signal's flag).
+    if (session.passwordChangePending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('password_change_required'), t)) };
     const { body, headers } = answerOf(session);
     return { status: 200, headers, body };
   } catch (e) {

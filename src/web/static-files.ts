@@ -12,6 +12,7 @@ const FILES: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'passkeys.js': 'text/javascript; charset=utf-8',
   'desk.js': 'text/javascript; charset=utf-8',
+  'passkey-ceremony.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
   'webauthn.js': 'text/javascript; charset=utf-8',
 };

@@ -6,18 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, withVirtualAuthenticator } from '../support/browser';
 import { browserSuite } from '../support/browser-suite';
 
-async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return { credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials };
-}
 
 describe('a new passkey registered with the mailed code, cancelled from another browser', () => {
   const customer = { loginId: 'maebashi7', name: '前橋 七海', emails: ['nanami.maebashi@example.com'], loginPassword: 'hirose river 1889', tradingPassword: 'shikishima 1892 tp' };
@@ -68,8 +59,10 @@ describe('a new passkey registered with the mailed code, cancelled from another 
     assert.match(await ownPage.content(), /パスキーは登録されていません。/);
     await srv.smtp.waitForMail((m) => m.to.includes(customer.emails[0]!) && m.subject.includes('パスキーの登録を取り消しました'), 10_000);
 
-    // The second browser's authenticator still holds the key; the server refuses it.
-    await page.getByRole('button', { name: 'ログアウト' }).click();
+    // The cancel signed the second browser out: its next page is the login page.
+    await page.goto(`${srv.url}/account`);
+    assert.match(new URL(page.url()).pathname, /^\/login/);
+    // Its authenticator still holds the key; the server refuses it.
     await page.getByRole('button', { name: 'パスキーでログイン' }).click();
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /パスキーによる認証ができませんでした/);

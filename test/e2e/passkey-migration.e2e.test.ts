@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, withVirtualAuthenticator } from '../support/browser';
 import { browserSuite } from '../support/browser-suite';
 import { FakeClock } from '../support/fake-clock';
 
@@ -37,11 +37,7 @@ describe('the phishing-resistant migration in a real browser', () => {
     clock.set('2026-07-01T00:30:00Z');
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await withVirtualAuthenticator(context, page);
 
     await enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
     await enterMailedCode(page, srv, customer.emails[0]!);

@@ -6,20 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium, withVirtualAuthenticator } from '../support/browser';
 import { startTestServer, type RunningServer } from '../support/server';
 
-async function withVirtualAuthenticator(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return {
-    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
-  };
-}
 
 async function signInByCode(srv: RunningServer, page: Page, c: { loginId: string; loginPassword: string; emails: string[] }) {
   await enterLoginPassword(page, srv.url, c.loginId, c.loginPassword);

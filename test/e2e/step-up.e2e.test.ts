@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Route } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, withVirtualAuthenticator } from '../support/browser';
 import { browserSuite } from '../support/browser-suite';
 
 describe('step-up for a withdrawal in a real browser', () => {
@@ -20,11 +20,7 @@ describe('step-up for a withdrawal in a real browser', () => {
     const { srv, chromium } = suite;
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await withVirtualAuthenticator(context, page);
 
     await enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
     await enterMailedCode(page, srv, customer.emails[0]!);

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startHarness, PUBLIC_URL, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
+import { approvedByInject, supportKeyFor } from '../support/support-keys';
 import { openRuntime } from '../../src/composition/open-runtime';
 import { openStore } from '../../src/store/open';
 import { buildApp } from '../../src/web/app';
@@ -19,9 +20,9 @@ import { send } from '../support/nginx';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { recentAuditEvents, storeKind } from '../support/test-store';
 
-const KEY = 'q7Vx2mN9pL4rT8wK3sH6jD1fG5bC0zYa'; // the support API key (40+ bits of variety, test only)
+let KEY = ''; // the support API key of operator sato, made in `before`
 const SECRET = randomBytes(32).toString('hex');
-const ENV = { PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2026-07-01', SUPPORT_API_PUBLIC: 'true', SUPPORT_API_KEYS: `sato:${KEY}`, MAMORI_SECRET_KEY: SECRET };
+const ENV = { PASSKEY_POLICY: 'phishing-resistant', PASSKEY_REQUIRED_FROM: '2026-07-01', SUPPORT_API_PUBLIC: 'true', MAMORI_SECRET_KEY: SECRET };
 const BEFORE = '2026-06-30T14:59:00Z'; // 23:59 JST the day before
 const AFTER = '2026-07-01T01:00:00Z'; // 10:00 JST on the day
 
@@ -185,8 +186,12 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
     assert.match((await b.login(a.loginId, a.loginPassword)).body, /data-passkey="second-factor"/, 'the passkey step now, as for any customer with one');
   });
 
-  const support = (method: 'POST' | 'DELETE', loginId: string, body: unknown, key = KEY) =>
-    h.app.inject({ method, url: `/api/v1/support/accounts/${loginId}/passkey-exemption`, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  // A grant waits for a supervisor's approval (four-eyes): the setup approves it, as the desk does.
+  const support = async (method: 'POST' | 'DELETE', loginId: string, body: unknown, key?: string) => {
+    KEY ||= await supportKeyFor(h.runtime, 'sato');
+    const asked = await h.app.inject({ method, url: `/api/v1/support/accounts/${loginId}/passkey-exemption`, headers: { authorization: `Bearer ${key ?? KEY}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    return approvedByInject(h.app, h.runtime, asked);
+  };
 
   it('an exemption from the support API lets a held session go, keeps the e-mailed code, mails every login and shows the risk; revoked, it holds again', async () => {
     const a = await h.createAccount();
@@ -217,7 +222,7 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
     const told = await h.mail(a.emails[0]!, 'ログインがありました');
     assert.match(told.text, /パスキーの登録を免除されているため/);
     const events = await recentAuditEvents(h.runtime.store, 100);
-    assert.ok(events.some((e) => e.type === 'passkey.exemption_granted' && e.operator === 'api:sato' && e.loginId === a.loginId));
+    assert.ok(events.some((e) => e.type === 'passkey.exemption_granted' && e.operator === 'api:sato+approver' && e.loginId === a.loginId));
 
     // After the expiry the exemption no longer applies.
     h.clock.set('2026-07-31T15:00:00Z');

@@ -12,12 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, PUBLIC_URL, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
+import { supportKeyFor } from '../support/support-keys';
 import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
 import { storeKind } from '../support/test-store';
 
 const APP_ORIGIN = 'https://app.gunma-shoken.example';
 const ANDROID_ORIGIN = 'android:apk-key-hash:Z3VubWEtc2hva2VuLWFwcC1zaWduaW5nLWtleQ';
-const SUPPORT_KEY = 's'.repeat(40);
+let SUPPORT_KEY = '';
 const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 describe(`passkey registration, cooling-off, cancel and the app's passkey API (${storeKind})`, () => {
@@ -27,9 +28,9 @@ describe(`passkey registration, cooling-off, cancel and the app's passkey API ($
     h = await startHarness({
       MAMORI_SECRET_KEY: key,
       WEBAUTHN_ORIGINS: `${APP_ORIGIN},${ANDROID_ORIGIN}`,
-      SUPPORT_API_KEYS: `kato:${SUPPORT_KEY}`,
       SUPPORT_API_PUBLIC: 'true',
     });
+    SUPPORT_KEY = await supportKeyFor(h.runtime, 'kato');
   });
   after(async () => h.close());
 

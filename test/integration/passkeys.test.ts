@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, PUBLIC_URL, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
+import { approvedByInject, supportKeyFor } from '../support/support-keys';
 import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
 import { recentAuditEvents, storeKind } from '../support/test-store';
 
@@ -204,7 +205,8 @@ describe(`passkeys (${storeKind})`, () => {
   });
 
   it('policy phishing-resistant: no fallback to e-mailed codes, and critical changes need a fresh passkey step-up', async () => {
-    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant', SUPPORT_API_KEYS: `kato:${'p'.repeat(40)}`, SUPPORT_API_PUBLIC: 'true' });
+    const strict = await startHarness({ PASSKEY_POLICY: 'phishing-resistant', SUPPORT_API_PUBLIC: 'true' });
+    const deskKey = await supportKeyFor(strict.runtime, 'kato');
     try {
       const a = await strict.createAccount();
       const b = strict.browser();
@@ -270,13 +272,13 @@ describe(`passkeys (${storeKind})`, () => {
 
       // Every passkey lost: the support desk removes them, and the e-mailed code works again.
       const url = `/api/v1/support/accounts/${c.loginId}/passkeys/reset`;
-      const reset = await strict.app.inject({ method: 'POST', url, payload: { reason: '機種紛失 本人確認済み' }, headers: { authorization: `Bearer ${'p'.repeat(40)}` } });
+      const reset = await approvedByInject(strict.app, strict.runtime, await strict.app.inject({ method: 'POST', url, payload: { reason: '機種紛失 本人確認済み' }, headers: { authorization: `Bearer ${deskKey}` } }));
       assert.equal(reset.statusCode, 200, reset.body);
       assert.equal(reset.json().passkeysRemoved, 1);
       await strict.mail(c.emails[0]!, 'パスキーを削除しました');
       const again = await strict.browser().login(c.loginId, c.loginPassword);
       assert.match(again.body, /認証コード/);
-      const twice = await strict.app.inject({ method: 'POST', url, payload: { reason: 'x' }, headers: { authorization: `Bearer ${'p'.repeat(40)}` } });
+      const twice = await approvedByInject(strict.app, strict.runtime, await strict.app.inject({ method: 'POST', url, payload: { reason: 'x' }, headers: { authorization: `Bearer ${deskKey}` } }));
       assert.equal(twice.statusCode, 409);
     } finally {
       await strict.close();

@@ -11,10 +11,11 @@ import { totpCode } from '../../src/crypto/totp';
 import type { DomainError } from '../../src/domain/errors';
 import type { CodeStep, LoginContext } from '../../src/domain/login/login-service';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
+import { supportKeyFor } from '../support/support-keys';
 import { storeKind } from '../support/test-store';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-const DESK_KEY = 'k7Qm2vX9pL4wR8tZ1nB6yH3cF5jD0sGa';
+let DESK_KEY = '';
 const code = (e: unknown) => (e as DomainError).code;
 const is = (expected: string) => (e: unknown) => {
   assert.equal(code(e), expected);
@@ -29,9 +30,9 @@ describe(`second steps are throttled like passwords (${storeKind})`, () => {
       THROTTLE_ACCOUNT_LOCK_AFTER: '5',
       THROTTLE_ACCOUNT_HARD_LOCK_AFTER: '10',
       THROTTLE_IP_LOCK_AFTER: '100000',
-      SUPPORT_API_KEYS: `suzuki:${DESK_KEY}`,
       SUPPORT_API_PUBLIC: 'true',
     });
+    DESK_KEY = await supportKeyFor(h.runtime, 'suzuki');
   });
   after(async () => h.close());
 

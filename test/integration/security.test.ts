@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
+import { supportKeyFor } from '../support/support-keys';
 import { storeKind } from '../support/test-store';
 
 const run = promisify(execFile);
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-const SUPPORT_KEY = 'k'.repeat(40);
+let SUPPORT_KEY = '';
 
 /** A well-formed confirmation code, for attempts refused before any code is compared (critical changes need one). */
 const ANY_CODE = '000000';
@@ -21,7 +22,8 @@ describe(`security overview and password changes (${storeKind})`, () => {
   let h: Harness;
   const key = randomBytes(32).toString('hex');
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `sato:${SUPPORT_KEY}`, SUPPORT_API_PUBLIC: 'true' });
+    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_PUBLIC: 'true' });
+    SUPPORT_KEY = await supportKeyFor(h.runtime, 'sato');
   });
   after(async () => h.close());
 

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { send, sendJson } from '../support/nginx';
 import { freePort, startTestServer, type RunningServer } from '../support/server';
+import { supportKeyFor } from '../support/support-keys';
 import { recentAuditEvents, storeKind } from '../support/test-store';
 
-const KEY = 'k'.repeat(40);
+let KEY = '';
 const WRONG = 'w'.repeat(40);
 
 describe(`the support API on its own listener (${storeKind})`, () => {
@@ -17,7 +18,8 @@ describe(`the support API on its own listener (${storeKind})`, () => {
   let supportUrl: string;
   before(async () => {
     const port = await freePort();
-    s = await startTestServer({ SUPPORT_API_KEYS: `sato:${KEY}`, SUPPORT_API_LISTEN: `127.0.0.1:${port}` });
+    s = await startTestServer({ SUPPORT_API_LISTEN: `127.0.0.1:${port}` });
+    KEY = await supportKeyFor(s.server.runtime, 'sato');
     supportUrl = `http://127.0.0.1:${port}`;
   });
   after(async () => s?.stop());
@@ -28,9 +30,10 @@ describe(`the support API on its own listener (${storeKind})`, () => {
       'test',
     );
   };
+  // An action that takes effect at once (a passkey reset now waits for a supervisor's approval).
   const reset = (base: string, loginId: string, key: string | null, localAddress = '127.0.0.1') =>
-    sendJson(`${base}/api/v1/support/accounts/${loginId}/passkeys/reset`, { reason: '電話で本人確認済み' }, { localAddress, headers: key ? { authorization: `Bearer ${key}` } : {} });
-  /** Let in: the key was accepted and the service answered (this account has no passkey to reset). */
+    sendJson(`${base}/api/v1/support/accounts/${loginId}/login/unlock`, { reason: '電話で本人確認済み' }, { localAddress, headers: key ? { authorization: `Bearer ${key}` } : {} });
+  /** Let in: the key was accepted and the service answered (this account has no lock to lift). */
   const letIn = (r: { status: number; json(): any }) => r.status === 409 && r.json().error.code === 'flow_state';
   const rejections = async () => (await recentAuditEvents(s.server.runtime.store, 500)).filter((e) => e.type === 'support.key_rejected');
 

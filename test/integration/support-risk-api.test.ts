@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { send, sendJson } from '../support/nginx';
 import { freePort, startTestServer, type RunningServer } from '../support/server';
+import { supportKeyFor } from '../support/support-keys';
 import { recentAuditEvents, storeKind } from '../support/test-store';
 
-const KEY = 'k'.repeat(40);
 const US_COMCAST = '24.0.0.1';
 
 describe(`the support API on behaviour signals (${storeKind})`, () => {
@@ -17,13 +17,14 @@ describe(`the support API on behaviour signals (${storeKind})`, () => {
   let desk: string;
   before(async () => {
     const port = await freePort();
-    s = await startTestServer({ SUPPORT_API_KEYS: `sato:${KEY}`, SUPPORT_API_LISTEN: `127.0.0.1:${port}`, ALLOWED_COUNTRIES: 'JP', TRUST_PROXY: '127.0.0.1' });
+    s = await startTestServer({ SUPPORT_API_LISTEN: `127.0.0.1:${port}`, ALLOWED_COUNTRIES: 'JP', TRUST_PROXY: '127.0.0.1' });
     desk = `http://127.0.0.1:${port}`;
     await s.server.runtime.services.networks.ready();
+    auth = { authorization: `Bearer ${await supportKeyFor(s.server.runtime, 'sato')}` };
   });
   after(async () => s?.stop());
 
-  const auth = { authorization: `Bearer ${KEY}` };
+  let auth: Record<string, string> = {};
   const loginFrom = (ip: string, loginId: string) =>
     sendJson(`${s.server.url}/api/v1/login`, { loginId, password: 'correct horse battery' }, { headers: { 'x-forwarded-for': ip } });
 

@@ -9,6 +9,7 @@ import type { LoginContext } from '../../src/domain/login/login-service';
 import type { Account } from '../../src/domain/accounts/records';
 import type { ReauthenticationPurpose } from '../../src/domain/reauthentication/records';
 import { startHarness, type AccountSeed, type Harness } from '../support/harness';
+import { approvedByInject, supportKeyFor } from '../support/support-keys';
 import { storeKind } from '../support/test-store';
 
 const run = promisify(execFile);
@@ -19,8 +20,10 @@ const code = (e: unknown) => (e as DomainError).code;
 describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   let h: Harness;
   const key = randomBytes(32).toString('hex');
+  let deskKey = '';
   before(async () => {
-    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_KEYS: `suzuki:${'s'.repeat(40)}`, SUPPORT_API_PUBLIC: 'true' });
+    h = await startHarness({ MAMORI_SECRET_KEY: key, SUPPORT_API_PUBLIC: 'true' });
+    deskKey = await supportKeyFor(h.runtime, 'suzuki');
   });
   after(async () => h.close());
 
@@ -206,15 +209,15 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
     const url = `/api/v1/support/accounts/${b.loginId}/totp/reset`;
     const noKey = await h.app.inject({ method: 'POST', url, payload: { reason: 'x' } });
     assert.equal(noKey.statusCode, 403);
-    const noReason = await h.app.inject({ method: 'POST', url, payload: {}, headers: { authorization: `Bearer ${'s'.repeat(40)}` } });
+    const noReason = await h.app.inject({ method: 'POST', url, payload: {}, headers: { authorization: `Bearer ${deskKey}` } });
     assert.equal(noReason.statusCode, 400);
     assert.equal(noReason.json().error.field, 'reason');
-    const ok = await h.app.inject({ method: 'POST', url, payload: { reason: '紛失 電話で本人確認' }, headers: { authorization: `Bearer ${'s'.repeat(40)}` } });
+    const ok = await approvedByInject(h.app, h.runtime, await h.app.inject({ method: 'POST', url, payload: { reason: '紛失 電話で本人確認' }, headers: { authorization: `Bearer ${deskKey}` } }));
     assert.equal(ok.statusCode, 200);
     assert.equal((await account(b)).totpEnabledAt, null);
     const apiEvent = (await h.runtime.store.audit.listForAccount((await account(b)).id, 20)).find((e) => e.type === 'totp.reset')!;
-    assert.equal(apiEvent.operator, 'api:suzuki');
-    const unknown = await h.app.inject({ method: 'POST', url: '/api/v1/support/accounts/nobody/totp/reset', payload: { reason: 'x' }, headers: { authorization: `Bearer ${'s'.repeat(40)}` } });
+    assert.equal(apiEvent.operator, 'api:suzuki+approver');
+    const unknown = await h.app.inject({ method: 'POST', url: '/api/v1/support/accounts/nobody/totp/reset', payload: { reason: 'x' }, headers: { authorization: `Bearer ${deskKey}` } });
     assert.equal(unknown.statusCode, 404);
   });
 

@@ -23,6 +23,11 @@ export async function walkDeskScreens(srv: RunningServer, chromium: Browser, lan
   for (const n of [1, 2]) {
     await accounts.create({ loginId: `desk-${lang}-${n}`, name: `${name} ${n}`, emails: [`desk.${lang}.${n}@example.com`], loginPassword: `kiryu desk ${lang} 2026`, tradingPassword: `kiryu trade ${lang} 42`, ...(n === 1 ? { totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } : {}) }, 'e2e');
   }
+  // Customer 1 has passkeys on two devices: the action form offers the one to remove.
+  const first = (await srv.db.store.accounts.findByLoginId(`desk-${lang}-1`))!;
+  for (const device of ['iPhone', 'MacBook']) {
+    await srv.db.store.passkeys.insert({ accountId: first.id, credentialId: `tour-${lang}-${device}`, publicKey: 'AAAA', counter: 0, transports: ['internal'], name: device, backedUp: false, createdAt: new Date('2026-01-10T00:00:00Z'), lastUsedAt: null });
+  }
   const open = async (operator: string, role: string): Promise<Page> => {
     const { token } = await desk.operators.add(operator, role, 'e2e');
     const context = await chromium.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1280, height: 900 } });

@@ -22,8 +22,11 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-/** The `upstream`/`server {}` wrapper of docs/integration.md, around the repository's locations file. */
-export async function startNginx(upstreams: { mamori: string; trading: string }): Promise<RunningNginx> {
+/**
+ * The `upstream`/`server {}` wrapper of docs/integration.md, around the repository's locations
+ * file; `more` is what a site adds after it in the same server (say a catch-all location).
+ */
+export async function startNginx(upstreams: { mamori: string; trading: string }, more = ''): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-nginx-'));
   const port = await freePort();
   const hostPort = (u: string) => new URL(u).host;
@@ -46,6 +49,7 @@ http {
     listen 127.0.0.1:${port};
     server_name localhost;
     include ${LOCATIONS_FILE};
+    ${more}
   }
 }
 `,

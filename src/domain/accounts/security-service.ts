@@ -50,6 +50,9 @@ export interface DeviceView {
   firstUsedAt: Date;
   lastUsedAt: Date;
   current: boolean;
+  /** As the browser sent it, and when the recognition ends: for the desk (`support show`). */
+  userAgent: string;
+  expiresAt: Date;
 }
 
 const RESULT_OF: Record<string, HistoryResult> = {
@@ -103,7 +106,7 @@ export class SecurityService {
   async devices(account: Account, currentDeviceId: number | null): Promise<DeviceView[]> {
     const now = this.ports.clock.now();
     const live = (await this.ports.store.devices.listForAccount(account.id)).filter((d: RecognizedDevice) => !d.revokedAt && d.expiresAt > now);
-    return live.map((d) => ({ id: d.id, ...describeUserAgent(d.userAgent), firstUsedAt: d.createdAt, lastUsedAt: d.lastUsedAt, current: d.id === currentDeviceId }));
+    return live.map((d) => ({ id: d.id, ...describeUserAgent(d.userAgent), firstUsedAt: d.createdAt, lastUsedAt: d.lastUsedAt, current: d.id === currentDeviceId, userAgent: d.userAgent, expiresAt: d.expiresAt }));
   }
 
   /** 解除: that browser's sessions end at once, and its next login asks for the e-mailed code again. */
@@ -158,6 +161,7 @@ export class SecurityService {
       await tx.accounts.updateLoginPasswordHash(account.id, hash, now);
       await tx.accounts.setPasswordChangeRequired(account.id, null);
       await this.deps.sessions.endAllBut(tx, account.id, ctx.sessionId);
+      if (account.passwordChangeRequiredAt) await this.deps.sessions.releasePasswordChangeHold(tx, account.id);
       await tx.devices.revokeAllForAccount(account.id, now, ctx.deviceId ?? undefined);
       await recordAudit(tx, now, 'password.changed', { accountId: account.id, loginId: account.loginId, ctx });
       const mail = passwordChangedMail(this.deps.brand, 'login', { name: account.name, at: now, ip: ctx.ip });

@@ -1,21 +1,21 @@
-/** The desk's three services, built together: operators, the customer lookup and the actions. */
+/** The desk's services, built together: operators, the customer lookup, the actions and the operators' API keys. */
 import type { RelyingParty } from '../../crypto/webauthn';
-import type { SecurityService } from '../accounts/security-service';
-import type { PasskeyExemptionService } from '../passkey-policy/exemption-service';
 import { WebauthnCeremonies } from '../passkeys/webauthn-ceremonies';
 import type { Ports } from '../ports';
-import type { CustomerSessions } from '../sessions/customer-sessions';
+import { OperatorApiKeys } from './api-keys';
 import { CustomerLookup } from './customer-view';
 import { DeskActions } from './desk-actions';
 import { OperatorService } from './operator-service';
 import type { Services } from './services';
+import type { CustomerStateReader } from '../support/customer-state';
 
 export type Desk = ReturnType<typeof buildDesk>;
 
-export function buildDesk(ports: Ports, rp: RelyingParty, s: Services & { security: SecurityService; customerSessions: CustomerSessions; passkeyExemptions: PasskeyExemptionService }) {
+export function buildDesk(ports: Ports, rp: RelyingParty, s: Services & { customerState: CustomerStateReader }) {
   return {
     operators: new OperatorService(ports, new WebauthnCeremonies(ports, rp)),
-    lookup: new CustomerLookup(ports, s),
+    lookup: new CustomerLookup(ports, s.customerState),
     actions: new DeskActions(ports, s),
+    apiKeys: new OperatorApiKeys(ports),
   };
 }

@@ -20,6 +20,9 @@ export const ENROLMENT_TTL_MS = 15 * 60_000;
 /** An operator's session: 15 minutes without a request ends it, and it never lasts longer than 4 hours. */
 export const DESK_SESSION_RULES = { idleMs: 15 * 60_000, absoluteMs: 4 * 3600_000 };
 
+/** The lock every change to who is an enabled supervisor holds (disable; a role change would too). */
+export const SUPERVISORS_LOCK = 'desk.supervisors';
+
 const NAME_PATTERN = /^[\p{L}\p{N}._-]{1,40}$/u;
 
 export interface SignedInOperator {
@@ -67,6 +70,24 @@ export class OperatorService {
     return { token, expiresAt };
   }
 
+  /**
+   * A fresh one-time enrolment link for an existing, enabled operator (a lost passkey, a link that
+   * ran out): every earlier unused link stops working in the same transaction.
+   */
+  async reissueEnrolment(rawName: unknown, by: string): Promise<{ operator: Operator; token: string; expiresAt: Date }> {
+    const { store, clock } = this.ports;
+    const operator = await store.desk.findOperator({ name: this.parseName(rawName) });
+    if (!operator) throw new DomainError('not_found', { field: 'name' });
+    if (operator.disabledAt) throw new DomainError('desk_denied', { reason: 'disabled' });
+    const now = clock.now();
+    return store.transaction(async (tx) => {
+      await tx.desk.expireEnrolments(operator.id, now);
+      const issued = await this.issueEnrolment(tx.desk, operator.id, now);
+      await recordAudit(tx, now, 'desk.enrolment_issued', { operator: by, detail: { name: operator.name, role: operator.role } });
+      return { operator, ...issued };
+    });
+  }
+
   list(): Promise<Operator[]> {
     return this.ports.store.desk.listOperators();
   }
@@ -79,6 +100,8 @@ export class OperatorService {
     if (operator.disabledAt) return operator;
     const now = clock.now();
     await store.transaction(async (tx) => {
+      // Two disables of the last two supervisors at once, on any processes: the second waits for the first and sees it.
+      await tx.locks.hold(SUPERVISORS_LOCK);
       if (!(await tx.desk.disableOperator(operator.id, now))) throw new DomainError('desk_denied', { reason: 'last_supervisor' });
       await tx.desk.endSessionsOf(operator.id, now);
       await recordAudit(tx, now, 'desk.operator_disabled', { operator: by, detail: { name: operator.name, role: operator.role } });

@@ -1,5 +1,5 @@
 /** What the desk domain needs from storage (implemented in src/store/repositories/desk.ts). */
-import type { DeskRequest, DeskRequestState, ListedDeskRequest, Operator, OperatorEnrolment, OperatorPasskey, OperatorSession } from './records';
+import type { DeskRequest, DeskRequestState, ListedDeskRequest, Operator, OperatorApiKey, OperatorEnrolment, OperatorPasskey, OperatorSession } from './records';
 
 export interface DeskRepo {
   insertOperator(o: Omit<Operator, 'id'>): Promise<Operator>;
@@ -12,6 +12,14 @@ export interface DeskRepo {
   disableOperator(id: number, at: Date): Promise<boolean>;
   countEnabledSupervisors(): Promise<number>;
 
+  insertApiKey(k: Omit<OperatorApiKey, 'id'>): Promise<OperatorApiKey>;
+  /** The key with this public id and its operator, in one indexed read (every API call makes it). */
+  findApiKey(publicId: string): Promise<{ key: OperatorApiKey; operator: Operator } | undefined>;
+  listApiKeys(operatorId?: number): Promise<(OperatorApiKey & { operatorName: string })[]>;
+  /** Conditional update: false when there is no such key or it was already revoked. */
+  revokeApiKey(id: number, at: Date): Promise<boolean>;
+  touchApiKey(id: number, at: Date): Promise<void>;
+
   insertPasskey(p: Omit<OperatorPasskey, 'id'>): Promise<void>;
   listPasskeys(operatorId: number): Promise<OperatorPasskey[]>;
   findPasskey(credentialId: string): Promise<OperatorPasskey | undefined>;
@@ -22,6 +30,8 @@ export interface DeskRepo {
   findEnrolment(tokenHash: string): Promise<OperatorEnrolment | undefined>;
   /** Conditional update: an enrolment token is used once, whatever races it. */
   useEnrolment(tokenHash: string, at: Date): Promise<boolean>;
+  /** Spends every unused enrolment link of the operator now (a new one replaces them). */
+  expireEnrolments(operatorId: number, at: Date): Promise<void>;
 
   insertSession(s: OperatorSession): Promise<void>;
   /** A live session (not ended, not past its absolute expiry, not idle since `idleSince`) and its operator. */

@@ -7,6 +7,7 @@ import type { DeskPasswordReset } from '../recovery/desk-reset';
 import type { SessionService } from '../sessions/session-service';
 import type { TotpService } from '../totp/totp-service';
 import type { Brand } from '../context';
+import type { RiskDesk } from '../risk/risk-desk';
 
 export interface Services {
   brand: Brand;
@@ -17,4 +18,5 @@ export interface Services {
   deskReset: DeskPasswordReset;
   passkeyExemptions: PasskeyExemptionService;
   sessions: SessionService;
+  riskDesk: RiskDesk;
 }

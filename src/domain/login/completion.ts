@@ -38,22 +38,33 @@ export class LoginCompletion {
       const moved = await tx.loginFlows.transition(flow.id, { state: AWAITING, methodShown: flow.methodShown }, { state: 'done', method, completedAt: clock.now() });
       if (!moved) throw new DomainError('flow_state', { state: 'done' });
       const extra = await guard?.(tx);
-      return this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true, { extra, riskNotice: flow.riskNotice });
+      const done = await this.finish(tx, account, method, flow.recognizedDeviceId, ctx, true, { extra, riskNotice: flow.riskNotice });
+      await this.deps.throttle.clearAfterLogin(account.loginId, flow.recognizedDeviceId, tx);
+      return done;
     });
-    await this.deps.throttle.clearAfterLogin(account.loginId, flow.recognizedDeviceId);
     return login;
   }
 
-  /** A login that needs no second step (a recognised browser, or before the additional-authentication date). */
-  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext, riskNotice: LoginRiskNotice | null = null): Promise<CompletedLogin> {
-    return this.deps.ports.store.transaction((tx) => this.finish(tx, account, method, deviceId, ctx, false, { riskNotice }));
+  /**
+   * A login that needs no second step (a recognised browser, or before the additional-authentication
+   * date). `settle` runs last in the login's transaction: the password attempt's throttle slots end
+   * with the commit that creates the session, not in commits of their own.
+   */
+  withoutFlow(account: Account, method: LoginMethod, deviceId: number | null, ctx: LoginContext, riskNotice: LoginRiskNotice | null, settle: (tx: StoreTx) => Promise<void>): Promise<CompletedLogin> {
+    return this.deps.ports.store.transaction(async (tx) => {
+      const done = await this.finish(tx, account, method, deviceId, ctx, false, { riskNotice });
+      await settle(tx);
+      return done;
+    });
   }
 
   /** A passwordless passkey login: multi-factor by itself, so the browser becomes recognised. */
-  async passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
-    const login = await this.deps.ports.store.transaction((tx) => this.finish(tx, account, 'passkey', deviceId, ctx, true, {}, true));
-    await this.deps.throttle.clearAfterLogin(account.loginId, deviceId);
-    return login;
+  passwordless(account: Account, deviceId: number | null, ctx: LoginContext): Promise<CompletedLogin> {
+    return this.deps.ports.store.transaction(async (tx) => {
+      const done = await this.finish(tx, account, 'passkey', deviceId, ctx, true, {}, true);
+      await this.deps.throttle.clearAfterLogin(account.loginId, deviceId, tx);
+      return done;
+    });
   }
 
   private async finish(
@@ -78,7 +89,8 @@ export class LoginCompletion {
     const requirement = await this.deps.passkeyRequirements.forAccount(account.id, tx);
     const passkeyPending = requirement.kind === 'required';
     // The session remembers its browser, so that browser's 解除 ends it (migration 0009).
-    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, passkeyPending, authMethodsFor(method, passwordless));
+    const holds = { passkey: passkeyPending, passwordChange: account.passwordChangeRequiredAt !== null };
+    const session = await sessions.issue(tx, account, method, ctx, existingDeviceId ?? device?.deviceId ?? null, holds, authMethodsFor(method, passwordless));
     // Read before this success is written: the failures since the one before, and whether there was one.
     const before = await notices.historyBefore(tx, account.id);
     const passkeyExempt = requirement.kind === 'exempt';

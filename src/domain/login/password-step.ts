@@ -87,9 +87,9 @@ export class PasswordStep {
       await attempt.succeeded();
       return flow.open(account, factors, device, ctx, risk.action === 'passkey', risk.notice);
     }
-    const login = await completion.withoutFlow(account, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice);
-    await attempt.loggedIn();
-    return login;
+    // A signal may have just set the must-change flag: the session is made held (completion.ts).
+    const current = risk.changePassword ? { ...account, passwordChangeRequiredAt: account.passwordChangeRequiredAt ?? clock.now() } : account;
+    return completion.withoutFlow(current, device ? 'recognized_device' : 'password', device?.id ?? null, ctx, risk.notice, (tx) => attempt.loggedIn(tx));
   }
 
   private async recordFailure(loginId: string, account: Account | undefined, outcome: FailureOutcome, recognized: boolean, ctx: LoginContext): Promise<void> {

@@ -18,7 +18,7 @@
  */
 import { DomainError } from '../errors';
 import type { Clock } from '../ports';
-import type { Store } from '../store';
+import type { Store, StoreTx } from '../store';
 import type { ThrottleState } from './records';
 
 export interface ThrottleRules {
@@ -69,11 +69,14 @@ export interface Attempt {
   /** The factor was right, the login goes on (a second step follows): the slots are given back. */
   succeeded(): Promise<void>;
   /**
-   * The factor was right and the login is complete: the address's slot is given back and the login
-   * ID's (or device's) counter and the account's consecutive failures end — two statements, where
-   * giving back and then clearing would be four on the 09:00 path.
+   * The factor was right and the login completes in `tx`: the address's slot is given back and the
+   * login ID's (or device's) counter and the account's consecutive failures end — two statements in
+   * the login's own transaction, where giving back and then clearing would be four commits of their
+   * own on the 09:00 path. Call it last in the transaction: should the transaction roll back before
+   * this, `abandon` still gives every slot back; only a failing COMMIT itself would leave the two
+   * slots counted until their window ends (the safe direction).
    */
-  loggedIn(): Promise<void>;
+  loggedIn(tx: StoreTx): Promise<void>;
   failed(): Promise<FailureOutcome>;
   /** The check itself broke (database, capacity): give every slot back, count nothing. */
   abandon(): Promise<void>;
@@ -171,10 +174,12 @@ export class LoginThrottle {
     return {
       succeeded: once(giveBack) as () => Promise<void>,
       abandon: once(giveBack) as () => Promise<void>,
-      loggedIn: once(async () => {
-        await this.deps.store.throttle.release(slots[0]!.key);
-        if (subject.loginId !== null) await this.clearAfterLogin(subject.loginId, subject.deviceId);
-      }) as () => Promise<void>,
+      loggedIn: async (tx: StoreTx) => {
+        if (settled) return;
+        await tx.throttle.release(slots[0]!.key);
+        if (subject.loginId !== null) await this.clearAfterLogin(subject.loginId, subject.deviceId, tx);
+        settled = true;
+      },
       failed: once(() => this.fail(slots, subject)) as () => Promise<FailureOutcome>,
     };
   }
@@ -218,10 +223,10 @@ export class LoginThrottle {
   }
 
   /** A completed login: the login ID's (or device's) failures and the account's consecutive count end. */
-  async clearAfterLogin(loginId: string, deviceId: number | null): Promise<void> {
+  async clearAfterLogin(loginId: string, deviceId: number | null, tx: StoreTx | Store = this.deps.store): Promise<void> {
     // A success from a recognised browser also lifts a suspension (only such a success can happen
     // while suspended, since unrecognised browsers are refused before their check).
-    await this.deps.store.throttle.resetMany([deviceId !== null ? deviceKey(deviceId) : loginIdKey(loginId), accountKey(loginId)]);
+    await tx.throttle.resetMany([deviceId !== null ? deviceKey(deviceId) : loginIdKey(loginId), accountKey(loginId)]);
   }
 
   /** Support desk, read only: the login ID's lock (wrong passwords) and the account's (consecutive failures; suspended until cleared). */

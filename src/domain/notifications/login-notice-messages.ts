@@ -10,7 +10,7 @@ import { countryName } from '../risk/country-names';
 import { formatJst } from './format';
 import { riskSignalLabel } from './risk-messages';
 import { mailSafeOr } from './mail-safe';
-import { footer, loginNotificationMail, methodLabel, type MailContent } from './messages';
+import { customerMail, loginNotificationMail, methodLabel, type MailContent } from './messages';
 
 /** Why a login is mailed whatever the customer's notice setting. */
 export type LoginNoticeReason = 'new_browser' | 'after_failures' | 'recovery_code' | 'passkey_exempt' | 'unusual_login';
@@ -69,25 +69,19 @@ export function loginNoticeMail(brand: Brand, f: LoginNoticeFacts, optedIn: bool
   if (reasons.length === 0) return loginNotificationMail(brand, f);
   const first = reasons[0]!;
   const subject = first === 'recovery_code' || !optedIn ? SUBJECT[first] : `ログインのお知らせ（${reasons.map((r) => SHORT[r]).join('・')}）`;
-  return {
-    subject: `【${brand.brokerName}】${subject}`,
-    text: [
-      `${f.name} 様`,
-      '',
-      `${brand.serviceName}へのログインがありました。`,
-      optedIn ? 'ログイン通知の設定によるお知らせです。あわせて次の点をお知らせします。' : '次の理由により、ログイン通知の設定にかかわらずお知らせしています。',
-      ...reasons.map((r) => reasonLine(r, f)),
-      '',
-      `日時: ${formatJst(f.at)}`,
-      // Both come from the client's User-Agent header: only what can never be a link is repeated.
-      `ブラウザ: ${mailSafeOr(f.browser, '不明')}`,
-      `OS: ${mailSafeOr(f.os, '不明')}`,
-      `IPアドレス: ${shownIp(f.ip) ?? '不明'}`,
-      `認証方法: ${methodLabel(f.method)}`,
-      ...(reasons.includes('recovery_code') ? ['', 'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。'] : []),
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, `${subject}`, f.name, [
+    `${brand.serviceName}へのログインがありました。`,
+    optedIn ? 'ログイン通知の設定によるお知らせです。あわせて次の点をお知らせします。' : '次の理由により、ログイン通知の設定にかかわらずお知らせしています。',
+    ...reasons.map((r) => reasonLine(r, f)),
+    '',
+    `日時: ${formatJst(f.at)}`,
+    // Both come from the client's User-Agent header: only what can never be a link is repeated.
+    `ブラウザ: ${mailSafeOr(f.browser, '不明')}`,
+    `OS: ${mailSafeOr(f.os, '不明')}`,
+    `IPアドレス: ${shownIp(f.ip) ?? '不明'}`,
+    `認証方法: ${methodLabel(f.method)}`,
+    ...(reasons.includes('recovery_code') ? ['', 'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。'] : []),
+  ]);
 }
 
 /**
@@ -95,21 +89,15 @@ export function loginNoticeMail(brand: Brand, f: LoginNoticeFacts, optedIn: bool
  * Mailed once per login flow (the first wrong answer), never once per wrong code.
  */
 export function secondStepFailedMail(brand: Brand, p: { name: string; at: Date; browser: string; os: string; ip: string; method: string }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】ログインの追加認証に失敗しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、ログインID・ログインパスワードは正しく入力されましたが、その後の追加認証（${methodLabel(p.method)}）に失敗しました。`,
-      '',
-      `ブラウザ: ${mailSafeOr(p.browser, '不明')}`,
-      `OS: ${mailSafeOr(p.os, '不明')}`,
-      `IPアドレス: ${shownIp(p.ip) ?? '不明'}`,
-      '',
-      'お客様ご自身の入力誤りであれば、このメールへのご対応は不要です。',
-      'お心当たりがない場合は、ログインパスワードが第三者に知られているおそれがあります。ログイン後、直ちにセキュリティ設定の「ログインパスワード変更」からパスワードを変更してください。',
-      'このお知らせは、1回のログイン操作につき1度だけお送りします。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'ログインの追加認証に失敗しました', p.name, [
+    `${formatJst(p.at)}、ログインID・ログインパスワードは正しく入力されましたが、その後の追加認証（${methodLabel(p.method)}）に失敗しました。`,
+    '',
+    `ブラウザ: ${mailSafeOr(p.browser, '不明')}`,
+    `OS: ${mailSafeOr(p.os, '不明')}`,
+    `IPアドレス: ${shownIp(p.ip) ?? '不明'}`,
+    '',
+    'お客様ご自身の入力誤りであれば、このメールへのご対応は不要です。',
+    'お心当たりがない場合は、ログインパスワードが第三者に知られているおそれがあります。ログイン後、直ちにセキュリティ設定の「ログインパスワード変更」からパスワードを変更してください。',
+    'このお知らせは、1回のログイン操作につき1度だけお送りします。',
+  ]);
 }

@@ -42,107 +42,79 @@ export function footer(brand: Brand): string {
   ].join('\n');
 }
 
+/** Every mail to a customer has this shape: 【broker】subject; the name; the body; the footer. */
+export function customerMail(brand: Brand, subject: string, name: string, body: string[]): MailContent {
+  return { subject: `【${brand.brokerName}】${subject}`, text: [`${name} 様`, '', ...body, footer(brand)].join('\n') };
+}
+
+/** A mailed code and how long it is valid. */
+export function codeLines(label: string, p: { code: string; validMinutes: number; requestedAt: Date }): string[] {
+  return [`${label}: ${p.code}`, '', `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`];
+}
+
 export function loginCodeMail(brand: Brand, p: { name: string; code: string; validMinutes: number; requestedAt: Date }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】認証コードのお知らせ`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${brand.serviceName}へのログインの追加認証のため、認証コードをお送りします。`,
-      '',
-      `認証コード: ${p.code}`,
-      '',
-      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
-      'ログイン画面の「認証コード」欄に入力してください。このコードは一度だけ使えます。',
-      '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, '認証コードのお知らせ', p.name, [
+    `${brand.serviceName}へのログインの追加認証のため、認証コードをお送りします。`,
+    '',
+    ...codeLines('認証コード', p),
+    'ログイン画面の「認証コード」欄に入力してください。このコードは一度だけ使えます。',
+    '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+  ]);
 }
 
 export function accountLockedMail(brand: Brand, p: { name: string; at: Date; minutes: number; ip: string }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】ログインを一時的に制限しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、お客さまのログインIDでログインの誤り（パスワード・認証コードなど）が続いたため、`,
-      `普段ご利用の環境（端末・ブラウザ）以外からのログインを${p.minutes}分間制限しました。`,
-      `最後の試行元IPアドレス: ${ipText(p.ip)}`,
-      '',
-      '普段ご利用の環境からは、これまでどおりログインいただけます。',
-      'ご自身の操作でない場合は、ログインパスワードの変更をおすすめします。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'ログインを一時的に制限しました', p.name, [
+    `${formatJst(p.at)}、お客さまのログインIDでログインの誤り（パスワード・認証コードなど）が続いたため、`,
+    `普段ご利用の環境（端末・ブラウザ）以外からのログインを${p.minutes}分間制限しました。`,
+    `最後の試行元IPアドレス: ${ipText(p.ip)}`,
+    '',
+    '普段ご利用の環境からは、これまでどおりログインいただけます。',
+    'ご自身の操作でない場合は、ログインパスワードの変更をおすすめします。',
+  ]);
 }
 
 /** The hard cap (NIST SP 800-63B-4 §3.2.2): unrecognised browsers stay refused until cleared. */
 export function accountSuspendedMail(brand: Brand, p: { name: string; at: Date; failures: number; ip: string }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】新しい環境からのログインを停止しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、お客さまのログインIDでログインの誤りが${p.failures}回続いたため、`,
-      '普段ご利用の環境（端末・ブラウザ）以外からのログインを停止しました。',
-      `最後の試行元IPアドレス: ${p.ip}`,
-      '',
-      '普段ご利用の環境からログインいただくと、停止は解除されます。',
-      'ご利用の環境がない場合は、サポートデスクまでお問い合わせください。',
-      'ご自身の操作でない場合は、第三者がパスワードを入手している可能性があります。ログインパスワードの変更をおすすめします。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, '新しい環境からのログインを停止しました', p.name, [
+    `${formatJst(p.at)}、お客さまのログインIDでログインの誤りが${p.failures}回続いたため、`,
+    '普段ご利用の環境（端末・ブラウザ）以外からのログインを停止しました。',
+    `最後の試行元IPアドレス: ${p.ip}`,
+    '',
+    '普段ご利用の環境からログインいただくと、停止は解除されます。',
+    'ご利用の環境がない場合は、サポートデスクまでお問い合わせください。',
+    'ご自身の操作でない場合は、第三者がパスワードを入手している可能性があります。ログインパスワードの変更をおすすめします。',
+  ]);
 }
 
 export function loginUnlockedMail(brand: Brand, p: { name: string; at: Date }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】ログインの制限を解除しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、サポートデスクがお客さまのログインの制限を解除しました。`,
-      '新しい環境（端末・ブラウザ）からのログインには、これまでどおり追加認証が必要です。',
-      'お心当たりのない場合は、サポートデスクまでお問い合わせください。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'ログインの制限を解除しました', p.name, [
+    `${formatJst(p.at)}、サポートデスクがお客さまのログインの制限を解除しました。`,
+    '新しい環境（端末・ブラウザ）からのログインには、これまでどおり追加認証が必要です。',
+    'お心当たりのない場合は、サポートデスクまでお問い合わせください。',
+  ]);
 }
 
 export function loginNotificationMail(
   brand: Brand,
   p: { name: string; at: Date; browser: string; os: string; ip: string; method: string },
 ): MailContent {
-  return {
-    subject: `【${brand.brokerName}】ログインのお知らせ`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${brand.serviceName}へのログインがありました。`,
-      '',
-      `日時: ${formatJst(p.at)}`,
-      // Both come from the client's User-Agent header: only what can never be a link is repeated.
-      `ブラウザ: ${mailSafeOr(p.browser, '不明')}`,
-      `OS: ${mailSafeOr(p.os, '不明')}`,
-      `IPアドレス: ${ipText(p.ip)}`,
-      `認証方法: ${methodLabel(p.method)}`,
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'ログインのお知らせ', p.name, [
+    `${brand.serviceName}へのログインがありました。`,
+    '',
+    `日時: ${formatJst(p.at)}`,
+    // Both come from the client's User-Agent header: only what can never be a link is repeated.
+    `ブラウザ: ${mailSafeOr(p.browser, '不明')}`,
+    `OS: ${mailSafeOr(p.os, '不明')}`,
+    `IPアドレス: ${ipText(p.ip)}`,
+    `認証方法: ${methodLabel(p.method)}`,
+  ]);
 }
 
 export function tradingPasswordLockedMail(brand: Brand, p: { name: string; at: Date }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】取引パスワードのご利用を停止しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、取引パスワードの誤りが規定回数を超えたため、取引パスワードによる設定変更を停止しました。`,
-      `再開には本人確認が必要です。お取引店またはフリーダイヤル（${brand.supportPhone}）までお問い合わせください。`,
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, '取引パスワードのご利用を停止しました', p.name, [
+    `${formatJst(p.at)}、取引パスワードの誤りが規定回数を超えたため、取引パスワードによる設定変更を停止しました。`,
+    `再開には本人確認が必要です。お取引店またはフリーダイヤル（${brand.supportPhone}）までお問い合わせください。`,
+  ]);
 }
 
 export type TotpNoticeKind = 'enabled' | 'reregistered' | 'stopped' | 'reset' | 'recovery_regenerated';
@@ -179,17 +151,11 @@ export function totpNoticeMail(brand: Brand, kind: TotpNoticeKind, p: { name: st
 }
 
 export function recoveryCodeUsedMail(brand: Brand, p: { name: string; at: Date; remaining: number; ip: string }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】リカバリーコードでログインしました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、リカバリーコードを使ってログインがありました（IPアドレス: ${ipText(p.ip)}）。`,
-      `未使用のリカバリーコードは残り${p.remaining}個です。`,
-      'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'リカバリーコードでログインしました', p.name, [
+    `${formatJst(p.at)}、リカバリーコードを使ってログインがありました（IPアドレス: ${ipText(p.ip)}）。`,
+    `未使用のリカバリーコードは残り${p.remaining}個です。`,
+    'スマートフォンを紛失・機種変更された場合は、ログイン後に登録情報照会の「コード再表示」から新しい端末を登録してください。',
+  ]);
 }
 
 /** A passkey's name is the customer's own text (it may be a URL): shown only in a form that cannot be a link. */
@@ -197,16 +163,10 @@ const passkeyName = (name: string) => mailSafeOr(name, '（記号などを含む
 
 export function passkeyNoticeMail(brand: Brand, kind: 'added' | 'deleted', p: { name: string; at: Date; passkeyNames: string[] }): MailContent {
   const what = kind === 'added' ? 'パスキーを登録しました' : 'パスキーを削除しました';
-  return {
-    subject: `【${brand.brokerName}】${what}`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、お客さまのアカウントで${what}。`,
-      `パスキーの名前: ${p.passkeyNames.map(passkeyName).join('、')}`,
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, `${what}`, p.name, [
+    `${formatJst(p.at)}、お客さまのアカウントで${what}。`,
+    `パスキーの名前: ${p.passkeyNames.map(passkeyName).join('、')}`,
+  ]);
 }
 
 /** What a confirmation code is for, in the words of the screens (the mail must say exactly that). */
@@ -232,45 +192,31 @@ export function reauthenticationCodeMail(
   p: { name: string; code: string; purpose: ReauthenticationPurpose; validMinutes: number; requestedAt: Date },
 ): MailContent {
   const what = REAUTHENTICATION_PURPOSE_LABELS[p.purpose];
-  return {
-    subject: `【${brand.brokerName}】確認コードのお知らせ（${what}）`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${brand.serviceName}で「${what}」のお手続きが行われています。`,
-      'ご本人の確認のため、確認コードをお送りします。お手続きの画面の「確認コード」欄に入力してください。',
-      '',
-      `確認コード: ${p.code}`,
-      '',
-      `このコードは「${what}」にだけ、お手続きを始めた画面でだけ使えます。一度だけ使えます。`,
-      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
-      '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
-      ...(REAUTHENTICATION_CODE_NOTES[p.purpose] ?? []),
-      '',
-      'お客さまご自身のお手続きでない場合は、このコードを入力せず、',
-      `至急お取引店または${brand.brokerName}サポートデスク（フリーダイヤル ${brand.supportPhone}）までお電話ください。`,
-      'ログインパスワードが第三者に知られているおそれがあります。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, `確認コードのお知らせ（${what}）`, p.name, [
+    `${brand.serviceName}で「${what}」のお手続きが行われています。`,
+    'ご本人の確認のため、確認コードをお送りします。お手続きの画面の「確認コード」欄に入力してください。',
+    '',
+    `確認コード: ${p.code}`,
+    '',
+    `このコードは「${what}」にだけ、お手続きを始めた画面でだけ使えます。一度だけ使えます。`,
+    `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
+    '当社の社員がこのコードをお尋ねすることはありません。誰にも教えないでください。',
+    ...(REAUTHENTICATION_CODE_NOTES[p.purpose] ?? []),
+    '',
+    'お客さまご自身のお手続きでない場合は、このコードを入力せず、',
+    `至急お取引店または${brand.brokerName}サポートデスク（フリーダイヤル ${brand.supportPhone}）までお電話ください。`,
+    'ログインパスワードが第三者に知られているおそれがあります。',
+  ]);
 }
 
 export function addressCodeMail(brand: Brand, p: { name: string; code: string; validMinutes: number; slot: number; requestedAt: Date }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】メールアドレス確認コードのお知らせ`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${brand.serviceName}で、このメールアドレスをメールアドレス${p.slot}として登録する手続きを受け付けました。`,
-      '登録を完了するには、Eメールアドレス登録照会の画面で次の確認コードを入力してください。',
-      '',
-      `確認コード: ${p.code}`,
-      '',
-      `有効期限: ${p.validMinutes}分（${formatJst(p.requestedAt)} に発行）`,
-      'お心当たりのない場合は、このメールを破棄してください。登録は完了しません。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'メールアドレス確認コードのお知らせ', p.name, [
+    `${brand.serviceName}で、このメールアドレスをメールアドレス${p.slot}として登録する手続きを受け付けました。`,
+    '登録を完了するには、Eメールアドレス登録照会の画面で次の確認コードを入力してください。',
+    '',
+    ...codeLines('確認コード', p),
+    'お心当たりのない場合は、このメールを破棄してください。登録は完了しません。',
+  ]);
 }
 
 export type AddressNoticeKind = 'added' | 'changed' | 'changed_old' | 'removed';
@@ -295,17 +241,11 @@ export function addressNoticeMail(brand: Brand, kind: AddressNoticeKind, p: { na
 }
 
 export function loginNotificationChangedMail(brand: Brand, p: { name: string; at: Date; slot: number; on: boolean }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】ログイン通知の設定変更のお知らせ`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `メールアドレス${p.slot}のログイン通知を「${p.on ? '通知する' : '通知しない'}」に変更しました。`,
-      '',
-      `受付日時: ${formatJst(p.at)}`,
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'ログイン通知の設定変更のお知らせ', p.name, [
+    `メールアドレス${p.slot}のログイン通知を「${p.on ? '通知する' : '通知しない'}」に変更しました。`,
+    '',
+    `受付日時: ${formatJst(p.at)}`,
+  ]);
 }
 
 export function passwordChangedMail(brand: Brand, kind: 'login' | 'trading', p: { name: string; at: Date; ip: string }): MailContent {

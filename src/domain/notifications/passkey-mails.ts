@@ -10,7 +10,7 @@ import { shownIp } from '../client-address';
 import type { ReauthenticationPurpose } from '../reauthentication/records';
 import { formatJst } from './format';
 import { mailSafeOr } from './mail-safe';
-import { REAUTHENTICATION_PURPOSE_LABELS, footer, type MailContent } from './messages';
+import { REAUTHENTICATION_PURPOSE_LABELS, customerMail, type MailContent } from './messages';
 
 const unreadable = '（記号などを含むため表示しません。登録情報照会の「パスキー」でご確認ください）';
 
@@ -36,49 +36,35 @@ export function passkeyAddedMail(brand: Brand, p: PasskeyAddedFacts): MailConten
         'ログインできない場合は、サポートデスクでも取り消せます。',
       ]
     : [];
-  return {
-    subject: `【${brand.brokerName}】パスキーを登録しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、お客さまのアカウントでパスキーを登録しました。`,
-      `パスキーの名前: ${mailSafeOr(p.passkeyName, unreadable)}`,
-      `登録したブラウザ: ${browser}（${os}）`,
-      ...cooling,
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'パスキーを登録しました', p.name, [
+    `${formatJst(p.at)}、お客さまのアカウントでパスキーを登録しました。`,
+    `パスキーの名前: ${mailSafeOr(p.passkeyName, unreadable)}`,
+    `登録したブラウザ: ${browser}（${os}）`,
+    ...cooling,
+  ]);
 }
 
 /** The wrong code that used up a confirmation's tries: the customer hears of it once. */
 export function confirmationClosedMail(brand: Brand, p: { name: string; at: Date; purpose: ReauthenticationPurpose; attempts: number; ip: string }): MailContent {
   const what = REAUTHENTICATION_PURPOSE_LABELS[p.purpose];
-  return {
-    subject: `【${brand.brokerName}】確認コードの入力誤りのお知らせ（${what}）`,
-    text: [
-      `${p.name} 様`,
-      '',
-      `${formatJst(p.at)}、「${what}」のお手続きで確認コードが${p.attempts}回誤って入力されたため、このお手続きを受け付けられなくなりました（IPアドレス: ${shownIp(p.ip) ?? '不明'}）。`,
-      '',
-      'お客さまご自身の操作でない場合は、ログイン中の画面と取引パスワードが第三者に使われているおそれがあります。',
-      '至急、ログインパスワードと取引パスワードを変更してください。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, `確認コードの入力誤りのお知らせ（${what}）`, p.name, [
+    `${formatJst(p.at)}、「${what}」のお手続きで確認コードが${p.attempts}回誤って入力されたため、このお手続きを受け付けられなくなりました（IPアドレス: ${shownIp(p.ip) ?? '不明'}）。`,
+    '',
+    'お客さまご自身の操作でない場合は、ログイン中の画面と取引パスワードが第三者に使われているおそれがあります。',
+    '至急、ログインパスワードと取引パスワードを変更してください。',
+  ]);
 }
 
 export function passkeyCancelledMail(brand: Brand, p: { name: string; at: Date; passkeyNames: string[]; bySupport: boolean }): MailContent {
-  return {
-    subject: `【${brand.brokerName}】パスキーの登録を取り消しました`,
-    text: [
-      `${p.name} 様`,
-      '',
-      p.bySupport
-        ? `${formatJst(p.at)}、お客さまのお申し出により、当社サポートデスクで新しく登録されたパスキーの登録を取り消しました。`
-        : `${formatJst(p.at)}、お客さまのアカウントで、新しく登録されたパスキーの登録を取り消しました。`,
-      `パスキーの名前: ${p.passkeyNames.map((n) => mailSafeOr(n, unreadable)).join('、')}`,
-      '取り消したパスキーではログインできません。',
-      footer(brand),
-    ].join('\n'),
-  };
+  return customerMail(brand, 'パスキーの登録を取り消しました', p.name, [
+    p.bySupport
+      ? `${formatJst(p.at)}、お客さまのお申し出により、当社サポートデスクで新しく登録されたパスキーの登録を取り消しました。`
+      : `${formatJst(p.at)}、お客さまのアカウントで、新しく登録されたパスキーの登録を取り消しました。`,
+    `パスキーの名前: ${p.passkeyNames.map((n) => mailSafeOr(n, unreadable)).join('、')}`,
+    '取り消したパスキーではログインできません。',
+    p.bySupport
+      ? 'あわせて、すべての端末・ブラウザのログイン状態と「普段ご利用の環境」の登録を解除しました。'
+      : 'あわせて、取り消しを行った端末以外のすべての端末・ブラウザのログイン状態と「普段ご利用の環境」の登録を解除しました。',
+    'ログインパスワードの変更をおすすめします。',
+  ]);
 }

@@ -157,21 +157,38 @@ export class PasskeyService {
     return this.cancel(account, fresh, { operator, reason });
   }
 
-  /** Removes passkeys only while they are still new (a conditional delete each); audits and mails what went. */
+  /**
+   * Removes passkeys only while they are still new (a conditional delete each); audits and mails what
+   * went. A new passkey the customer cancels is one they did not register: whoever did may have
+   * logged in with it already, and a passkey login recognises its browser. So, as after a password
+   * change, every other session ends and every other recognised browser is forgotten; the customer's
+   * own session and browser (the one cancelling) stay. A cancel by the desk ends them all.
+   */
   private async cancel(account: Account, passkeys: ListedPasskey[], by: { ctx?: RequestContext; operator?: string; reason?: string }): Promise<number> {
     const { store, clock, random } = this.ports;
     const now = clock.now();
     const createdAfter = new Date(now.getTime() - this.deps.coolingOffHours * 3_600_000);
-    const cancelled = await store.transaction(async (tx) => {
-      const gone: ListedPasskey[] = [];
-      for (const p of passkeys) if (await tx.passkeys.deleteIfCreatedAfter(account.id, p.id, createdAfter)) gone.push(p);
-      if (!gone.length) return gone;
-      const detail = { passkeyIds: gone.map((p) => p.id).join(','), names: gone.map((p) => p.name).join('、'), ...(by.operator ? { by: 'support', reason: by.reason ?? '' } : {}) };
-      await recordAudit(tx, now, 'passkey.cancelled', { accountId: account.id, loginId: account.loginId, ctx: by.ctx, operator: by.operator, detail });
-      const mail = passkeyCancelledMail(this.deps.brand, { name: account.name, at: now, passkeyNames: gone.map((p) => p.name), bySupport: Boolean(by.operator) });
-      await queueToVerified(tx, random, now, account.id, mail);
-      return gone;
-    });
+    const keepSession = by.ctx?.sessionId ?? null;
+    const cancelled = await this.deps.sessions.endAndSpread(account.id, () =>
+      store.transaction(async (tx) => {
+        const gone: ListedPasskey[] = [];
+        for (const p of passkeys) if (await tx.passkeys.deleteIfCreatedAfter(account.id, p.id, createdAfter)) gone.push(p);
+        if (!gone.length) return gone;
+        const own = keepSession === null ? undefined : (await tx.sessions.listLiveForAccount(account.id, now)).find((s) => s.id === keepSession);
+        const sessionsEnded = await this.deps.sessions.endAllBut(tx, account.id, own?.id ?? -1);
+        await tx.devices.revokeAllForAccount(account.id, now, own?.recognizedDeviceId ?? undefined);
+        const detail = {
+          passkeyIds: gone.map((p) => p.id).join(','),
+          names: gone.map((p) => p.name).join('、'),
+          sessionsEnded,
+          ...(by.operator ? { by: 'support', reason: by.reason ?? '' } : {}),
+        };
+        await recordAudit(tx, now, 'passkey.cancelled', { accountId: account.id, loginId: account.loginId, ctx: by.ctx, operator: by.operator, detail });
+        const mail = passkeyCancelledMail(this.deps.brand, { name: account.name, at: now, passkeyNames: gone.map((p) => p.name), bySupport: Boolean(by.operator) });
+        await queueToVerified(tx, random, now, account.id, mail);
+        return gone;
+      }),
+    );
     if (!cancelled.length) throw new DomainError('passkey_not_new');
     return cancelled.length;
   }
@@ -180,12 +197,14 @@ export class PasskeyService {
    * Support desk: a customer who lost every passkey, under the phishing-resistant policy, has no
    * fallback at login; after checking identity the desk removes the passkeys (audited with operator
    * and reason, mailed), and the customer logs in with the e-mailed code or TOTP to register anew.
+   * With `only`, just that passkey goes (a lost phone among several devices).
    */
-  async supportReset(loginId: string, operator: string, reason: string): Promise<number> {
+  async supportReset(loginId: string, operator: string, reason: string, only?: number): Promise<number> {
     const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
-    const passkeys = await store.passkeys.listForAccount(account.id);
+    const passkeys = (await store.passkeys.listForAccount(account.id)).filter((p) => only === undefined || p.id === only);
+    if (only !== undefined && !passkeys.length) throw new DomainError('not_found', { field: 'passkey' });
     if (!passkeys.length) throw new DomainError('no_passkey');
     const now = clock.now();
     await store.transaction(async (tx) => {

@@ -7,6 +7,7 @@
 import { normalizeCode } from '../../crypto/normalize';
 import { newNumericCode } from '../../crypto/tokens';
 import { recordAudit } from '../audit';
+import type { SessionService } from '../sessions/session-service';
 import type { Brand, RequestContext } from '../context';
 import { DomainError, InvalidInput } from '../errors';
 import { parseLoginId } from '../login/password-step';
@@ -34,7 +35,7 @@ function grouped(code: string): string {
 export class DeskPasswordReset {
   constructor(
     private readonly ports: Ports,
-    private readonly deps: { brand: Brand; throttle: LoginThrottle; reset: PasswordResetService },
+    private readonly deps: { brand: Brand; throttle: LoginThrottle; reset: PasswordResetService; sessions: SessionService },
   ) {}
 
   private binding(accountId: number): CodeBinding {
@@ -105,16 +106,20 @@ export class DeskPasswordReset {
     return { flowHandle: handle, next: state === 'awaiting_passkey' ? 'passkey' : 'password', expiresAt };
   }
 
-  /** The desk's "must change at next login": every page but the change sends the customer to it. */
+  /**
+   * The desk's "must change at next login": every page but the change sends the customer to it,
+   * and the trading service's session check refuses the customer's sessions until it is done.
+   */
   async requirePasswordChange(loginId: string, operator: string, reason: string): Promise<void> {
     const { store, clock, random } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
     const now = clock.now();
-    await store.transaction(async (tx) => {
+    await this.deps.sessions.endAndSpread(account.id, () => store.transaction(async (tx) => {
       await tx.accounts.setPasswordChangeRequired(account.id, now);
+      await this.deps.sessions.holdForPasswordChange(tx, account.id);
       await recordAudit(tx, now, 'password.change_required', { accountId: account.id, loginId, operator, detail: { reason } });
       await queueToVerified(tx, random, now, account.id, passwordChangeRequiredMail(this.deps.brand, { name: account.name, at: now }));
-    });
+    }));
   }
 }

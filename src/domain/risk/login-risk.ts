@@ -6,6 +6,7 @@
  * a signal is one `login.risk` audit event (ログイン履歴, the desk, /metrics).
  */
 import { recordAudit } from '../audit';
+import type { SessionService } from '../sessions/session-service';
 import type { Brand } from '../context';
 import { DomainError } from '../errors';
 import type { LoginContext } from '../login/login-types';
@@ -32,7 +33,7 @@ export interface RiskOutcome extends RiskDecision {
 export class LoginRisk {
   private readonly stuffing: StuffingCounter;
 
-  constructor(private readonly deps: { ports: Ports; brand: Brand; lookup: NetworkLookup; rules: RiskRules; windowMinutes: number }) {
+  constructor(private readonly deps: { ports: Ports; brand: Brand; sessions: SessionService; lookup: NetworkLookup; rules: RiskRules; windowMinutes: number }) {
     this.stuffing = new StuffingCounter(deps.ports, deps.rules, deps.windowMinutes);
   }
 
@@ -77,13 +78,16 @@ export class LoginRisk {
     if (decision.signals.length === 0) return { ...decision, here, notice: null };
     // Without a passkey the phishing-resistant step cannot be asked: the second step the customer has is.
     const action = decision.action === 'passkey' && !hasPasskey ? 'step_up' : decision.action;
-    await ports.store.transaction(async (tx) => {
+    const hold = decision.changePassword && action !== 'refuse';
+    const apply = () => ports.store.transaction(async (tx) => {
       await this.record(account, account.loginId, ctx, here, { ...decision, action }, tx);
       // The password was right but may be someone else's now: whoever completes this login (and
       // any later one) changes it first. Set before the second step, so a login the customer
       // abandons, or a guesser who stops at the code, leaves the flag for the customer's next login.
-      if (decision.changePassword && action !== 'refuse') {
+      if (hold) {
         await tx.accounts.setPasswordChangeRequired(account.id, now);
+        // The customer's sessions already live change it first too, the trading service's included.
+        await this.deps.sessions.holdForPasswordChange(tx, account.id);
         await recordAudit(tx, now, 'password.change_required', { accountId: account.id, loginId: account.loginId, ctx, detail: { signals: decision.signals, by: 'risk' } });
       }
       // A refused login has no notice of its own to join: it is told now.
@@ -92,6 +96,7 @@ export class LoginRisk {
         await queueToVerified(tx, ports.random, now, account.id, mail);
       }
     });
+    await (hold ? this.deps.sessions.endAndSpread(account.id, apply) : apply());
     if (action === 'refuse') throw new DomainError('login_refused', { reason: 'risk', phone: brand.supportPhone });
     const notice = decision.notify ? { signals: [...decision.signals], country: here.country, network: here.network } : null;
     return { ...decision, action, here, notice };
@@ -116,10 +121,13 @@ export class LoginRisk {
   private async pastLogins(accountId: number): Promise<PastLogin[]> {
     const r = this.deps.rules.responses;
     if (r.new_country === 'off' && r.new_network === 'off' && r.impossible_travel === 'off' && r.unusual_hour === 'off') return [];
-    const events = await this.deps.ports.store.audit.listForAccount(accountId, PAST_LOGINS_READ, ['login.succeeded']);
-    return events.map((e) => {
-      const facts = e.ip ? this.where(e.ip) : null;
-      return { at: e.at, country: facts?.country ?? null, asn: facts?.asn ?? null };
+    const places = await this.deps.ports.store.audit.listPlaces(accountId, 'login.succeeded', PAST_LOGINS_READ);
+    // A customer's hundred last logins come from a handful of addresses: each is looked up once.
+    const looked = new Map<string, NetworkFacts>();
+    return places.map(({ at, ip }) => {
+      let facts = ip ? looked.get(ip) : undefined;
+      if (ip && !facts) looked.set(ip, (facts = this.where(ip)));
+      return { at, country: facts?.country ?? null, asn: facts?.asn ?? null };
     });
   }
 

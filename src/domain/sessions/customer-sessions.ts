@@ -34,6 +34,8 @@ export interface SessionView {
   lastSeenAt: Date;
   /** How the login was made (email_code, totp, passkey, recovery_code, recognized_device, password). */
   method: string;
+  /** As the browser sent it: for the desk (`support show`). */
+  userAgent: string;
 }
 
 interface Owner {
@@ -59,6 +61,7 @@ export class CustomerSessions {
       startedAt: s.authenticatedAt,
       lastSeenAt: s.lastSeenAt,
       method: s.method,
+      userAgent: s.userAgent,
     }));
     return [...views.filter((v) => v.current), ...views.filter((v) => !v.current)];
   }

@@ -19,6 +19,8 @@ export interface Session {
   authMethods?: string[] | null;
   /** From PASSKEY_REQUIRED_FROM: the session may only register a passkey (set at login, cleared when one is registered). */
   passkeyPending?: boolean;
+  /** The customer must change the login password first (the desk's or a behaviour signal's flag): the trading service is refused until then. */
+  passwordChangePending?: boolean;
   /** Where the session's address is (ISO 3166 code), once the behaviour signals say; null until then. */
   country?: string | null;
 }
@@ -35,5 +37,5 @@ export interface SessionWithAccount extends Session {
  */
 export type ActiveSession = Pick<
   SessionWithAccount,
-  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'passkeyPending' | 'authMethods'
+  'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'passkeyPending' | 'passwordChangePending' | 'authMethods'
 >;

@@ -23,4 +23,6 @@ export interface SessionRepo {
   announceChange(accountId: number): Promise<void>;
   /** The account's sessions may do more than register a passkey (one was registered, or the desk exempted the customer). */
   clearPasskeyPending(accountId: number): Promise<void>;
+  /** Holds (or releases) every live session of the account until the login password is changed. */
+  setPasswordChangePending(accountId: number, pending: boolean): Promise<void>;
 }

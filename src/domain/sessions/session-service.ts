@@ -110,7 +110,7 @@ export class SessionService {
     method: string,
     ctx: RequestContext,
     recognizedDeviceId: number | null = null,
-    passkeyPending = false,
+    holds: { passkey?: boolean; passwordChange?: boolean } = {},
     authMethods: string[] = authMethodsFor(method),
   ): Promise<IssuedSession> {
     const now = this.deps.clock.now();
@@ -129,7 +129,8 @@ export class SessionService {
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 512),
       recognizedDeviceId,
-      passkeyPending,
+      passkeyPending: holds.passkey ?? false,
+      passwordChangePending: holds.passwordChange ?? false,
       authMethods,
     });
     return { token, sessionId: session.id, absoluteExpiresAt };
@@ -192,6 +193,7 @@ export class SessionService {
       absoluteExpiresAt,
       stepUpAt: stored.stepUpAt,
       passkeyPending: stored.passkeyPending ?? false,
+      passwordChangePending: stored.passwordChangePending ?? false,
       authMethods: stored.authMethods ?? null,
     };
     // Not cached if a session changed while this read was under way: the row may predate it.
@@ -268,6 +270,21 @@ export class SessionService {
    */
   async releasePasskeyGate(tx: StoreTx, accountId: number): Promise<void> {
     await tx.sessions.clearPasskeyPending(accountId);
+    await this.changed(tx, accountId);
+  }
+
+  /**
+   * The customer must change the login password (the desk's flag, or a behaviour signal's): every
+   * live session is held (the trading service's check answers 403 password_change_required) until
+   * `releasePasswordChangeHold`, in every process at once.
+   */
+  async holdForPasswordChange(tx: StoreTx, accountId: number): Promise<void> {
+    await tx.sessions.setPasswordChangePending(accountId, true);
+    await this.changed(tx, accountId);
+  }
+
+  async releasePasswordChangeHold(tx: StoreTx, accountId: number): Promise<void> {
+    await tx.sessions.setPasswordChangePending(accountId, false);
     await this.changed(tx, accountId);
   }
 

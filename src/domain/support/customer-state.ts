@@ -1,13 +1,20 @@
 /**
- * A customer's whole state as the support desk reads it before acting (`mamori support show`):
- * how they log in, their addresses, browsers, live sessions, locks, exemption, last logins and
- * what was last done to the account and by whom. Read only; nothing here is audited or mailed.
+ * A customer's whole state as the support desk reads it before acting: how they log in, their
+ * addresses, browsers, live sessions, locks, exemptions, last logins and what was last done to the
+ * account and by whom. The one reader of it: the console's lookup (domain/desk/customer-view.ts)
+ * and `mamori support show` both read through `read`, each then keeping what it shows. Read only;
+ * nothing here is audited or mailed.
  */
+import type { Account } from '../accounts/records';
+import type { DeviceView, HistoryEntry, SecurityService } from '../accounts/security-service';
 import type { AuditEvent } from '../audit';
 import { DomainError } from '../errors';
 import type { LoginThrottle } from '../login/throttle';
-import { coolingOffUntil } from '../passkeys/cooling-off';
+import type { ListedExemption } from '../passkey-policy/records';
+import type { PasskeyExemptionService } from '../passkey-policy/exemption-service';
+import type { ListedPasskey, PasskeyService } from '../passkeys/passkey-service';
 import type { Clock, Store } from '../ports';
+import type { CustomerSessions, SessionView } from '../sessions/customer-sessions';
 
 /** The key a sealed secret names (`v1.<keyId>.…`, crypto/secret-box.ts): which key the desk needs after a rotation. */
 const keyIdOf = (sealed: string) => sealed.split('.')[1] ?? null;
@@ -15,6 +22,30 @@ const keyIdOf = (sealed: string) => sealed.split('.')[1] ?? null;
 /** A lock that blocks no login forever is kept with this far-future end (throttle.ts). */
 const SUSPENDED_AFTER = Date.UTC(9000, 0, 1);
 
+/** How many audit events the console's trail shows. */
+const TRAIL_SIZE = 100;
+
+type ThrottleLocks = Awaited<ReturnType<LoginThrottle['locksOf']>>;
+
+/** Everything the desk reads about a customer, read once. */
+export interface CustomerFacts {
+  account: Account;
+  now: Date;
+  passkeys: ListedPasskey[];
+  addresses: { slot: number; address: string; verified: boolean; loginNotification: boolean }[];
+  browsers: DeviceView[];
+  sessions: SessionView[];
+  throttleLocks: ThrottleLocks;
+  /** Every exemption, newest first, revoked and expired ones too. */
+  exemptions: ListedExemption[];
+  /** ログイン履歴 as the customer sees it, with the behaviour signals. */
+  logins: HistoryEntry[];
+  lastSuccessfulLogins: AuditEvent[];
+  /** The account's audit trail, newest first. */
+  trail: AuditEvent[];
+}
+
+/** What `mamori support show` prints (and --json gives). */
 export interface CustomerState {
   loginId: string;
   name: string;
@@ -33,29 +64,43 @@ export interface CustomerState {
   recentEvents: AuditEvent[];
 }
 
+/** Whether a throttle lock is the suspension only the desk lifts (no end). */
+export const isSuspension = (lockedUntil: Date | null | undefined) => Boolean(lockedUntil && lockedUntil.getTime() >= SUSPENDED_AFTER);
+
 export class CustomerStateReader {
   constructor(
     private readonly ports: { store: Store; clock: Clock },
-    private readonly deps: { throttle: LoginThrottle; coolingOffHours: number },
+    private readonly deps: { throttle: LoginThrottle; passkeys: PasskeyService; security: SecurityService; customerSessions: CustomerSessions; passkeyExemptions: PasskeyExemptionService },
   ) {}
 
-  async show(loginId: string, o: { events?: number; logins?: number } = {}): Promise<CustomerState> {
+  async read(loginId: string, o: { logins?: number; events?: number } = {}): Promise<CustomerFacts> {
     const { store, clock } = this.ports;
     const account = await store.accounts.findByLoginId(loginId);
     if (!account) throw new DomainError('not_found', { field: 'loginId' });
     const now = clock.now();
-    const [passkeys, emails, devices, sessions, locks, exemption, lastLogins, recentEvents] = await Promise.all([
-      store.passkeys.listForAccount(account.id),
+    const d = this.deps;
+    const [passkeys, emails, browsers, sessions, throttleLocks, exemptions, logins, lastSuccessfulLogins, trail] = await Promise.all([
+      d.passkeys.list(account),
       store.emails.listForAccount(account.id),
-      store.devices.listForAccount(account.id),
-      store.sessions.listLiveForAccount(account.id, now),
-      this.deps.throttle.locksOf(account.loginId),
-      store.passkeyExemptions.findActive(account.id, now),
+      d.security.devices(account, null),
+      d.customerSessions.list(account, 0),
+      d.throttle.locksOf(account.loginId),
+      d.passkeyExemptions.list({ loginId: account.loginId, all: true }),
+      d.security.loginHistory(account),
       store.audit.listForAccount(account.id, o.logins ?? 5, ['login.succeeded']),
-      store.audit.listForAccount(account.id, o.events ?? 10),
+      store.audit.listForAccount(account.id, Math.max(TRAIL_SIZE, o.events ?? 0)),
     ]);
-    const lockOf = (kind: 'login_id' | 'account', s: typeof locks.account) =>
-      s && (s.failures > 0 || s.lockedUntil) ? [{ kind, failures: s.failures, until: s.lockedUntil && s.lockedUntil > now ? s.lockedUntil : null, suspended: Boolean(s.lockedUntil && s.lockedUntil.getTime() >= SUSPENDED_AFTER) }] : [];
+    const addresses = emails.map((e) => ({ slot: e.slot, address: e.address, verified: e.verifiedAt !== null, loginNotification: e.loginNotification }));
+    return { account, now, passkeys, addresses, browsers, sessions, throttleLocks, exemptions, logins, lastSuccessfulLogins, trail };
+  }
+
+  /** `mamori support show`: the facts in the command's words. */
+  async show(loginId: string, o: { events?: number; logins?: number } = {}): Promise<CustomerState> {
+    const f = await this.read(loginId, o);
+    const { account, now } = f;
+    const lockOf = (kind: 'login_id' | 'account', s: ThrottleLocks['account']) =>
+      s && (s.failures > 0 || s.lockedUntil) ? [{ kind, failures: s.failures, until: s.lockedUntil && s.lockedUntil > now ? s.lockedUntil : null, suspended: isSuspension(s.lockedUntil) }] : [];
+    const active = f.exemptions.find((e) => !e.revokedAt && e.expiresAt > now);
     return {
       loginId: account.loginId,
       name: account.name,
@@ -64,17 +109,14 @@ export class CustomerStateReader {
       passwordChangeRequired: account.passwordChangeRequiredAt !== null,
       tradingPasswordLockedAt: account.tradingPasswordLockedAt,
       totp: { enabledAt: account.totpEnabledAt, keyId: account.totpSecretSealed ? keyIdOf(account.totpSecretSealed) : null },
-      passkeys: passkeys.map((p) => {
-        const until = coolingOffUntil(p.createdAt, this.deps.coolingOffHours);
-        return { name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, coolingOffUntil: until > now ? until : null };
-      }),
-      addresses: emails.map((e) => ({ slot: e.slot, address: e.address, verified: e.verifiedAt !== null, loginNotification: e.loginNotification })),
-      browsers: devices.filter((d) => !d.revokedAt && d.expiresAt > now).map((d) => ({ userAgent: d.userAgent, lastUsedAt: d.lastUsedAt, expiresAt: d.expiresAt })),
-      sessions: sessions.map((s) => ({ method: s.method, authenticatedAt: s.authenticatedAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent })),
-      locks: [...lockOf('login_id', locks.loginId), ...lockOf('account', locks.account)],
-      exemption: exemption ? { until: exemption.expiresAt, operator: exemption.operator, reason: exemption.reason } : null,
-      lastLogins,
-      recentEvents,
+      passkeys: f.passkeys.map((p) => ({ name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, coolingOffUntil: p.newUntil })),
+      addresses: f.addresses,
+      browsers: f.browsers.map((b) => ({ userAgent: b.userAgent, lastUsedAt: b.lastUsedAt, expiresAt: b.expiresAt })),
+      sessions: f.sessions.map((s) => ({ method: s.method, authenticatedAt: s.startedAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent })),
+      locks: [...lockOf('login_id', f.throttleLocks.loginId), ...lockOf('account', f.throttleLocks.account)],
+      exemption: active ? { until: active.expiresAt, operator: active.operator, reason: active.reason } : null,
+      lastLogins: f.lastSuccessfulLogins,
+      recentEvents: f.trail.slice(0, o.events ?? 10),
     };
   }
 }

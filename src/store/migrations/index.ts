@@ -19,8 +19,10 @@ import { passwordRecovery } from './0016-password-recovery';
 import { passkeyMigration } from './0012-passkey-migration';
 import { sessionListAndNotices } from './0015-session-list-and-notices';
 import { processHeartbeats } from './0020-process-heartbeats';
+import { passwordChangeHold } from './0023-password-change-hold';
 import { deskConsole } from './0018-desk-console';
 import { oidc } from './0019-oidc';
+import { operatorApiKeys } from './0021-operator-api-keys';
 
 export type { Dialect } from './column-types';
 
@@ -42,8 +44,10 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0012_passkey_migration': passkeyMigration(dialect),
     '0015_session_list_and_notices': sessionListAndNotices(dialect),
     '0020_process_heartbeats': processHeartbeats(dialect),
+    '0023_password_change_hold': passwordChangeHold(),
     '0018_desk_console': deskConsole(dialect),
     '0019_oidc': oidc(dialect),
+    '0021_operator_api_keys': operatorApiKeys(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -48,6 +48,10 @@ export function audit(db: Db, onAppend?: (e: AuditEventInput) => void): AuditRep
         .execute();
       return { markerFound: last !== undefined, events: rows.map(toAudit) };
     },
+    async listPlaces(accountId, type, limit) {
+      const rows = await db.selectFrom('audit_events').select(['at', 'ip']).where('account_id', '=', accountId).where('type', '=', type).orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((r) => ({ at: date(r.at), ip: r.ip }));
+    },
   };
 }
 

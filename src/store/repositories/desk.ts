@@ -1,8 +1,8 @@
 /** The support desk's operators, their passkeys, enrolments and sessions, and four-eyes requests. */
 import { sql, type Selectable } from 'kysely';
 import type { DeskRepo } from '../../domain/desk/repository';
-import type { DeskAction, DeskRequest, DeskRequestState, IdentityMethod, Operator, OperatorPasskey, OperatorRole } from '../../domain/desk/records';
-import type { DeskRequestsTable, OperatorPasskeysTable, OperatorsTable } from '../schema';
+import type { DeskAction, DeskRequest, DeskRequestState, IdentityMethod, Operator, OperatorApiKey, OperatorPasskey, OperatorRole } from '../../domain/desk/records';
+import type { DeskRequestsTable, OperatorApiKeysTable, OperatorPasskeysTable, OperatorsTable } from '../schema';
 import { date, dateOrNull, ms, msOrNull, type Db } from '../rows';
 
 const toOperator = (r: Selectable<OperatorsTable>): Operator => ({
@@ -39,6 +39,20 @@ const toRequest = (r: Selectable<DeskRequestsTable>): DeskRequest => ({
   decidedBy: r.decided_by === null ? null : Number(r.decided_by),
   decidedAt: dateOrNull(r.decided_at),
   decisionReason: r.decision_reason,
+  channel: r.channel === 'api' ? 'api' : 'console',
+  apiKeyId: r.api_key_id === null ? null : Number(r.api_key_id),
+});
+
+const toApiKey = (r: Selectable<OperatorApiKeysTable>): OperatorApiKey => ({
+  id: Number(r.id),
+  publicId: r.public_id,
+  operatorId: Number(r.operator_id),
+  label: r.label,
+  keyHash: r.key_hash,
+  createdAt: date(r.created_at),
+  createdBy: r.created_by,
+  revokedAt: dateOrNull(r.revoked_at),
+  lastUsedAt: dateOrNull(r.last_used_at),
 });
 
 export function desk(db: Db): DeskRepo {
@@ -81,6 +95,39 @@ export function desk(db: Db): DeskRepo {
     async countEnabledSupervisors() {
       const r = await db.selectFrom('operators').select(sql<number>`count(*)`.as('n')).where('role', '=', 'supervisor').where('disabled_at', 'is', null).executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    async insertApiKey(k) {
+      const row = await db
+        .insertInto('operator_api_keys')
+        .values({ public_id: k.publicId, operator_id: k.operatorId, label: k.label, key_hash: k.keyHash, created_at: ms(k.createdAt), created_by: k.createdBy, revoked_at: msOrNull(k.revokedAt), last_used_at: msOrNull(k.lastUsedAt) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toApiKey(row);
+    },
+    async findApiKey(publicId) {
+      const r = await db
+        .selectFrom('operator_api_keys as k')
+        .innerJoin('operators as o', 'o.id', 'k.operator_id')
+        .selectAll('k')
+        .select(['o.name', 'o.role', 'o.disabled_at', 'o.created_at as operator_created_at', 'o.created_by as operator_created_by'])
+        .where('k.public_id', '=', publicId)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const operator = toOperator({ id: r.operator_id, name: r.name, role: r.role, disabled_at: r.disabled_at, created_at: r.operator_created_at, created_by: r.operator_created_by });
+      return { key: toApiKey(r), operator };
+    },
+    async listApiKeys(operatorId) {
+      let q = db.selectFrom('operator_api_keys as k').innerJoin('operators as o', 'o.id', 'k.operator_id').selectAll('k').select('o.name');
+      if (operatorId !== undefined) q = q.where('k.operator_id', '=', operatorId);
+      return (await q.orderBy('k.id').execute()).map((r) => ({ ...toApiKey(r), operatorName: r.name }));
+    },
+    async revokeApiKey(id, at) {
+      const r = await db.updateTable('operator_api_keys').set({ revoked_at: ms(at) }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async touchApiKey(id, at) {
+      await db.updateTable('operator_api_keys').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
     },
 
     async insertPasskey(p) {
@@ -133,6 +180,11 @@ export function desk(db: Db): DeskRepo {
         .where('expires_at', '>', ms(at))
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
+    },
+
+    async expireEnrolments(operatorId, at) {
+      // Marked spent, not expired: a spent link is refused whatever clock reads it.
+      await db.updateTable('operator_enrolments').set({ used_at: ms(at) }).where('operator_id', '=', operatorId).where('used_at', 'is', null).execute();
     },
 
     async insertSession(s) {
@@ -195,6 +247,8 @@ export function desk(db: Db): DeskRepo {
           decided_by: r.decidedBy,
           decided_at: msOrNull(r.decidedAt),
           decision_reason: r.decisionReason,
+          channel: r.channel,
+          api_key_id: r.apiKeyId,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -13,6 +13,7 @@ import { countryExceptions, riskCounters } from './country-exceptions';
 import { audit } from './audit';
 import { devMailbox } from './dev-mailbox';
 import { desk } from './desk';
+import { locks } from './locks';
 import { devices } from './devices';
 import { emails } from './emails';
 import { expiredRows } from './expired-rows';
@@ -75,6 +76,7 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     passkeyAnnouncements: passkeyAnnouncements(db),
     processHeartbeats: processHeartbeats(db),
     desk: desk(db),
+    locks: locks(db, hooks.dialect ?? 'sqlite'),
     oidcModels: oidcModels(db),
     oidcClients: oidcClients(db),
     oidcSigningKeys: oidcSigningKeys(db),

@@ -15,7 +15,7 @@ export type ActiveSessionRow = Selectable<Database['sessions']>;
  * rolling upgrade) fails with "cached plan must not change result type".
  */
 export function activeSessionSql(placeholder: '?' | '$1'): string {
-  const columns = 'id, token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ended_at, ip, user_agent, step_up_at, login_id, name, passkey_pending, auth_methods';
+  const columns = 'id, token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ended_at, ip, user_agent, step_up_at, login_id, name, passkey_pending, password_change_pending, auth_methods';
   return `SELECT ${columns} FROM sessions WHERE token_hash = ${placeholder} AND ended_at IS NULL`;
 }
 
@@ -34,6 +34,7 @@ export function toSession(r: Selectable<SessionsTable>): Session {
     stepUpAt: dateOrNull(r.step_up_at ?? null),
     recognizedDeviceId: r.recognized_device_id == null ? null : Number(r.recognized_device_id),
     passkeyPending: Number(r.passkey_pending ?? 0) === 1,
+    passwordChangePending: Number(r.password_change_pending ?? 0) === 1,
     country: r.country ?? null,
     authMethods: r.auth_methods ? r.auth_methods.split(',') : null,
   };

@@ -30,6 +30,7 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
           recognized_device_id: s.recognizedDeviceId ?? null,
           auth_methods: s.authMethods?.length ? s.authMethods.join(',') : null,
           passkey_pending: s.passkeyPending ? 1 : 0,
+          password_change_pending: s.passwordChangePending ? 1 : 0,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -41,6 +42,10 @@ export function sessions(db: Db, announce: RepositoryHooks['announceSessions'], 
     },
     async clearPasskeyPending(accountId) {
       await db.updateTable('sessions').set({ passkey_pending: 0 }).where('account_id', '=', accountId).where('passkey_pending', '=', 1).where('ended_at', 'is', null).execute();
+    },
+    async setPasswordChangePending(accountId, pending) {
+      const to = pending ? 1 : 0;
+      await db.updateTable('sessions').set({ password_change_pending: to }).where('account_id', '=', accountId).where('password_change_pending', '!=', to).where('ended_at', 'is', null).execute();
     },
     async setStepUp(id, at) {
       await db.updateTable('sessions').set({ step_up_at: ms(at) }).where('id', '=', id).execute();

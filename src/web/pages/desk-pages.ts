@@ -124,7 +124,7 @@ export function deskPages(app: FastifyInstance, deps: WebDeps): void {
       const { loginId } = req.params as { loginId: string };
       const b = formBody(req);
       try {
-        const out = await actions.request(me(req), loginId, { action: b.action, reason: b.reason, identityMethod: b.identityMethod, identityNote: b.identityNote, params: { until: b.until || undefined, by: b.by || undefined } });
+        const out = await actions.request(me(req), loginId, { action: b.action, reason: b.reason, identityMethod: b.identityMethod, identityNote: b.identityNote, params: { until: b.until || undefined, by: b.by || undefined, passkeyId: b.passkeyId || undefined } });
         const key = out.request.state === 'pending' ? 'desk.act.pending' : 'desk.act.done';
         const code = out.shownOnce?.resetCode ? ` ${req.t('desk.act.resetCode', { code: out.shownOnce.resetCode })}` : '';
         return showCustomer(req, reply, loginId, { info: req.t(key, { id: out.request.id }) + code, error: null });

@@ -2,7 +2,7 @@
 import type { Branding } from '../../config-branding';
 import type { Brand } from '../../domain/context';
 import type { CustomerView } from '../../domain/desk/customer-view';
-import { DESK_ACTIONS, IDENTITY_METHODS, type ListedDeskRequest, type Operator } from '../../domain/desk/records';
+import { CONSOLE_ACTIONS, IDENTITY_METHODS, type ListedDeskRequest, type Operator } from '../../domain/desk/records';
 import { formatDateTime } from '../../i18n/format';
 import type { Locale, Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n';
@@ -41,6 +41,7 @@ export function deskFrame(d: DeskFrame, title: string, body: Html): string {
 <link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
 <script src="/static/app.js" defer></script>
 <script src="/static/webauthn.js" defer></script>
+<script src="/static/passkey-ceremony.js" defer></script>
 <script src="/static/desk.js" defer></script>
 </head>
 <body>
@@ -120,18 +121,22 @@ export function customerView(t: Translate, csrf: string, me: Operator, v: Custom
     rows: v.trail.map((e) => html`<tr><td data-label="${t('desk.col.at')}">${when(t, e.at)}</td><td data-label="${t('desk.col.event')}">${e.type}</td><td data-label="${t('desk.col.by')}">${e.operator ?? e.ip ?? ''}</td><td data-label="${t('desk.col.why')}">${typeof e.detail.reason === 'string' ? e.detail.reason : ''}</td></tr>`),
   });
   return html`${messages(o)}<h2>${t('desk.customer.status')}</h2>${status}
-  <h2>${t('desk.act.title')}</h2>${me.role === 'viewer' ? html`<p>${t('desk.act.viewerNote')}</p>` : actionForm(t, csrf, a.loginId)}
+  <h2>${t('desk.act.title')}</h2>${me.role === 'viewer' ? html`<p>${t('desk.act.viewerNote')}</p>` : actionForm(t, csrf, a.loginId, v.passkeys)}
   <h2>${t('desk.customer.requests')}</h2>${requestRows(t, requests)}
   <h2>${t('desk.customer.logins')}</h2>${logins}
   <h2>${t('desk.customer.trail')}</h2>${trail}`;
 }
 
-function actionForm(t: Translate, csrf: string, loginId: string): Html {
+function actionForm(t: Translate, csrf: string, loginId: string, passkeys: CustomerView['passkeys']): Html {
+  const choosePasskey = passkeys.length
+    ? html`<div class="field"><label for="passkeyId">${t('desk.act.passkey')}</label><select id="passkeyId" name="passkeyId"><option value="">${t('desk.act.passkeyNone')}</option>${passkeys.map((p) => html`<option value="${String(p.id)}">${p.name} (${when(t, p.createdAt)})</option>`)}</select></div>`
+    : html``;
   return html`<form method="post" action="/support/customers/${encodeURIComponent(loginId)}/actions">${csrfInput(csrf)}
-  <div class="field"><label for="action">${t('desk.act.action')}</label><select id="action" name="action" required>${DESK_ACTIONS.map((x) => html`<option value="${x}">${t(k(`desk.action.${x}`))}</option>`)}</select></div>
+  <div class="field"><label for="action">${t('desk.act.action')}</label><select id="action" name="action" required>${CONSOLE_ACTIONS.map((x) => html`<option value="${x}">${t(k(`desk.action.${x}`))}</option>`)}</select></div>
   <div class="field"><label for="identityMethod">${t('desk.act.identityMethod')}</label><select id="identityMethod" name="identityMethod" required>${IDENTITY_METHODS.map((x) => html`<option value="${x}">${t(k(`desk.identity.${x}`))}</option>`)}</select></div>
   ${field({ id: 'identityNote', label: t('desk.act.identityNote'), autocomplete: 'off', maxlength: 500 })}
   ${field({ id: 'reason', label: t('desk.act.reason'), autocomplete: 'off', maxlength: 500 })}
+  ${choosePasskey}
   <div class="field"><label for="until">${t('desk.act.until')}</label><input id="until" name="until" type="text" autocomplete="off" maxlength="10"></div>
   <div class="actions"><button type="submit" class="primary">${t('desk.act.submit')}</button></div></form>`;
 }

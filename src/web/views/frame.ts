@@ -58,6 +58,7 @@ export function frameView(d: FrameData, page: Page): Html {
 <link rel="stylesheet" href="${BRAND_STYLESHEET_PATH}">
 <script src="/static/app.js" defer></script>
 <script src="/static/webauthn.js" defer></script>
+<script src="/static/passkey-ceremony.js" defer></script>
 <script src="/static/passkeys.js" defer></script>
 </head>
 <body>

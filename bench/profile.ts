@@ -1,0 +1,139 @@
+/**
+ * `node --import tsx bench/profile.ts [session|login|start] [seconds]`: where the main thread's time
+ * goes. Builds a small dataset, runs `mamori serve` with V8's CPU profiler, loads
+ * `GET /api/v1/session` as the benchmark's page views do (`session`), or `POST /api/v1/login` from
+ * recognised browsers (`login`) or unrecognised ones (`start`), stops the server cleanly (the profile
+ * is written at exit) and prints the functions with the most self time, counted from the first
+ * request on (start-up is left out). A tool for docs/performance.md, not a measurement: the profiler
+ * slows everything down alike.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hash as argon2Hash } from '@node-rs/argon2';
+import { loadConfig } from '../src/config';
+import { BENCH_PASSWORD, buildDataset } from './dataset';
+import type { LoadPlan, LoadResult } from './load-plan';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+const mode = (process.argv[2] ?? 'session') as 'session' | 'login' | 'start';
+const seconds = Number(process.argv[3] ?? 10);
+// Without the profiler: only the main thread's CPU per request, the figure a change is judged by.
+const cpuOnly = process.argv.includes('--cpu-only');
+if (!['session', 'login', 'start'].includes(mode)) throw new Error('mode: session, login or start');
+
+function load(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench/load.mjs')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(plan));
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+/** utime + stime of one thread, in ms (the main thread's id is the process id). */
+function threadCpuMs(pid: number, tid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+const mainThreadCpuMs = (pid: number) => threadCpuMs(pid, pid);
+
+/** CPU ms of every thread of the process by thread name (main, hashing workers, SQLite's checkpointer, libuv's pool…). */
+function threadsCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let name = '?';
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {}
+    if (Number(tid) === pid) name = 'main';
+    byName.set(name, (byName.get(name) ?? 0) + threadCpuMs(pid, Number(tid)));
+  }
+  return byName;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'mamori-profile-'));
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
+  const params = { algorithm: 2 as const, ...config.argon2 };
+  const secretHex = randomBytes(32).toString('hex');
+  const databaseUrl = `sqlite:${join(dir, 'profile.db')}`;
+  const data = await buildDataset({
+    databaseUrl,
+    accounts: 20_000,
+    recognized: 100,
+    sample: 2_000,
+    masterKey: Buffer.from(secretHex, 'hex'),
+    loginPasswordHash: await argon2Hash(BENCH_PASSWORD, params),
+    tradingPasswordHash: await argon2Hash('bench trading password', params),
+  });
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const serverStarted = Date.now();
+  const server = spawn(process.execPath, [...(cpuOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]), join(ROOT, 'bin/mamori.js'), 'serve'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, DATABASE_URL: databaseUrl, MAMORI_SECRET_KEY: secretHex, LOG_LEVEL: 'warn' },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600 && !(await fetch(`${base}/readyz`).catch(() => null))?.ok; i++) await new Promise((r) => setTimeout(r, 100));
+  const loadStarted = Date.now();
+  const cpuBefore = mainThreadCpuMs(server.pid!);
+  const threadsBefore = threadsCpuMs(server.pid!);
+  const result =
+    mode === 'session'
+      ? await load({ url: `${base}/api/v1/session`, method: 'GET', connections: 10, cookies: data.sessionCookies, repeatEach: 4, seconds })
+      : await load({ url: `${base}/api/v1/login`, method: 'POST', connections: 16, bodies: mode === 'login' ? data.recognizedLogins : data.unrecognizedLogins, seconds });
+  const cpu = mainThreadCpuMs(server.pid!) - cpuBefore;
+  const perThread = [...threadsCpuMs(server.pid!)].map(([name, ms]) => `${name} ${((ms - (threadsBefore.get(name) ?? 0)) / Math.max(1, result.total)).toFixed(2)}`);
+  process.stderr.write(`CPU ms per request by thread: ${perThread.join(', ')}\n`);
+  process.stderr.write(`${mode}${cpuOnly ? '' : ' under the profiler'}: ${Math.round(result.rps)} req/s ${JSON.stringify(result.statusCodes)}; main thread ${(cpu / result.total).toFixed(2)} ms CPU per request\n`);
+  const exited = new Promise((r) => server.on('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+  if (cpuOnly) return rmSync(dir, { recursive: true, force: true });
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no profile written');
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+  // Samples from the first request on: the profile's clock is in microseconds of the process.
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+  const firstSample = profile.startTime + (loadStarted - serverStarted) * 1000;
+  const byFunction = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  let total = 0;
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < firstSample) return;
+    const n = nodeById.get(id)!;
+    const where = n.callFrame.url.replace(/^file:\/\//, '').replace(ROOT + '/', '');
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${where}:${n.callFrame.lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + 1);
+    const place = /^node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? /^src\/[^/]+(\/[^/.]+\/)?/.exec(where)?.[0] ?? (where.startsWith('node:') ? 'node' : where || n.callFrame.functionName);
+    byPlace.set(place, (byPlace.get(place) ?? 0) + 1);
+    total++;
+  });
+  const busy = total - (byPlace.get('(idle)') ?? 0);
+  process.stdout.write(`by place, share of the busy main thread (${busy} samples):\n`);
+  for (const [place, hits] of [...byPlace].filter(([p]) => p !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`${((100 * hits) / busy).toFixed(1).padStart(5)} %  ${place}\n`);
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 70);
+  for (const [name, hits] of top) process.stdout.write(`${((100 * hits) / total).toFixed(1).padStart(5)} %  ${name}\n`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
