@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config';
 import { passwordHasherOptions } from '../src/hashing/password-hasher';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
 import type { LoadPlan, LoadResult } from './load-plan';
+import { benchOidcTokens, oidcRows } from './oidc-tokens';
 
 const quick = process.argv.includes('--quick');
 const P = quick
@@ -267,6 +268,8 @@ async function main() {
     log(`login start, unrecognised browser: ${loginStart.toFixed(1)} logins/s; ${mails - mailsBefore}/${queued} codes delivered, ${mailsPerSec.toFixed(1)} mails/s (${mailWindow} during the runs)`);
     const loadRss = peakRss;
 
+    const oidcTokens = await benchOidcTokens({ root: ROOT, databaseUrl, secretHex, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, bareUrl: barePage.url, sessionCookies: data.sessionCookies, seconds: quick ? 2 : P.seconds, pairs: quick ? 2 : P.pairs, log });
+
     // 4. Overload: five times the login capacity, while the trading service keeps checking sessions.
     const offered = Math.max(10, Math.round(5 * login));
     const checkRate = Math.round(Math.min(2000, 0.3 * session.rps));
@@ -351,6 +354,7 @@ async function main() {
       loginStartPerSec: loginStart,
       mailsPerSec,
       overload,
+      oidcTokens,
       memory: { idleRssMb: idleRss, underLoadRssMb: loadRss },
       raw: { argonRuns, bareRuns, bareLatency, sessionRuns, coldRuns, latencyRuns, loginRuns, startRuns, storms, bareStorms },
     };
@@ -379,6 +383,7 @@ async function main() {
       row(`  session-check p99 ms (median of ${P.storms})`, String(overload.sessionP99Ms), '< 10', pass.overloadSessionP99Ms),
       row('  bare node:http p99 ms in the same storm', String(overload.bareSessionP99Ms), ''),
       row('  logins accepted /s (bare server)', `${overload.acceptedPerSec.toFixed(1)} (${overload.bareAcceptedPerSec.toFixed(1)})`, ''),
+      ...oidcRows(oidcTokens, row),
       row('RSS idle / peak MB', `${idleRss.toFixed(0)} / ${ratios.peakRssMb.toFixed(0)}`, '< 400', pass.peakRssMb),
       '',
       'bench/results/latest.json written',

@@ -64,6 +64,8 @@ export const jaCliErrors: Sentences = {
   password_change_required: 'ログインパスワードの変更が必要です。',
   passkey_enrolment_required: 'パスキーの登録が必要です。',
   passkey_not_new: 'このお客様には待機期間中の新しいパスキーがありません。取り消すものはありません。',
+  'secret_unreadable.oidc':
+    'OpenID Connect の秘密（{column}、鍵 {keyId}）を今の鍵で読めません。MAMORI_SECRET_KEY と MAMORI_OLD_SECRET_KEYS を確かめ、その鍵を MAMORI_OLD_SECRET_KEYS に戻してからもう一度実行してください。クライアントシークレットの鍵が失われた場合は、クライアントを削除して登録し直してください（oidc-clients remove / add）。',
   secret_unreadable:
     'このお客様のワンタイムパスワードの秘密鍵を今の鍵で読めません。MAMORI_SECRET_KEY と MAMORI_OLD_SECRET_KEYS を確かめ、鍵をローテーションした場合は古い鍵を MAMORI_OLD_SECRET_KEYS に戻してください。戻せない場合は本人確認のうえ `mamori support reset-totp` で再登録していただきます。',
 };
@@ -121,6 +123,8 @@ export const enCliErrors: Sentences = {
   password_change_required: 'The login password must be changed.',
   passkey_enrolment_required: 'A passkey must be registered.',
   passkey_not_new: 'This customer has no new passkey in its cooling-off period, so there is nothing to cancel.',
+  'secret_unreadable.oidc':
+    'An OpenID Connect secret ({column}, key {keyId}) cannot be read with the keys configured. Check MAMORI_SECRET_KEY and MAMORI_OLD_SECRET_KEYS, put that key back in MAMORI_OLD_SECRET_KEYS and run this again. If the key of a client secret is lost, remove and add the client again (oidc-clients remove / add).',
   secret_unreadable:
     "This customer's one-time password secret cannot be read with the keys configured. Check MAMORI_SECRET_KEY and MAMORI_OLD_SECRET_KEYS; after a key rotation, put the old key back in MAMORI_OLD_SECRET_KEYS. If it is lost, verify the customer and re-enrol them with `mamori support reset-totp`.",
 };

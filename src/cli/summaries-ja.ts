@@ -25,7 +25,7 @@ export const jaCommandSummaries: Record<string, string> = {
   'oidc-clients remove': 'クライアントを削除します。そのトークンはただちに使えなくなります',
   'oidc keys rotate': 'ID トークンの新しい署名鍵を作ります。古い鍵はそのトークンの期限まで公開したままにします',
   'demo reset': '組み込みモードのデモ口座に新しいパスワードを設定します（本番では使えません）',
-  'keys rotate': 'TOTP の秘密鍵を MAMORI_SECRET_KEY で暗号化し直します（古い鍵は MAMORI_OLD_SECRET_KEYS）。新しい鍵を持たないサーバーがあれば中止します',
+  'keys rotate': 'TOTP の秘密鍵と OpenID Connect の秘密（クライアントシークレット、署名鍵）を MAMORI_SECRET_KEY で暗号化し直します（古い鍵は MAMORI_OLD_SECRET_KEYS）。新しい鍵を持たないサーバーがあれば中止します',
   'passkeys announce': 'パスキー未登録のお客様全員に、パスキー必須化の日付をメールします（1 人 1 回、再開可能）',
   'exemptions add': 'お客様のパスキー登録を、指定した日（日本時間）まで免除します（記録し、メールします）',
   'exemptions list': '有効な免除を一覧します（--all で期限切れ・取消済みも、新しい順）',

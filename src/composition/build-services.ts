@@ -34,6 +34,7 @@ import { PasskeyAnnouncement } from '../domain/passkey-policy/announcement';
 import { CustomerSessions } from '../domain/sessions/customer-sessions';
 import { CustomerStateReader } from '../domain/support/customer-state';
 import { ServingProcesses } from '../domain/operations/serving-processes';
+import { SealedSecrets } from '../domain/operations/sealed-secrets';
 import { buildDesk } from '../domain/desk/build-desk';
 import { OidcServices } from '../domain/oidc/oidc-services';
 
@@ -78,5 +79,6 @@ export function buildServices(ports: Ports, config: Config, opts: { sleep?: (ms:
     passwordReset, deskReset, loginIdReminder, passkeyRequirements, passkeyExemptions, passkeyAnnouncement, customerSessions, stepUp, customerState, servingProcesses: new ServingProcesses(ports),
     networks, riskDesk,
     oidc: new OidcServices(ports, accounts, config.oidc),
+    sealedSecrets: new SealedSecrets(ports),
   };
 }

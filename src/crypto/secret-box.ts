@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * AES-256-GCM for secrets at rest (TOTP keys). Format `v1.<keyId>.<iv>.<ciphertext>.<tag>`
- * (base64url). The key id names the key, so keys can be rotated (`mamori keys rotate`); it is also
+ * AES-256-GCM for secrets at rest (TOTP keys, OpenID Connect client secrets and signing keys; the
+ * columns are listed in store/sealed-columns.ts). Format `v1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url). The key id names the key, so keys can be rotated (`mamori keys rotate`); it is also
  * bound as associated data, so a sealed value cannot be relabelled to another key.
  */
 export interface RotatingSecretBox {

@@ -19,6 +19,7 @@ import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
 import type { ProcessHeartbeatRepo } from './operations/serving-processes';
+import type { SealedSecretRepo } from './operations/sealed-secrets';
 import type { OidcClientRepo, OidcModelRepo, OidcSessionLinkRepo, OidcSigningKeyRepo, OidcSubjectRepo } from './oidc/repository';
 
 /**
@@ -64,6 +65,7 @@ export interface StoreTx {
   oidcSigningKeys: OidcSigningKeyRepo;
   oidcSubjects: OidcSubjectRepo;
   oidcSessionLinks: OidcSessionLinkRepo;
+  sealedSecrets: SealedSecretRepo;
 }
 
 export interface Store extends StoreTx {

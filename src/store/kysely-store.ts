@@ -118,6 +118,7 @@ export class KyselyStore implements Store {
   get oidcSigningKeys() { return this.repos.oidcSigningKeys; }
   get oidcSubjects() { return this.repos.oidcSubjects; }
   get oidcSessionLinks() { return this.repos.oidcSessionLinks; }
+  get sealedSecrets() { return this.repos.sealedSecrets; }
 
   /**
    * The services need not remember to wake the mail sender: the store knows whether the

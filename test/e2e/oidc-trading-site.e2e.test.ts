@@ -77,4 +77,15 @@ describe('the example trading site through Mamori (OpenID Connect) in a real bro
     await page.getByRole('link', { name: 'ログイン' }).waitFor();
     await context.close();
   });
+
+  it('RP-initiated logout without a provider session: Mamori asks on its own page, and the button ends it (no blank page)', async () => {
+    const context = await chromium.newContext({ locale: 'ja-JP' });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/oidc/session/end`);
+    await page.getByRole('heading', { name: 'ログアウトの確認' }).waitFor();
+    await page.getByRole('button', { name: 'ログアウトする' }).click();
+    await page.getByRole('heading', { name: 'ログアウトしました' }).waitFor();
+    assert.match(page.url(), /\/oidc\/session\/end\/success$/);
+    await context.close();
+  });
 });

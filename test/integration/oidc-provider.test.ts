@@ -13,6 +13,9 @@ import { authorizationRequest, client, discover, follow, redeem } from '../suppo
 import { storeKind } from '../support/test-store';
 import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenticator';
 import { createServer, type Server } from 'node:http';
+import { totpCode } from '../../src/crypto/totp';
+
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 describe(`OpenID Connect provider (${storeKind})`, () => {
   let h: Harness;
@@ -94,7 +97,10 @@ describe(`OpenID Connect provider (${storeKind})`, () => {
   async function signedInBrowser(a: AccountSeed): Promise<HttpBrowser> {
     const start = await postJson(`${base}/api/v1/login`, { loginId: a.loginId, password: a.loginPassword });
     assert.equal(start.status, 200, JSON.stringify(start.json));
-    const done = await postJson(`${base}/api/v1/login/code`, { flowId: start.json.flowId, code: await h.codeFor(a.emails[0]!) });
+    const done =
+      start.json.state === 'awaiting_totp'
+        ? await postJson(`${base}/api/v1/login/totp`, { flowId: start.json.flowId, code: totpCode(TOTP_SECRET, h.clock.now()) })
+        : await postJson(`${base}/api/v1/login/code`, { flowId: start.json.flowId, code: await h.codeFor(a.emails[0]!) });
     assert.equal(done.status, 200, JSON.stringify(done.json));
     const b = new HttpBrowser();
     b.useSession(done.json.sessionToken);
@@ -299,5 +305,89 @@ describe(`OpenID Connect provider (${storeKind})`, () => {
       if (status === 200) await new Promise((r) => setImmediate(r));
     }
     assert.equal(status, 401, 'the Mamori session ended with the logout');
+  });
+
+  it('RP-initiated logout without a provider session: Mamori\'s own confirmation (a form, no script), then the relying party or Mamori\'s own page', async () => {
+    const after = 'https://trade.example.test/bye-nosession';
+    await h.runtime.services.oidc.clients.add({ clientId: 'trading-lo2', redirectUris: [redirectUri], publicClient: false, postLogoutRedirectUris: [after], backchannelLogoutUri: null }, 'test');
+    const confirmIn = async (b: HttpBrowser, url: string) => {
+      const res = await fetch(url, { redirect: 'manual', headers: { cookie: b.jar.header() } });
+      b.jar.store(res.headers.getSetCookie());
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.doesNotMatch(body, /<script(?! src=)/i, 'no inline script: the CSP would block it and leave a blank page');
+      assert.doesNotMatch(res.headers.get('content-security-policy') ?? '', /sha256-|unsafe-inline/);
+      assert.match(body, /ログアウトしますか/);
+      const action = /<form method="post" action="([^"]+)"/.exec(body)![1]!.replace(/&amp;/g, '&');
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(body)![1]!;
+      return fetch(new URL(action, base), { method: 'POST', redirect: 'manual', headers: { cookie: b.jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf, logout: 'yes' }).toString() });
+    };
+    const toRp = await confirmIn(new HttpBrowser(), `${base}/oidc/session/end?client_id=trading-lo2&post_logout_redirect_uri=${encodeURIComponent(after)}&state=st`);
+    assert.equal(toRp.status, 303);
+    assert.equal(toRp.headers.get('location'), `${after}?state=st`);
+    const b = new HttpBrowser();
+    const toMamori = await confirmIn(b, `${base}/oidc/session/end`);
+    assert.equal(toMamori.status, 303);
+    const done = await b.get(new URL(toMamori.headers.get('location')!, base).href);
+    assert.equal(done.status, 200);
+    assert.match(done.body, /ログアウトしました/);
+    assert.doesNotMatch(done.body, /<script(?! src=)/i);
+  });
+
+  /** Signed in (TOTP) `minutesAgo` minutes ago by Mamori's clock, which then comes back to real time (oidc-provider's). */
+  async function totpSessionFrom(minutesAgo: number) {
+    const now = new Date();
+    const a = await h.createAccount({ totpSecret: TOTP_SECRET });
+    h.clock.set(new Date(now.getTime() - minutesAgo * 60_000));
+    const b = await signedInBrowser(a);
+    h.clock.set(now);
+    return { a, b };
+  }
+
+  /** Through Mamori's step-up page by TOTP (the customer has no passkey), back to the interaction. */
+  async function stepUpByTotp(b: HttpBrowser, req: { url: URL }) {
+    const stepUp = await follow(b, req.url.href, base, (u) => u.pathname === '/step-up');
+    const page = await b.get(stepUp.href);
+    assert.equal(page.status, 200, page.body);
+    const done = await b.json(`${base}/api/v1/step-up/verify`, { purpose: 'withdrawal', code: totpCode(TOTP_SECRET, h.clock.now()) });
+    assert.equal(done.status, 200, done.body);
+    assert.equal(JSON.parse(done.body).method, 'totp');
+    return follow(b, stepUp.searchParams.get('return_to')!, base, atRp);
+  }
+
+  it('max_age after a TOTP step-up: the fresh second step moves auth_time, so the relying party accepts it; acr stays mfa, amr says otp', async () => {
+    const { b } = await totpSessionFrom(10);
+    const req = await authorizationRequest(config, redirectUri, { max_age: '300' });
+    const back = await stepUpByTotp(b, req);
+    // openid-client itself refuses an ID token whose auth_time is older than max_age.
+    const claims = (await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, maxAge: 300 })).claims()!;
+    const authTime = Number(claims.auth_time);
+    assert.ok(Date.now() / 1000 - authTime < 60, `auth_time is the step-up's, not the login's (${new Date(authTime * 1000).toISOString()})`);
+    assert.equal(claims.acr, 'urn:mamori:acr:mfa');
+    assert.deepEqual(claims.amr, ['pwd', 'otp', 'mfa']);
+  });
+
+  it('acr_values=phr after a TOTP step-up: auth_time moves, but the acr is never phr (only a passkey gives it)', async () => {
+    const { b } = await totpSessionFrom(10);
+    const req = await authorizationRequest(config, redirectUri, { acr_values: 'urn:mamori:acr:phr', max_age: '300' });
+    const back = await stepUpByTotp(b, req);
+    const claims = (await redeem(config, back, req)).claims()!;
+    assert.equal(claims.acr, 'urn:mamori:acr:mfa');
+    assert.ok(!(claims.amr as string[]).includes('hwk'));
+    assert.ok(Date.now() / 1000 - Number(claims.auth_time) < 60);
+  });
+
+  it('a code step-up long ago does not make a session fresh: max_age still sends the customer to a new step-up', async () => {
+    const { b } = await totpSessionFrom(30);
+    h.clock.set(new Date(Date.now() - 20 * 60_000));
+    const first = await authorizationRequest(config, redirectUri, { max_age: '300' });
+    const stepUp = await follow(b, first.url.href, base, (u) => u.pathname === '/step-up');
+    await b.get(stepUp.href);
+    const done = await b.json(`${base}/api/v1/step-up/verify`, { purpose: 'withdrawal', code: totpCode(TOTP_SECRET, h.clock.now()) });
+    assert.equal(done.status, 200, done.body);
+    h.clock.set(new Date());
+    const again = await authorizationRequest(config, redirectUri, { max_age: '300' });
+    const next = await follow(b, again.url.href, base, (u) => u.pathname === '/step-up' || atRp(u));
+    assert.equal(next.pathname, '/step-up', 'a step-up twenty minutes old is not within max_age=300');
   });
 });

@@ -31,8 +31,6 @@ export interface AccountRepo {
   lockTradingPassword(id: number, at: Date): Promise<boolean>;
   /** The support desk's unlock: lock off, count zero. */
   unlockTradingPassword(id: number): Promise<void>;
-  listSealedTotpSecrets(): Promise<{ id: number; totpSecretSealed: string }[]>;
-  updateSealedTotpSecret(id: number, sealed: string): Promise<void>;
 }
 
 /** Kinds of stored password hash (scheme and cost) other than the current argon2id, one example each. */

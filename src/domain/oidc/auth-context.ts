@@ -4,6 +4,7 @@
  * step-up in this session) gives that level; a second step by code gives `mfa`, a password alone `pwd`.
  */
 import { authMethodsOf, isPhishingResistant } from '../sessions/auth-methods';
+import type { CodeStepUp } from '../step-up/records';
 
 export const ACR_PHISHING_RESISTANT = 'urn:mamori:acr:phr';
 export const ACR_MULTI_FACTOR = 'urn:mamori:acr:mfa';
@@ -20,19 +21,30 @@ interface AuthenticatedSession {
   authenticatedAt: Date;
 }
 
-export function acrOf(s: AuthenticatedSession): string {
-  if (isPhishingResistant(s)) return ACR_PHISHING_RESISTANT;
-  return authMethodsOf(s).length > 1 ? ACR_MULTI_FACTOR : ACR_PASSWORD;
+/**
+ * The methods of the login, and the code of a later step-up: a fresh second step, so it moves
+ * `auth_time` and shows in `amr`, but it is not phishing-resistant and never gives `phr`.
+ */
+function methodsWith(s: AuthenticatedSession, code: CodeStepUp | null): string[] {
+  const methods = authMethodsOf(s);
+  if (code && code.at > s.authenticatedAt && !methods.includes(code.method)) methods.push(code.method);
+  return methods;
 }
 
-export function amrOf(s: AuthenticatedSession): string[] {
-  const methods = authMethodsOf(s);
+export function acrOf(s: AuthenticatedSession, code: CodeStepUp | null = null): string {
+  if (isPhishingResistant(s)) return ACR_PHISHING_RESISTANT;
+  return methodsWith(s, code).length > 1 ? ACR_MULTI_FACTOR : ACR_PASSWORD;
+}
+
+export function amrOf(s: AuthenticatedSession, code: CodeStepUp | null = null): string[] {
+  const methods = methodsWith(s, code);
   if (s.stepUpAt && !methods.includes('passkey')) methods.push('passkey');
   const amr = [...new Set(methods.map((m) => AMR_OF[m] ?? m))];
   return amr.length > 1 ? [...amr, 'mfa'] : amr;
 }
 
-/** The last time the customer proved themselves in this session: the login, or a later passkey step-up. */
-export function authenticatedAt(s: AuthenticatedSession): Date {
-  return s.stepUpAt && s.stepUpAt > s.authenticatedAt ? s.stepUpAt : s.authenticatedAt;
+/** The last time the customer proved themselves in this session: the login, or a later step-up (passkey or code). */
+export function authenticatedAt(s: AuthenticatedSession, code: CodeStepUp | null = null): Date {
+  const times = [s.authenticatedAt, s.stepUpAt, code?.at].filter((t): t is Date => t instanceof Date);
+  return new Date(Math.max(...times.map((t) => t.getTime())));
 }

@@ -7,6 +7,12 @@ export type StepUpPurpose = (typeof STEP_UP_PURPOSES)[number];
 /** How the customer proved themself: a passkey, or (customers without one) TOTP or a mailed code. */
 export type StepUpMethod = 'passkey' | 'totp' | 'email_code';
 
+/** A step-up by code (a customer without a passkey): when, and which code. */
+export interface CodeStepUp {
+  method: Exclude<StepUpMethod, 'passkey'>;
+  at: Date;
+}
+
 export interface StepUpGrant {
   sessionId: number;
   accountId: number;

@@ -9,5 +9,7 @@ export interface StepUpGrantRepo {
    * IS NULL AND expires_at > now RETURNING`): of any number of concurrent consumes on any number
    * of processes, one gets the grant.
    */
+  /** The session's most recent step-up, of any purpose, while its row lasts (purged after it expires). */
+  latest(sessionId: number): Promise<{ method: StepUpMethod; grantedAt: Date } | undefined>;
   consume(key: { sessionId: number; accountId: number; purpose: StepUpPurpose; intentHash: string; tokenHash: string }, now: Date): Promise<{ method: StepUpMethod; grantedAt: Date } | undefined>;
 }

@@ -23,7 +23,7 @@ import type { Passkey } from '../passkeys/records';
 import { parseCredential, type Ceremony, type WebauthnCeremonies } from '../passkeys/webauthn-ceremonies';
 import type { ReauthenticationService, SentCode } from '../reauthentication/reauthentication-service';
 import type { SessionService } from '../sessions/session-service';
-import { STEP_UP_PURPOSES, type StepUpMethod, type StepUpPurpose } from './records';
+import { STEP_UP_PURPOSES, type CodeStepUp, type StepUpMethod, type StepUpPurpose } from './records';
 
 export interface StepUpRules {
   coolingOffHours: number;
@@ -181,6 +181,16 @@ export class StepUpService {
     }
     await recordAudit(store, now, 'step_up.consumed', { ...facts, detail: { purpose, method: spent.method } });
     return spent;
+  }
+
+  /**
+   * The session's last step-up by TOTP or mailed code, for the OpenID Connect provider's auth_time
+   * (a passkey step-up is on the session itself, `stepUpAt`). Known while its grant row lasts:
+   * after that the login's time counts, which is older, never newer.
+   */
+  async lastCodeStepUp(sessionId: number): Promise<CodeStepUp | null> {
+    const last = await this.ports.store.stepUpGrants.latest(sessionId);
+    return last && last.method !== 'passkey' ? { method: last.method, at: last.grantedAt } : null;
   }
 
   // ---- helpers -------------------------------------------------------------------------------

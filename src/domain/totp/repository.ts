@@ -8,8 +8,6 @@ export interface TotpEnrollmentRepo {
   /** Takes one attempt before the code is checked: its number, or null when all are taken. */
   reserveAttempt(accountId: number, maxAttempts: number): Promise<number | null>;
   delete(accountId: number): Promise<void>;
-  listSealed(): Promise<{ accountId: number; secretSealed: string }[]>;
-  updateSealed(accountId: number, sealed: string): Promise<void>;
 }
 
 export interface RecoveryCodeRepo {

@@ -161,31 +161,6 @@ export class TotpService {
     });
   }
 
-  /** `mamori keys rotate`: re-encrypt every TOTP secret under the current key. */
-  async resealAll(needsReseal: (sealed: string) => boolean): Promise<number> {
-    const { store, secrets } = this.ports;
-    // A secret none of the keys opens stops the rotation with the account it belongs to: its key must be found (or the customer re-enrolled).
-    const reopen = (sealed: string, accountId: number) => {
-      try {
-        return secrets.open(sealed);
-      } catch {
-        throw new DomainError('secret_unreadable', { accountId, keyId: sealed.split('.')[1] ?? '' });
-      }
-    };
-    let count = 0;
-    for (const a of await store.accounts.listSealedTotpSecrets()) {
-      if (!needsReseal(a.totpSecretSealed)) continue;
-      await store.accounts.updateSealedTotpSecret(a.id, secrets.seal(reopen(a.totpSecretSealed, a.id)));
-      count += 1;
-    }
-    for (const e of await store.totpEnrollments.listSealed()) {
-      if (!needsReseal(e.secretSealed)) continue;
-      await store.totpEnrollments.updateSealed(e.accountId, secrets.seal(reopen(e.secretSealed, e.accountId)));
-      count += 1;
-    }
-    return count;
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
 
   private async livePending(accountId: number, ctx: RequestContext): Promise<TotpEnrollment> {

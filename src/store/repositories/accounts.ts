@@ -111,13 +111,6 @@ export function accounts(db: Db): AccountRepo {
     async unlockTradingPassword(id) {
       await db.updateTable('accounts').set({ trading_password_locked_at: null, trading_password_failures: 0 }).where('id', '=', id).execute();
     },
-    async listSealedTotpSecrets() {
-      const rows = await db.selectFrom('accounts').select(['id', 'totp_secret_sealed']).where('totp_secret_sealed', 'is not', null).execute();
-      return rows.map((r) => ({ id: Number(r.id), totpSecretSealed: r.totp_secret_sealed as string }));
-    },
-    async updateSealedTotpSecret(id, sealed) {
-      await db.updateTable('accounts').set({ totp_secret_sealed: sealed }).where('id', '=', id).execute();
-    },
   };
 }
 

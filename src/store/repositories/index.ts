@@ -30,6 +30,7 @@ import { throttle } from './throttle';
 import { recoveryCodes, totpEnrollments } from './totp';
 import { processHeartbeats } from './process-heartbeats';
 import { oidcClients, oidcModels, oidcSessionLinks, oidcSigningKeys, oidcSubjects } from './oidc';
+import { sealedSecrets } from '../sealed-columns';
 
 export interface RepositoryHooks {
   /** Sees every security event as it is written (metrics). */
@@ -81,5 +82,6 @@ export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
     oidcSigningKeys: oidcSigningKeys(db),
     oidcSubjects: oidcSubjects(db),
     oidcSessionLinks: oidcSessionLinks(db),
+    sealedSecrets: sealedSecrets(db),
   };
 }

@@ -21,6 +21,10 @@ export function stepUpGrants(db: Db): StepUpGrantRepo {
         .onConflict((oc) => oc.columns(['session_id', 'purpose']).doUpdateSet(values))
         .execute();
     },
+    async latest(sessionId) {
+      const r = await db.selectFrom('step_up_grants').select(['method', 'granted_at']).where('session_id', '=', sessionId).orderBy('granted_at', 'desc').limit(1).executeTakeFirst();
+      return r && { method: r.method as StepUpMethod, grantedAt: new Date(Number(r.granted_at)) };
+    },
     async consume(k, now) {
       const r = await db
         .updateTable('step_up_grants')

@@ -43,13 +43,6 @@ export function totpEnrollments(db: Db): TotpEnrollmentRepo {
     async delete(accountId) {
       await db.deleteFrom('totp_enrollments').where('account_id', '=', accountId).execute();
     },
-    async listSealed() {
-      const rows = await db.selectFrom('totp_enrollments').select(['account_id', 'secret_sealed']).execute();
-      return rows.map((r) => ({ accountId: Number(r.account_id), secretSealed: r.secret_sealed }));
-    },
-    async updateSealed(accountId, sealed) {
-      await db.updateTable('totp_enrollments').set({ secret_sealed: sealed }).where('account_id', '=', accountId).execute();
-    },
   };
 }
 

@@ -7,9 +7,13 @@ declare module 'oidc-provider' {
     type: string;
     body: unknown;
     status: number;
+    set(header: string, value: string): void;
+    response: { get(header: string): string };
     oidc: {
+      route?: string;
+      urlFor(route: string): string;
       params?: Record<string, unknown>;
-      session?: { uid: string; accountId?: string; acr?: string; amr?: string[] };
+      session?: { uid: string; accountId?: string; acr?: string; amr?: string[]; state?: { secret?: string } };
       result?: { login?: unknown };
       client?: { clientId: string };
       acr?: string;
@@ -45,6 +49,7 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, opts?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     on(event: string, listener: (...args: any[]) => void): void;
+    use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>): this;
     Grant: { new (init: { accountId: string; clientId: string }): Grant; find(id: string): Promise<Grant | undefined> };
     Client: { find(id: string): Promise<ClientInstance | undefined> };
   }

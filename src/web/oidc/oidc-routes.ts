@@ -22,6 +22,10 @@ import { INTERACTION_PATH, OIDC_PREFIX, requestedAcrs } from './paths';
 const STEP_UP_PURPOSE = 'withdrawal';
 const AFTER_STEP_UP = 'step-up';
 
+const RUNTIME_NOTE =
+  'oidc-provider 9 warns "Unsupported runtime" on Node 20: known and tested (every OIDC test passes on Node 20); ' +
+  'its maintainer supports only v9 (v8 reached end-of-life on 2026-04-30). Move the servers to Node 22 LTS; docs/operations.md "OpenID Connect on Node 20"';
+
 /**
  * Mamori's headers, but a CSP without `form-action`: the logout confirmation posts to us and is
  * then redirected to the relying party, which `form-action 'self'` would block.
@@ -38,6 +42,8 @@ export function oidcRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.register(async (scope) => {
     // Loaded only here: oidc-provider warns on import that it prefers Node 22, and the CLI need not say so.
     const { createProvider } = await import('./provider');
+    // Its warning names no way out: ours says it is known, and where the decision is written.
+    if (Number(process.versions.node.split('.')[0]) < 22) scope.log.warn(RUNTIME_NOTE);
     const provider = await createProvider(deps);
     const handle = provider.callback();
     backchannelLogout(deps, provider);
@@ -83,7 +89,8 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
   const query = req.query as Record<string, unknown>;
   const steppedUp = query.after === AFTER_STEP_UP;
   const maxAge = Number(details.params.max_age);
-  const lastProof = authenticatedAt(session);
+  const codeStepUp = await deps.services.stepUp.lastCodeStepUp(session.id);
+  const lastProof = authenticatedAt(session, codeStepUp);
   // oidc-provider turns max_age=0 into prompt=login: a proof made now, whatever the session's age.
   const promptLogin = String(details.params.prompt ?? '').split(' ').includes('login');
   const fresh = !promptLogin && (!Number.isFinite(maxAge) || ports.clock.now().getTime() - lastProof.getTime() <= maxAge * 1000);
@@ -97,7 +104,7 @@ async function interaction(req: FastifyRequest, reply: FastifyReply, deps: WebDe
 
   const subject = await oidc.accounts.subjectOf(account.id);
   const result: Record<string, unknown> = {
-    login: { accountId: subject, acr: acrOf(session), amr: amrOf(session), ts: Math.floor(lastProof.getTime() / 1000), remember: false },
+    login: { accountId: subject, acr: acrOf(session, codeStepUp), amr: amrOf(session, codeStepUp), ts: Math.floor(lastProof.getTime() / 1000), remember: false },
   };
   reply.hijack();
   await provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: false });

@@ -44,6 +44,11 @@ export function providerPages(deps: WebDeps) {
 </form>`,
       }));
     },
+    /** The same question, where oidc-provider would have posted the form itself (no provider session to end). */
+    logoutWithoutSession(ctx: KoaContextWithOIDC) {
+      const action = ctx.oidc.urlFor('end_session_confirm');
+      this.logoutSource(ctx, `<form method="post" action="${action}"><input type="hidden" name="xsrf" value="${ctx.oidc.session?.state?.secret ?? ''}"/></form>`);
+    },
     postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
       draw(ctx, deps, (t) => ({ title: t('oidc.loggedOut.title'), body: html`<p>${t('oidc.loggedOut.body')}</p><p><a href="/login">${t('oidc.toLogin')}</a></p>` }));
     },

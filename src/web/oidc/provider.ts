@@ -140,6 +140,15 @@ export async function createProvider(deps: WebDeps): Promise<Provider> {
   });
   // Behind Mamori's own listener: the scheme and host are PUBLIC_URL's (set per request, never the client's).
   provider.proxy = true;
+  // Without a provider session oidc-provider answers /session/end with a page that submits itself
+  // by an inline script, which Mamori's CSP blocks: a blank page. Ours instead, with the buttons.
+  provider.use(async (ctx, next) => {
+    const csp = ctx.response.get('content-security-policy');
+    await next();
+    if (ctx.oidc?.route !== 'end_session' || ctx.status !== 200 || ctx.oidc.session?.accountId) return;
+    ctx.set('content-security-policy', csp);
+    pages.logoutWithoutSession(ctx);
+  });
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     const client = ctx.oidc.client;
