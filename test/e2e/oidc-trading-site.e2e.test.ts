@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium } from '../support/browser';
+import { enterLoginPassword, enterMailedCode, enterMailedConfirmationCode, launchChromium, withVirtualAuthenticator } from '../support/browser';
 import { freePort, startTestServer, type RunningServer } from '../support/server';
 // @ts-expect-error an example in plain JavaScript, as a brokerage would copy it
 import { startTradingSite } from '../../examples/oidc-trading-site.mjs';
@@ -40,11 +40,7 @@ describe('the example trading site through Mamori (OpenID Connect) in a real bro
   it('logs in to the site through Mamori, steps up with a passkey for a withdrawal, and is logged out by back-channel', async () => {
     const context = await chromium.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await withVirtualAuthenticator(context, page);
 
     // Signed in to Mamori by code, with a passkey registered (the customer does not use it to log in).
     await enterLoginPassword(page, srv.url, customer.loginId, customer.loginPassword);
