@@ -1,4 +1,7 @@
-/** What bench/load.mjs takes and prints. */
+/** What bench/load.mjs takes and prints, and how a benchmark runs it (in its own process). */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
 export interface LoadPlan {
   url: string;
   method: 'GET' | 'POST';
@@ -21,4 +24,15 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+}
+
+/** Runs bench/load.mjs in its own process: the load must not share the measuring process's event loop. */
+export function load(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'load.mjs')], { cwd: join(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(plan));
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { hash as argon2Hash } from '@node-rs/argon2';
 import { loadConfig } from '../src/config';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
-import type { LoadPlan, LoadResult } from './load-plan';
+import { load } from './load-plan';
 
 interface ProfileNode {
   id: number;
@@ -30,15 +30,6 @@ const seconds = Number(process.argv[3] ?? 10);
 const cpuOnly = process.argv.includes('--cpu-only');
 if (!['session', 'login', 'start'].includes(mode)) throw new Error('mode: session, login or start');
 
-function load(plan: LoadPlan): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench/load.mjs')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.end(JSON.stringify(plan));
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
 
 /** utime + stime of one thread, in ms (the main thread's id is the process id). */
 function threadCpuMs(pid: number, tid: number): number {
@@ -60,6 +51,7 @@ function threadsCpuMs(pid: number): Map<string, number> {
       name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
     } catch {}
     if (Number(tid) === pid) name = 'main';
+    else if (process.env.PROFILE_BY_TID) name = `${name}:${tid}`;
     byName.set(name, (byName.get(name) ?? 0) + threadCpuMs(pid, Number(tid)));
   }
   return byName;

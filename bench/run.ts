@@ -15,7 +15,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config';
 import { passwordHasherOptions } from '../src/hashing/password-hasher';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
-import type { LoadPlan, LoadResult } from './load-plan';
+import { load, type LoadPlan, type LoadResult } from './load-plan';
 import { benchOidcTokens, oidcRows } from './oidc-tokens';
 
 const quick = process.argv.includes('--quick');
@@ -36,15 +36,6 @@ const t0 = performance.now();
 const log = (s: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function load(plan: LoadPlan): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench/load.mjs')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.end(JSON.stringify(plan));
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
 
 async function repeat(n: number, plan: LoadPlan, between?: () => Promise<void>): Promise<LoadResult[]> {
   const runs: LoadResult[] = [];

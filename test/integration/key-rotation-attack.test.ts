@@ -6,15 +6,14 @@
  * event, and restarting the process with the new key mends it. Real HTTP, real processes.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { totpCode } from '../../src/crypto/totp';
 import { startHarness, type Harness } from '../support/harness';
 import { HttpBrowser } from '../support/http-browser';
 import { postJson, startServerProcess, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
+import { cliEnv, runMamori } from '../support/cli';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const keyId = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex').slice(0, 8);
@@ -25,12 +24,7 @@ describe(`keys rotate under a running server (${storeKind})`, () => {
   const oldKey = randomBytes(32).toString('hex');
   const newKey = randomBytes(32).toString('hex');
   // Not spawnSync: a blocked event loop misses the server closing idle keep-alive sockets, and the next fetch fails.
-  const mamori = (args: string[]) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: newKey, MAMORI_OLD_SECRET_KEYS: oldKey, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
-    return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, [resolve('bin/mamori.js'), ...args], { env, encoding: 'utf8' }, (e, stdout, stderr) => done({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr })),
-    );
-  };
+  const mamori = (args: string[]) => runMamori(args, cliEnv(h.db.url, newKey, { MAMORI_OLD_SECRET_KEYS: oldKey }));
   const sealedKeyOf = async (loginId: string) => (await h.runtime.store.accounts.findByLoginId(loginId))!.totpSecretSealed!.split('.')[1];
 
   before(async () => {

@@ -8,9 +8,7 @@
  * schema is in the one list the rotation works from (store/sealed-columns.ts).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { SEALED_COLUMNS } from '../../src/store/sealed-columns';
@@ -19,6 +17,7 @@ import { HttpBrowser } from '../support/http-browser';
 import { authorizationRequest, client, discover, follow, redeem } from '../support/oidc-rp';
 import { postJson, startServerProcess, type ServerProcess } from '../support/server-process';
 import { storeKind } from '../support/test-store';
+import { cliEnv, runMamori } from '../support/cli';
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const REDIRECT = 'https://trade.example.test/cb';
@@ -29,12 +28,7 @@ describe(`keys rotate re-seals every sealed secret (${storeKind})`, () => {
   let server: ServerProcess | null = null;
   const oldKey = randomBytes(32).toString('hex');
   const newKey = randomBytes(32).toString('hex');
-  const mamori = (args: string[]) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: newKey, MAMORI_OLD_SECRET_KEYS: oldKey, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
-    return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, [resolve('bin/mamori.js'), ...args], { env, encoding: 'utf8' }, (e, stdout, stderr) => done({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr })),
-    );
-  };
+  const mamori = (args: string[]) => runMamori(args, cliEnv(h.db.url, newKey, { MAMORI_OLD_SECRET_KEYS: oldKey }));
 
   /** Every value in every table that is sealed under `id` (`v1.<keyId>.…`), whatever its column is called. */
   async function valuesSealedUnder(id: string): Promise<string[]> {

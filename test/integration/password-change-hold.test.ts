@@ -9,15 +9,11 @@
  * session cached when another process (the desk's command line) set the flag.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type AccountSeed, type Harness, type TestBrowser } from '../support/harness';
 import { storeKind } from '../support/test-store';
-
-const BIN = resolve('bin/mamori.js');
+import { cliEnv, runMamori } from '../support/cli';
 
 describe(`must-change holds the trading service's session check (${storeKind})`, () => {
   let h: Harness;
@@ -52,10 +48,10 @@ describe(`must-change holds the trading service's session check (${storeKind})`,
     assert.equal((await check(cookieOf(browser))).statusCode, 200);
     assert.equal((await check({ authorization: `Bearer ${app.sessionToken}` })).statusCode, 200);
 
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', LANG: 'C.UTF-8' };
-    // Run without blocking this process, which serves meanwhile as a second Mamori process would
-    // (on PostgreSQL its LISTEN connection takes the announcement while the command runs).
-    await promisify(execFile)(process.execPath, [BIN, 'support', 'require-password-change', a.loginId, '--operator', 'tanaka', '--reason', 'パスワード漏えいの申告'], { env, encoding: 'utf8' });
+    // This process serves meanwhile as a second Mamori process would (on PostgreSQL its LISTEN
+    // connection takes the announcement while the command runs).
+    const cli = await runMamori(['support', 'require-password-change', a.loginId, '--operator', 'tanaka', '--reason', 'パスワード漏えいの申告'], cliEnv(h.db.url, key));
+    assert.equal(cli.code, 0, cli.stderr);
 
     await refused(cookieOf(browser), 'the browser session cached before the flag');
     await refused({ authorization: `Bearer ${app.sessionToken}` }, "the app's session cached before the flag");
