@@ -23,6 +23,7 @@ import { passwordChangeHold } from './0023-password-change-hold';
 import { deskConsole } from './0018-desk-console';
 import { oidc } from './0019-oidc';
 import { operatorApiKeys } from './0021-operator-api-keys';
+import { auditPlacesIndex } from './0024-audit-places-index';
 
 export type { Dialect } from './column-types';
 
@@ -48,6 +49,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0018_desk_console': deskConsole(dialect),
     '0019_oidc': oidc(dialect),
     '0021_operator_api_keys': operatorApiKeys(dialect),
+    '0024_audit_places_index': auditPlacesIndex(),
   };
   return { getMigrations: async () => migrations };
 }

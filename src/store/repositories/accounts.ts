@@ -6,6 +6,9 @@ import type { Account } from '../../domain/accounts/records';
 import type { AccountRepo, PasswordHashKindRepo } from '../../domain/accounts/repository';
 import type { AccountsTable } from '../schema';
 import { date, dateOrNull, ms, msOrNull, type Db } from '../rows';
+import { prepared } from '../prepared';
+
+const byLoginId = prepared((db, $: { loginId: string }) => db.selectFrom('accounts').selectAll().where('login_id', '=', $.loginId));
 
 export function accounts(db: Db): AccountRepo {
   return {
@@ -36,7 +39,7 @@ export function accounts(db: Db): AccountRepo {
       return toAccount(row);
     },
     async findByLoginId(loginId) {
-      const row = await db.selectFrom('accounts').selectAll().where('login_id', '=', loginId).executeTakeFirst();
+      const row = await byLoginId.first(db, { loginId });
       return row && toAccount(row);
     },
     async findById(id) {

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { CountryExceptionRepo, RiskCounterRepo } from '../../domain/risk/repository';
 import { ms, type Db } from '../rows';
+import { prepared } from '../prepared';
 
 export function countryExceptions(db: Db): CountryExceptionRepo {
   const table = 'country_exceptions' as const;
@@ -35,6 +36,8 @@ export function countryExceptions(db: Db): CountryExceptionRepo {
   };
 }
 
+const counted = prepared((db, $: { source: string; windowNumber: number }) => db.selectFrom('risk_counters').select('count').where('source', '=', $.source).where('window_number', '=', $.windowNumber));
+
 export function riskCounters(db: Db): RiskCounterRepo {
   return {
     async addDistinct(source, windowNumber, member) {
@@ -55,7 +58,7 @@ export function riskCounters(db: Db): RiskCounterRepo {
       return Number(r.count);
     },
     async count(source, windowNumber) {
-      const r = await db.selectFrom('risk_counters').select('count').where('source', '=', source).where('window_number', '=', windowNumber).executeTakeFirst();
+      const r = await counted.first(db, { source, windowNumber });
       return r ? Number(r.count) : 0;
     },
     async dropBefore(windowNumber) {

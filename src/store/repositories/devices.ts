@@ -4,6 +4,12 @@ import type { RecognizedDevice } from '../../domain/devices/records';
 import type { DeviceRepo } from '../../domain/devices/repository';
 import type { RecognizedDevicesTable } from '../schema';
 import { date, dateOrNull, ms, msOrNull, type Db } from '../rows';
+import { prepared } from '../prepared';
+
+const byTokenHash = prepared((db, $: { tokenHash: string }) => db.selectFrom('recognized_devices').selectAll().where('token_hash', '=', $.tokenHash));
+const touched = prepared((db, $: { id: number; lastUsedAt: number; expiresAt: number }) =>
+  db.updateTable('recognized_devices').set({ last_used_at: $.lastUsedAt, expires_at: $.expiresAt }).where('id', '=', $.id),
+);
 
 export function devices(db: Db): DeviceRepo {
   return {
@@ -25,15 +31,11 @@ export function devices(db: Db): DeviceRepo {
       return toDevice(row);
     },
     async findByTokenHash(tokenHash) {
-      const row = await db.selectFrom('recognized_devices').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      const row = await byTokenHash.first(db, { tokenHash });
       return row && toDevice(row);
     },
     async touch(id, lastUsedAt, expiresAt) {
-      await db
-        .updateTable('recognized_devices')
-        .set({ last_used_at: ms(lastUsedAt), expires_at: ms(expiresAt) })
-        .where('id', '=', id)
-        .execute();
+      await touched.run(db, { id, lastUsedAt: ms(lastUsedAt), expiresAt: ms(expiresAt) });
     },
     async revokeForAccount(accountId, id, at) {
       const r = await db

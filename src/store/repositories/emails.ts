@@ -4,6 +4,9 @@ import type { EmailAddress } from '../../domain/addresses/records';
 import type { EmailRepo } from '../../domain/addresses/repository';
 import type { EmailAddressesTable } from '../schema';
 import { date, dateOrNull, ms, msOrNull, type Db } from '../rows';
+import { prepared } from '../prepared';
+
+const ofAccount = prepared((db, $: { accountId: number }) => db.selectFrom('email_addresses').selectAll().where('account_id', '=', $.accountId).orderBy('slot'));
 
 export function emails(db: Db): EmailRepo {
   return {
@@ -23,7 +26,7 @@ export function emails(db: Db): EmailRepo {
       return toEmail(row);
     },
     async listForAccount(accountId) {
-      const rows = await db.selectFrom('email_addresses').selectAll().where('account_id', '=', accountId).orderBy('slot').execute();
+      const rows = await ofAccount.execute(db, { accountId });
       return rows.map(toEmail);
     },
     async listVerifiedByAddress(address) {

@@ -4,6 +4,9 @@ import type { ChallengePurpose, Passkey } from '../../domain/passkeys/records';
 import type { ChallengeRepo, PasskeyRepo } from '../../domain/passkeys/repository';
 import type { PasskeysTable } from '../schema';
 import { ms, msOrNull, type Db } from '../rows';
+import { prepared } from '../prepared';
+
+const ofAccount = prepared((db, $: { accountId: number }) => db.selectFrom('passkeys').selectAll().where('account_id', '=', $.accountId).orderBy('id'));
 
 export function passkeys(db: Db): PasskeyRepo {
   const toPasskey = (r: Selectable<PasskeysTable>): Passkey => ({
@@ -38,7 +41,7 @@ export function passkeys(db: Db): PasskeyRepo {
       return toPasskey(row);
     },
     async listForAccount(accountId) {
-      const rows = await db.selectFrom('passkeys').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+      const rows = await ofAccount.execute(db, { accountId });
       return rows.map(toPasskey);
     },
     async findByCredentialId(credentialId) {

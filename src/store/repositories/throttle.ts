@@ -2,6 +2,40 @@
 import { sql } from 'kysely';
 import type { ThrottleRepo } from '../../domain/login/repository';
 import { ms, type Db } from '../rows';
+import { listSlots, listValues, perListLength, prepared, type ListSlots } from '../prepared';
+
+/**
+ * A slot: the row starts afresh when its window is over or its lock has run out; otherwise a slot
+ * is taken only while none is locked and fewer than `limit` are taken. One statement, so two
+ * processes can never both take the last slot.
+ */
+const reserved = prepared((db, $: { key: string; n: number; w: number; limit: number }) => {
+  const fresh = sql<boolean>`(throttle.window_started_at < ${$.w} OR (throttle.locked_until IS NOT NULL AND throttle.locked_until <= ${$.n}))`;
+  return db
+    .insertInto('throttle')
+    .values({ key: $.key, failures: 1, window_started_at: $.n, locked_until: null })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({
+          failures: sql<number>`CASE WHEN ${fresh} THEN 1 ELSE throttle.failures + 1 END`,
+          window_started_at: sql<number>`CASE WHEN ${fresh} THEN ${$.n} ELSE throttle.window_started_at END`,
+          locked_until: sql<number | null>`CASE WHEN ${fresh} THEN NULL ELSE throttle.locked_until END`,
+        })
+        .where(sql<boolean>`${fresh} OR (throttle.locked_until IS NULL AND throttle.failures < ${$.limit})`),
+    )
+    .returning('failures');
+});
+
+const released = prepared((db, $: { key: string }) =>
+  db
+    .updateTable('throttle')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('key', '=', $.key)
+    .where('failures', '>', 0),
+);
+
+const resetOf = perListLength((n) => prepared((db, $: ListSlots) => db.deleteFrom('throttle').where('key', 'in', listSlots(n, $))));
 
 export function throttle(db: Db): ThrottleRepo {
   return {
@@ -32,36 +66,11 @@ export function throttle(db: Db): ThrottleRepo {
       return r.failures;
     },
     async reserve(key, now, windowStart, limit) {
-      const n = ms(now);
-      const w = ms(windowStart);
-      // The row starts afresh when its window is over or its lock has run out; otherwise a slot is
-      // taken only while none is locked and fewer than `limit` are taken. One statement, so two
-      // processes can never both take the last slot.
-      const fresh = sql<boolean>`(throttle.window_started_at < ${w} OR (throttle.locked_until IS NOT NULL AND throttle.locked_until <= ${n}))`;
-      const r = await db
-        .insertInto('throttle')
-        .values({ key, failures: 1, window_started_at: n, locked_until: null })
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({
-              failures: sql<number>`CASE WHEN ${fresh} THEN 1 ELSE throttle.failures + 1 END`,
-              window_started_at: sql<number>`CASE WHEN ${fresh} THEN ${n} ELSE throttle.window_started_at END`,
-              locked_until: sql<number | null>`CASE WHEN ${fresh} THEN NULL ELSE throttle.locked_until END`,
-            })
-            .where(sql<boolean>`${fresh} OR (throttle.locked_until IS NULL AND throttle.failures < ${limit})`),
-        )
-        .returning('failures')
-        .executeTakeFirst();
+      const r = await reserved.first(db, { key, n: ms(now), w: ms(windowStart), limit });
       return r ? r.failures : null;
     },
     async release(key) {
-      await db
-        .updateTable('throttle')
-        .set((eb) => ({ failures: eb('failures', '-', 1) }))
-        .where('key', '=', key)
-        .where('failures', '>', 0)
-        .execute();
+      await released.run(db, { key });
     },
     async lock(key, until, now) {
       const r = await db
@@ -73,7 +82,7 @@ export function throttle(db: Db): ThrottleRepo {
       return Number(r.numUpdatedRows) === 1;
     },
     async resetMany(keys) {
-      if (keys.length) await db.deleteFrom('throttle').where('key', 'in', keys).execute();
+      if (keys.length) await resetOf(keys.length).run(db, listValues(keys));
     },
   };
 }
