@@ -12,6 +12,7 @@ import { renderCustomerState } from './support-show';
 import { keysRotateCommand } from './keys-command';
 import { operatorCommands } from './operator-commands';
 import { oidcCommands } from './oidc-commands';
+import { answer, mailedAnswer, type AnswerKey } from './answers';
 
 export interface CommandInput {
   config: Config;
@@ -61,30 +62,33 @@ async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): 
 const actor = (env: NodeJS.ProcessEnv) => `cli:${env.USER ?? 'unknown'}`;
 
 /** Accounts from a JSON file or standard input, the brokerage's; `by` names who ran the command in the audit log. */
-function accountsCommand(word: string, summary: string, act: (rt: Runtime, data: unknown, by: string, usage: string) => Promise<number>): Command {
+function accountsCommand(word: string, summary: string, act: (rt: Runtime, data: unknown, by: string, usage: string, lang: CliLanguage) => Promise<number>): Command {
   return {
     words: ['accounts', word],
     arguments: [FILE],
     options: {},
     summary,
-    async run({ config, args, env, usage }) {
+    async run({ config, args, env, usage, lang = 'en' }) {
       const data = readInput(args[0]!, usage);
-      return withRuntime(config, (rt) => act(rt, data, actor(env), usage));
+      return withRuntime(config, (rt) => act(rt, data, actor(env), usage, lang));
     },
   };
 }
 
-/** A support-desk action on one customer: operator and reason recorded, the customer mailed. */
-function supportCommand(word: string, summary: string, act: (rt: Runtime, loginId: string, operator: string, reason: string) => Promise<string>): Command {
+/** The support commands that answer with `done.<word>` (answers.ts). */
+type SupportWord = AnswerKey extends infer K ? (K extends `done.${infer W}` ? W : never) : never;
+
+/** A support-desk action on one customer: operator and reason recorded, the customer mailed. `act` returns what its answer counts. */
+function supportCommand(word: SupportWord, summary: string, act: (rt: Runtime, loginId: string, operator: string, reason: string) => Promise<{ count?: number } | void>): Command {
   return {
     words: ['support', word],
     arguments: [LOGIN_ID],
     options: OPERATOR_AND_REASON,
     summary,
-    async run({ config, args, options }) {
+    async run({ config, args, options, lang = 'en' }) {
       const loginId = args[0]!;
       const done = await withRuntime(config, (rt) => act(rt, loginId, options.operator!, options.reason!));
-      process.stdout.write(`${done}; the customer has been mailed\n`);
+      process.stdout.write(mailedAnswer(lang, `done.${word}`, { loginId, ...done }) + '\n');
       return 0;
     },
   };
@@ -117,29 +121,30 @@ export const COMMANDS: readonly Command[] = [
     arguments: [],
     options: {},
     summary: 'bring the database schema up to date',
-    async run({ config }) {
+    async run({ config, lang = 'en' }) {
       const { openStore } = await import('../store/open');
       const store = openStore(config.databaseUrl, { shortLived: true });
       await store.migrate();
       await store.close();
-      process.stdout.write('migrations are current\n');
+      process.stdout.write(answer(lang, 'migrate.done') + '\n');
       return 0;
     },
   },
-  accountsCommand('import', 'import customers from a JSON array (see docs/operations.md); - reads standard input', async (rt, data, by, usage) => {
+  accountsCommand('import', 'import customers from a JSON array (see docs/operations.md); - reads standard input', async (rt, data, by, usage, lang) => {
     if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts', usage);
     const results = await rt.services.accounts.import(data, by);
     for (const r of results) {
-      const what = r.status === 'invalid' ? `invalid: ${r.problems.map((p) => `${p.field} ${p.reason}`).join('; ')}` : r.status;
-      process.stdout.write(`#${r.index} ${r.loginId ?? '(no loginId)'}: ${what}\n`);
+      // The problems stay field names and reason codes: they name what to mend in the file.
+      const what = answer(lang, `import.${r.status}`, { problems: r.problems.map((p) => `${p.field} ${p.reason}`).join('; ') });
+      process.stdout.write(`#${r.index} ${r.loginId ?? answer(lang, 'import.noLoginId')}: ${what}\n`);
     }
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    process.stdout.write(`created ${count('created')}, already present ${count('exists')}, invalid ${count('invalid')}\n`);
+    process.stdout.write(answer(lang, 'import.total', { created: count('created'), exists: count('exists'), invalid: count('invalid') }) + '\n');
     return count('invalid') > 0 ? 1 : 0;
   }),
-  accountsCommand('create', 'create one customer from a JSON object; - reads standard input', async (rt, data, by) => {
+  accountsCommand('create', 'create one customer from a JSON object; - reads standard input', async (rt, data, by, _usage, lang) => {
     const account = await rt.services.accounts.create(data, by);
-    process.stdout.write(`created ${account.loginId}\n`);
+    process.stdout.write(answer(lang, 'create.done', { loginId: account.loginId }) + '\n');
     return 0;
   }),
   {
@@ -156,32 +161,27 @@ export const COMMANDS: readonly Command[] = [
   },
   supportCommand('reset-totp', "stop a customer's one-time passwords (lost phone), mailed and audited", async (rt, id, op, why) => {
     await rt.services.totp.supportReset(id, op, why);
-    return `one-time password service reset for ${id}`;
   }),
   supportCommand('unlock-trading-password', 'lift the lock after five wrong trading passwords, mailed and audited', async (rt, id, op, why) => {
     await rt.services.tradingPassword.unlock(id, op, why);
-    return `trading password unlocked for ${id}`;
   }),
   supportCommand('reset-passkeys', "remove a customer's passkeys (all lost), mailed and audited", async (rt, id, op, why) => {
-    const count = await rt.services.passkeys.supportReset(id, op, why);
-    return `removed ${count} passkey(s) of ${id}`;
+    return { count: await rt.services.passkeys.supportReset(id, op, why) };
   }),
   supportCommand('cancel-new-passkeys', "cancel a customer's new passkeys (registered within PASSKEY_COOLING_OFF_HOURS), mailed and audited", async (rt, id, op, why) => {
-    const count = await rt.services.passkeys.supportCancelNew(id, op, why);
-    return `cancelled ${count} new passkey(s) of ${id}`;
+    return { count: await rt.services.passkeys.supportCancelNew(id, op, why) };
   }),
   supportCommand('unlock-login', 'lift the login lock and the suspension after 100 failures, mailed and audited', async (rt, id, op, why) => {
     await rt.services.login.supportUnlock(id, op, why);
-    return `login unlocked for ${id}`;
   }),
   {
     words: ['support', 'allow-country'],
     arguments: [LOGIN_ID],
     options: { country: 'CC', days: 'N', ...OPERATOR_AND_REASON },
     summary: 'let one account log in from one more country for N days despite ALLOWED_COUNTRIES (audited)',
-    async run({ config, args, options }) {
+    async run({ config, args, options, lang = 'en' }) {
       const granted = await withRuntime(config, (rt) => rt.services.riskDesk.allowCountry(args[0]!, { country: options.country, days: options.days }, options.operator!, options.reason!));
-      process.stdout.write(`${args[0]} may log in from ${granted.country} until ${granted.expiresAt.toISOString()}\n`);
+      process.stdout.write(answer(lang, 'support.allowCountry', { loginId: args[0]!, country: granted.country, until: granted.expiresAt.toISOString() }) + '\n');
       return 0;
     },
   },
@@ -191,20 +191,19 @@ export const COMMANDS: readonly Command[] = [
     options: { ...OPERATOR_AND_REASON, by: 'post|mail' },
     optional: ['by'],
     summary: 'issue a login-password reset code, printed once for a letter (--by post, the default) or mailed (--by mail); audited',
-    async run({ config, args, options, usage }) {
+    async run({ config, args, options, usage, lang = 'en' }) {
       const by = options.by ?? 'post';
       if (by !== 'post' && by !== 'mail') throw new UsageError('--by must be post or mail', usage);
       const issued = await withRuntime(config, (rt) => rt.services.deskReset.issue(args[0]!, options.operator!, options.reason!, by));
-      const until = issued.expiresAt.toISOString();
+      const vars = { loginId: args[0]!, until: issued.expiresAt.toISOString() };
       // The only time the code is shown: it is kept as a keyed hash.
-      if (issued.code) process.stdout.write(`reset code for ${args[0]} (for the letter, shown once): ${issued.code}\nvalid until ${until}\n`);
-      else process.stdout.write(`reset code for ${args[0]} mailed to the registered addresses; valid until ${until}\n`);
+      if (issued.code) process.stdout.write(answer(lang, 'support.resetCode.post', { ...vars, code: issued.code }) + '\n');
+      else process.stdout.write(answer(lang, 'support.resetCode.mail', vars) + '\n');
       return 0;
     },
   },
   supportCommand('require-password-change', 'make the customer change the login password at the next login, mailed and audited', async (rt, id, op, why) => {
     await rt.services.deskReset.requirePasswordChange(id, op, why);
-    return `login password change required for ${id}`;
   }),
   {
     words: ['demo', 'reset'],

@@ -6,7 +6,7 @@
 import { DomainError } from '../domain/errors';
 import { commandUsage, listUsage, readCommandLine, UsageError, type Describe } from './command-line';
 import { COMMANDS } from './commands';
-import { cliLanguage, errorSentence, type CliLanguage } from './messages';
+import { cliLanguage, errorSentence, type CliLanguage, type ErrorContext } from './messages';
 import { jaCommandSummaries } from './summaries-ja';
 
 /** `--lang ja|en` may come anywhere on the line and applies to every command, so it is read here. */
@@ -26,6 +26,7 @@ export async function run(rawArgv: string[], env = process.env): Promise<number>
   const { argv, requested } = takeLanguage(rawArgv);
   const lang = cliLanguage(env, requested);
   const describe: Describe = (c) => (lang === 'ja' ? (jaCommandSummaries[c.words.join(' ')] ?? c.summary) : c.summary);
+  let context: ErrorContext = {};
   try {
     if (requested !== undefined && requested !== 'ja' && requested !== 'en') throw new UsageError('--lang must be ja or en', listUsage(COMMANDS, [], describe));
     if (argv.length === 0) {
@@ -37,15 +38,16 @@ export async function run(rawArgv: string[], env = process.env): Promise<number>
       process.stdout.write(line.text + '\n');
       return 0;
     }
+    context = { command: line.command.words.join(' '), subject: line.args[0] };
     const { loadConfig } = await import('../config');
     return await line.command.run({ config: loadConfig(env), args: line.args, options: line.options, env, usage: commandUsage(line.command, describe), lang });
   } catch (e) {
-    return reportFailure(e, lang, (await import('../config-values')).ConfigError);
+    return reportFailure(e, lang, context, (await import('../config-values')).ConfigError);
   }
 }
 
 /** The configuration's error class comes in from the caller, so that `--help` loads no configuration code. */
-function reportFailure(e: unknown, lang: CliLanguage, ConfigError: new (...a: never[]) => Error): number {
+function reportFailure(e: unknown, lang: CliLanguage, context: ErrorContext, ConfigError: new (...a: never[]) => Error): number {
   if (e instanceof UsageError) {
     process.stderr.write(`mamori: ${e.message}\n${e.usage}\n`);
     return 2;
@@ -57,7 +59,7 @@ function reportFailure(e: unknown, lang: CliLanguage, ConfigError: new (...a: ne
   if (e instanceof DomainError) {
     // The sentence for the operator, then the code and its details as before, for scripts and for searching the docs.
     const details = Object.entries(e.details).map(([k, v]) => `${k}: ${v}`);
-    process.stderr.write(`mamori: ${errorSentence(lang, e.code, e.details)} [${e.code}${details.length ? ` (${details.join(', ')})` : ''}]\n`);
+    process.stderr.write(`mamori: ${errorSentence(lang, e.code, e.details, context)} [${e.code}${details.length ? ` (${details.join(', ')})` : ''}]\n`);
     return 1;
   }
   if ((e as NodeJS.ErrnoException).code === 'ENOENT') {

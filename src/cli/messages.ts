@@ -2,7 +2,9 @@
  * What the `mamori` command says when a command fails, in the operator's language: every error
  * code of src/domain/errors.ts as a sentence saying what happened and what to do (a unit test
  * holds every code to a sentence in both languages). A code's more precise sentences are keyed
- * `code.detail`, the detail being the error's field, reason or state. Loaded by the CLI only,
+ * `code.detail`, the detail being the error's field, reason or state; a command that can say more
+ * than the code (which operator, which key, what to run next) has its own, keyed
+ * `command words/code.detail`. Loaded by the CLI only,
  * without the web's catalogs, so that a command starts fast.
  */
 import type { ErrorCode } from '../domain/errors';
@@ -27,7 +29,7 @@ export const jaCliErrors: Sentences = {
   flow_expired: '手続きの有効期限が切れています。最初からやり直してください。',
   flow_state: 'この手続きはすでに先に進んでいます（完了済み、使用済み、または後の変更で置き換え済み）。現在の状態を `mamori support show` で確かめてください。',
   method_not_shown: 'この手続きではその方法は選べません。最初からやり直してください。',
-  totp_not_enabled: 'このお客様はワンタイムパスワードを利用していません。解除するものはありません。`mamori support show` で状態を確かめてください。',
+  totp_not_enabled: 'このお客様はワンタイムパスワードを利用していません。リセットするものはありません。`mamori support show` で状態を確かめてください。',
   not_locked: 'このお客様はロックされていません。解除するものはありません。',
   no_passkey: 'このお客様にはパスキーが登録されていません。削除するものはありません。',
   code_invalid: 'コードが正しくありません。',
@@ -68,6 +70,21 @@ export const jaCliErrors: Sentences = {
     'OpenID Connect の秘密（{column}、鍵 {keyId}）を今の鍵で読めません。MAMORI_SECRET_KEY と MAMORI_OLD_SECRET_KEYS を確かめ、その鍵を MAMORI_OLD_SECRET_KEYS に戻してからもう一度実行してください。クライアントシークレットの鍵が失われた場合は、クライアントを削除して登録し直してください（oidc-clients remove / add）。',
   secret_unreadable:
     'このお客様のワンタイムパスワードの秘密鍵を今の鍵で読めません。MAMORI_SECRET_KEY と MAMORI_OLD_SECRET_KEYS を確かめ、鍵をローテーションした場合は古い鍵を MAMORI_OLD_SECRET_KEYS に戻してください。戻せない場合は本人確認のうえ `mamori support reset-totp` で再登録していただきます。',
+  // The operators commands' own sentences, keyed `command/code.detail`; {subject} is the name or key the operator typed.
+  'operators add/conflict.name': '{subject} という名前のオペレーターはすでにいます。`mamori operators list` で確かめてください。',
+  'operators add/invalid_input.name': 'オペレーター名は 1〜40 文字で、文字・数字・ピリオド（.）・ハイフン（-）・アンダースコア（_）だけを使えます。',
+  'operators enrol/not_found.name': '{subject} という名前のオペレーターはいません。`mamori operators list` で確かめてください。',
+  'operators enrol/invalid_input.name': '{subject} という名前のオペレーターはいません。`mamori operators list` で確かめてください。',
+  'operators enrol/desk_denied.disabled': '{subject} は停止されています。停止中のオペレーターには登録リンクを発行できません。',
+  'operators disable/not_found.name': '{subject} という名前のオペレーターはいません。`mamori operators list` で確かめてください。',
+  'operators disable/invalid_input.name': '{subject} という名前のオペレーターはいません。`mamori operators list` で確かめてください。',
+  'operators disable/desk_denied.last_supervisor': '{subject} は最後の有効なスーパーバイザーのため停止できません。先に別のスーパーバイザーを追加してください（mamori operators add NAME --role supervisor）。',
+  'operators api-keys add/not_found.name': '{subject} という名前のオペレーターはいません。先に作成してください: mamori operators add NAME --role viewer|operator|supervisor',
+  'operators api-keys add/desk_denied.disabled': '{subject} は停止されています。停止中のオペレーターにはキーを発行できません。',
+  'operators api-keys add/invalid_input.label': 'ラベルは 80 文字以内で指定してください。',
+  'operators api-keys list/not_found.name': '{subject} という名前のオペレーターはいません。`mamori operators list` で確かめてください。',
+  'operators api-keys revoke/not_found.keyId': 'キー {subject} はありません。次のコマンドで一覧を確かめてください: mamori operators api-keys list',
+  'operators api-keys revoke/flow_state.revoked': 'キー {subject} はすでに失効しています。',
 };
 
 export const enCliErrors: Sentences = {
@@ -127,6 +144,20 @@ export const enCliErrors: Sentences = {
     'An OpenID Connect secret ({column}, key {keyId}) cannot be read with the keys configured. Check MAMORI_SECRET_KEY and MAMORI_OLD_SECRET_KEYS, put that key back in MAMORI_OLD_SECRET_KEYS and run this again. If the key of a client secret is lost, remove and add the client again (oidc-clients remove / add).',
   secret_unreadable:
     "This customer's one-time password secret cannot be read with the keys configured. Check MAMORI_SECRET_KEY and MAMORI_OLD_SECRET_KEYS; after a key rotation, put the old key back in MAMORI_OLD_SECRET_KEYS. If it is lost, verify the customer and re-enrol them with `mamori support reset-totp`.",
+  'operators add/conflict.name': 'An operator named {subject} already exists.',
+  'operators add/invalid_input.name': 'An operator name is 1 to 40 letters, digits, dots, hyphens or underscores.',
+  'operators enrol/not_found.name': 'There is no operator named {subject}.',
+  'operators enrol/invalid_input.name': 'There is no operator named {subject}.',
+  'operators enrol/desk_denied.disabled': '{subject} is disabled; a disabled operator cannot enrol.',
+  'operators disable/not_found.name': 'There is no operator named {subject}.',
+  'operators disable/invalid_input.name': 'There is no operator named {subject}.',
+  'operators disable/desk_denied.last_supervisor': '{subject} is the last enabled supervisor and cannot be disabled: add another supervisor first (mamori operators add NAME --role supervisor).',
+  'operators api-keys add/not_found.name': 'There is no operator named {subject}. Create one first: mamori operators add NAME --role viewer|operator|supervisor',
+  'operators api-keys add/desk_denied.disabled': '{subject} is disabled; a disabled operator gets no key.',
+  'operators api-keys add/invalid_input.label': 'A label is at most 80 characters.',
+  'operators api-keys list/not_found.name': 'There is no operator named {subject}.',
+  'operators api-keys revoke/not_found.keyId': 'There is no key {subject}. List them with: mamori operators api-keys list',
+  'operators api-keys revoke/flow_state.revoked': 'Key {subject} was already revoked.',
 };
 
 const CATALOGS: Record<CliLanguage, Sentences> = { ja: jaCliErrors, en: enCliErrors };
@@ -138,10 +169,22 @@ export function cliLanguage(env: NodeJS.ProcessEnv, requested?: string): CliLang
   return locale.toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
-/** The sentence for a failure: the code's most precise one, with its details filled in. */
-export function errorSentence(lang: CliLanguage, code: string, details: Record<string, unknown>): string {
+/** Which command failed, and on what (its first argument): a command may word a failure its own way. */
+export interface ErrorContext {
+  /** The command's words joined, `operators add`. */
+  command?: string;
+  subject?: string;
+}
+
+/**
+ * The sentence for a failure: the command's own for the code and detail, else the code's most
+ * precise one, else the code's; with the details, and {subject}, filled in.
+ */
+export function errorSentence(lang: CliLanguage, code: string, details: Record<string, unknown>, context: ErrorContext = {}): string {
   const catalog = CATALOGS[lang];
   const detail = details.field ?? details.reason ?? details.state;
-  const text = (typeof detail === 'string' && catalog[`${code}.${detail}`]) || catalog[code] || `${code}`;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(details[name] ?? '?'));
+  const precise = typeof detail === 'string' ? `${code}.${detail}` : undefined;
+  const text = (precise && ((context.command && catalog[`${context.command}/${precise}`]) || catalog[precise])) || catalog[code] || `${code}`;
+  const vars: Record<string, unknown> = { ...details, subject: context.subject };
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? '?'));
 }

@@ -5,6 +5,7 @@
 import type { Config } from '../config';
 import type { Runtime } from '../composition/open-runtime';
 import type { Command } from './commands';
+import { answer } from './answers';
 
 type WithRuntime = <T>(config: Config, fn: (rt: Runtime) => Promise<T>) => Promise<T>;
 
@@ -20,7 +21,7 @@ export function oidcCommands(withRuntime: WithRuntime, actor: (env: NodeJS.Proce
       optional: ['post-logout-redirect-uri', 'backchannel-logout-uri'],
       flags: { public: 'a public client (the app): no secret, PKCE only' },
       summary: 'register a relying party; a confidential one gets its secret printed once',
-      async run({ config, options, env }) {
+      async run({ config, options, env, lang = 'en' }) {
         const publicClient = options.public === 'true';
         const added = await withRuntime(config, (rt) =>
           rt.services.oidc.clients.add(
@@ -34,9 +35,9 @@ export function oidcCommands(withRuntime: WithRuntime, actor: (env: NodeJS.Proce
             actor(env),
           ),
         );
-        const lines = [`The relying party ${added.clientId} is registered${publicClient ? ' as a public client (no secret; it must use PKCE).' : '.'}`];
-        if (added.secret) lines.push(`Its client secret, shown this once (client_secret_basic; store it in the relying party's secret store):`, added.secret);
-        lines.push(`Discovery: ${config.publicUrl}/.well-known/openid-configuration${config.oidc.enabled ? '' : ' (OIDC_PROVIDER=on is needed for the servers to serve it)'}`);
+        const lines = [answer(lang, publicClient ? 'oidc.registeredPublic' : 'oidc.registered', { id: added.clientId })];
+        if (added.secret) lines.push(answer(lang, 'oidc.secret'), added.secret);
+        lines.push(answer(lang, config.oidc.enabled ? 'oidc.discovery' : 'oidc.discoveryOff', { url: `${config.publicUrl}/.well-known/openid-configuration` }));
         process.stdout.write(`${lines.join('\n')}\n`);
         return 0;
       },
@@ -46,13 +47,14 @@ export function oidcCommands(withRuntime: WithRuntime, actor: (env: NodeJS.Proce
       arguments: [],
       options: {},
       summary: 'the registered relying parties (never their secrets)',
-      async run({ config }) {
+      async run({ config, lang = 'en' }) {
         const clients = await withRuntime(config, (rt) => rt.services.oidc.clients.list());
-        if (clients.length === 0) process.stdout.write('No relying party is registered.\n');
+        if (clients.length === 0) process.stdout.write(answer(lang, 'oidc.none') + '\n');
         for (const c of clients) {
-          const kind = c.secretSealed === null ? 'public' : 'confidential';
-          const logout = c.backchannelLogoutUri ? `\tback-channel logout ${c.backchannelLogoutUri}` : '';
-          process.stdout.write(`${c.clientId}\t${kind}\tredirect ${c.redirectUris.join(',')}${logout}\tregistered ${c.createdAt.toISOString().slice(0, 10)}\n`);
+          const columns = [c.clientId, answer(lang, c.secretSealed === null ? 'oidc.line.public' : 'oidc.line.confidential'), answer(lang, 'oidc.line.redirect', { uris: c.redirectUris.join(',') })];
+          if (c.backchannelLogoutUri) columns.push(answer(lang, 'oidc.line.logout', { uri: c.backchannelLogoutUri }));
+          columns.push(answer(lang, 'oidc.line.registered', { day: c.createdAt.toISOString().slice(0, 10) }));
+          process.stdout.write(columns.join('\t') + '\n');
         }
         return 0;
       },
@@ -62,9 +64,9 @@ export function oidcCommands(withRuntime: WithRuntime, actor: (env: NodeJS.Proce
       arguments: [CLIENT_ID],
       options: {},
       summary: 'remove a relying party: its tokens stop working at once',
-      async run({ config, args, env }) {
+      async run({ config, args, env, lang = 'en' }) {
         const removed = await withRuntime(config, (rt) => rt.services.oidc.clients.remove(args[0]!, actor(env)));
-        process.stdout.write(removed ? `The relying party ${args[0]} is removed; its tokens are no longer accepted.\n` : `No relying party is registered as ${args[0]}; nothing was removed.\n`);
+        process.stdout.write(answer(lang, removed ? 'oidc.removed' : 'oidc.notRemoved', { id: args[0]! }) + '\n');
         return removed ? 0 : 1;
       },
     },
@@ -73,12 +75,10 @@ export function oidcCommands(withRuntime: WithRuntime, actor: (env: NodeJS.Proce
       arguments: [],
       options: {},
       summary: 'make a new ID-token signing key; the old one stays published until its tokens expire',
-      async run({ config, env }) {
+      async run({ config, env, lang = 'en' }) {
         const r = await withRuntime(config, (rt) => rt.services.oidc.keys.rotate(actor(env)));
-        process.stdout.write(
-          `A new signing key ${r.kid} is made; ${r.stillPublished} older key(s) stay published until the ID tokens they signed expire (${config.oidc.idTokenTtl} s)` +
-            `${r.deleted ? `, and ${r.deleted} key(s) retired long enough ago were deleted` : ''}. Restart the servers one by one so they sign with the new key.\n`,
-        );
+        const deleted = r.deleted ? answer(lang, 'oidcKeys.deleted', { n: r.deleted }) : '';
+        process.stdout.write(answer(lang, 'oidcKeys.rotated', { kid: r.kid, published: r.stillPublished, ttl: config.oidc.idTokenTtl, deleted }) + '\n');
         return 0;
       },
     },

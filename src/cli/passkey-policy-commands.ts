@@ -6,16 +6,20 @@ import type { Config } from '../config';
 import type { Runtime } from '../composition/open-runtime';
 import type { ListedExemption } from '../domain/passkey-policy/records';
 import type { Command } from './commands';
+import type { CliLanguage } from './messages';
+import { answer, answerCount, mailedAnswer } from './answers';
 
 const LOGIN_ID = { name: 'LOGIN_ID' };
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const jstDay = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 /** The last JST day an exemption applies (it ends at 00:00 JST the day after). */
 const lastDay = (until: Date) => jstDay(new Date(until.getTime() - 1));
 
-function exemptionLine(e: ListedExemption, now: Date): string {
-  const state = e.revokedAt ? `revoked ${jstDay(e.revokedAt)} by ${e.revokedBy}` : e.expiresAt <= now ? 'expired' : 'in force';
-  return `${e.loginId}\tuntil ${lastDay(e.expiresAt)}\t${state}\tgranted ${jstDay(e.createdAt)} by ${e.operator}\t${e.reason}`;
+function exemptionLine(lang: CliLanguage, e: ListedExemption, now: Date): string {
+  const state = e.revokedAt
+    ? answer(lang, 'exemptions.line.revoked', { day: jstDay(e.revokedAt), by: e.revokedBy ?? '' })
+    : answer(lang, e.expiresAt <= now ? 'exemptions.line.expired' : 'exemptions.line.inForce');
+  const until = answer(lang, 'exemptions.line.until', { day: lastDay(e.expiresAt) });
+  return [e.loginId, until, state, answer(lang, 'exemptions.line.granted', { day: jstDay(e.createdAt), by: e.operator }), e.reason].join('\t');
 }
 
 type WithRuntime = <T>(config: Config, fn: (rt: Runtime) => Promise<T>) => Promise<T>;
@@ -28,14 +32,13 @@ export function passkeyPolicyCommands(withRuntime: WithRuntime, actor: (env: Nod
       options: {},
       flags: { 'dry-run': 'count who would be mailed, send nothing' },
       summary: 'mail every customer without a passkey the date passkeys become mandatory (once each; resumable)',
-      async run({ config, options, env }) {
+      async run({ config, options, env, lang = 'en' }) {
         const dryRun = options['dry-run'] === 'true';
         const t = await withRuntime(config, (rt) => rt.services.passkeyAnnouncement.run({ dryRun, by: actor(env) }));
-        const customers = plural(t.customers, 'customer', 'customers');
-        const mails = plural(t.mails, 'mail', 'mails');
-        const lead = dryRun ? `Dry run: the announcement would go to ${customers} without a passkey (${mails})` : `The announcement was queued for ${customers} without a passkey (${mails}; the server's mail worker sends them)`;
-        const skipped = t.withoutAddress ? `; ${plural(t.withoutAddress, 'customer has', 'customers have')} no verified address and ${t.withoutAddress === 1 ? 'was' : 'were'} skipped` : '';
-        process.stdout.write(`${lead}${skipped}. Customers mailed by an earlier run are not mailed again.\n`);
+        const counts = { customers: answerCount(lang, 'announce.customers', t.customers), mails: answerCount(lang, 'announce.mails', t.mails) };
+        const lead = answer(lang, dryRun ? 'announce.dryRun' : 'announce.queued', counts);
+        const skipped = t.withoutAddress ? answerCount(lang, 'announce.skipped', t.withoutAddress) : '';
+        process.stdout.write(`${lead}${skipped}${answer(lang, 'announce.again')}\n`);
         return 0;
       },
     },
@@ -44,9 +47,9 @@ export function passkeyPolicyCommands(withRuntime: WithRuntime, actor: (env: Nod
       arguments: [LOGIN_ID],
       options: { reason: 'TEXT', operator: 'NAME', until: 'YYYY-MM-DD' },
       summary: 'exempt a customer from registering a passkey up to and including a JST day (audited, mailed)',
-      async run({ config, args, options }) {
+      async run({ config, args, options, lang = 'en' }) {
         const e = await withRuntime(config, (rt) => rt.services.passkeyExemptions.grant(args[0]!, { until: options.until, operator: options.operator, reason: options.reason }));
-        process.stdout.write(`${args[0]} is exempted from registering a passkey until ${lastDay(e.expiresAt)} (JST); the customer has been mailed\n`);
+        process.stdout.write(mailedAnswer(lang, 'exemptions.granted', { loginId: args[0]!, until: lastDay(e.expiresAt) }) + '\n');
         return 0;
       },
     },
@@ -56,11 +59,11 @@ export function passkeyPolicyCommands(withRuntime: WithRuntime, actor: (env: Nod
       options: {},
       flags: { all: 'include expired and revoked exemptions' },
       summary: 'list the exemptions in force (or all, newest first)',
-      async run({ config, options }) {
+      async run({ config, options, lang = 'en' }) {
         const all = options.all === 'true';
         const [list, now] = await withRuntime(config, async (rt) => [await rt.services.passkeyExemptions.list({ all }), rt.services.ports.clock.now()] as const);
-        for (const e of list) process.stdout.write(exemptionLine(e, now) + '\n');
-        process.stdout.write(`${plural(list.length, 'exemption', 'exemptions')}${all ? '' : ' in force'}\n`);
+        for (const e of list) process.stdout.write(exemptionLine(lang, e, now) + '\n');
+        process.stdout.write(answerCount(lang, all ? 'exemptions.all' : 'exemptions.inForce', list.length) + '\n');
         return 0;
       },
     },
@@ -69,9 +72,9 @@ export function passkeyPolicyCommands(withRuntime: WithRuntime, actor: (env: Nod
       arguments: [LOGIN_ID],
       options: { reason: 'TEXT', operator: 'NAME' },
       summary: "end a customer's exemption: a passkey is required at the next login (audited, mailed)",
-      async run({ config, args, options }) {
+      async run({ config, args, options, lang = 'en' }) {
         await withRuntime(config, (rt) => rt.services.passkeyExemptions.revoke(args[0]!, { operator: options.operator, reason: options.reason }));
-        process.stdout.write(`the exemption of ${args[0]} is revoked; the customer has been mailed\n`);
+        process.stdout.write(mailedAnswer(lang, 'exemptions.revoked', { loginId: args[0]! }) + '\n');
         return 0;
       },
     },

@@ -5,6 +5,7 @@
  */
 import type { CustomerState } from '../domain/support/customer-state';
 import type { CliLanguage } from './messages';
+import { fill } from './answers';
 
 const LABELS = {
   ja: {
@@ -33,7 +34,6 @@ const LABELS = {
 
 /** Times as the desk and the customer speak of them: Japan time. */
 const jst = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') + ' JST';
-const fill = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
 export function renderCustomerState(s: CustomerState, lang: CliLanguage): string {
   const L = LABELS[lang];

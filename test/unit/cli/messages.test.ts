@@ -40,6 +40,30 @@ describe('the CLI sentences', () => {
     assert.match(errorSentence('en', 'too_many_requests', { retryAfter: 30 }), /about 30 seconds/);
   });
 
+  it("prefers the command's own sentence for a code and detail, with the operator's subject filled in", () => {
+    const revoke = { command: 'operators api-keys revoke', subject: 'abc123' };
+    assert.equal(errorSentence('en', 'flow_state', { state: 'revoked' }, revoke), 'Key abc123 was already revoked.');
+    assert.equal(errorSentence('ja', 'flow_state', { state: 'revoked' }, revoke), 'キー abc123 はすでに失効しています。');
+    // Another command, or none, gets the code's own sentence.
+    assert.equal(errorSentence('en', 'flow_state', { state: 'revoked' }, { command: 'support reset-totp', subject: 'x' }), enCliErrors.flow_state);
+    assert.equal(errorSentence('en', 'flow_state', { state: 'revoked' }), enCliErrors.flow_state);
+    // The command's key wins over the code's precise one, which wins over the code's.
+    assert.match(errorSentence('en', 'not_found', { field: 'name' }, { command: 'operators enrol', subject: 'nobody' }), /^There is no operator named nobody\.$/);
+    assert.match(errorSentence('ja', 'not_found', { field: 'loginId' }, { command: 'operators enrol', subject: 'nobody' }), /ログインIDのお客様はいません/);
+    assert.match(errorSentence('ja', 'desk_denied', { reason: 'last_supervisor' }, { command: 'operators disable', subject: 'sato' }), /^sato は最後の有効なスーパーバイザー/);
+  });
+
+  it('keys command sentences by commands that exist', () => {
+    const names = new Set(COMMANDS.map((c) => c.words.join(' ')));
+    const scoped = Object.keys(enCliErrors).filter((k) => k.includes('/'));
+    assert.ok(scoped.length >= 10, scoped.join(','));
+    for (const key of scoped) {
+      const [command, precise] = key.split('/') as [string, string];
+      assert.ok(names.has(command), key);
+      assert.ok(codes.includes(precise.split('.')[0]!), key);
+    }
+  });
+
   it('speaks Japanese for --lang ja or a ja locale, English otherwise', () => {
     assert.equal(cliLanguage({ LANG: 'ja_JP.UTF-8' }), 'ja');
     assert.equal(cliLanguage({ LANG: 'ja_JP.UTF-8', LC_ALL: 'C' }), 'en');
