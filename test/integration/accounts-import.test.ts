@@ -34,7 +34,7 @@ describe(`accounts import (${storeKind})`, () => {
   after(async () => h.close());
 
   async function cli(args: string[]) {
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'silent' };
     try {
       const r = await run(process.execPath, ['bin/mamori.js', ...args], { env, cwd: process.cwd() });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -136,7 +136,7 @@ describe(`accounts import (${storeKind})`, () => {
   });
 
   it('reads standard input and explains usage errors', async () => {
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
     const piped = spawnSync(process.execPath, ['bin/mamori.js', 'accounts', 'import', '-'], {
       env,
       input: JSON.stringify([{ loginId: 'imp-stdin', name: '太田 五郎', emails: ['ota@example.com'], loginPassword: 'from standard input', tradingPassword: 'trading from stdin' }]),

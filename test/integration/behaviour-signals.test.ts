@@ -259,7 +259,7 @@ describe(`ALLOWED_COUNTRIES=JP and the desk's exception (${storeKind})`, () => {
 
   it('the desk grants it from the command line too: mamori support allow-country', async () => {
     const a = await h.createAccount();
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', LOG_LEVEL: 'silent' };
     const run = (...args: string[]) => spawnSync(process.execPath, [resolve('bin/mamori.js'), 'support', 'allow-country', ...args], { env, encoding: 'utf8' });
     const bad = run(a.loginId, '--country', 'U1', '--days', '7', '--operator', 'sato', '--reason', '出張');
     assert.notEqual(bad.status, 0);

@@ -88,7 +88,7 @@ describe(`the mamori command line on a database (${storeKind})`, () => {
   after(async () => h.close());
 
   it('takes options before, between or after the arguments, as --name value or --name=value', async () => {
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
     const orders = (loginId: string): string[][] => [
       ['support', 'reset-totp', '--reason', '機種変更 本人確認済み', loginId, '--operator', 'tanaka'],
       ['--operator=tanaka', 'support', '--reason=機種変更 本人確認済み', 'reset-totp', loginId],

@@ -23,7 +23,7 @@ describe('mamori operators', () => {
   before(async () => {
     const key = randomBytes(32).toString('hex');
     h = await startHarness({ MAMORI_SECRET_KEY: key });
-    env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000', SUPPORT_PUBLIC_URL: 'https://desk.internal.example' };
+    env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000', SUPPORT_PUBLIC_URL: 'https://desk.internal.example' };
   });
   after(() => h.close());
 

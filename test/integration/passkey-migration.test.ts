@@ -238,7 +238,7 @@ describe(`the phishing-resistant migration (${storeKind})`, () => {
 
   const BIN = resolve('bin/mamori.js');
   const mamori = (args: string[]) => {
-    const env = { ...process.env, ...ENV, DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, PUBLIC_URL, NODE_ENV: 'test', LOG_LEVEL: 'silent', USER: 'ops1' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', ...ENV, DATABASE_URL: h.db.url, SMTP_URL: h.smtp.url, PUBLIC_URL, NODE_ENV: 'test', LOG_LEVEL: 'silent', USER: 'ops1' };
     const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };

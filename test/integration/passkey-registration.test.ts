@@ -187,7 +187,7 @@ describe(`passkey registration, cooling-off, cancel and the app's passkey API ($
     const account = await accountOf(a);
     const { credential, response } = web.create({ challenge: 'AAAA' });
     await h.runtime.store.passkeys.insert({ accountId: account.id, credentialId: response.id as string, publicKey: credential.publicCose.toString('base64url'), counter: 0, transports: [], name: 'cli key', backedUp: false, createdAt: new Date(), lastUsedAt: null });
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
     const run = () => spawnSync(process.execPath, [resolve('bin/mamori.js'), 'support', 'cancel-new-passkeys', a.loginId, '--operator', 'tanaka', '--reason', '電話で本人確認済み'], { env, encoding: 'utf8' });
     const r = run();
     assert.equal(r.status, 0, r.stderr);

@@ -143,7 +143,7 @@ describe(`security overview and password changes (${storeKind})`, () => {
     assert.equal((await b.post('/account/emails/1/notification', { loginNotification: 'on', tradingPassword: a.tradingPassword, confirmationCode: ANY_CODE })).statusCode, 423);
     await h.mail(a.emails[0]!, '取引パスワードのご利用を停止しました');
 
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
     const noReason = await run(process.execPath, ['bin/mamori.js', 'support', 'unlock-trading-password', a.loginId, '--operator', 'tanaka'], { env }).catch((e) => e);
     assert.equal(noReason.code, 2);
     const out = await run(process.execPath, ['bin/mamori.js', 'support', 'unlock-trading-password', a.loginId, '--operator', 'tanaka', '--reason', '本人確認済み'], { env });

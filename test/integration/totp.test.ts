@@ -188,7 +188,7 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
   it('the support desk resets a lost phone by CLI and by API, with operator and reason audited and the customer mailed', async () => {
     const a = await h.createAccount();
     await enable(a);
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: key, NODE_ENV: 'test', LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' };
     const missingReason = await run(process.execPath, ['bin/mamori.js', 'support', 'reset-totp', a.loginId, '--operator', 'tanaka'], { env }).catch((e) => e);
     assert.equal(missingReason.code, 2);
     assert.match(missingReason.stderr, /--reason is required/);
@@ -233,7 +233,7 @@ describe(`ワンタイムパスワードサービス (${storeKind})`, () => {
     const a = await h.createAccount();
     const { secret } = await enable(a);
     const newKey = randomBytes(32).toString('hex');
-    const env = { ...process.env, DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: newKey, MAMORI_OLD_SECRET_KEYS: key, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, LC_ALL: 'C.UTF-8', DATABASE_URL: h.db.url, MAMORI_SECRET_KEY: newKey, MAMORI_OLD_SECRET_KEYS: key, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
     const out = await run(process.execPath, ['bin/mamori.js', 'keys', 'rotate'], { env });
     assert.match(out.stdout, /re-encrypted \d+ TOTP secret/);
     const rotated = await h.startWithKey(newKey);
