@@ -43,4 +43,13 @@ describe('ASN table', () => {
     assert.deepEqual(lookup.lookup('2001:db8::1'), { country: null, asn: null, network: null });
     assert.deepEqual(lookup.lookup('203.0.113.9'), { country: null, asn: null, network: null });
   });
+
+  it('keeps its answers once the data is loaded: the same facts again, which no caller can change', async () => {
+    const lookup = shippedNetworkLookup({ networks: true });
+    await lookup.ready();
+    const first = lookup.lookup('126.0.0.2');
+    assert.equal(lookup.lookup('126.0.0.2'), first);
+    assert.ok(Object.isFrozen(first));
+    assert.deepEqual(first, { country: 'JP', asn: 17676, network: 'SoftBank Corp.' });
+  });
 });
