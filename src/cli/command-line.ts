@@ -6,17 +6,25 @@
  * file called `--help`). What this module refuses is a UsageError: the CLI answers exit code 2.
  */
 import { parseArgs } from 'node:util';
+import type { Vars } from './answers';
+import type { CliLanguage } from './messages';
+import { jaCommandSummaries, jaFlagLines } from './summaries-ja';
+import { usageText, type UsageKey } from './usage-messages';
 
+/**
+ * A key of usage-messages.ts and its values rather than a sentence: main.ts says it in the
+ * operator's language. The message is the English, for a stack trace and for tests that read it.
+ */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
-    super(message);
+  constructor(readonly key: UsageKey, readonly usage: string, readonly vars: Vars = {}) {
+    super(usageText('en', key, vars));
   }
 }
 
 export interface ArgumentSpec {
   name: string;
-  /** What to say when it is missing; `NAME is required` by default. */
-  missing?: string;
+  /** What to say when it is missing (usage-messages.ts); `NAME is required` by default. */
+  missing?: UsageKey;
   /** May be left out (the last argument only); its name says so in the usage, `[NAME]`. */
   optional?: boolean;
 }
@@ -39,30 +47,30 @@ export type CommandLine<C extends CommandSpec> =
 
 const flagsOf = (c: CommandSpec) => Object.keys(c.flags ?? {}).map((name) => `[--${name}]`);
 
-/** A command's one line of help, in the operator's language (the command's own `summary` by default). */
-export type Describe = (c: CommandSpec) => string;
-const ownSummary: Describe = (c) => c.summary;
+/** The Japanese line of summaries-ja.ts for ja, the command table's own English otherwise (or where it has none). */
+const inLanguage = (lang: CliLanguage, ja: string | undefined, own: string) => (lang === 'ja' ? (ja ?? own) : own);
+const summaryOf = (c: CommandSpec, lang: CliLanguage) => inLanguage(lang, jaCommandSummaries[c.words.join(' ')], c.summary);
 
-export function commandUsage(c: CommandSpec, describe: Describe = ownSummary): string {
+export function commandUsage(c: CommandSpec, lang: CliLanguage = 'en'): string {
   const options = Object.entries(c.options).map(([name, value]) => (c.optional?.includes(name) ? `[--${name} ${value}]` : `--${name} ${value}`));
   return [
     `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options, ...flagsOf(c)].join(' ')}`,
-    `  ${describe(c)}`,
-    'options:',
-    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + (c.optional?.includes(name) ? 'optional' : 'required')),
-    ...Object.entries(c.flags ?? {}).map(([name, what]) => `  --${name}`.padEnd(25) + what),
-    '  -h, --help'.padEnd(25) + 'show this text',
+    `  ${summaryOf(c, lang)}`,
+    usageText(lang, 'help.options'),
+    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + usageText(lang, c.optional?.includes(name) ? 'help.optional' : 'help.required')),
+    ...Object.entries(c.flags ?? {}).map(([name, what]) => `  --${name}`.padEnd(25) + inLanguage(lang, jaFlagLines[`${c.words.join(' ')} --${name}`], what)),
+    '  -h, --help'.padEnd(25) + usageText(lang, 'help.help'),
   ].join('\n');
 }
 
 /** The usage of every command starting with `words` (all of them for none). */
-export function listUsage(commands: readonly CommandSpec[], words: readonly string[], describe: Describe = ownSummary): string {
-  const lines = [`usage: mamori ${words.length ? `${words.join(' ')} ` : ''}<command>   (mamori <command> --help for its options)`];
+export function listUsage(commands: readonly CommandSpec[], words: readonly string[], lang: CliLanguage = 'en'): string {
+  const lines = [`usage: mamori ${words.length ? `${words.join(' ')} ` : ''}<command>   ${usageText(lang, 'help.more')}`];
   for (const c of commands.filter((c) => startsWith(c.words, words))) {
     const synopsis = [...c.words, ...c.arguments.map((a) => a.name), ...Object.entries(c.options).map(([n, v]) => `--${n} ${v}`), ...flagsOf(c)].join(' ');
-    lines.push(synopsis.length <= 30 ? `  ${synopsis.padEnd(31)}${describe(c)}` : `  ${synopsis}\n${' '.repeat(33)}${describe(c)}`);
+    lines.push(synopsis.length <= 30 ? `  ${synopsis.padEnd(31)}${summaryOf(c, lang)}` : `  ${synopsis}\n${' '.repeat(33)}${summaryOf(c, lang)}`);
   }
-  if (words.length === 0) lines.push(`  ${'help [COMMAND]'.padEnd(31)}this text, or a command's usage`);
+  if (words.length === 0) lines.push(`  ${'help [COMMAND]'.padEnd(31)}${usageText(lang, 'help.helpCommand')}`);
   return lines.join('\n');
 }
 
@@ -85,7 +93,7 @@ function groupWords(commands: readonly CommandSpec[], positionals: string[]): st
   return words;
 }
 
-export function readCommandLine<C extends CommandSpec>(commands: readonly C[], argv: string[], describe: Describe = ownSummary): CommandLine<C> {
+export function readCommandLine<C extends CommandSpec>(commands: readonly C[], argv: string[], lang: CliLanguage = 'en'): CommandLine<C> {
   const known = {
     ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.options)).map((n) => [n, { type: 'string' as const }])),
     ...Object.fromEntries(commands.flatMap((c) => Object.keys(c.flags ?? {})).map((n) => [n, { type: 'boolean' as const }])),
@@ -98,32 +106,33 @@ export function readCommandLine<C extends CommandSpec>(commands: readonly C[], a
   const words = helpOf ?? positionals;
   const command = findCommand(commands, words);
   if (helpOf || wantsHelp) {
-    return { kind: 'help', text: command ? commandUsage(command, describe) : listUsage(commands, groupWords(commands, words), describe) };
+    return { kind: 'help', text: command ? commandUsage(command, lang) : listUsage(commands, groupWords(commands, words), lang) };
   }
   if (!command) {
     const group = groupWords(commands, words);
-    const usage = listUsage(commands, group, describe);
-    if (words.length === group.length) throw new UsageError(group.length ? `${group.join(' ')} needs a command` : 'a command is required', usage);
-    throw new UsageError(`unknown command: ${words.slice(0, group.length + 1).join(' ')}`, usage);
+    const usage = listUsage(commands, group, lang);
+    if (words.length === group.length) throw group.length ? new UsageError('groupNeedsCommand', usage, { group: group.join(' ') }) : new UsageError('noCommand', usage);
+    throw new UsageError('unknownCommand', usage, { words: words.slice(0, group.length + 1).join(' ') });
   }
-  const usage = commandUsage(command, describe);
+  const usage = commandUsage(command, lang);
   const values: Record<string, string> = {};
   for (const t of options) {
+    const option = { option: t.rawName };
     if (t.name in (command.flags ?? {})) {
-      if (t.value !== undefined) throw new UsageError(`${t.rawName} takes no value`, usage);
+      if (t.value !== undefined) throw new UsageError('flagTakesNoValue', usage, option);
       values[t.name] = 'true';
       continue;
     }
-    if (!(t.name in command.options)) throw new UsageError(`unknown option ${t.rawName} for mamori ${command.words.join(' ')}`, usage);
-    if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) throw new UsageError(`${t.rawName} needs a value`, usage);
-    if (t.name in values) throw new UsageError(`${t.rawName} is given twice`, usage);
+    if (!(t.name in command.options)) throw new UsageError('unknownOption', usage, { ...option, command: command.words.join(' ') });
+    if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) throw new UsageError('needsValue', usage, option);
+    if (t.name in values) throw new UsageError('givenTwice', usage, option);
     values[t.name] = t.value;
   }
-  for (const name of Object.keys(command.options)) if (!command.optional?.includes(name) && !values[name]?.trim()) throw new UsageError(`--${name} is required`, usage);
+  for (const name of Object.keys(command.options)) if (!command.optional?.includes(name) && !values[name]?.trim()) throw new UsageError('optionRequired', usage, { option: `--${name}` });
   const args = words.slice(command.words.length);
   command.arguments.forEach((a, i) => {
-    if (args[i] === undefined && !a.optional) throw new UsageError(a.missing ?? `${a.name} is required`, usage);
+    if (args[i] === undefined && !a.optional) throw new UsageError(a.missing ?? 'argumentRequired', usage, { name: a.name });
   });
-  if (args.length > command.arguments.length) throw new UsageError(`unexpected argument: ${args[command.arguments.length]}`, usage);
+  if (args.length > command.arguments.length) throw new UsageError('unexpectedArgument', usage, { argument: args[command.arguments.length]! });
   return { kind: 'run', command, args, options: values };
 }

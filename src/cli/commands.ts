@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
 import type { Runtime } from '../composition/open-runtime';
-import { UsageError, type CommandSpec } from './command-line';
+import { UsageError, type ArgumentSpec, type CommandSpec } from './command-line';
 import type { CliLanguage } from './messages';
 import { passkeyPolicyCommands } from './passkey-policy-commands';
 import { renderCustomerState } from './support-show';
@@ -29,7 +29,7 @@ export interface Command extends CommandSpec {
   run(input: CommandInput): Promise<number>;
 }
 
-const FILE = { name: 'FILE|-', missing: 'a FILE argument (or - for standard input) is required' };
+const FILE: ArgumentSpec = { name: 'FILE|-', missing: 'fileRequired' };
 const LOGIN_ID = { name: 'LOGIN_ID' };
 const OPERATOR_AND_REASON = { operator: 'NAME', reason: 'TEXT' };
 
@@ -38,7 +38,7 @@ function readInput(file: string, usage: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`the input is not valid JSON: ${(e as Error).message}`, usage);
+    throw new UsageError('notJson', usage, { reason: (e as Error).message });
   }
 }
 
@@ -131,7 +131,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   accountsCommand('import', 'import customers from a JSON array (see docs/operations.md); - reads standard input', async (rt, data, by, usage, lang) => {
-    if (!Array.isArray(data)) throw new UsageError('the import file must hold a JSON array of accounts', usage);
+    if (!Array.isArray(data)) throw new UsageError('importNotArray', usage);
     const results = await rt.services.accounts.import(data, by);
     for (const r of results) {
       // The problems stay field names and reason codes: they name what to mend in the file.
@@ -193,7 +193,7 @@ export const COMMANDS: readonly Command[] = [
     summary: 'issue a login-password reset code, printed once for a letter (--by post, the default) or mailed (--by mail); audited',
     async run({ config, args, options, usage, lang = 'en' }) {
       const by = options.by ?? 'post';
-      if (by !== 'post' && by !== 'mail') throw new UsageError('--by must be post or mail', usage);
+      if (by !== 'post' && by !== 'mail') throw new UsageError('byPostOrMail', usage);
       const issued = await withRuntime(config, (rt) => rt.services.deskReset.issue(args[0]!, options.operator!, options.reason!, by));
       const vars = { loginId: args[0]!, until: issued.expiresAt.toISOString() };
       // The only time the code is shown: it is kept as a keyed hash.

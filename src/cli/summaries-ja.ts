@@ -31,3 +31,12 @@ export const jaCommandSummaries: Record<string, string> = {
   'exemptions list': '有効な免除を一覧します（--all で期限切れ・取消済みも、新しい順）',
   'exemptions revoke': 'お客様の免除を取り消します: 次回ログインでパスキーが必要になります（記録し、メールします）',
 };
+
+/** Each option taking no value in Japanese, by its command's words and its name (the English lines are in the command table). */
+export const jaFlagLines: Record<string, string> = {
+  'support show --json': 'スクリプト向けに、状態を JSON で表示します',
+  'passkeys announce --dry-run': '送る相手を数えるだけで、メールは送りません',
+  'exemptions list --all': '期限切れ・取消済みの免除も表示します',
+  'oidc-clients add --public': '公開クライアント（アプリ）として登録します: シークレットなし、PKCE のみ',
+  'keys rotate --force': '新しい鍵を持たないサーバープロセスがあってもローテーションします（そのプロセスはすぐに再起動してください）',
+};

@@ -52,6 +52,14 @@ describe(`the desk's command line (${storeKind})`, () => {
     const badLang = mamori(['support', 'show', a.loginId, '--lang', 'fr']);
     assert.equal(badLang.code, 2);
     assert.match(badLang.stderr, /--lang must be ja or en/);
+
+    // A usage error in the operator's language too, with the usage's words; still exit code 2.
+    const badRole = mamori(['operators', 'add', 'sato', '--role', 'admin'], { LANG: 'ja_JP.UTF-8' });
+    assert.equal(badRole.code, 2);
+    assert.match(badRole.stderr, /^mamori: --role には viewer、operator、supervisor のいずれかを指定してください。\nusage: mamori operators add NAME --role /);
+    const noReason = mamori(['support', 'reset-totp', a.loginId, '--operator', 'tanaka', '--lang', 'ja']);
+    assert.equal(noReason.code, 2);
+    assert.match(noReason.stderr, /^mamori: --reason は必須です。.*\n(.*\n)*オプション:\n  --operator NAME +必須\n/);
   });
 
   it("`support show` prints the customer's state in a few lines, and --json the same for scripts", async () => {

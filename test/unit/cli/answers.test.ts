@@ -6,24 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { answer, answerCount, enAnswers, fill, jaAnswers, mailedAnswer } from '../../../src/cli/answers';
-
-const placeholders = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+import { assertSameCatalog } from './catalog-checks';
 
 describe('the CLI answers', () => {
-  it('has the same keys in Japanese and English, with the same placeholders', () => {
-    assert.deepEqual(Object.keys(jaAnswers).sort(), Object.keys(enAnswers).sort());
-    for (const key of Object.keys(enAnswers) as (keyof typeof enAnswers)[]) {
-      assert.ok(enAnswers[key].trim() && jaAnswers[key].trim(), key);
-      assert.deepEqual(placeholders(jaAnswers[key]), placeholders(enAnswers[key]), key);
-    }
-  });
-
-  it('answers in Japanese in Japanese', () => {
-    for (const [key, text] of Object.entries(jaAnswers)) {
-      // A Japanese answer has kana or kanji once its placeholders are taken out (`{n} 人` counts).
-      assert.match(text.replace(/\{\w+\}/g, ''), /[ぁ-んァ-ヶ一-龠]/, `ja is Japanese: ${key}`);
-      assert.notEqual(text, enAnswers[key as keyof typeof enAnswers], `ja is not the English: ${key}`);
-    }
+  it('has the same keys in Japanese and English, with the same placeholders, and answers in Japanese in Japanese', () => {
+    assertSameCatalog(jaAnswers, enAnswers);
   });
 
   it('has every counted key as .one and .other', () => {
