@@ -53,13 +53,19 @@ const summaryOf = (c: CommandSpec, lang: CliLanguage) => inLanguage(lang, jaComm
 
 export function commandUsage(c: CommandSpec, lang: CliLanguage = 'en'): string {
   const options = Object.entries(c.options).map(([name, value]) => (c.optional?.includes(name) ? `[--${name} ${value}]` : `--${name} ${value}`));
+  const rows: [string, string][] = [
+    ...Object.entries(c.options).map(([name, value]): [string, string] => [`--${name} ${value}`, usageText(lang, c.optional?.includes(name) ? 'help.optional' : 'help.required')]),
+    ...Object.entries(c.flags ?? {}).map(([name, what]): [string, string] => [`--${name}`, inLanguage(lang, jaFlagLines[`${c.words.join(' ')} --${name}`], what)]),
+    ['-h, --help', usageText(lang, 'help.help')],
+  ];
+  // As wide as the longest option and two spaces: a long one (`--role viewer|operator|supervisor`)
+  // once ran into the word after it.
+  const width = Math.max(23, ...rows.map(([left]) => left.length + 2));
   return [
     `usage: mamori ${[...c.words, ...c.arguments.map((a) => a.name), ...options, ...flagsOf(c)].join(' ')}`,
     `  ${summaryOf(c, lang)}`,
     usageText(lang, 'help.options'),
-    ...Object.entries(c.options).map(([name, value]) => `  --${name} ${value}`.padEnd(25) + usageText(lang, c.optional?.includes(name) ? 'help.optional' : 'help.required')),
-    ...Object.entries(c.flags ?? {}).map(([name, what]) => `  --${name}`.padEnd(25) + inLanguage(lang, jaFlagLines[`${c.words.join(' ')} --${name}`], what)),
-    '  -h, --help'.padEnd(25) + usageText(lang, 'help.help'),
+    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
   ].join('\n');
 }
 

@@ -147,6 +147,10 @@ describe('mamori with a wrong command line, in the operator language', () => {
     );
     assert.match((await mamori(['support', 'show', '--help'], JA)).stdout, /\n  --json {17}スクリプト向けに、状態を JSON で表示します\n/);
     assert.match((await mamori(['support', 'show', '--help'], EN)).stdout, /\n  --json {17}print the state as JSON, for scripts\n/);
+    // A value longer than the usual column widens it: two spaces, never the next word run on.
+    const long = await mamori(['operators', 'add', '--help'], EN);
+    assert.match(long.stdout, /\n {2}--role viewer\|operator\|supervisor {2}required\n {2}-h, --help {25}show this text\n/);
+    assert.match((await mamori(['oidc-clients', 'add', '--help'], JA)).stdout, /\n {2}--post-logout-redirect-uri URI\[,URI…\] {2}省略可\n/);
     const all = await mamori(['help'], JA);
     assert.match(all.stdout, /\n  help \[COMMAND\] {17}この説明、または指定したコマンドの使い方を表示します$/m);
     assert.match((await mamori(['help'], EN)).stdout, /\n  help \[COMMAND\] {17}this text, or a command's usage$/m);
