@@ -43,9 +43,11 @@ export interface OidcBenchResult {
 const CONNECTIONS = 10;
 /**
  * Refresh chains: more than the connections, so a slow answer never leaves one waiting, and enough
- * for every run (the requests in flight when a run stops spend their tokens, and those chains end).
+ * for every run. The requests in flight when a run stops spend their tokens, and those chains end:
+ * up to one chain per connection each run (the full run's fifth run once found none left and was
+ * all 400s), so each run needs its own connections' worth, and the last still more than that.
  */
-const LOGINS = 4 * CONNECTIONS;
+const chainsFor = (pairs: number) => (pairs + 2) * CONNECTIONS;
 const CLIENT_ID = 'bench-rp';
 const REDIRECT = 'https://bench.example.test/cb';
 
@@ -122,7 +124,8 @@ export async function benchOidcTokens(s: OidcBenchSetup): Promise<OidcBenchResul
       await new Promise((r) => setTimeout(r, 100));
     }
     // The customers' code flows, CONNECTIONS at a time.
-    const cookies = s.sessionCookies.slice(0, LOGINS);
+    const cookies = s.sessionCookies.slice(0, chainsFor(s.pairs));
+    if (cookies.length < chainsFor(s.pairs)) throw new Error(`the dataset has ${cookies.length} signed-in customers, the OIDC runs need ${chainsFor(s.pairs)}`);
     const tokens: { access_token: string; refresh_token: string }[] = [];
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async (_, w) => {
