@@ -169,9 +169,13 @@ export type Vars = Record<string, string | number>;
 
 export const fill = (text: string, vars: Vars) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
-export function answer(lang: CliLanguage, key: AnswerKey, vars: Vars = {}): string {
-  return fill((lang === 'ja' ? ja : en)[key], vars);
-}
+/** A catalog's sentence in the operator's language, its placeholders filled (answers here, usage-messages.ts). */
+export const sayFrom =
+  <K extends string>(tables: Record<CliLanguage, Record<K, string>>) =>
+  (lang: CliLanguage, key: K, vars: Vars = {}): string =>
+    fill(tables[lang][key], vars);
+
+export const answer = sayFrom<AnswerKey>({ ja, en });
 
 /** Keys that come as `.one` and `.other`: English agrees in number; Japanese says the same twice. */
 export type Counted = { [K in AnswerKey]: K extends `${infer B}.one` ? B : never }[AnswerKey];

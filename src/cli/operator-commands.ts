@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config';
 import type { Runtime } from '../composition/open-runtime';
-import type { Operator } from '../domain/desk/records';
+import { OPERATOR_ROLES, type Operator } from '../domain/desk/records';
 import { ENROLMENT_TTL_MS } from '../domain/desk/operator-service';
 import { UsageError } from './command-line';
 import type { Command } from './commands';
@@ -34,7 +34,7 @@ export function operatorCommands(withRuntime: WithRuntime, actor: (env: NodeJS.P
       options: { role: 'viewer|operator|supervisor' },
       summary: 'create a support-desk operator and print a one-time enrolment link for their passkey (valid once, 15 minutes)',
       async run({ config, args, options, env, usage, lang = 'en' }) {
-        if (!['viewer', 'operator', 'supervisor'].includes(options.role!)) throw new UsageError('roleUnknown', usage);
+        if (!(OPERATOR_ROLES as readonly string[]).includes(options.role!)) throw new UsageError('roleUnknown', usage);
         const added = await withRuntime(config, (rt) => rt.services.desk.operators.add(args[0], options.role, actor(env)));
         printEnrolmentLink(lang, config, 'operators.added', added);
         return 0;

@@ -6,7 +6,7 @@
  * types next. The line `usage: mamori …` stays as it is too — it is the command as typed, and
  * what scripts and the docs search for.
  */
-import { fill, type Vars } from './answers';
+import { sayFrom } from './answers';
 import type { CliLanguage } from './messages';
 
 const en = {
@@ -68,6 +68,4 @@ const ja: Record<UsageText, string> = {
 export const enUsage: Record<UsageText, string> = en;
 export const jaUsage = ja;
 
-export function usageText(lang: CliLanguage, key: UsageText, vars: Vars = {}): string {
-  return fill((lang === 'ja' ? ja : en)[key], vars);
-}
+export const usageText = sayFrom<UsageText>({ ja, en });
