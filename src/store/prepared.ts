@@ -58,10 +58,11 @@ export function prepared<P extends object, R>(build: (db: Db, $: P) => Compilabl
 }
 
 /**
- * A list of values of varying length (`IN (…)`) as slots `v0`, `v1`…: one prepared statement per
- * length met, built by `make(n)` with the slots of `listSlots(n, $)`.
+ * One prepared statement per number that shapes the SQL, built by `make(n)` when first met: a
+ * list of varying length (`IN (…)`, as slots `v0`, `v1`… from `listSlots(n, $)`), or a LIMIT,
+ * which SQLite wants written into the SQL (sqlite-compiler.ts).
  */
-export function perListLength<S>(make: (n: number) => S): (n: number) => S {
+export function perNumber<S>(make: (n: number) => S): (n: number) => S {
   const made = new Map<number, S>();
   return (n) => made.get(n) ?? made.set(n, make(n)).get(n)!;
 }

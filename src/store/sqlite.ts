@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
+import { LiteralLimitSqliteDialect } from './sqlite-compiler';
 import { activeSessionSql, type ActiveSessionRow } from './repositories/session-check';
 
 /** `checkpointer: false` for a short-lived process (a CLI command): SQLite's own checkpoint at commit suffices, and no thread is started and waited for. */
@@ -21,7 +22,7 @@ export function openSqliteStore(path: string, opts: { checkpointer?: boolean } =
   sqlite.pragma('busy_timeout = 5000');
   dropStat4(sqlite);
   const checkpointer = path === ':memory:' || opts.checkpointer === false ? null : startCheckpointer(sqlite, path);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new LiteralLimitSqliteDialect({ database: withStatementCache(sqlite) }) });
   // The session check, every request of the trading service: one prepared statement, no query
   // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).
   // Prepared on first use: the tables exist only once migrations have run.

@@ -3,13 +3,16 @@ import type { Insertable, Selectable } from 'kysely';
 import type { AuditEvent, AuditEventInput, AuditRepo } from '../../domain/audit';
 import type { AuditEventsTable } from '../schema';
 import { date, ms, type Db } from '../rows';
-import { listSlots, listValues, perListLength, prepared, slotsFor, type ListSlots } from '../prepared';
+import { listSlots, listValues, perNumber, prepared, slotsFor, type ListSlots } from '../prepared';
 
 const NEW_EVENT = ['at', 'type', 'account_id', 'login_id', 'ip', 'user_agent', 'operator', 'detail'] as const;
 const appended = prepared((db, $: Required<Pick<Insertable<AuditEventsTable>, (typeof NEW_EVENT)[number]>>) => db.insertInto('audit_events').values(slotsFor($, NEW_EVENT)));
 
-const places = prepared((db, $: { accountId: number; type: string; limit: number }) =>
-  db.selectFrom('audit_events').select(['at', 'ip']).where('account_id', '=', $.accountId).where('type', '=', $.type).orderBy('id', 'desc').limit($.limit),
+// Limits are numbers, not slots: see sqlite-compiler.ts.
+const places = perNumber((limit) =>
+  prepared((db, $: { accountId: number; type: string }) =>
+    db.selectFrom('audit_events').select(['at', 'ip']).where('account_id', '=', $.accountId).where('type', '=', $.type).orderBy('id', 'desc').limit(limit),
+  ),
 );
 
 const lastOfType = prepared((db, $: { accountId: number; type: string }) =>
@@ -17,9 +20,11 @@ const lastOfType = prepared((db, $: { accountId: number; type: string }) =>
 );
 
 /** Ids start at 1, so `after` 0 is "from the beginning". */
-const since = perListLength((n) =>
-  prepared((db, $: { accountId: number; after: number; limit: number } & ListSlots) =>
-    db.selectFrom('audit_events').selectAll().where('account_id', '=', $.accountId).where('type', 'in', listSlots(n, $)).where('id', '>', $.after).orderBy('id', 'desc').limit($.limit),
+const since = perNumber((limit) =>
+  perNumber((n) =>
+    prepared((db, $: { accountId: number; after: number } & ListSlots) =>
+      db.selectFrom('audit_events').selectAll().where('account_id', '=', $.accountId).where('type', 'in', listSlots(n, $)).where('id', '>', $.after).orderBy('id', 'desc').limit(limit),
+    ),
   ),
 );
 
@@ -54,11 +59,11 @@ export function audit(db: Db, onAppend?: (e: AuditEventInput) => void): AuditRep
       // success, not the last hundred events of a customer who logs in every day. (As one statement
       // with a subquery, SQLite walks the account's events by id instead: slower, measured.)
       const last = await lastOfType.first(db, { accountId, type: marker });
-      const rows = await since(types.length).execute(db, { accountId, after: last ? Number(last.id) : 0, limit, ...listValues(types) });
+      const rows = await since(limit)(types.length).execute(db, { accountId, after: last ? Number(last.id) : 0, ...listValues(types) });
       return { markerFound: last !== undefined, events: rows.map(toAudit) };
     },
     async listPlaces(accountId, type, limit) {
-      const rows = await places.execute(db, { accountId, type, limit });
+      const rows = await places(limit).execute(db, { accountId, type });
       return rows.map((r) => ({ at: date(r.at), ip: r.ip }));
     },
   };

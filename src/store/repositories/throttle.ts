@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { ThrottleRepo } from '../../domain/login/repository';
 import { ms, type Db } from '../rows';
-import { listSlots, listValues, perListLength, prepared, type ListSlots } from '../prepared';
+import { listSlots, listValues, perNumber, prepared, type ListSlots } from '../prepared';
 
 /**
  * A slot: the row starts afresh when its window is over or its lock has run out; otherwise a slot
@@ -35,7 +35,7 @@ const released = prepared((db, $: { key: string }) =>
     .where('failures', '>', 0),
 );
 
-const resetOf = perListLength((n) => prepared((db, $: ListSlots) => db.deleteFrom('throttle').where('key', 'in', listSlots(n, $))));
+const resetOf = perNumber((n) => prepared((db, $: ListSlots) => db.deleteFrom('throttle').where('key', 'in', listSlots(n, $))));
 
 export function throttle(db: Db): ThrottleRepo {
   return {

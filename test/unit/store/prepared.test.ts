@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { listSlots, listValues, perListLength, prepared, type ListSlots } from '../../../src/store/prepared';
+import { listSlots, listValues, perNumber, prepared, type ListSlots } from '../../../src/store/prepared';
 import { openSqliteStore } from '../../../src/store/sqlite';
 import type { KyselyStore } from '../../../src/store/kysely-store';
 
@@ -66,7 +66,7 @@ describe('prepared statements', () => {
 
   it('take a statement per length of a list', async () => {
     const made: number[] = [];
-    const ofIds = perListLength((n) => {
+    const ofIds = perNumber((n) => {
       made.push(n);
       return prepared((db, $: ListSlots) => db.selectFrom('accounts').select('login_id').where('login_id', 'in', listSlots(n, $)).orderBy('id'));
     });
@@ -97,5 +97,28 @@ describe('the login’s read of past places', () => {
       .all(1, 'login.succeeded', 100) as { detail: string }[];
     raw.close();
     assert.match(plan.map((p) => p.detail).join(' '), /USING COVERING INDEX audit_events_account_type_place/);
+  });
+});
+
+describe('LIMIT on SQLite', () => {
+  it('is written into the SQL when it is a whole number, so the cached statement is not compiled again at every bind', () => {
+    const q = store.db.selectFrom('accounts').select('id').orderBy('id', 'desc').limit(2).compile();
+    assert.match(q.sql, / limit 2$/);
+    assert.deepEqual(q.parameters, []);
+  });
+
+  it('stays a bound parameter for anything else: no value reaches the SQL text', () => {
+    for (const odd of [2.5, '1; drop table accounts', Number.MAX_SAFE_INTEGER + 2]) {
+      const q = store.db.selectFrom('accounts').select('id').limit(odd as number).compile();
+      assert.match(q.sql, / limit \?$/);
+      assert.deepEqual(q.parameters, [odd]);
+    }
+  });
+
+  it('still limits, in a prepared statement per limit and in a plain query', async () => {
+    assert.deepEqual((await store.db.selectFrom('accounts').select('id').orderBy('id', 'desc').limit(2).execute()).map((r) => r.id), [3, 2]);
+    const firstN = perNumber((n) => prepared((db, $: { above: number }) => db.selectFrom('accounts').select('id').where('id', '>', $.above).orderBy('id').limit(n)));
+    assert.deepEqual((await firstN(1).execute(store.db, { above: 0 })).map((r) => r.id), [1]);
+    assert.deepEqual((await firstN(2).execute(store.db, { above: 1 })).map((r) => r.id), [2, 3]);
   });
 });
