@@ -20,8 +20,8 @@ import { benchOidcTokens, oidcRows } from './oidc-tokens';
 
 const quick = process.argv.includes('--quick');
 const P = quick
-  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 3, overloadSeconds: 10, storms: 1 }
-  : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, pairs: 5, seconds: 8, loginSeconds: 10, overloadSeconds: 20, storms: 3 };
+  ? { accounts: 20_000, recognized: 2_000, sample: 2_000, repeats: 3, pairs: 3, seconds: 3, loginSeconds: 3, loginWarmUp: 15, overloadSeconds: 10, storms: 1 }
+  : { accounts: 1_000_000, recognized: 20_000, sample: 10_000, repeats: 3, pairs: 5, seconds: 8, loginSeconds: 10, loginWarmUp: 30, overloadSeconds: 20, storms: 3 };
 const ROOT = join(import.meta.dirname, '..');
 const PAGE_VIEW = 4;
 const TARGETS = { sessionCheckVsBareHttp: 0.7, sessionP99Ms: 5, loginVsArgon2Limit: 0.85, overloadNon503ServerErrors: 0, overloadSessionP99Ms: 10, peakRssMb: 400 };
@@ -235,6 +235,12 @@ async function main() {
     const session200 = all.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0) / all.reduce((n, r) => n + r.total, 0);
     log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
 
+    // Logins warm up as the session checks did: V8 compiles a function to optimised code only after
+    // it has run a while (for the login's code, some thousands of logins), and a server at 09:00
+    // has been logging customers in since the morning. Without it the first runs are measured
+    // half in baseline code, and its compiler threads take cores from the hashing
+    // (bench/profile.ts --warm-up, docs/performance.md).
+    await load({ url: `${base}/api/v1/login`, method: 'POST', seconds: P.loginWarmUp, connections: hashSlots * 4, bodies: data.recognizedLogins });
     const argonRuns: number[] = [];
     const loginRuns: LoadResult[] = [];
     const loginRatios: number[] = [];
