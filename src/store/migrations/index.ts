@@ -24,6 +24,7 @@ import { deskConsole } from './0018-desk-console';
 import { oidc } from './0019-oidc';
 import { operatorApiKeys } from './0021-operator-api-keys';
 import { auditPlacesIndex } from './0024-audit-places-index';
+import { sessionDeviceIndex } from './0025-session-device-index';
 
 export type { Dialect } from './column-types';
 
@@ -50,6 +51,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0019_oidc': oidc(dialect),
     '0021_operator_api_keys': operatorApiKeys(dialect),
     '0024_audit_places_index': auditPlacesIndex(),
+    '0025_session_device_index': sessionDeviceIndex(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -48,40 +48,66 @@ export interface RepositoryHooks {
   mailQueued?: () => void;
 }
 
+type Factories = { [K in keyof StoreTx]: (db: Db, hooks: RepositoryHooks) => StoreTx[K] };
+
+const FACTORIES: Factories = {
+  reauthenticationCodes: (db) => reauthenticationCodes(db),
+  passkeys: (db) => passkeys(db),
+  challenges: (db) => challenges(db),
+  totpEnrollments: (db) => totpEnrollments(db),
+  recoveryCodes: (db) => recoveryCodes(db),
+  accounts: (db) => accounts(db),
+  emails: (db) => emails(db),
+  addressChanges: (db) => addressChanges(db),
+  loginFlows: (db) => loginFlows(db),
+  devices: (db) => devices(db),
+  sessions: (db, hooks) => sessions(db, hooks.announceSessions, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
+  audit: (db, hooks) => audit(db, hooks.onAudit),
+  outbox: (db, hooks) => outbox(db, hooks.mailQueued),
+  throttle: (db) => throttle(db),
+  devMailbox: (db) => devMailbox(db),
+  expiredRows: (db, hooks) => expiredRows(db, hooks.dialect ?? 'sqlite'),
+  passwordHashKinds: (db) => passwordHashKinds(db),
+  countryExceptions: (db) => countryExceptions(db),
+  riskCounters: (db) => riskCounters(db),
+  stepUpGrants: (db) => stepUpGrants(db),
+  passwordResets: (db) => passwordResets(db),
+  deskResetCodes: (db) => deskResetCodes(db),
+  passkeyExemptions: (db) => passkeyExemptions(db),
+  passkeyAnnouncements: (db) => passkeyAnnouncements(db),
+  processHeartbeats: (db) => processHeartbeats(db),
+  desk: (db) => desk(db),
+  locks: (db, hooks) => locks(db, hooks.dialect ?? 'sqlite'),
+  oidcModels: (db) => oidcModels(db),
+  oidcClients: (db) => oidcClients(db),
+  oidcSigningKeys: (db) => oidcSigningKeys(db),
+  oidcSubjects: (db) => oidcSubjects(db),
+  oidcSessionLinks: (db) => oidcSessionLinks(db),
+  sealedSecrets: (db) => sealedSecrets(db),
+};
+
+/**
+ * Each repository is made when first used: a store is opened per transaction, and a login's
+ * transaction uses five of the thirty-odd (making them all was 22 µs, some three hundred functions, per
+ * transaction; docs/performance.md).
+ */
+class LazyRepositories {
+  readonly made: Partial<StoreTx> = {};
+  constructor(
+    readonly db: Db,
+    readonly hooks: RepositoryHooks,
+  ) {}
+}
+for (const name of Object.keys(FACTORIES) as (keyof StoreTx)[]) {
+  const make = FACTORIES[name] as (db: Db, hooks: RepositoryHooks) => never;
+  Object.defineProperty(LazyRepositories.prototype, name, {
+    enumerable: true,
+    get(this: LazyRepositories) {
+      return (this.made[name] ??= make(this.db, this.hooks));
+    },
+  });
+}
+
 export function repositories(db: Db, hooks: RepositoryHooks = {}): StoreTx {
-  return {
-    reauthenticationCodes: reauthenticationCodes(db),
-    passkeys: passkeys(db),
-    challenges: challenges(db),
-    totpEnrollments: totpEnrollments(db),
-    recoveryCodes: recoveryCodes(db),
-    accounts: accounts(db),
-    emails: emails(db),
-    addressChanges: addressChanges(db),
-    loginFlows: loginFlows(db),
-    devices: devices(db),
-    sessions: sessions(db, hooks.announceSessions, hooks.activeSessionRow, hooks.dialect ?? 'sqlite'),
-    audit: audit(db, hooks.onAudit),
-    outbox: outbox(db, hooks.mailQueued),
-    throttle: throttle(db),
-    devMailbox: devMailbox(db),
-    expiredRows: expiredRows(db, hooks.dialect ?? 'sqlite'),
-    passwordHashKinds: passwordHashKinds(db),
-    countryExceptions: countryExceptions(db),
-    riskCounters: riskCounters(db),
-    stepUpGrants: stepUpGrants(db),
-    passwordResets: passwordResets(db),
-    deskResetCodes: deskResetCodes(db),
-    passkeyExemptions: passkeyExemptions(db),
-    passkeyAnnouncements: passkeyAnnouncements(db),
-    processHeartbeats: processHeartbeats(db),
-    desk: desk(db),
-    locks: locks(db, hooks.dialect ?? 'sqlite'),
-    oidcModels: oidcModels(db),
-    oidcClients: oidcClients(db),
-    oidcSigningKeys: oidcSigningKeys(db),
-    oidcSubjects: oidcSubjects(db),
-    oidcSessionLinks: oidcSessionLinks(db),
-    sealedSecrets: sealedSecrets(db),
-  };
+  return new LazyRepositories(db, hooks) as unknown as StoreTx;
 }

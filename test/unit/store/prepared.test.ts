@@ -122,3 +122,15 @@ describe('LIMIT on SQLite', () => {
     assert.deepEqual((await firstN(2).execute(store.db, { above: 1 })).map((r) => r.id), [2, 3]);
   });
 });
+
+describe('the sessions table after migration 0025', () => {
+  it('has no index of its own for the recognised browser; ending a browser’s sessions goes by the account index', () => {
+    const raw = new BetterSqlite3(path, { readonly: true });
+    const indexes = (raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'sessions' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const q = store.db.updateTable('sessions').set({ ended_at: 1 }).where('account_id', '=', 1).where('recognized_device_id', '=', 2).where('ended_at', 'is', null).compile();
+    const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.parameters) as { detail: string }[]).map((p) => p.detail).join(' ');
+    raw.close();
+    assert.deepEqual(indexes, ['sessions_absolute_expires', 'sessions_account', 'sqlite_autoindex_sessions_1']);
+    assert.match(plan, /USING INDEX sessions_account/);
+  });
+});
