@@ -88,8 +88,8 @@ const FACTORIES: Factories = {
 
 /**
  * Each repository is made when first used: a store is opened per transaction, and a login's
- * transaction uses five of the thirty-odd (making them all was 22 µs, some three hundred functions, per
- * transaction; docs/performance.md).
+ * transaction uses five of the thirty-odd (making them all was 22 µs and some three hundred
+ * functions per transaction; docs/performance.md).
  */
 class LazyRepositories {
   readonly made: Partial<StoreTx> = {};
