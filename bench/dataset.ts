@@ -3,8 +3,11 @@
  * million customers and a million live sessions take seconds, not hours. Every account shares one
  * precomputed argon2id hash: the benchmark measures verifying it, not building the data.
  */
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { hash as argon2Hash } from '@node-rs/argon2';
+import { loadConfig } from '../src/config';
 import { createKeyedHasher } from '../src/crypto/keyed-hash';
 import { openStore } from '../src/store/open';
 
@@ -112,4 +115,26 @@ export async function buildDataset(plan: DatasetPlan): Promise<Dataset> {
     // Unrecognised logins use accounts without a device, each one rarely, so no per-account limit is met.
     unrecognizedLogins: pick(plan.sample, plan.accounts - plan.recognized).map((i) => JSON.stringify({ loginId: `bench${plan.recognized + i}`, password: BENCH_PASSWORD })),
   };
+}
+
+/**
+ * The dataset of the quick benchmark's size (20,000 accounts, 2,000 recognised browsers and
+ * sessions in the sample) in a new SQLite file, for the tools that run a server on it
+ * (bench/profile.ts, bench/ab.ts). `secretHex` is the key the server must be given.
+ */
+export async function quickDataset(file: string): Promise<{ databaseUrl: string; secretHex: string; data: Dataset }> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
+  const params = { algorithm: 2 as const, ...config.argon2 };
+  const secretHex = randomBytes(32).toString('hex');
+  const databaseUrl = `sqlite:${file}`;
+  const data = await buildDataset({
+    databaseUrl,
+    accounts: 20_000,
+    recognized: 2_000, // as `npm run bench -- --quick`: logins spread over as many accounts
+    sample: 2_000,
+    masterKey: Buffer.from(secretHex, 'hex'),
+    loginPasswordHash: await argon2Hash(BENCH_PASSWORD, params),
+    tradingPasswordHash: await argon2Hash('bench trading password', params),
+  });
+  return { databaseUrl, secretHex, data };
 }

@@ -8,13 +8,10 @@
  * slows everything down alike. `PROFILE_KEEP=FILE` keeps the V8 profile (.cpuprofile) for a closer look.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hash as argon2Hash } from '@node-rs/argon2';
-import { loadConfig } from '../src/config';
-import { BENCH_PASSWORD, buildDataset } from './dataset';
+import { quickDataset } from './dataset';
 import { load } from './load-plan';
 
 interface ProfileNode {
@@ -62,19 +59,7 @@ function threadsCpuMs(pid: number): Map<string, number> {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-profile-'));
-  const config = loadConfig({ ...process.env, NODE_ENV: 'development', MAMORI_SECRET_KEY: '0'.repeat(63) + '1' });
-  const params = { algorithm: 2 as const, ...config.argon2 };
-  const secretHex = randomBytes(32).toString('hex');
-  const databaseUrl = `sqlite:${join(dir, 'profile.db')}`;
-  const data = await buildDataset({
-    databaseUrl,
-    accounts: 20_000,
-    recognized: 2_000, // as `npm run bench -- --quick`: logins spread over as many accounts
-    sample: 2_000,
-    masterKey: Buffer.from(secretHex, 'hex'),
-    loginPasswordHash: await argon2Hash(BENCH_PASSWORD, params),
-    tradingPasswordHash: await argon2Hash('bench trading password', params),
-  });
+  const { databaseUrl, secretHex, data } = await quickDataset(join(dir, 'profile.db'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const serverStarted = Date.now();
   const server = spawn(process.execPath, [...(cpuOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]), join(ROOT, 'bin/mamori.js'), 'serve'], {
@@ -94,9 +79,9 @@ async function main() {
   const threadsBefore = threadsCpuMs(server.pid!);
   const result = await run(seconds);
   const cpu = mainThreadCpuMs(server.pid!) - cpuBefore;
-  const perThread = [...threadsCpuMs(server.pid!)].map(([name, ms]) => `${name} ${((ms - (threadsBefore.get(name) ?? 0)) / Math.max(1, result.total)).toFixed(2)}`);
-  process.stderr.write(`CPU ms per request by thread: ${perThread.join(', ')}\n`);
-  process.stderr.write(`${mode}${cpuOnly ? '' : ' under the profiler'}: ${Math.round(result.rps)} req/s ${JSON.stringify(result.statusCodes)}; main thread ${(cpu / result.total).toFixed(2)} ms CPU per request\n`);
+  const perThread = [...threadsCpuMs(server.pid!)].map(([name, ms]) => `${name} ${(((ms - (threadsBefore.get(name) ?? 0)) * 1000) / Math.max(1, result.total)).toFixed(1)}`);
+  process.stderr.write(`CPU µs per request by thread: ${perThread.join(', ')}\n`);
+  process.stderr.write(`${mode}${cpuOnly ? '' : ' under the profiler'}: ${Math.round(result.rps)} req/s ${JSON.stringify(result.statusCodes)}; main thread ${((cpu / result.total) * 1000).toFixed(1)} µs CPU per request\n`);
   const exited = new Promise((r) => server.on('exit', r));
   server.kill('SIGTERM');
   await exited;

@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEventInput } from '../domain/audit';
 import type { OutboxRepo } from '../domain/notifications/repository';
+import { RequestLatency } from './request-latency';
 
 /** The login method each failure type belongs to, for `mamori_logins_total{method}`. */
 const FAILURES: Record<string, { result: string; method: string }> = {
@@ -67,13 +68,9 @@ export function createMetrics(sources: MetricSources): Metrics {
   const riskDecisions = new Counter({ name: 'mamori_risk_decisions_total', help: 'Logins with a behaviour signal, by the response applied', labelNames: ['action'], registers: [registry] });
   const stuffing = new Counter({ name: 'mamori_credential_stuffing_sources_total', help: 'Addresses or networks that reached the distinct-login-ID limit in a window', labelNames: ['scope'], registers: [registry] });
   const purged = new Counter({ name: 'mamori_rows_purged_total', help: 'Expired rows deleted by the purger, by table', labelNames: ['table'], registers: [registry] });
-  const latency = new Histogram({
-    name: 'mamori_http_request_duration_seconds',
-    help: 'Request latency by route',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const latency = new RequestLatency('mamori_http_request_duration_seconds', 'Request latency by route', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+  // The registry only asks it for its values (request-latency.ts); prom-client's types know its own classes only.
+  registry.registerMetric(latency as unknown as Histogram);
   new Gauge({
     name: 'mamori_hash_queue_depth',
     help: 'Password hashes waiting for a slot',
@@ -131,7 +128,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       if (f && (e.type !== 'passkey.failed' || e.detail.purpose === 'login' || e.detail.purpose === 'second_factor')) logins.inc(f);
     },
     observeRequest(method, route, status, seconds) {
-      latency.observe({ method, route, status: String(status) }, seconds);
+      latency.observe(method, route, status, seconds);
     },
     rowsPurged(table, rows) {
       purged.inc({ table }, rows);

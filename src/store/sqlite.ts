@@ -8,6 +8,7 @@ import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
 import { LiteralLimitSqliteDialect } from './sqlite-compiler';
 import { activeSessionSql, type ActiveSessionRow } from './repositories/session-check';
+import { walIndexHeader } from './wal-index-header';
 
 /** `checkpointer: false` for a short-lived process (a CLI command): SQLite's own checkpoint at commit suffices, and no thread is started and waited for. */
 export function openSqliteStore(path: string, opts: { checkpointer?: boolean } = {}): KyselyStore {
@@ -83,6 +84,7 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   let statements: { since: BetterSqlite3.Statement; max: BetterSqlite3.Statement } | null = null;
   let last: number | null = null;
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  const header = walIndexHeader(!sqlite.memory && sqlite.pragma('journal_mode', { simple: true }) === 'wal' ? sqlite.name : null);
   let readAtVersion: unknown = null;
   let askedThisTurn = false;
   const endTurn = () => {
@@ -121,7 +123,10 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
   const timer = setInterval(poll, intervalMs);
   timer.unref();
   return {
-    stop: async () => clearInterval(timer),
+    stop: async () => {
+      clearInterval(timer);
+      header.close();
+    },
     catchUp: () => {
       if (last === null || sqlite.inTransaction || askedThisTurn) return;
       // Once per turn of the event loop: the pragma costs 3.7 µs (measured with better-sqlite3,
@@ -132,10 +137,13 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
       // milliseconds could have been sent after a commit that this look missed.
       askedThisTurn = true;
       setImmediate(endTurn);
+      // Nobody committed since the last look: nothing to read (wal-index-header.ts).
+      if (!header.maybeChanged()) return;
       try {
         if (dataVersion.get() !== readAtVersion) poll();
       } catch {
-        // The file busy: the timer's next read catches up.
+        // The file busy: the timer's next read catches up, or the next turn's look.
+        header.forget();
       }
     },
   };

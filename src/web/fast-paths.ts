@@ -23,7 +23,7 @@ import { LANG_COOKIE } from './cookies';
 import { failureAnswer } from './failures';
 import { LANG_COOKIE_OPTIONS, chooseLocale, type LocaleChoice } from './locale';
 import { securityHeaders } from './security-headers';
-import { SESSION_CHECK_PATH, answerSessionCheck, queryLangOf } from './session-check';
+import { SESSION_CHECK_PATH, answerSessionCheck, queryLangOf, type SessionCheckAnswer } from './session-check';
 
 const LOGIN = '/api/v1/login';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -44,8 +44,10 @@ export function fastPathServer(deps: FastPathDeps) {
   const jsonHead = [...Object.entries(securityHeaders(deps.https)).flat(), 'Content-Type', JSON_TYPE];
 
   /** Headers as node:http's flat list; Content-Length lets it send headers and body in one write. */
-  function send(req: IncomingMessage, res: ServerResponse, status: number, body: string, extra: string[]): void {
-    res.writeHead(status, jsonHead.concat(extra, 'Content-Length', String(Buffer.byteLength(body))));
+  const headFor = (body: string | Buffer, extra: string[]): string[] => jsonHead.concat(extra, 'Content-Length', String(Buffer.byteLength(body)));
+
+  function send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer, head: string[]): void {
+    res.writeHead(status, head);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
@@ -59,12 +61,37 @@ export function fastPathServer(deps: FastPathDeps) {
   /** The language cookie that Fastify's hook sets when `?lang=` chose one. */
   const langCookie = (choice: LocaleChoice): string[] => (choice.remember ? ['Set-Cookie', fastifyCookie.serialize(LANG_COOKIE, choice.remember, LANG_COOKIE_OPTIONS)] : []);
 
-  async function sessionCheck(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Synchronous when the answer is at hand (a cached session): no promise, no microtask. */
+  function sessionCheck(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const { cookies, choice } = read(req);
-    const a = await answerSessionCheck(deps, { cookies, authorization: req.headers.authorization, locale: choice.locale });
+    const answer = answerSessionCheck(deps, { cookies, authorization: req.headers.authorization, locale: choice.locale });
+    if (answer instanceof Promise) void answer.then((a) => answerCheck(req, res, a, choice, started));
+    else answerCheck(req, res, answer, choice, started);
+  }
+
+  /**
+   * A cached session's 200 answer as it goes on the wire, made once per answer object (one per
+   * cached session, session-check.ts): the header list and the body's bytes. Building them on each
+   * check was a tenth of its work (docs/performance.md).
+   */
+  const wire = new WeakMap<SessionCheckAnswer, { head: string[]; body: Buffer }>();
+  function wireOf(a: SessionCheckAnswer): { head: string[]; body: Buffer } {
+    let w = wire.get(a);
+    if (w === undefined) {
+      const body = Buffer.from(a.body);
+      w = { head: headFor(body, Object.entries(a.headers).flat()), body };
+      wire.set(a, w);
+    }
+    return w;
+  }
+
+  function answerCheck(req: IncomingMessage, res: ServerResponse, a: SessionCheckAnswer, choice: LocaleChoice, started: number): void {
     if (a.bug) deps.logger?.error({ err: a.bug }, 'session check failed');
-    send(req, res, a.status, a.body, [...Object.entries(a.headers).flat(), ...langCookie(choice)]);
+    if (a.status === 200 && !choice.remember) {
+      const w = wireOf(a);
+      send(req, res, 200, w.body, w.head);
+    } else send(req, res, a.status, a.body, headFor(a.body, [...Object.entries(a.headers).flat(), ...langCookie(choice)]));
     deps.metrics?.observeRequest(req.method ?? 'GET', SESSION_CHECK_PATH, a.status, (performance.now() - started) / 1000);
   }
 
@@ -80,7 +107,8 @@ export function fastPathServer(deps: FastPathDeps) {
       const t: Translate = translator(choice.locale);
       const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
       // The unread body is discarded by node:http once the answer is sent; the connection stays usable.
-      send(req, res, f.status, JSON.stringify(f.json), [...(f.retryAfter ? ['Retry-After', String(f.retryAfter)] : []), ...langCookie(choice)]);
+      const body = JSON.stringify(f.json);
+      send(req, res, f.status, body, headFor(body, [...(f.retryAfter ? ['Retry-After', String(f.retryAfter)] : []), ...langCookie(choice)]));
       deps.metrics?.observeRequest('POST', LOGIN, f.status, (performance.now() - started) / 1000);
       return true;
     }
@@ -90,7 +118,7 @@ export function fastPathServer(deps: FastPathDeps) {
   return (fastify: (req: IncomingMessage, res: ServerResponse) => void): Server =>
     createServer((req, res) => {
       const url = req.url ?? '';
-      if ((req.method === 'GET' || req.method === 'HEAD') && pathIs(url, SESSION_CHECK_PATH)) void sessionCheck(req, res);
+      if ((req.method === 'GET' || req.method === 'HEAD') && pathIs(url, SESSION_CHECK_PATH)) sessionCheck(req, res);
       else if (req.method === 'POST' && pathIs(url, LOGIN) && refusedForCapacity(req, res)) return;
       else fastify(req, res);
     });

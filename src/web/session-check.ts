@@ -53,9 +53,10 @@ export interface SessionCheckAnswer {
  * The headers are for nginx auth_request, which passes headers (not bodies) on to the trading
  * application: who, how they got in, and whether that was phishing-resistant.
  */
-const answers = new WeakMap<ActiveSession, { body: string; headers: Record<string, string> }>();
+const answers = new WeakMap<ActiveSession, SessionCheckAnswer>();
 
-function answerOf(session: ActiveSession): { body: string; headers: Record<string, string> } {
+/** The same object for every check of one cached session, so that a caller can key its own work on it (fast-paths.ts). */
+function answerOf(session: ActiveSession): SessionCheckAnswer {
   let answer = answers.get(session);
   if (answer === undefined) {
     const authMethods = authMethodsOf(session);
@@ -71,25 +72,48 @@ function answerOf(session: ActiveSession): { body: string; headers: Record<strin
       expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
     });
     const headers = { 'X-Mamori-Login-Id': session.loginId, 'X-Mamori-Auth-Methods': authMethods.join(','), 'X-Mamori-Phishing-Resistant': String(phishingResistant) };
-    answer = { body, headers };
+    answer = { status: 200, headers, body };
     answers.set(session, answer);
   }
   return answer;
 }
 
-export async function answerSessionCheck(deps: { sessions: SessionService; store: Pick<Store, 'isUnavailable'> }, r: SessionCheckRequest): Promise<SessionCheckAnswer> {
-  const t = translator(r.locale);
+/**
+ * The answer, at once when the session service can give it without the database (no token, a
+ * cached session: most checks at 09:00), else a promise of it. Never rejects: a failure is an answer.
+ * No closure is made on the way to a cached answer: each costs an allocation, and under tsx a
+ * `__name` call too (measured, docs/performance.md).
+ */
+export function answerSessionCheck(deps: SessionCheckDeps, r: SessionCheckRequest): SessionCheckAnswer | Promise<SessionCheckAnswer> {
   try {
-    const session = await deps.sessions.check(tokenFrom(r.cookies, r.authorization));
-    if (!session) return { status: 401, headers: {}, body: JSON.stringify(apiError(new DomainError('session_invalid'), t)) };
-    // Held to passkey registration (PASSKEY_REQUIRED_FROM): the trading service must not let it in.
-    if (session.passkeyPending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('passkey_enrolment_required'), t)) };
-    // The customer must first change the login password (the desk's or a behaviour signal's flag).
-    if (session.passwordChangePending) return { status: 403, headers: {}, body: JSON.stringify(apiError(new DomainError('password_change_required'), t)) };
-    const { body, headers } = answerOf(session);
-    return { status: 200, headers, body };
+    const token = tokenFrom(r.cookies, r.authorization);
+    const known = deps.sessions.checkAtOnce(token);
+    if (known !== undefined) return answerFor(known, r.locale);
+    return deps.sessions.check(token).then(
+      (session) => answerFor(session, r.locale),
+      (e: unknown) => failed(deps, r.locale, e),
+    );
   } catch (e) {
-    const f = failureAnswer(e, t, (x) => deps.store.isUnavailable(x));
-    return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };
+    return failed(deps, r.locale, e);
   }
+}
+
+type SessionCheckDeps = { sessions: SessionService; store: Pick<Store, 'isUnavailable'> };
+
+function failed(deps: SessionCheckDeps, locale: Locale, e: unknown): SessionCheckAnswer {
+  const f = failureAnswer(e, translator(locale), (x) => deps.store.isUnavailable(x));
+  return { status: f.status, headers: f.retryAfter ? { 'Retry-After': String(f.retryAfter) } : {}, body: JSON.stringify(f.json), ...(f.bug ? { bug: e } : {}) };
+}
+
+function refused(status: number, e: DomainError, locale: Locale): SessionCheckAnswer {
+  return { status, headers: {}, body: JSON.stringify(apiError(e, translator(locale))) };
+}
+
+function answerFor(session: ActiveSession | null, locale: Locale): SessionCheckAnswer {
+  if (!session) return refused(401, new DomainError('session_invalid'), locale);
+  // Held to passkey registration (PASSKEY_REQUIRED_FROM): the trading service must not let it in.
+  if (session.passkeyPending) return refused(403, new DomainError('passkey_enrolment_required'), locale);
+  // The customer must first change the login password (the desk's or a behaviour signal's flag).
+  if (session.passwordChangePending) return refused(403, new DomainError('password_change_required'), locale);
+  return answerOf(session);
 }
