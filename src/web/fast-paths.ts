@@ -79,7 +79,9 @@ export function fastPathServer(deps: FastPathDeps) {
   function wireOf(a: SessionCheckAnswer): { head: string[]; body: Buffer } {
     let w = wire.get(a);
     if (w === undefined) {
-      const body = Buffer.from(a.body);
+      // Its own memory, not a slice of node's shared 8 KB pool: a cached answer would keep a whole slab alive.
+      const body = Buffer.allocUnsafeSlow(Buffer.byteLength(a.body));
+      body.write(a.body);
       w = { head: headFor(body, Object.entries(a.headers).flat()), body };
       wire.set(a, w);
     }
