@@ -34,6 +34,10 @@ function mainThreadCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-ab-'));
   const { databaseUrl, secretHex, data } = await quickDataset(join(dir, 'ab.db'));
@@ -72,6 +76,7 @@ async function main() {
       process.stdout.write(`pair ${i + 1}: A ${a.rps.toFixed(0)} req/s ${a.cpuUs.toFixed(1)} µs, B ${b.rps.toFixed(0)} req/s ${b.cpuUs.toFixed(1)} µs\n`);
     }
     process.stdout.write(`B ÷ A, medians of ${pairs} pairs: req/s ${median(rps).toFixed(3)}, main-thread CPU per request ${median(cpu).toFixed(3)}\n`);
+    process.stdout.write(`RSS now: ${servers.map((s) => `${s.name} ${rssMb(s.child.pid!).toFixed(0)} MB`).join(', ')}\n`);
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -7,7 +7,7 @@
  * counter moves on each commit, so bytes equal to the last look mean that nobody committed since.
  * Reading them is one small `pread`. `PRAGMA data_version` opens a read transaction: two file
  * locks and a `stat`, 5.5–7.5 µs here. The session check asked it on every turn of the event loop,
- * a tenth of a cached check's cost (docs/performance.md).
+ * about 8 % of a cached check's main thread (docs/performance.md).
  *
  * A header caught half-written, or any other doubt (no `-shm` file, a read error), answers "maybe":
  * the caller then asks the exact question, so this can only save work, never miss a commit.

@@ -82,7 +82,7 @@ function answerOf(session: ActiveSession): SessionCheckAnswer {
  * The answer, at once when the session service can give it without the database (no token, a
  * cached session: most checks at 09:00), else a promise of it. Never rejects: a failure is an answer.
  * No closure is made on the way to a cached answer: each costs an allocation, and under tsx a
- * `__name` call too (measured, docs/performance.md).
+ * `__name` call too (0.6 % of the main thread in V8's profile before).
  */
 export function answerSessionCheck(deps: SessionCheckDeps, r: SessionCheckRequest): SessionCheckAnswer | Promise<SessionCheckAnswer> {
   try {

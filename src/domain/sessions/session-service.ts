@@ -143,8 +143,8 @@ export class SessionService {
   /**
    * The check when it needs no database: `null` for no token or an impossible one, the session when
    * it is in the cache; `undefined` when only `check` can tell. Most checks at 09:00 end here, and the
-   * fast path (web/fast-paths.ts) answers them without a promise: a turn of the microtask queue per
-   * check was measurable (docs/performance.md).
+   * fast path (web/fast-paths.ts) answers them without a promise or a turn of the microtask queue
+   * (docs/performance.md, 2026-12-02 afternoon).
    */
   checkAtOnce(token: string | undefined | null): ActiveSession | null | undefined {
     if (!token || token.length > TOKEN_MAX) return null;
