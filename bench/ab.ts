@@ -9,11 +9,12 @@
  * on both sides it once gave B 7 % less CPU per check over eight pairs, whatever the cause.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { quickDataset } from './dataset';
 import { load, type LoadPlan } from './load-plan';
+import { mainThreadCpuMs, rssMb } from './proc-stats';
 
 const dirA = process.argv[2] ? resolve(process.argv[2]) : '';
 const dirB = process.argv[3] ? resolve(process.argv[3]) : '';
@@ -27,16 +28,6 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-/** utime + stime of the process's main thread, in ms. */
-function mainThreadCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-ab-'));

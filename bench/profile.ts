@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickDataset } from './dataset';
 import { load } from './load-plan';
+import { mainThreadCpuMs, threadCpuMs } from './proc-stats';
 
 interface ProfileNode {
   id: number;
@@ -31,16 +32,6 @@ const warmUp = Number(/^--warm-up=(\d+)$/.exec(process.argv.find((a) => a.starts
 if (!['session', 'login', 'start'].includes(mode)) throw new Error('mode: session, login or start');
 
 
-/** utime + stime of one thread, in ms (the main thread's id is the process id). */
-function threadCpuMs(pid: number, tid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-const mainThreadCpuMs = (pid: number) => threadCpuMs(pid, pid);
 
 /** CPU ms of every thread of the process by thread name (main, hashing workers, SQLite's checkpointer, libuv's pool…). */
 function threadsCpuMs(pid: number): Map<string, number> {

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { hash as argon2Hash } from '@node-rs/argon2';
@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config';
 import { passwordHasherOptions } from '../src/hashing/password-hasher';
 import { BENCH_PASSWORD, buildDataset } from './dataset';
 import { load, type LoadPlan, type LoadResult } from './load-plan';
+import { rssMb } from './proc-stats';
 import { benchOidcTokens, oidcRows } from './oidc-tokens';
 
 const quick = process.argv.includes('--quick');
@@ -46,10 +47,6 @@ async function repeat(n: number, plan: LoadPlan, between?: () => Promise<void>):
   return runs;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 async function waitFor(url: string, child: ChildProcess, seconds = 60): Promise<void> {
   for (let i = 0; i < seconds * 10; i++) {

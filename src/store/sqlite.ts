@@ -129,12 +129,12 @@ export function pollSessionChanges(sqlite: BetterSqlite3.Database, listener: (ac
     },
     catchUp: () => {
       if (last === null || sqlite.inTransaction || askedThisTurn) return;
-      // Once per turn of the event loop: the pragma costs 3.7 µs (measured with better-sqlite3,
-      // against 0.06 µs for SELECT 1), a sixth of a cached check's whole budget at the 09:00 rush
-      // (bench: session check 0.59 of bare node:http with it on every check, 0.84 without). One
-      // look per turn sees every change committed before the turn began: the requests of a turn
-      // were read from their sockets in it, so only one sent within the turn's own few
-      // milliseconds could have been sent after a commit that this look missed.
+      // Once per turn of the event loop, and the pragma only when the WAL index's header moved:
+      // the pragma opens a read transaction, 5.5–7.5 µs here (docs/performance.md), and asked on
+      // every check it took a sixth of a cached check's budget at the 09:00 rush. One look per
+      // turn sees every change committed before the turn began: the requests of a turn were read
+      // from their sockets in it, so only one sent within the turn's own few milliseconds could
+      // have been sent after a commit that this look missed.
       askedThisTurn = true;
       setImmediate(endTurn);
       // Nobody committed since the last look: nothing to read (wal-index-header.ts).
