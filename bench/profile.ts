@@ -1,7 +1,8 @@
 /**
- * `node --import tsx bench/profile.ts [session|login|start] [seconds] [--cpu-only] [--warm-up=S]`: where the main thread's time
+ * `node --import tsx bench/profile.ts [session|cold|login|start] [seconds] [--cpu-only] [--warm-up=S]`: where the main thread's time
  * goes. Builds a small dataset, runs `mamori serve` with V8's CPU profiler, loads
- * `GET /api/v1/session` as the benchmark's page views do (`session`), or `POST /api/v1/login` from
+ * `GET /api/v1/session` as the benchmark's page views do (`session`) or with a different session
+ * every time (`cold`: the check that reads the database), or `POST /api/v1/login` from
  * recognised browsers (`login`) or unrecognised ones (`start`), stops the server cleanly (the profile
  * is written at exit) and prints the functions with the most self time, counted from the first
  * request on (start-up is left out). A tool for docs/performance.md, not a measurement: the profiler
@@ -22,14 +23,14 @@ interface ProfileNode {
 }
 
 const ROOT = join(import.meta.dirname, '..');
-const mode = (process.argv[2] ?? 'session') as 'session' | 'login' | 'start';
+const mode = (process.argv[2] ?? 'session') as 'session' | 'cold' | 'login' | 'start';
 const seconds = Number(process.argv[3] ?? 10);
 // Without the profiler: only the main thread's CPU per request, the figure a change is judged by.
 const cpuOnly = process.argv.includes('--cpu-only');
 // `--warm-up=S`: S seconds of the same load first, not counted: V8 optimises a function only after
 // it has run a while, and a login path run for a few seconds is measured half in baseline code.
 const warmUp = Number(/^--warm-up=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--warm-up=')) ?? '')?.[1] ?? 0);
-if (!['session', 'login', 'start'].includes(mode)) throw new Error('mode: session, login or start');
+if (!['session', 'cold', 'login', 'start'].includes(mode)) throw new Error('mode: session, cold, login or start');
 
 
 
@@ -48,6 +49,12 @@ function threadsCpuMs(pid: number): Map<string, number> {
   return byName;
 }
 
+/** The server's running totals of session checks by how they were answered (its /metrics). */
+async function checkAnswers(base: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return new Map([...text.matchAll(/^mamori_session_checks_total\{answer="(\w+)"\} (\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-profile-'));
   const { databaseUrl, secretHex, data } = await quickDataset(join(dir, 'profile.db'));
@@ -63,8 +70,11 @@ async function main() {
   const run = (s: number) =>
     mode === 'session'
       ? load({ url: `${base}/api/v1/session`, method: 'GET', connections: 10, cookies: data.sessionCookies, repeatEach: 4, seconds: s })
+      : mode === 'cold'
+        ? load({ url: `${base}/api/v1/session`, method: 'GET', connections: 10, cookies: data.coldCookies, repeatEach: 1, seconds: s })
       : load({ url: `${base}/api/v1/login`, method: 'POST', connections: 16, bodies: mode === 'login' ? data.recognizedLogins : data.unrecognizedLogins, seconds: s });
   if (warmUp > 0) await run(warmUp);
+  const answersBefore = await checkAnswers(base);
   const loadStarted = Date.now();
   const cpuBefore = mainThreadCpuMs(server.pid!);
   const threadsBefore = threadsCpuMs(server.pid!);
@@ -72,6 +82,8 @@ async function main() {
   const cpu = mainThreadCpuMs(server.pid!) - cpuBefore;
   const perThread = [...threadsCpuMs(server.pid!)].map(([name, ms]) => `${name} ${(((ms - (threadsBefore.get(name) ?? 0)) * 1000) / Math.max(1, result.total)).toFixed(1)}`);
   process.stderr.write(`CPU µs per request by thread: ${perThread.join(', ')}\n`);
+  const answersAfter = await checkAnswers(base);
+  process.stderr.write(`session checks answered: ${[...answersAfter].map(([k, n]) => `${k} ${n - (answersBefore.get(k) ?? 0)}`).join(', ')}\n`);
   process.stderr.write(`${mode}${cpuOnly ? '' : ' under the profiler'}: ${Math.round(result.rps)} req/s ${JSON.stringify(result.statusCodes)}; main thread ${((cpu / result.total) * 1000).toFixed(1)} µs CPU per request\n`);
   const exited = new Promise((r) => server.on('exit', r));
   server.kill('SIGTERM');

@@ -15,6 +15,7 @@ import type { PasskeyAnnouncementRepo, PasskeyExemptionRepo } from './passkey-po
 import type { ReauthenticationCodeRepo } from './reauthentication/repository';
 import type { DeskResetCodeRepo, PasswordResetRepo } from './recovery/repository';
 import type { SessionRepo } from './sessions/repository';
+import type { SessionWithAccount } from './sessions/records';
 import type { StepUpGrantRepo } from './step-up/repository';
 import type { RecoveryCodeRepo, TotpEnrollmentRepo } from './totp/repository';
 import type { CountryExceptionRepo, RiskCounterRepo } from './risk/repository';
@@ -81,6 +82,12 @@ export interface Store extends StoreTx {
    * arrive on their own (PostgreSQL NOTIFY). Called before a check is answered from the cache.
    */
   readonly catchUpSessionChanges?: () => void;
+  /**
+   * A live session by id, read synchronously now, with its token's keyed hash; `undefined` when
+   * it has ended or anything is in doubt. Present only where a read costs no round trip (SQLite):
+   * a cached check whose time is up re-reads its row this way (sessions/session-service.ts).
+   */
+  readonly sessionByIdAtOnce?: (id: number) => SessionWithAccount | undefined;
   /**
    * Called once a mail is in the outbox for good: after the commit of a transaction that queued
    * any, or after a queueing outside a transaction. The outbox worker sends at once instead of at

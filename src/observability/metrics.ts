@@ -28,7 +28,7 @@ export interface MetricSources {
   outbox: OutboxRepo;
   hashQueue: { queueDepth(): number; inFlight(): number; rejected(): number };
   /** Session checks by how they were answered (running totals). */
-  sessionChecks?: { readonly cache: number; readonly database: number; readonly shared: number };
+  sessionChecks?: { readonly cache: number; readonly reread: number; readonly database: number; readonly shared: number };
   now: () => Date;
 }
 
@@ -52,7 +52,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
   new Counter({
     name: 'mamori_session_checks_total',
-    help: 'Session checks of a token by how they were answered: from the in-process cache, by a database read, or by a read already under way',
+    help: 'Session checks of a token by how they were answered: from the in-process cache, by its cached session read again by id once its time was up, by a database read, or by a read already under way',
     labelNames: ['answer'],
     registers: [registry],
     collect() {
@@ -60,7 +60,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       if (!c) return;
       // Running totals kept by the session service; the counter is set to them at each scrape.
       this.reset();
-      for (const answer of ['cache', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
+      for (const answer of ['cache', 'reread', 'database', 'shared'] as const) this.inc({ answer }, c[answer]);
     },
   });
   // r17-signals: behaviour signals (docs/operations.md, "Behaviour signals": what to alert on).

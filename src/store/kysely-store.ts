@@ -4,6 +4,8 @@ import type { Database } from './schema';
 import type { AuditEventInput } from '../domain/audit';
 import type { Store, StoreTx } from '../domain/store';
 import { repositories, type RepositoryHooks } from './repositories/index';
+import { withAccountCopy, type ActiveSessionRow } from './repositories/session-check';
+import type { SessionWithAccount } from '../domain/sessions/records';
 
 /** Starts listening for session changes; returns how to stop. */
 export type SessionListenerFactory = (listener: (accountId: number | null) => void) => () => Promise<void>;
@@ -50,12 +52,16 @@ export class KyselyStore implements Store {
       announceSessions?: RepositoryHooks['announceSessions'];
       onClose?: () => Promise<void>;
       activeSessionRow?: RepositoryHooks['activeSessionRow'];
+      /** SQLite: a live session's row by id, read synchronously (Store.sessionByIdAtOnce). */
+      sessionRowById?: (id: number) => ActiveSessionRow | undefined;
     } = {},
   ) {
     this.db = db;
     this.dialect = dialect;
     this.listen = opts.listen;
     this.catchUp = opts.catchUpSessions;
+    const byId = opts.sessionRowById;
+    if (byId) this.sessionByIdAtOnce = (id) => withAccountCopy(byId(id));
     this.onClose = opts.onClose;
     this.hooks = { onAudit: this.notifyAudit, announceSessions: opts.announceSessions, dialect };
     // Outside transactions only: inside one, every read goes through the transaction's connection.
@@ -71,6 +77,8 @@ export class KyselyStore implements Store {
     if (!this.listen || this.stopListening) return;
     this.stopListening = this.listen(listener);
   }
+
+  readonly sessionByIdAtOnce?: (id: number) => SessionWithAccount | undefined;
 
   /** Present only where it can be done synchronously (SQLite); see Store.catchUpSessionChanges. */
   get catchUpSessionChanges(): (() => void) | undefined {

@@ -28,6 +28,7 @@ export function openSqliteStore(path: string, opts: { checkpointer?: boolean } =
   // builder, no connection queue (better-sqlite3 is synchronous; measured in bench/).
   // Prepared on first use: the tables exist only once migrations have run.
   let active: BetterSqlite3.Statement | null = null;
+  let byId: BetterSqlite3.Statement | null = null;
   let feed: SessionFeed | null = null;
   return new KyselyStore(db, 'sqlite', {
     listen: (listener) => {
@@ -40,6 +41,10 @@ export function openSqliteStore(path: string, opts: { checkpointer?: boolean } =
     activeSessionRow: (tokenHash) => {
       active ??= sqlite.prepare(activeSessionSql('?'));
       return active.get(tokenHash) as ActiveSessionRow | undefined;
+    },
+    sessionRowById: (id) => {
+      byId ??= sqlite.prepare(activeSessionSql('?', 'id'));
+      return byId.get(id) as ActiveSessionRow | undefined;
     },
   });
 }

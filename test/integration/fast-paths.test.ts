@@ -141,6 +141,57 @@ describe(`fast paths (${storeKind})`, () => {
     assert.equal((await fetch(`${base}/api/v1/session`, { headers: { cookie } })).status, 401);
   });
 
+  it('a cached check whose time is up reads its row again: the same answer while it says the same; ended, re-keyed or renamed by hand, nothing announced, seen at once', async () => {
+    const { store, services, config } = h.runtime;
+    const answered = services.sessions.answered;
+    const pastTtl = () => h.clock.advance(config.session.cacheMs + 1);
+    const check = async (cookie: string) => {
+      const r = await fetch(`${base}/api/v1/session`, { headers: { cookie } });
+      return { status: r.status, body: await r.text() };
+    };
+    const session = async () => {
+      const cookie = (await h.signedIn(await h.createAccount())).jar.header();
+      const token = /mamori_session=([^;]+)/.exec(cookie)![1]!;
+      const { id } = (await store.sessions.findActiveByTokenHash(services.sessions.tokenHash(token)))!;
+      const first = await check(cookie);
+      assert.equal(first.status, 200);
+      return { cookie, id, first };
+    };
+    const byHand = (id: number, set: { ended_at?: number; token_hash?: string; name?: string }) => store.db.updateTable('sessions').set(set).where('id', '=', id).execute();
+
+    const same = await session();
+    const before = { ...answered };
+    for (let i = 0; i < 3; i++) {
+      pastTtl();
+      assert.deepEqual(await check(same.cookie), same.first, 'unchanged, the same answer');
+    }
+    // Where a row is read at once (SQLite), by id; elsewhere by the token's keyed hash, as on any miss.
+    const rereadable = storeKind === 'sqlite';
+    assert.deepEqual([answered.reread - before.reread, answered.database - before.database], rereadable ? [3, 0] : [0, 3]);
+    h.clock.advance(61_000); // a minute on: the check moves the idle expiry, as on any read
+    const touched = await check(same.cookie);
+    assert.equal(touched.status, 200);
+    assert.ok(JSON.parse(touched.body).expiresAt > JSON.parse(same.first.body).expiresAt, 'the idle expiry moved');
+
+    const ended = await session();
+    await byHand(ended.id, { ended_at: h.clock.now().getTime() });
+    assert.equal((await check(ended.cookie)).status, 200, 'within the TTL the cache answers (a change nobody announced)');
+    pastTtl();
+    assert.equal((await check(ended.cookie)).status, 401, 'ended by hand: refused once the cached check’s time is up');
+
+    const rekeyed = await session();
+    await byHand(rekeyed.id, { token_hash: 'replaced by hand' });
+    pastTtl();
+    assert.equal((await check(rekeyed.cookie)).status, 401, 'the row is no longer this token’s');
+
+    const renamed = await session();
+    await byHand(renamed.id, { name: '名前 変更' });
+    pastTtl();
+    const now = await check(renamed.cookie);
+    assert.equal(now.status, 200);
+    assert.equal(JSON.parse(now.body).name, '名前 変更');
+  });
+
   it('while hashing is saturated, a login over HTTP is refused exactly as the Fastify route refuses it', async () => {
     const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
     try {

@@ -54,6 +54,12 @@ describe(`metrics (${storeKind})`, () => {
     assert.match(after, /^mamori_overload_rejections_total 0$/m);
     const checks = (answer: string) => value(after, `mamori_session_checks_total{answer="${answer}"}`) - value(beforeChecks, `mamori_session_checks_total{answer="${answer}"}`);
     assert.deepEqual([checks('database'), checks('cache')], [1, 2]);
+    // Past the cache's time, the next check reads the session's row again: on SQLite by id (`reread`).
+    h.clock.advance(h.runtime.config.session.cacheMs + 1);
+    await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: b.jar.header() } });
+    const later = await scrape();
+    const since = (answer: string) => value(later, `mamori_session_checks_total{answer="${answer}"}`) - value(after, `mamori_session_checks_total{answer="${answer}"}`);
+    assert.deepEqual([since('reread'), since('database')], storeKind === 'sqlite' ? [1, 0] : [0, 1]);
     assert.match(after, /^mamori_process_resident_memory_bytes \d+/m);
     assert.doesNotMatch(after, new RegExp(a.loginId), 'no login IDs in labels');
   });

@@ -39,3 +39,32 @@ export type ActiveSession = Pick<
   SessionWithAccount,
   'id' | 'accountId' | 'loginId' | 'name' | 'method' | 'authenticatedAt' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'stepUpAt' | 'passkeyPending' | 'passwordChangePending' | 'authMethods'
 >;
+
+/** Every field of an ActiveSession, so that a field added there is compared too (the compiler asks for it here). */
+const ACTIVE_FIELDS = {
+  id: true,
+  accountId: true,
+  loginId: true,
+  name: true,
+  method: true,
+  authenticatedAt: true,
+  lastSeenAt: true,
+  idleExpiresAt: true,
+  absoluteExpiresAt: true,
+  stepUpAt: true,
+  passkeyPending: true,
+  passwordChangePending: true,
+  authMethods: true,
+} satisfies Record<keyof ActiveSession, true>;
+const activeFields = Object.keys(ACTIVE_FIELDS) as (keyof ActiveSession)[];
+
+/** Do two checks of a session answer alike (times by their instant, methods by their list)? */
+export function sameActiveSession(a: ActiveSession, b: ActiveSession): boolean {
+  return activeFields.every((f) => sameValue(a[f], b[f]));
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x instanceof Date && y instanceof Date) return x.getTime() === y.getTime();
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
+  return x === y;
+}

@@ -14,13 +14,15 @@
  */
 import type { ActiveSession } from './records';
 
-interface Entry {
-  session: ActiveSession;
-  until: number;
+export interface CacheEntry {
+  readonly session: ActiveSession;
+  readonly until: number;
+  /** The token's keyed hash, when the putter knew it: an entry past its time is re-read by id and must still be this token's row. */
+  readonly tokenHash: string | undefined;
 }
 
 export class SessionCache {
-  private readonly byToken = new Map<string, Entry>();
+  private readonly byToken = new Map<string, CacheEntry>();
   /** The account's cached tokens: usually one, so a Set only once there are more (memory). */
   private readonly byAccount = new Map<number, string | Set<string>>();
   /**
@@ -30,9 +32,15 @@ export class SessionCache {
    */
   epoch = 0;
 
+  /**
+   * `keptMs`: how long an entry past its time stays for a re-read of its row by id (session-service.ts
+   * gives the TTL where the store reads a row at once). `get` never answers with one; memory then
+   * follows TTL + keptMs of traffic, within `maxEntries`.
+   */
   constructor(
     readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly keptMs = 0,
   ) {}
 
   get(token: string, nowMs: number): ActiveSession | undefined {
@@ -45,19 +53,25 @@ export class SessionCache {
     return e.session;
   }
 
-  put(token: string, session: ActiveSession, nowMs: number, readInEpoch = this.epoch): void {
+  /** The token's entry whether or not its time is up: the session check re-reads an expired one by id (session-service.ts). */
+  entry(token: string): CacheEntry | undefined {
+    return this.byToken.get(token);
+  }
+
+  put(token: string, session: ActiveSession, nowMs: number, readInEpoch = this.epoch, tokenHash?: string): void {
     if (this.ttlMs <= 0 || readInEpoch !== this.epoch) return;
     const until = Math.min(nowMs + this.ttlMs, session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
     if (until <= nowMs) return;
     // Entries sit in insertion order, which is nearly expiry order: dropping expired ones from the
-    // front keeps the cache at about one TTL's worth of sessions (memory stays flat when most
-    // checks are of sessions not seen a moment before), at constant cost per insertion.
+    // front keeps the cache at about one TTL's worth of sessions (with keptMs, that much more;
+    // memory stays flat when most checks are of sessions not seen a moment before), at constant
+    // cost per insertion.
     for (const [oldest, e] of this.byToken) {
-      if (e.until > nowMs && this.byToken.size < this.maxEntries) break;
+      if (e.until + this.keptMs > nowMs && this.byToken.size < this.maxEntries) break;
       this.remove(oldest, e.session.accountId);
     }
     this.byToken.delete(token);
-    this.byToken.set(token, { session, until });
+    this.byToken.set(token, { session, until, tokenHash });
     const mine = this.byAccount.get(session.accountId);
     if (mine === undefined || mine === token) this.byAccount.set(session.accountId, token);
     else if (typeof mine === 'string') this.byAccount.set(session.accountId, new Set([mine, token]));

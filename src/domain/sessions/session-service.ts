@@ -9,9 +9,9 @@ import { TOKEN_MAX } from '../input-limits';
 import { DomainError } from '../errors';
 import { authMethodsFor } from './auth-methods';
 import type { Clock, KeyedHasher, Random } from '../ports';
-import type { ActiveSession, Session } from './records';
+import { sameActiveSession, type ActiveSession, type Session, type SessionWithAccount } from './records';
 import type { Store, StoreTx } from '../store';
-import { SessionCache } from './session-cache';
+import { SessionCache, type CacheEntry } from './session-cache';
 import { TouchBatcher } from './touch-batcher';
 
 export interface SessionRules {
@@ -40,16 +40,19 @@ export class SessionService {
   private readonly waiters = new Map<number, Set<() => void>>();
   private readonly observers: ((accountId: number | null) => void)[] = [];
   /**
-   * How checks were answered, for /metrics: from the cache, by a database read, or by a read
-   * already under way for the same token. Operators size SESSION_CACHE_MS by it.
+   * How checks were answered, for /metrics: from the cache, by a cached session's row read again
+   * once its time was up (`reread`), by a database read, or by a read already under way for the
+   * same token. Operators size SESSION_CACHE_MS by it.
    */
-  readonly answered = { cache: 0, database: 0, shared: 0 };
+  readonly answered = { cache: 0, reread: 0, database: 0, shared: 0 };
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; random: Random; keyed: KeyedHasher },
     private readonly rules: SessionRules,
   ) {
-    this.cache = new SessionCache(rules.cacheMs, rules.cacheEntries);
+    // Where a row is read at once (SQLite), an entry past its time is kept as long again, for a
+    // re-read by id (reread below); elsewhere it goes when its time is up.
+    this.cache = new SessionCache(rules.cacheMs, rules.cacheEntries, deps.store.sessionByIdAtOnce ? rules.cacheMs : 0);
     this.touches = new TouchBatcher((batch) => deps.store.sessions.touchMany([...batch].map(([id, t]) => ({ id, ...t }))));
     // Other processes' changes, announced by the store at commit (PostgreSQL); and ours, again
     // after commit, which closes the gap where a check read the row just before our change.
@@ -148,16 +151,39 @@ export class SessionService {
    */
   checkAtOnce(token: string | undefined | null): ActiveSession | null | undefined {
     if (!token || token.length > TOKEN_MAX) return null;
+    if (this.cache.entry(token) === undefined) return undefined;
+    // Another process may have ended it a moment ago: hear that first (SQLite; cheap when nothing changed).
+    this.deps.store.catchUpSessionChanges?.();
+    const entry = this.cache.entry(token);
+    if (entry === undefined) return undefined;
     const nowMs = this.deps.clock.now().getTime();
-    let cached = this.cache.get(token, nowMs);
-    if (cached && this.deps.store.catchUpSessionChanges) {
-      // Another process may have ended it a moment ago: hear that first (SQLite; cheap when nothing changed).
-      this.deps.store.catchUpSessionChanges();
-      cached = this.cache.get(token, nowMs);
+    const cached = this.cache.get(token, nowMs);
+    if (cached) {
+      this.answered.cache += 1;
+      return cached;
     }
-    if (!cached) return undefined;
-    this.answered.cache += 1;
-    return cached;
+    return this.reread(token, entry, nowMs);
+  }
+
+  /**
+   * An entry whose time is up, where the store can read a row at once (SQLite): its row is read
+   * again by id, and if it is still this token's live session and says the same, the very same
+   * answer stands for another TTL (the web keeps that answer's bytes). The TTL exists to catch a
+   * change nobody announced, such as a row edited by hand; this read catches it as the full one
+   * does, without the token's keyed hash, the index on it or a new answer (docs/performance.md,
+   * 2026-12-02 evening). Anything else, `undefined`: `check` reads as on any miss.
+   */
+  private reread(token: string, entry: CacheEntry, nowMs: number): ActiveSession | undefined {
+    const readAtOnce = this.deps.store.sessionByIdAtOnce;
+    if (!readAtOnce || entry.tokenHash === undefined) return undefined;
+    const stored = readAtOnce(entry.session.id);
+    if (!stored || stored.tokenHash !== entry.tokenHash) return undefined;
+    const live = this.liveAt(stored, new Date(nowMs));
+    if (!live) return undefined;
+    const answer = sameActiveSession(live, entry.session) ? entry.session : live;
+    this.cache.put(token, answer, nowMs, this.cache.epoch, entry.tokenHash);
+    this.answered.reread += 1;
+    return answer;
   }
 
   /** The check every page of the trading service makes: one indexed read, a write at most once a minute. */
@@ -179,8 +205,17 @@ export class SessionService {
 
   private async lookup(token: string, now: Date): Promise<ActiveSession | null> {
     const epoch = this.cache.epoch;
-    const stored = await this.deps.store.sessions.findActiveByTokenHash(this.tokenHash(token));
-    if (!stored) return null;
+    const tokenHash = this.tokenHash(token);
+    const stored = await this.deps.store.sessions.findActiveByTokenHash(tokenHash);
+    const live = stored && this.liveAt(stored, now);
+    if (!live) return null;
+    // Not cached if a session changed while this read was under way: the row may predate it.
+    this.cache.put(token, live, now.getTime(), epoch, tokenHash);
+    return live;
+  }
+
+  /** What a check answers for a stored session at `now` (null once it has expired); moves last-seen, a batched write, at most once a minute. */
+  private liveAt(stored: SessionWithAccount, now: Date): ActiveSession | null {
     const touched = this.touches.pending(stored.id);
     let lastSeenAt = touched?.lastSeenAt ?? stored.lastSeenAt;
     let idleExpiresAt = touched?.idleExpiresAt ?? stored.idleExpiresAt;
@@ -192,7 +227,7 @@ export class SessionService {
       this.touches.add(stored.id, { lastSeenAt, idleExpiresAt });
     }
     // Only what a check answers with: the cache keeps tens of thousands of these at 09:00.
-    const live: ActiveSession = {
+    return {
       id: stored.id,
       accountId: stored.accountId,
       loginId: stored.loginId,
@@ -207,9 +242,6 @@ export class SessionService {
       passwordChangePending: stored.passwordChangePending ?? false,
       authMethods: stored.authMethods ?? null,
     };
-    // Not cached if a session changed while this read was under way: the row may predate it.
-    this.cache.put(token, live, now.getTime(), epoch);
-    return live;
   }
 
   /** Writes the last-seen times still waiting (shutdown; tests). */

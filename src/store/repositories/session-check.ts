@@ -1,6 +1,6 @@
 /** The session hot path: every request of the trading service checks a session, and the batched touches that follow. */
 import { sql, type CompiledQuery, type Selectable } from 'kysely';
-import type { Session } from '../../domain/sessions/records';
+import type { Session, SessionWithAccount } from '../../domain/sessions/records';
 import type { SessionRepo } from '../../domain/sessions/repository';
 import type { Dialect } from '../migrations/column-types';
 import type { Database, SessionsTable } from '../schema';
@@ -14,9 +14,15 @@ export type ActiveSessionRow = Selectable<Database['sessions']>;
  * a PostgreSQL prepared statement whose result columns change (a migration adding one during a
  * rolling upgrade) fails with "cached plan must not change result type".
  */
-export function activeSessionSql(placeholder: '?' | '$1'): string {
+export function activeSessionSql(placeholder: '?' | '$1', by: 'token_hash' | 'id' = 'token_hash'): string {
   const columns = 'id, token_hash, account_id, method, authenticated_at, last_seen_at, idle_expires_at, absolute_expires_at, ended_at, ip, user_agent, step_up_at, login_id, name, passkey_pending, password_change_pending, auth_methods';
-  return `SELECT ${columns} FROM sessions WHERE token_hash = ${placeholder} AND ended_at IS NULL`;
+  return `SELECT ${columns} FROM sessions WHERE ${by} = ${placeholder} AND ended_at IS NULL`;
+}
+
+/** The row with its own copy of the account's login ID and name; `undefined` for a session made before migration 0006, which has none (the caller reads the account). */
+export function withAccountCopy(row: ActiveSessionRow | undefined): SessionWithAccount | undefined {
+  if (row === undefined || row.login_id === null || row.name === null) return undefined;
+  return { ...toSession(row), loginId: row.login_id, name: row.name };
 }
 
 export function toSession(r: Selectable<SessionsTable>): Session {
@@ -57,7 +63,8 @@ export function sessionCheck(db: Db, direct: RepositoryHooks['activeSessionRow']
         row = (await db.executeQuery<ActiveSessionRow>({ ...activeByHash, parameters: [tokenHash] })).rows[0];
       }
       if (!row) return undefined;
-      if (row.login_id !== null && row.name !== null) return { ...toSession(row), loginId: row.login_id, name: row.name };
+      const withCopy = withAccountCopy(row);
+      if (withCopy) return withCopy;
       // A session made before migration 0006 (a rolling upgrade): the account's own.
       const account = await db.selectFrom('accounts').select(['login_id', 'name']).where('id', '=', row.account_id).executeTakeFirst();
       return account && { ...toSession(row), loginId: account.login_id, name: account.name };

@@ -91,3 +91,19 @@ it('a read that began before a session changed is not cached', () => {
   c.put('a', session(1), T0, c.epoch);
   assert.ok(c.get('a', T0));
 });
+
+it('with keptMs, an entry past its time stays that much longer for a re-read, never answered by get', () => {
+  const c = new SessionCache(1000, 10_000, 1000);
+  const s = session(1);
+  c.put('a', s, T0, c.epoch, 'hash-a');
+  c.put('b', session(2), T0 + 1500);
+  assert.equal(c.entry('a')?.tokenHash, 'hash-a', 'past its time, still there for a re-read');
+  assert.equal(c.entry('a')?.session, s);
+  c.put('c', session(3), T0 + 2000);
+  assert.equal(c.entry('a'), undefined, 'gone once its kept time is up too');
+  assert.ok(c.entry('b'));
+  assert.equal(c.get('b', T0 + 2600), undefined, 'get answers only within the TTL');
+  assert.equal(c.entry('b'), undefined, 'and drops what it found past its time');
+  for (let i = 0; i < 5000; i++) c.put(`t${i}`, session(i), T0 + 3000 + i);
+  assert.ok(c.size <= 2001, `memory follows TTL + keptMs of traffic: size ${c.size}`);
+});
