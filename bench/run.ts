@@ -239,7 +239,7 @@ async function main() {
     };
     const all = [...sessionRuns, ...coldRuns, ...latencyRuns];
     const session200 = all.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0) / all.reduce((n, r) => n + r.total, 0);
-    log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
+    log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache, ${(session.reread * 100).toFixed(0)} % by its row read again), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
 
     // Logins warm up as the session checks did: V8 compiles a function to optimised code only after
     // it has run a while (for the login's code, some thousands of logins), and a server at 09:00
