@@ -239,7 +239,7 @@ async function main() {
     };
     const all = [...sessionRuns, ...coldRuns, ...latencyRuns];
     const session200 = all.reduce((n, r) => n + (r.statusCodes['200'] ?? 0), 0) / all.reduce((n, r) => n + r.total, 0);
-    log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache, ${(session.reread * 100).toFixed(0)} % by its row read again), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200)`);
+    log(`session check: ${session.rps.toFixed(0)} req/s (${PAGE_VIEW} per page view, ${(session.fromCache * 100).toFixed(0)} % from the cache, ${(session.reread * 100).toFixed(0)} % by its row read again), ${session.coldRps.toFixed(0)} req/s all distinct (${(session.coldFromCache * 100).toFixed(0)} % from the cache); at ${session.atRps}/s p50 ${session.p50} ms, p99 ${session.p99} ms (${(session200 * 100).toFixed(2)} % 200); peak RSS so far ${peakRss} MB`);
 
     // Logins warm up as the session checks did: V8 compiles a function to optimised code only after
     // it has run a while (for the login's code, some thousands of logins), and a server at 09:00
@@ -258,7 +258,7 @@ async function main() {
     }
     log(`argon2id (m=${params.memoryCost} KiB, t=${params.timeCost}, p=${params.parallelism}) on ${availableParallelism()} cores: ${median(argonRuns).toFixed(1)} hashes/s`);
     const login = median(loginRuns.map((r) => r.statusCodes['200'] ?? 0)) / P.loginSeconds;
-    log(`password login, recognised browser: ${login.toFixed(1)} logins/s`);
+    log(`password login, recognised browser: ${login.toFixed(1)} logins/s; peak RSS so far ${peakRss} MB`);
 
     const mailsBefore = mails;
     const startRuns = await repeat(P.repeats, { url: `${base}/api/v1/login`, method: 'POST', seconds: P.loginSeconds, connections: hashSlots * 4, bodies: data.unrecognizedLogins });
@@ -268,7 +268,7 @@ async function main() {
     const drainStart = performance.now();
     while (mails - mailsBefore < queued && performance.now() - drainStart < 60_000) await sleep(100);
     const mailsPerSec = (mails - mailsBefore) / (P.repeats * P.loginSeconds + (performance.now() - drainStart) / 1000);
-    log(`login start, unrecognised browser: ${loginStart.toFixed(1)} logins/s; ${mails - mailsBefore}/${queued} codes delivered, ${mailsPerSec.toFixed(1)} mails/s (${mailWindow} during the runs)`);
+    log(`login start, unrecognised browser: ${loginStart.toFixed(1)} logins/s; ${mails - mailsBefore}/${queued} codes delivered, ${mailsPerSec.toFixed(1)} mails/s (${mailWindow} during the runs); peak RSS so far ${peakRss} MB`);
     const loadRss = peakRss;
 
     const oidcTokens = await benchOidcTokens({ root: ROOT, databaseUrl, secretHex, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, bareUrl: barePage.url, sessionCookies: data.sessionCookies, seconds: quick ? 2 : P.seconds, pairs: quick ? 2 : P.pairs, log });
