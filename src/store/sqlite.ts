@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema';
 import { KyselyStore } from './kysely-store';
 import { LiteralLimitSqliteDialect } from './sqlite-compiler';
@@ -30,6 +30,7 @@ export function openSqliteStore(path: string, opts: { checkpointer?: boolean } =
   let active: BetterSqlite3.Statement | null = null;
   let byId: BetterSqlite3.Statement | null = null;
   let feed: SessionFeed | null = null;
+  const committed = committedReader(sqlite, path, db);
   return new KyselyStore(db, 'sqlite', {
     listen: (listener) => {
       feed = pollSessionChanges(sqlite, listener);
@@ -37,16 +38,52 @@ export function openSqliteStore(path: string, opts: { checkpointer?: boolean } =
     },
     catchUpSessions: () => feed?.catchUp(),
     announceSessions: 'feed',
-    onClose: async () => checkpointer?.stop(),
+    onClose: async () => {
+      committed.close();
+      await checkpointer?.stop();
+    },
     activeSessionRow: (tokenHash) => {
+      if (sqlite.inTransaction) return committed.activeSessionRow(tokenHash);
       active ??= sqlite.prepare(activeSessionSql('?'));
       return active.get(tokenHash) as ActiveSessionRow | undefined;
     },
     sessionRowById: (id) => {
+      // In doubt (see committedReader): the check reads as on any miss.
+      if (sqlite.inTransaction) return undefined;
       byId ??= sqlite.prepare(activeSessionSql('?', 'id'));
       return byId.get(id) as ActiveSessionRow | undefined;
     },
   });
+}
+
+/**
+ * The session check reads on the serving connection outside Kysely's queue (it is synchronous).
+ * In the middle of one of our own transactions (one that awaits a worker or the network lets
+ * other requests run meanwhile) such a read would see that transaction's uncommitted rows: a
+ * step-up later rolled back could be answered, and cached. So while a transaction is open the
+ * check reads on a second connection, which in WAL mode sees only what is committed and never
+ * waits for the writer (test/integration/fast-paths.test.ts). An in-memory database has no second
+ * connection: there the read waits in Kysely's queue for the transaction to end.
+ */
+function committedReader(sqlite: BetterSqlite3.Database, path: string, db: Kysely<Database>) {
+  let other: { conn: BetterSqlite3.Database; active: BetterSqlite3.Statement } | null = null;
+  return {
+    activeSessionRow(tokenHash: string): ActiveSessionRow | undefined | Promise<ActiveSessionRow | undefined> {
+      if (path === ':memory:' || sqlite.memory) {
+        return db.executeQuery(CompiledQuery.raw(activeSessionSql('?'), [tokenHash])).then((r) => r.rows[0] as ActiveSessionRow | undefined);
+      }
+      if (!other) {
+        const conn = new BetterSqlite3(path, { fileMustExist: true });
+        conn.pragma('busy_timeout = 5000');
+        other = { conn, active: conn.prepare(activeSessionSql('?')) };
+      }
+      return other.active.get(tokenHash) as ActiveSessionRow | undefined;
+    },
+    close(): void {
+      other?.conn.close();
+      other = null;
+    },
+  };
 }
 
 /**

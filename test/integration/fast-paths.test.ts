@@ -192,6 +192,40 @@ describe(`fast paths (${storeKind})`, () => {
     assert.equal(JSON.parse(now.body).name, '名前 変更');
   });
 
+  it('a check made while a transaction is open never answers from its uncommitted rows: a step-up rolled back is not seen, not even later from the cache', async () => {
+    const { store, services, config } = h.runtime;
+    const signedIn = async () => {
+      const cookie = (await h.signedIn(await h.createAccount())).jar.header();
+      const token = /mamori_session=([^;]+)/.exec(cookie)![1]!;
+      return { cookie, id: (await store.sessions.findActiveByTokenHash(services.sessions.tokenHash(token)))!.id };
+    };
+    const stepUpAt = async (cookie: string) => {
+      const r = await fetch(`${base}/api/v1/session`, { headers: { cookie } });
+      assert.equal(r.status, 200);
+      return (await r.json()).stepUpAt as string | null;
+    };
+    // One session checked before (its entry past its time: read again by id), one never checked (read by hash).
+    const cached = await signedIn();
+    assert.equal(await stepUpAt(cached.cookie), null);
+    const fresh = await signedIn();
+    h.clock.advance(config.session.cacheMs + 1);
+    const during: Promise<string | null>[] = [];
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.sessions.setStepUp(cached.id, h.clock.now());
+        await tx.sessions.setStepUp(fresh.id, h.clock.now());
+        // The checks arrive while the transaction is open; it waits on a timer, as a transaction
+        // that awaits a worker or the network would, so the server answers in the meantime.
+        during.push(stepUpAt(cached.cookie), stepUpAt(fresh.cookie));
+        await new Promise((r) => setTimeout(r, 150));
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.deepEqual(await Promise.all(during), [null, null], 'answered from committed rows only');
+    assert.deepEqual([await stepUpAt(cached.cookie), await stepUpAt(fresh.cookie)], [null, null], 'nothing uncommitted was cached');
+  });
+
   it('while hashing is saturated, a login over HTTP is refused exactly as the Fastify route refuses it', async () => {
     const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
     try {
