@@ -2,13 +2,9 @@
 // Runs the TypeScript sources directly through tsx: no build step between a checkout and a server.
 import { setFlagsFromString } from 'node:v8';
 import { register } from 'tsx/esm/api';
+import { v8Flags } from './v8-flags.mjs';
 
-// V8 "pretenures" an allocation site once most of its objects survive a young collection. Early
-// in a server's life some sites the request path shares do, and from then on every request's
-// short-lived objects were allocated in the old generation: each young collection then scanned
-// them (15 ms pauses every 50 ms under load, a quarter of the CPU). Measured in bench/, see
-// docs/performance.md.
-setFlagsFromString('--no-allocation-site-pretenuring');
+for (const flag of v8Flags(process.execArgv)) setFlagsFromString(flag);
 
 register();
 const { run } = await import('../src/cli/main.ts');
