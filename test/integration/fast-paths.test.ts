@@ -227,7 +227,10 @@ describe(`fast paths (${storeKind})`, () => {
   });
 
   it('while hashing is saturated, a login over HTTP is refused exactly as the Fastify route refuses it', async () => {
-    const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '65536', ARGON2_ITERATIONS: '3' });
+    // Hashes of about half a second each: the three logins below reach the queue one after
+    // another (on PostgreSQL each first reserves its attempt), and with 0.1 s hashes the first
+    // could be done before the third arrived, so the queue was never full at once.
+    const hh = await startHarness({ HASH_THREADS: '1', HASH_MAX_QUEUED: '1', THROTTLE_ACCOUNT_LOCK_AFTER: '100', ARGON2_MEMORY_KIB: '131072', ARGON2_ITERATIONS: '10' });
     try {
       await hh.app.listen({ port: 0, host: '127.0.0.1' });
       const a = hh.app.server.address();
@@ -245,7 +248,7 @@ describe(`fast paths (${storeKind})`, () => {
           return true;
         }
       };
-      for (let i = 0; i < 200 && !saturated(); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 600 && !saturated(); i++) await new Promise((r) => setTimeout(r, 5));
       assert.ok(saturated(), 'the hashing queue is full');
       const r = await compare(await hh.app.inject({ method: 'POST', url: '/api/v1/login', headers, payload: body }), await fetch(url, { method: 'POST', headers, body }));
       assert.deepEqual(r.fetched, r.injected);
